@@ -1,0 +1,3 @@
+"""jixiao (绩效): Chinese budget performance-target forms to a clean, validated dataset."""
+
+__version__ = "0.1.0"

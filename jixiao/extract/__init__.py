@@ -1,0 +1,57 @@
+"""Stage 1: read a source file into a `SourceDoc` (positioned text or cell grids).
+
+The format comes from the file's content (magic bytes, then a text probe), never from its
+extension alone. One registry maps each format to its reader.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+from jixiao.extract.sniff import sniff_format
+from jixiao.extract.text import decode_text, split_lines
+from jixiao.problems import SourceError
+from jixiao.records import SourceDoc
+
+Reader = Callable[[bytes, str, str], SourceDoc]
+
+
+def read_text(data: bytes, rel_path: str, sha256: str) -> SourceDoc:
+    encoding, text = decode_text(data)
+    return SourceDoc(rel_path, sha256, "text", encoding, None, split_lines(text))
+
+
+READERS: dict[str, Reader] = {"text": read_text}
+# container formats -> Source.format, for sources that failed before a reader ran
+_SOURCE_FORMAT = {"pdf": "pdf", "png": "image", "jpeg": "image", "tiff": "image", "gif": "image"}
+
+
+def guess_format(data: bytes) -> str:
+    """Source.format for a file from its signature alone ("text" when unknown)."""
+    return _SOURCE_FORMAT.get(sniff_format(data), "text")
+
+
+def read_bytes(path: Path) -> bytes:
+    if not path.is_file():
+        raise SourceError("unreadable_file", f"{path.name} is not a regular file.")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise SourceError(
+            "unreadable_file", f"{path.name} could not be read: {exc.strerror}."
+        ) from exc
+
+
+def read_source(data: bytes, rel_path: str, sha256: str | None = None) -> SourceDoc:
+    """Read a source's bytes into a SourceDoc, or raise SourceError."""
+    digest = sha256 or hashlib.sha256(data).hexdigest()
+    fmt = sniff_format(data)
+    reader = READERS.get(fmt)
+    if reader is None:
+        raise SourceError(
+            "unsupported_format",
+            f"{rel_path} looks like a {fmt.upper()} file, which this version of jixiao does not read yet.",
+        )
+    return reader(data, rel_path, digest)

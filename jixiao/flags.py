@@ -1,0 +1,55 @@
+"""Flag names: the one home for every warning attached to an indicator or a form.
+
+Each flag carries a confidence factor; jixiao.normalizers.confidence multiplies them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    name: str
+    meaning: str
+    factor: float  # multiplied into Indicator.confidence when the flag is set
+
+
+LEVEL1_INFERRED = "level1_inferred"
+LEVEL1_CORRECTED = "level1_corrected"
+LEVEL2_INFERRED = "level2_inferred"
+UNIT_INFERRED = "unit_inferred"
+UNIT_CONFLICT = "unit_conflict"
+COLUMNS_SHIFTED = "columns_shifted"
+COLUMNS_SWAPPED = "columns_swapped"
+OPERATOR_REPAIRED = "operator_repaired"
+OPERATOR_UNKNOWN = "operator_unknown"
+VALUE_UNPARSED = "value_unparsed"
+LEVEL_UNKNOWN = "level_unknown"
+OCR = "ocr"
+CONTINUED_ACROSS_PAGES = "continued_across_pages"
+
+FLAGS: dict[str, Flag] = {
+    f.name: f
+    for f in (
+        Flag(
+            LEVEL1_INFERRED, "一级指标 cell empty; filled from the 二级指标 via the taxonomy.", 0.95
+        ),
+        Flag(
+            LEVEL1_CORRECTED,
+            "Printed 一级指标 contradicts the taxonomy for its 二级指标 and was corrected.",
+            0.9,
+        ),
+        Flag(LEVEL2_INFERRED, "二级指标 cell empty and not carried from a merged cell.", 0.95),
+        Flag(LEVEL_UNKNOWN, "一级 or 二级指标 name not in the vocabulary; kept as printed.", 0.9),
+        Flag(UNIT_INFERRED, "Unit cell empty; unit taken from the scoring rule or the name.", 0.95),
+        Flag(UNIT_CONFLICT, "Unit column and the unit attached to the value disagree.", 0.9),
+        Flag(COLUMNS_SHIFTED, "Cells of the row sat outside their header columns.", 0.97),
+        Flag(COLUMNS_SWAPPED, "Explanation and scoring found in each other's columns.", 0.97),
+        Flag(OPERATOR_REPAIRED, "Operator repaired (e.g. OCR read ≥92% as 292%).", 0.8),
+        Flag(OPERATOR_UNKNOWN, "Quantitative target without a direction (定量).", 0.9),
+        Flag(VALUE_UNPARSED, "Target looks numeric but could not be parsed.", 0.8),
+        Flag(OCR, "Text came from OCR.", 1.0),
+        Flag(CONTINUED_ACROSS_PAGES, "Table continued across pages.", 1.0),
+    )
+}

@@ -1,0 +1,46 @@
+"""Stage 3: turn RawForms into the canonical SCHEMA models.
+
+Normalizers never raise on data: what cannot be parsed stays as printed in the `*_raw` and
+`*_text` fields, with a flag.
+"""
+
+from __future__ import annotations
+
+from jixiao.models import Form, Indicator
+from jixiao.normalizers import fields
+from jixiao.normalizers.indicators import build_indicator
+from jixiao.normalizers.levels import LevelTracker
+from jixiao.records import RawForm, Role, SourceDoc
+
+
+def normalize_indicators(raw: RawForm) -> list[Indicator]:
+    tracker = LevelTracker()
+    indicators: list[Indicator] = []
+    for row in raw.indicators:
+        levels = tracker.resolve(row.text(Role.LEVEL1), row.text(Role.LEVEL2))
+        if not row.section:
+            indicators.append(build_indicator(row, levels, len(indicators) + 1))
+    return indicators
+
+
+def normalize(raw: RawForm, doc: SourceDoc, index: int) -> Form:
+    """The canonical Form for the `index`-th RawForm of a source."""
+    return Form(
+        form_id=f"{doc.sha256[:16]}-{index}",
+        form_type=fields.form_type(raw),  # type: ignore[arg-type]
+        title=raw.title,
+        year=fields.form_year(raw),
+        department=fields.text_field(raw, "department"),
+        project=fields.text_field(raw, "project"),
+        budget=fields.budget(raw),
+        responsibilities=fields.text_field(raw, "responsibilities"),
+        annual_goals=fields.split_goals(raw.goals_text),
+        tasks=fields.tasks(raw),
+        contacts=fields.contacts(raw),
+        indicators=normalize_indicators(raw),
+        page_start=raw.page_start,
+        page_end=raw.page_end,
+        line_start=raw.line_start,
+        line_end=raw.line_end,
+        flags=list(raw.flags),
+    )

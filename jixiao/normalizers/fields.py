@@ -1,0 +1,90 @@
+"""Form-level fields: form type, year, goals, budget amounts, contacts."""
+
+from __future__ import annotations
+
+import re
+
+from jixiao.models import Budget, Contacts, Task
+from jixiao.normalizers.dates import iso_date
+from jixiao.normalizers.numbers import parse_number
+from jixiao.parsers.header import is_self_eval
+from jixiao.parsers.metadata import find_year
+from jixiao.records import RawForm
+from jixiao.text import clean, fold
+from jixiao.vocab import vocabulary
+
+# Enumerations that number goals, tried in this order; the first that opens the text wins.
+_GOAL_MARKERS = (
+    re.compile(r"目标\s*\d+\s*[:：]"),
+    re.compile(r"[一二三四五六七八九十]+\s*[、.．]"),
+    re.compile(r"[(（][一二三四五六七八九十]+[)）]"),
+    re.compile(r"(?<![\d.])\d{1,2}\s*[、.．](?!\d)"),
+    re.compile(r"[(（]\d{1,2}[)）]"),
+)
+_TRAILING = " ;；,，"
+_AMOUNT_SCALE = {"万元": 1.0, "元": 1e-4, "亿元": 1e4}
+
+
+def form_type(raw: RawForm) -> str:
+    title = fold(raw.title or "")
+    markers = vocabulary().form_type_markers
+    self_eval = any(m in title for m in markers["self_eval"]) or is_self_eval(raw.header)
+    if any(m in title for m in markers["department"]):
+        kind = "department"
+    elif any(m in title for m in markers["project"]) or "project" in raw.fields:
+        kind = "project"
+    elif "department" in raw.fields:
+        kind = "department"
+    else:
+        return "unknown"
+    return f"{kind}_self_eval" if self_eval else f"{kind}_target"
+
+
+def form_year(raw: RawForm) -> int | None:
+    for text in (raw.year_text, raw.title):
+        year = find_year(text) if text else None
+        if year:
+            return int(year)
+    return None
+
+
+def split_goals(text: str | None) -> list[str]:
+    """One item per numbered goal; the enumerator itself is dropped."""
+    if not text:
+        return []
+    text = clean(text)
+    for marker in _GOAL_MARKERS:
+        matches = list(marker.finditer(text))
+        if len(matches) >= 2 and matches[0].start() == 0:
+            ends = [m.start() for m in matches[1:]] + [len(text)]
+            items = [text[m.end() : end].strip().rstrip(_TRAILING) for m, end in zip(matches, ends)]
+            return [item for item in items if item]
+    return [text]
+
+
+def budget(raw: RawForm) -> Budget:
+    scale = _AMOUNT_SCALE.get(raw.budget_unit or "万元", 1.0)
+    amounts: dict[str, float | None] = {}
+    for key, printed in raw.budget.items():
+        number = parse_number(fold(printed).removesuffix("万元").removesuffix("万"))
+        amounts[key] = round(number * scale, 6) if number is not None else None
+    return Budget(**amounts)
+
+
+def contacts(raw: RawForm) -> Contacts:
+    footer = raw.footer
+    return Contacts(
+        filled_by=footer.get("filled_by") or None,
+        phone=footer.get("phone") or None,
+        fill_date=iso_date(footer.get("fill_date")),
+        head=footer.get("head") or None,
+    )
+
+
+def tasks(raw: RawForm) -> list[Task]:
+    return [Task(name=name, content=content) for name, content in raw.tasks]
+
+
+def text_field(raw: RawForm, key: str) -> str | None:
+    value = raw.fields.get(key)
+    return clean(value) if value else None

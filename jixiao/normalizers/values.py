@@ -1,0 +1,57 @@
+"""Targets and actual values: operator prefix/suffix, number, range, unit suffix."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from jixiao.normalizers.numbers import parse_number
+from jixiao.normalizers.operators import split_operator_prefix, split_operator_suffix
+from jixiao.text import fold
+
+_UNIT = r"[^\d\s\-~～—–][^\d]{0,9}"
+_NUMBER_UNIT = re.compile(rf"^(?P<num>[-+]?\d[\d,]*(?:\.\d+)?)\s*(?P<unit>{_UNIT})?$")
+_RANGE = re.compile(
+    r"^(?P<lo>\d[\d,]*(?:\.\d+)?)\s*(?P<lo_unit>%|％)?\s*(?:-|~|～|—|–|至|到)\s*"
+    rf"(?P<hi>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>{_UNIT})?$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedValue:
+    """A printed target split into its parts; fields are None when absent."""
+
+    operator: str | None = None
+    operator_raw: str | None = None
+    value: float | None = None
+    value_max: float | None = None
+    unit_raw: str | None = None
+
+
+@lru_cache(maxsize=65536)
+def parse_target(text: str) -> ParsedValue:
+    """Split "≥95%", "不低于280人次", "18-54岁", "60%及以上" into operator, number(s), unit."""
+    operator, operator_raw, rest = split_operator_prefix(text)
+    if operator is None:
+        operator, operator_raw, rest = split_operator_suffix(rest)
+    rest = rest.strip()
+    number = _NUMBER_UNIT.match(rest)
+    if number is not None:
+        value = parse_number(number.group("num"))
+        if value is not None:
+            return ParsedValue(operator, operator_raw, value, None, _unit(number.group("unit")))
+    span = _RANGE.match(rest)
+    if span is not None and operator is None:
+        lo, hi = parse_number(span.group("lo")), parse_number(span.group("hi"))
+        if lo is not None and hi is not None and lo <= hi:
+            unit = span.group("unit") or span.group("lo_unit")
+            return ParsedValue("range", None, lo, hi, _unit(unit))
+    return ParsedValue(operator, operator_raw)
+
+
+def _unit(text: str | None) -> str | None:
+    if text is None:
+        return None
+    text = text.strip()
+    return text if fold(text) else None

@@ -1,0 +1,26 @@
+"""Per-source JSON: OUT/json/<relative path of the source, with its extension>.json."""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+
+from jixiao.models import SourceResult
+from jixiao.output.atomic import write_bytes_atomic
+
+
+def json_path(out: Path, rel_path: str) -> Path:
+    """Where a source's JSON goes; refuses paths that would leave OUT/json."""
+    rel = PurePosixPath(rel_path)
+    if rel.is_absolute() or ".." in rel.parts:
+        raise ValueError(f"source path {rel_path!r} escapes the output folder")
+    return out / "json" / Path(*rel.parts).with_name(rel.name + ".json")
+
+
+def dump_result(result: SourceResult) -> bytes:
+    return (result.model_dump_json(indent=2) + "\n").encode("utf-8")
+
+
+def write_json(out: Path, result: SourceResult) -> Path:
+    path = json_path(out, result.source.path)
+    write_bytes_atomic(path, dump_result(result))
+    return path

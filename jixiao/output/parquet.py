@@ -1,0 +1,147 @@
+"""Parquet tables of the whole run, with explicit Arrow types (SCHEMA.md "Parquet").
+
+Strings are NFC already: extract normalizes every decoded text once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from jixiao.models import SourceResult
+from jixiao.output.atomic import write_with
+
+STR, I32, F64 = pa.string(), pa.int32(), pa.float64()
+STR_LIST = pa.list_(pa.string())
+
+FORMS_SCHEMA = pa.schema(
+    [
+        ("form_id", STR),
+        ("source_path", STR),
+        ("source_sha256", STR),
+        ("source_format", STR),
+        ("form_type", STR),
+        ("title", STR),
+        ("year", I32),
+        ("department", STR),
+        ("project", STR),
+        ("budget_total", F64),
+        ("budget_fiscal", F64),
+        ("budget_other", F64),
+        ("budget_basic", F64),
+        ("budget_project", F64),
+        ("filled_by", STR),
+        ("phone", STR),
+        ("fill_date", pa.date32()),
+        ("head", STR),
+        ("n_indicators", I32),
+        ("page_start", I32),
+        ("page_end", I32),
+        ("flags", STR_LIST),
+    ]
+)
+
+INDICATORS_SCHEMA = pa.schema(
+    [
+        ("form_id", STR),
+        ("source_path", STR),
+        ("year", I32),
+        ("department", STR),
+        ("project", STR),
+        ("form_type", STR),
+        ("seq", I32),
+        ("level1", STR),
+        ("level1_raw", STR),
+        ("level2", STR),
+        ("level2_raw", STR),
+        ("name", STR),
+        ("operator", STR),
+        ("operator_raw", STR),
+        ("value", F64),
+        ("value_max", F64),
+        ("value_text", STR),
+        ("unit", STR),
+        ("unit_raw", STR),
+        ("weight", F64),
+        ("explanation", STR),
+        ("scoring", STR),
+        ("remark", STR),
+        ("actual_text", STR),
+        ("actual_value", F64),
+        ("score", F64),
+        ("page", I32),
+        ("line", I32),
+        ("bbox", pa.list_(F64)),
+        ("confidence", F64),
+        ("flags", STR_LIST),
+    ]
+)
+
+ERRORS_SCHEMA = pa.schema([("source_path", STR), ("code", STR), ("message", STR), ("page", I32)])
+
+
+def form_rows(results: Iterable[SourceResult]) -> Iterator[dict[str, Any]]:
+    for result in results:
+        source = result.source
+        for form in result.forms:
+            c = form.contacts
+            yield (
+                {
+                    "form_id": form.form_id,
+                    "source_path": source.path,
+                    "source_sha256": source.sha256,
+                    "source_format": source.format,
+                    "form_type": form.form_type,
+                    "title": form.title,
+                    "year": form.year,
+                    "department": form.department,
+                    "project": form.project,
+                    **{f"budget_{k}": v for k, v in form.budget.model_dump().items()},
+                    "filled_by": c.filled_by,
+                    "phone": c.phone,
+                    "fill_date": date.fromisoformat(c.fill_date) if c.fill_date else None,
+                    "head": c.head,
+                    "n_indicators": len(form.indicators),
+                    "page_start": form.page_start,
+                    "page_end": form.page_end,
+                    "flags": form.flags,
+                }
+            )
+
+
+def indicator_rows(results: Iterable[SourceResult]) -> Iterator[dict[str, Any]]:
+    for result in results:
+        for form in result.forms:
+            context = {
+                "form_id": form.form_id,
+                "source_path": result.source.path,
+                "year": form.year,
+                "department": form.department,
+                "project": form.project,
+                "form_type": form.form_type,
+            }
+            for indicator in form.indicators:
+                yield {**context, **indicator.model_dump()}
+
+
+def error_rows(results: Iterable[SourceResult]) -> Iterator[dict[str, Any]]:
+    for result in results:
+        for problem in result.errors:
+            yield {"source_path": result.source.path, **problem.model_dump()}
+
+
+def _write(path: Path, schema: pa.Schema, rows: Iterable[dict[str, Any]]) -> None:
+    table = pa.Table.from_pylist(list(rows), schema=schema)
+    write_with(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
+
+
+def write_tables(out: Path, results: list[SourceResult]) -> None:
+    """forms.parquet, indicators.parquet and errors.parquet for the whole run."""
+    _write(out / "forms.parquet", FORMS_SCHEMA, form_rows(results))
+    _write(out / "indicators.parquet", INDICATORS_SCHEMA, indicator_rows(results))
+    _write(out / "errors.parquet", ERRORS_SCHEMA, error_rows(results))

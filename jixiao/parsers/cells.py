@@ -1,0 +1,95 @@
+"""Recognise what a cell holds from its content alone (operator, number, unit, scoring...).
+
+The layout parsers use these types, not column numbers, to decide which cell is which.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from functools import lru_cache
+
+from jixiao.text import fold
+from jixiao.vocab import level_key, vocabulary
+
+
+class CellType(str, Enum):
+    __hash__ = str.__hash__  # C-level hash: types key the alignment cache
+
+    EMPTY = "empty"
+    PLACEHOLDER = "placeholder"
+    LEVEL1 = "level1"  # only a level-1 name
+    LEVEL2 = "level2"  # only a level-2 name
+    LEVELX = "levelx"  # a name used at both levels (满意度指标, 成本指标)
+    OPERATOR = "operator"
+    DIRECTION = "direction"
+    NUMBER = "number"  # a quantity, possibly with operator prefix and unit suffix
+    DATE = "date"  # a date or deadline
+    UNIT = "unit"
+    WEIGHT = "weight"  # "5分"
+    SCORING = "scoring"  # a scoring rule: 得N分, 扣N分, 不得分 ...
+    TEXT = "text"
+
+
+PLACEHOLDERS = frozenset({"-", "--", "/", "\\", "……", "...", "…", "——", "—", "无数据"})
+DIRECTIONS = frozenset({"正向", "反向", "正向指标", "反向指标"})
+
+_NUM = r"[-+]?\d[\d,]*(?:\.\d+)?"
+_NUMBER = re.compile(rf"^(?P<op>[<>=≥≤≧≦⩾⩽]{{0,2}})\s*(?P<num>{_NUM})\s*(?P<unit>[^\d\s]{{0,8}})$")
+_WEIGHT = re.compile(rf"^{_NUM}\s*分$")
+_CN_NUM = "零一二两三四五六七八九十百半"
+SCORING_MARKERS = re.compile(
+    rf"得\s*(?:满分|[\d.{_CN_NUM}]+\s*分)|扣\s*[\d.{_CN_NUM}]+\s*分|不得分|扣完为止|[计记]\s*[\d.]*\s*分|得0分|得分"
+)
+_DATE = re.compile(
+    r"^\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?(?:底|末|中|初)?\s*(?:前|以前|之前|内|以内|完成)?$"
+    r"|^\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?(?:底|末|中|初)?\s*(?:前|以前|之前|内|以内)?$"
+    r"|^\d{4}[./-]\d{1,2}(?:[./-]\d{1,2})?$"
+    r"|^(?:年底|年末|年内|当年|年中)(?:前|以前)?$"
+)
+
+
+@lru_cache(maxsize=65536)
+def cell_type(text: str) -> CellType:
+    """Classify a cleaned cell text by what it contains."""
+    if not text:
+        return CellType.EMPTY
+    folded = fold(text)
+    if not folded or folded in PLACEHOLDERS:
+        return CellType.PLACEHOLDER
+    vocab = vocabulary()
+    if folded in vocab.operator_words or any(folded == s for s, _ in vocab.operator_symbols):
+        return CellType.OPERATOR
+    if folded in DIRECTIONS:
+        return CellType.DIRECTION
+    level = _level_type(folded)
+    if level is not None:
+        return level
+    if _WEIGHT.match(folded):
+        return CellType.WEIGHT
+    if folded in vocab.units:
+        return CellType.UNIT
+    if _NUMBER.match(folded):
+        return CellType.NUMBER
+    if _DATE.match(folded):
+        return CellType.DATE
+    if SCORING_MARKERS.search(folded):
+        return CellType.SCORING
+    return CellType.TEXT
+
+
+def _level_type(folded: str) -> CellType | None:
+    if len(folded) > 20:
+        return None
+    vocab = vocabulary()
+    key = level_key(folded)
+    if not key:
+        return None
+    in1, in2 = key in vocab.level1, key in vocab.level2
+    if in1 and in2:
+        return CellType.LEVELX
+    if in1:
+        return CellType.LEVEL1
+    if in2:
+        return CellType.LEVEL2
+    return None

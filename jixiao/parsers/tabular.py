@@ -1,0 +1,198 @@
+"""Layout parser for tab-separated dumps: one table row per line, cells split by tabs.
+
+The parser walks the rows once. Rows above an indicator-table header feed the form's head
+(title, year, labelled fields); rows below it are aligned to the header by content; footer
+lines close the table. A title, a labelled metadata row or a new header after indicator
+rows starts the next form, so a file holding several forms gives several RawForms.
+"""
+
+from __future__ import annotations
+
+from jixiao.flags import COLUMNS_SHIFTED, COLUMNS_SWAPPED
+from jixiao.parsers.align import Template, align
+from jixiao.parsers.cells import CellType, cell_type
+from jixiao.parsers.header import read_header
+from jixiao.parsers.metadata import HeadReader, find_year, footer_pairs, is_title
+from jixiao.records import (
+    HeaderColumn,
+    RawCell,
+    RawForm,
+    RawIndicator,
+    RawRow,
+    Role,
+    SourceDoc,
+)
+from jixiao.text import clean
+
+_SKIPPED = (CellType.EMPTY, CellType.PLACEHOLDER)
+
+
+def rows_from_lines(doc: SourceDoc, separator: str = "\t") -> list[RawRow]:
+    rows = []
+    for line in doc.lines:
+        texts = [clean(text) for text in line.text.split(separator)]
+        cells = tuple(
+            RawCell(text, col, line.number, line.page) for col, text in enumerate(texts) if text
+        )
+        rows.append(RawRow(cells, line.number, line.page))
+    return rows
+
+
+def align_row(row: RawRow, template: Template) -> RawIndicator | None:
+    """Assign the row's cells to roles; None when the row holds nothing of the table."""
+    cells = [(c, cell_type(c.text)) for c in row.filled]
+    cells = [(c, t) for c, t in cells if t not in _SKIPPED]
+    if not cells:
+        return None
+    alignment = align(tuple((c.col, t) for c, t in cells), template)
+    by_role: dict[Role, RawCell] = {}
+    for (cell, _), role in zip(cells, alignment.roles):
+        if role is not None and role is not Role.IGNORE and role not in by_role:
+            by_role[role] = cell
+    has_level = Role.LEVEL1 in by_role or Role.LEVEL2 in by_role
+    if Role.NAME not in by_role and not has_level:
+        return None
+    flags: tuple[str, ...] = ()
+    if alignment.shifted:
+        flags += (COLUMNS_SHIFTED,)
+    if alignment.swapped:
+        flags += (COLUMNS_SWAPPED,)
+    return RawIndicator(
+        cells=by_role,
+        section=Role.NAME not in by_role,
+        line=row.line,
+        page=row.page,
+        flags=flags,
+    )
+
+
+class _Draft:
+    """A form being assembled while the rows go by."""
+
+    def __init__(self) -> None:
+        self.form = RawForm()
+        self.head = HeadReader(self.form)
+        self.template: Template | None = None
+        self.table_closed = False
+
+    @property
+    def has_rows(self) -> bool:
+        return bool(self.form.indicators)
+
+    @property
+    def started(self) -> bool:
+        return bool(self.form.title or self.form.fields or self.template or self.form.budget)
+
+    def touch(self, row: RawRow) -> None:
+        if row.line is not None:
+            if self.form.line_start is None:
+                self.form.line_start = row.line
+            self.form.line_end = row.line
+        if row.page is not None:
+            if self.form.page_start is None:
+                self.form.page_start = row.page
+            self.form.page_end = row.page
+
+    def head_row(self, row: RawRow) -> None:
+        if self.head.feed(row):
+            self.touch(row)
+            return
+        text = " ".join(c.text for c in row.filled)
+        year = find_year(text)
+        if year and self.form.year_text is None and len(text) <= 40:
+            self.form.year_text = text
+            self.touch(row)
+
+    def table_row(self, row: RawRow) -> None:
+        assert self.template is not None
+        indicator = align_row(row, self.template)
+        if indicator is not None:
+            self.form.indicators.append(indicator)
+            self.touch(row)
+
+    def footer_row(self, row: RawRow, pairs: dict[str, str]) -> None:
+        for key, value in pairs.items():
+            if value and key not in self.form.footer:
+                self.form.footer[key] = value
+        self.table_closed = True
+        self.touch(row)
+
+
+class FormAssembler:
+    """Consumes rows in reading order and cuts them into RawForms.
+
+    Any layout that can produce RawRows (tab-separated lines, PDF or office grids) feeds
+    this one assembler, so the row logic exists once.
+    """
+
+    def __init__(self) -> None:
+        self.forms: list[RawForm] = []
+        self.draft = _Draft()
+
+    def _next_form(self) -> None:
+        if self.draft.has_rows:
+            self.forms.append(self.draft.form)
+        self.draft = _Draft()
+
+    def feed(self, row: RawRow) -> None:
+        if not row.filled:
+            return
+        header = read_header(row)
+        if header is not None:
+            self._header(row, header)
+            return
+        pairs = footer_pairs(" ".join(c.text for c in row.filled))
+        if pairs is not None:
+            self.draft.footer_row(row, pairs)
+        elif is_title(row):
+            self._title(row)
+        elif self.draft.template is not None and not self.draft.table_closed:
+            self._in_table(row)
+        else:
+            self._outside_table(row)
+
+    def _header(self, row: RawRow, header: tuple[HeaderColumn, ...]) -> None:
+        # a repeated header right after table rows (a page break) continues the table
+        if self.draft.has_rows and self.draft.table_closed:
+            self._next_form()
+        self.draft.template = Template(header)
+        self.draft.form.header = header
+        self.draft.table_closed = False
+        self.draft.touch(row)
+
+    def _title(self, row: RawRow) -> None:
+        if self.draft.has_rows:
+            self._next_form()
+        if self.draft.form.title is None:
+            self.draft.form.title = row.filled[0].text
+            self.draft.touch(row)
+
+    def _in_table(self, row: RawRow) -> None:
+        if self.draft.has_rows and _is_head_row(row):
+            self._next_form()
+            self.draft.head_row(row)
+        else:
+            self.draft.table_row(row)
+
+    def _outside_table(self, row: RawRow) -> None:
+        if self.draft.has_rows and _is_head_row(row):
+            self._next_form()
+        if not self.draft.has_rows:
+            self.draft.head_row(row)
+
+    def finish(self) -> list[RawForm]:
+        self._next_form()
+        return self.forms
+
+
+def _is_head_row(row: RawRow) -> bool:
+    """A labelled metadata row (部门(单位)名称, 项目名称 ...), which opens a form's head."""
+    return HeadReader(RawForm()).feed(row)
+
+
+def parse_tab_layout(doc: SourceDoc, separator: str = "\t") -> list[RawForm]:
+    """Recover the forms of a tab-separated text dump."""
+    assembler = FormAssembler()
+    for row in rows_from_lines(doc, separator):
+        assembler.feed(row)
+    return assembler.finish()

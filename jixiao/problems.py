@@ -1,0 +1,65 @@
+"""Problem codes: the one home for every code a source can end with.
+
+A bad source raises `SourceError(code, message)` inside extract/parsers; the pipeline turns
+it into a `Problem`. Any other exception is a defect, recorded as `internal_error`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemCode:
+    code: str
+    meaning: str
+    remedy: str
+
+
+PROBLEM_CODES: dict[str, ProblemCode] = {
+    p.code: p
+    for p in (
+        ProblemCode(
+            "empty_file",
+            "The file has no bytes, or only whitespace.",
+            "Check that the file was copied completely.",
+        ),
+        ProblemCode(
+            "decode_error",
+            "The text could not be decoded in any supported encoding.",
+            "Convert the file to UTF-8 or GB18030 and run again.",
+        ),
+        ProblemCode(
+            "unsupported_format",
+            "The file is not a format jixiao reads (binary data or an unknown format).",
+            "Convert it to text, PDF, XLSX, DOCX or HTML.",
+        ),
+        ProblemCode(
+            "unreadable_file",
+            "The file could not be opened or read (permissions, I/O error, not a regular file).",
+            "Check the file's permissions and that it is a regular file.",
+        ),
+        ProblemCode(
+            "no_form_found",
+            "The file was read, but no performance-target form or indicator table was found.",
+            "Check that the file holds a 绩效目标表 or 绩效自评表; see the report for its text.",
+        ),
+        ProblemCode(
+            "internal_error",
+            "jixiao failed on this file because of a defect in jixiao.",
+            "Report the file and the message; re-run with --fail-fast for the traceback.",
+        ),
+    )
+}
+
+
+class SourceError(Exception):
+    """A bad source: carries a stable problem code and a message a person can act on."""
+
+    def __init__(self, code: str, message: str, page: int | None = None) -> None:
+        if code not in PROBLEM_CODES:
+            raise ValueError(f"unknown problem code {code!r}")
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.page = page

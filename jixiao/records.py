@@ -1,0 +1,142 @@
+"""Typed records crossing the stage boundaries: extract -> parsers -> normalizers.
+
+extract returns a `SourceDoc`; parsers return `RawForm`s whose cells hold text exactly as
+printed (HTML stripped, whitespace cleaned) with provenance; normalizers build the SCHEMA
+models from them. High-volume records are frozen, slotted dataclasses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+BBox = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class TextLine:
+    """One line of a text source, as decoded."""
+
+    number: int  # 1-based
+    text: str
+    page: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDoc:
+    """A source read into positioned text, with provenance."""
+
+    path: str  # relative to the input root, "/" separators
+    sha256: str
+    format: str
+    encoding: str | None
+    pages: int | None
+    lines: tuple[TextLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RawCell:
+    """One cell as printed, with where it came from."""
+
+    text: str
+    col: int
+    line: int | None = None
+    page: int | None = None
+    bbox: BBox | None = None
+    origin: str = "text_layer"
+
+
+class RowKind(Enum):
+    BLANK = "blank"
+    TITLE = "title"
+    METADATA = "metadata"
+    HEADER = "header"
+    SECTION = "section"
+    INDICATOR = "indicator"
+    FOOTER = "footer"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class RawRow:
+    """A row of a table (a tab-separated line, a row of a grid): its non-empty cells only,
+    each knowing its column."""
+
+    cells: tuple[RawCell, ...]
+    line: int | None = None
+    page: int | None = None
+
+    @property
+    def filled(self) -> tuple[RawCell, ...]:
+        return self.cells
+
+
+class Role(str, Enum):
+    """What a cell of an indicator row holds."""
+
+    __hash__ = str.__hash__  # C-level hash: roles key hot dictionaries
+
+    LEVEL1 = "level1"
+    LEVEL2 = "level2"
+    NAME = "name"
+    OPERATOR = "operator"
+    DIRECTION = "direction"
+    VALUE = "value"
+    UNIT = "unit"
+    EXPLANATION = "explanation"
+    SCORING = "scoring"
+    REMARK = "remark"
+    WEIGHT = "weight"
+    ACTUAL = "actual"
+    SCORE = "score"
+    DEVIATION = "deviation"
+    STANDARD = "standard"
+    IGNORE = "ignore"
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderColumn:
+    col: int
+    role: Role
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class RawIndicator:
+    """A table row with each cell assigned a role by its content; text as printed.
+
+    `section` rows only name a level-1/level-2 group (the top of a merged cell) and hold
+    no indicator; the normalizer uses them to carry levels down.
+    """
+
+    cells: dict[Role, RawCell]
+    section: bool
+    line: int | None
+    page: int | None
+    bbox: BBox | None = None
+    flags: tuple[str, ...] = ()
+
+    def text(self, role: Role) -> str | None:
+        cell = self.cells.get(role)
+        return cell.text if cell is not None else None
+
+
+@dataclass(slots=True)
+class RawForm:
+    """One form as recovered by a layout parser, before normalization."""
+
+    title: str | None = None
+    year_text: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)  # canonical field -> printed value
+    goals_text: str | None = None
+    tasks: list[tuple[str, str]] = field(default_factory=list)
+    budget: dict[str, str] = field(default_factory=dict)  # budget key -> printed amount
+    budget_unit: str | None = None
+    footer: dict[str, str] = field(default_factory=dict)
+    header: tuple[HeaderColumn, ...] = ()
+    indicators: list[RawIndicator] = field(default_factory=list)
+    line_start: int | None = None
+    line_end: int | None = None
+    page_start: int | None = None
+    page_end: int | None = None
+    flags: list[str] = field(default_factory=list)

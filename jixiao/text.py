@@ -1,0 +1,69 @@
+"""Text helpers shared by every stage: cleaning printed text and folding it for comparison.
+
+`clean` gives the text as printed (HTML removed, whitespace collapsed): it is what the
+`*_raw` fields hold. `fold` gives a comparison key: full-width and half-width forms folded,
+whitespace, asterisks and HTML removed. Never store a folded string in the output.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from functools import lru_cache
+
+_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
+_BLOCK_TAG = re.compile(r"</?(?:p|br|div|li|tr)\b[^<>]*>", re.IGNORECASE)
+_SPACES = re.compile(r"[\s\u3000\u00a0]+")
+# characters NFKC leaves alone but which are the same thing in this domain
+_EXTRA_FOLD = str.maketrans(
+    {
+        "【": "[",
+        "】": "]",
+        "〔": "[",
+        "〕": "]",
+        "“": '"',
+        "”": '"',
+        "‘": "'",
+        "’": "'",
+        "—": "-",
+        "–": "-",
+        "－": "-",
+        "、": ",",
+        "；": ";",
+        "。": ".",
+        "〈": "<",
+        "〉": ">",
+    }
+)
+_FOLD_DROP = re.compile(r"[\s*＊\u3000]+")
+
+
+def strip_html(text: str) -> str:
+    """Remove HTML tags and decode entities; block tags become spaces."""
+    if "<" not in text and "&" not in text:
+        return text
+    text = _BLOCK_TAG.sub(" ", text)
+    text = _TAG.sub("", text)
+    return html.unescape(text)
+
+
+@lru_cache(maxsize=65536)
+def clean(text: str) -> str:
+    """Text as printed: HTML stripped, whitespace runs collapsed to one space, trimmed."""
+    if not text:
+        return text
+    return _SPACES.sub(" ", strip_html(text)).strip()
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Comparison key: NFKC (full-width to half-width), no whitespace or asterisks."""
+    text = unicodedata.normalize("NFKC", strip_html(text)).translate(_EXTRA_FOLD)
+    return _FOLD_DROP.sub("", text)
+
+
+def nfc(text: str) -> str:
+    if unicodedata.is_normalized("NFC", text):
+        return text
+    return unicodedata.normalize("NFC", text)

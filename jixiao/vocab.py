@@ -1,0 +1,131 @@
+"""Vocabularies loaded from the package's data files (jixiao/data/*.toml).
+
+Every stage reads its domain words from here: indicator levels, operators, units, column
+headers, metadata and footer labels. Lookups compare folded text (see jixiao.text.fold).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from jixiao.records import Role
+from jixiao.text import fold
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+_ORDINAL = re.compile(
+    r"^(?:[(（]?[一二三四五六七八九十]+[)）、,.．]|[(（][0-9]+[)）]|[0-9]+[、,.．](?![0-9]))"
+)
+_WEIGHT_SUFFIX = re.compile(r"[(（]\s*[0-9]+(?:\.[0-9]+)?\s*分?\s*[)）]$")
+
+
+def level_key(text: str) -> str:
+    """Comparison key for an indicator level name: folded, without ordinal, weight, 指标."""
+    key = fold(text)
+    key = _ORDINAL.sub("", key)
+    key = _WEIGHT_SUFFIX.sub("", key)
+    return key.replace("指标", "")
+
+
+@dataclass(frozen=True, slots=True)
+class Level2Entry:
+    name: str
+    parents: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    level1: dict[str, str]  # level_key -> canonical level-1
+    level2: dict[str, tuple[Level2Entry, ...]]  # level_key -> candidates
+    level2_by_name: dict[str, Level2Entry]
+    operator_symbols: tuple[tuple[str, str], ...]  # (folded symbol, canonical), longest first
+    operator_words: dict[str, str]  # folded word -> canonical ("unknown" for 定量)
+    units: dict[str, str]  # folded variant -> canonical
+    unit_variants: tuple[str, ...]  # folded variants, longest first
+    headers: dict[str, Role]
+    fields: dict[str, str]
+    task_columns: dict[str, str]
+    budget: dict[str, str]
+    footer: dict[str, str]
+    title_markers: tuple[str, ...]
+    form_type_markers: dict[str, tuple[str, ...]]
+
+    def level1_of(self, text: str) -> str | None:
+        return self.level1.get(level_key(text))
+
+    def level2_candidates(self, text: str) -> tuple[Level2Entry, ...]:
+        return self.level2.get(level_key(text), ())
+
+    def is_level(self, text: str) -> bool:
+        key = level_key(text)
+        return bool(key) and (key in self.level1 or key in self.level2)
+
+
+def _read_toml(name: str) -> dict[str, Any]:
+    data = resources.files("jixiao.data").joinpath(name).read_text(encoding="utf-8")
+    return tomllib.loads(data)
+
+
+def _labels(table: dict[str, list[str]]) -> dict[str, str]:
+    return {fold(label): key for key, labels in table.items() for label in labels}
+
+
+def _levels(data: dict[str, Any]) -> tuple[dict[str, str], dict[str, tuple[Level2Entry, ...]]]:
+    level1: dict[str, str] = {}
+    for entry in data["level1"]:
+        for variant in [entry["name"], *entry["variants"]]:
+            level1.setdefault(level_key(variant), entry["name"])
+    level2: dict[str, list[Level2Entry]] = {}
+    for entry in data["level2"]:
+        item = Level2Entry(entry["name"], tuple(entry["parents"]))
+        for variant in [entry["name"], *entry["variants"]]:
+            bucket = level2.setdefault(level_key(variant), [])
+            if item not in bucket:
+                bucket.append(item)
+    return level1, {k: tuple(v) for k, v in level2.items()}
+
+
+def _operators(data: dict[str, Any]) -> tuple[tuple[tuple[str, str], ...], dict[str, str]]:
+    symbols: list[tuple[str, str]] = []
+    words: dict[str, str] = {}
+    for canonical, spec in data["operators"].items():
+        symbols.extend((fold(s), canonical) for s in spec["symbols"])
+        words.update({fold(w): canonical for w in spec["words"]})
+    symbols.sort(key=lambda pair: -len(pair[0]))
+    return tuple(symbols), words
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    """The package vocabulary, loaded once per process."""
+    levels = _read_toml("levels.toml")
+    layout = _read_toml("layout.toml")
+    level1, level2 = _levels(levels)
+    symbols, words = _operators(_read_toml("operators.toml"))
+    units = _labels(_read_toml("units.toml")["units"])
+    return Vocabulary(
+        level1=level1,
+        level2=level2,
+        level2_by_name={e.name: e for es in level2.values() for e in es},
+        operator_symbols=symbols,
+        operator_words=words,
+        units=units,
+        unit_variants=tuple(sorted(units, key=len, reverse=True)),
+        headers={k: Role(v) for k, v in _labels(layout["headers"]).items()},
+        fields=_labels(layout["fields"]),
+        task_columns=_labels(layout["tasks"]),
+        budget=_labels(layout["budget"]),
+        footer=_labels(layout["footer"]),
+        title_markers=tuple(fold(m) for m in layout["titles"]["markers"]),
+        form_type_markers={
+            kind: tuple(fold(m) for m in markers) for kind, markers in layout["form_types"].items()
+        },
+    )

@@ -1,0 +1,65 @@
+"""Bad inputs each give their own Problem code, and the batch goes on."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from jixiao.cli import main
+from jixiao.pipeline import process_bytes
+from tests.conftest import FIXTURES, FORMS
+
+BAD = FIXTURES / "bad"
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("empty.txt", "empty_file"),
+        ("whitespace_only.txt", "empty_file"),
+        ("binary_noise.txt", "unsupported_format"),
+        ("not_a_form.txt", "no_form_found"),
+        ("truncated.pdf", "unsupported_format"),
+    ],
+)
+def test_bad_input_gives_its_problem_code(name: str, code: str) -> None:
+    result = process_bytes((BAD / name).read_bytes(), name)
+    assert [p.code for p in result.errors] == [code]
+    assert result.errors[0].message.endswith(".")
+    assert result.forms == [] or not any(f.indicators for f in result.forms)
+
+
+def test_batch_goes_on_past_bad_files(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for path in [*BAD.iterdir(), FORMS / "001_570424103c010556.txt"]:
+        (inputs / path.name).write_bytes(path.read_bytes())
+    out = tmp_path / "out"
+    status = main(["run", str(inputs), "-o", str(out), "-q"])
+    assert status == 1  # some sources failed
+    good = json.loads((out / "json" / "001_570424103c010556.txt.json").read_text("utf-8"))
+    assert len(good["forms"][0]["indicators"]) == 18
+    codes = {
+        p.name: json.loads(p.read_text("utf-8"))["errors"][0]["code"]
+        for p in (out / "json").iterdir()
+        if p.name != "001_570424103c010556.txt.json"
+    }
+    assert codes == {
+        "binary_noise.txt.json": "unsupported_format",
+        "empty.txt.json": "empty_file",
+        "not_a_form.txt.json": "no_form_found",
+        "truncated.pdf.json": "unsupported_format",
+        "whitespace_only.txt.json": "empty_file",
+    }
+    assert not list(out.rglob("*.tmp"))
+
+
+def test_unreadable_path_is_a_problem(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    (folder / "sub.txt").mkdir(parents=True)  # a directory named like a file is skipped
+    (folder / "a.txt").write_bytes((FORMS / "004_a0dabc58212d71e8.txt").read_bytes())
+    status = main(["run", str(folder), "-o", str(tmp_path / "out"), "-q"])
+    assert status == 0
+    assert [p.name for p in (tmp_path / "out" / "json").iterdir()] == ["a.txt.json"]

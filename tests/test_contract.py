@@ -1,0 +1,109 @@
+"""Tests that keep the docs and the code honest: SCHEMA.md, flags, problem codes, layers."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import pytest
+
+from jixiao import models
+from jixiao.flags import FLAGS
+from jixiao.problems import PROBLEM_CODES
+from tests.conftest import ROOT
+
+SCHEMA_MD = ROOT / "docs" / "SCHEMA.md"
+SHARED_SCHEMA_MD = ROOT.parent / "shared" / "docs" / "SCHEMA.md"
+MODELS = ["SourceResult", "Source", "Form", "Budget", "Task", "Contacts", "Indicator", "Problem"]
+
+
+def _schema_blocks() -> dict[str, list[str]]:
+    """Field names per model from SCHEMA.md's text block ("name, content    str" -> 2)."""
+    text = SCHEMA_MD.read_text("utf-8")
+    block = text.split("```text", 1)[1].split("```", 1)[0]
+    fields: dict[str, list[str]] = {}
+    current = None
+    for line in block.splitlines():
+        if re.match(r"^[A-Z]\w+", line):
+            current = line.split()[0]
+            fields[current] = []
+        elif current and re.match(r"^  [a-z]", line):
+            names = re.split(r"\s{2,}", line.strip())[0]
+            fields[current] += [n.split()[0] for n in names.split(",")]
+    return fields
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_models_have_exactly_the_schema_fields(model: str) -> None:
+    documented = _schema_blocks()[model]
+    actual = list(getattr(models, model).model_fields)
+    assert actual == documented
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_every_field_has_a_description(model: str) -> None:
+    for name, info in getattr(models, model).model_fields.items():
+        assert info.description, f"{model}.{name} has no description"
+
+
+def test_repository_schema_copy_matches_shared() -> None:
+    if not SHARED_SCHEMA_MD.exists():
+        pytest.skip("shared/ is not beside the checkout")
+    assert SCHEMA_MD.read_text("utf-8") == SHARED_SCHEMA_MD.read_text("utf-8")
+
+
+def test_schema_flags_are_defined() -> None:
+    text = SCHEMA_MD.read_text("utf-8").split("## Flags", 1)[1].split("## Parquet", 1)[0]
+    documented = set(re.findall(r"`([a-z0-9_]+)`", text))
+    assert documented <= set(FLAGS)
+
+
+def test_readme_documents_every_problem_code_and_flag() -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    for code in PROBLEM_CODES:
+        assert f"`{code}`" in readme, code
+    for flag in FLAGS:
+        assert f"`{flag}`" in readme, flag
+
+
+def test_problem_codes_used_in_package_are_registered() -> None:
+    used = set()
+    for path in (ROOT / "jixiao").rglob("*.py"):
+        used |= set(
+            re.findall(
+                r'(?:SourceError|Problem)\(\s*(?:code=)?"([a-z_]+)"', path.read_text("utf-8")
+            )
+        )
+    assert used and used <= set(PROBLEM_CODES)
+
+
+def test_readme_commands_are_makefile_targets() -> None:
+    makefile = (ROOT / "Makefile").read_text("utf-8")
+    readme = (ROOT / "README.md").read_text("utf-8")
+    for target in ("demo", "test", "lint", "bench"):
+        assert re.search(rf"^{target}:", makefile, re.M), target
+    assert "make demo" in readme and "make test" in readme
+    assert "make test" in (ROOT / ".ci" / "run").read_text("utf-8")
+
+
+# extract <- parsers <- normalizers <- output: a stage never imports a later one
+LAYERS = ["extract", "parsers", "normalizers", "output"]
+
+
+@pytest.mark.parametrize("stage", LAYERS)
+def test_stages_import_only_earlier_stages(stage: str) -> None:
+    later = {f"jixiao.{s}" for s in LAYERS[LAYERS.index(stage) + 1 :]} | {
+        "jixiao.pipeline",
+        "jixiao.cli",
+    }
+    for path in (ROOT / "jixiao" / stage).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                assert not any(node.module.startswith(m) for m in later), (
+                    f"{path.name} imports {node.module}"
+                )
+
+
+def test_modules_stay_small() -> None:
+    for path in (ROOT / "jixiao").rglob("*.py"):
+        assert len(path.read_text("utf-8").splitlines()) <= 600, path

@@ -1,0 +1,130 @@
+"""The run's output: JSON per source, Parquet with explicit types, atomic writes, CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from jixiao.cli import main
+from jixiao.output.json_out import json_path
+from tests.conftest import FORMS, ROOT
+
+
+@pytest.fixture(scope="module")
+def run_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("out")
+    assert main(["run", str(FORMS), "-o", str(out), "-q"]) == 0
+    return out
+
+
+def test_json_per_source_mirrors_relative_path(run_out: Path) -> None:
+    names = sorted(
+        p.relative_to(run_out / "json").as_posix() for p in (run_out / "json").rglob("*.json")
+    )
+    assert names == ["001_570424103c010556.txt.json", "004_a0dabc58212d71e8.txt.json"]
+    data = json.loads((run_out / "json" / "001_570424103c010556.txt.json").read_text("utf-8"))
+    assert data["schema_version"] == "1"
+    assert data["source"]["path"] == "001_570424103c010556.txt"
+
+
+def test_parquet_column_types(run_out: Path) -> None:
+    forms = pq.read_table(run_out / "forms.parquet").schema
+    assert str(forms.field("year").type) == "int32"
+    assert str(forms.field("fill_date").type) == "date32[day]"
+    assert str(forms.field("budget_total").type) == "double"
+    assert str(forms.field("flags").type) == "list<element: string>"
+    indicators = pq.read_table(run_out / "indicators.parquet").schema
+    assert str(indicators.field("seq").type) == "int32"
+    assert str(indicators.field("value").type) == "double"
+    assert str(indicators.field("bbox").type) == "list<element: double>"
+    assert str(indicators.field("flags").type) == "list<element: string>"
+    errors = pq.read_table(run_out / "errors.parquet").schema
+    assert errors.names == ["source_path", "code", "message", "page"]
+
+
+def test_parquet_reads_back_with_pandas(run_out: Path) -> None:
+    forms = pd.read_parquet(run_out / "forms.parquet")
+    seeds = forms.set_index("source_path")
+    assert seeds.loc["001_570424103c010556.txt", "year"] == 2026
+    assert str(seeds.loc["001_570424103c010556.txt", "fill_date"])[:10] == "2025-12-15"
+    assert seeds.loc["004_a0dabc58212d71e8.txt", "budget_total"] == pytest.approx(2677.7)
+    indicators = pd.read_parquet(run_out / "indicators.parquet")
+    seed_rows = indicators
+    assert len(seed_rows) == 47
+    assert seed_rows.value.dtype == "float64"
+    assert seed_rows.seq.dtype == "int32"
+    row = seed_rows[seed_rows.name == "预算成本"].iloc[0]
+    assert (row.operator, row.value, row.unit) == ("<=", 1350.75, "万元")
+    assert list(row["flags"]) == ["columns_shifted"]
+
+
+def test_no_temporary_files_left(run_out: Path) -> None:
+    assert not [p for p in run_out.rglob("*") if p.name.startswith(".") or p.suffix == ".tmp"]
+
+
+@pytest.mark.parametrize("rel", ["../x.txt", "/etc/passwd"])
+def test_json_path_stays_under_out(tmp_path: Path, rel: str) -> None:
+    with pytest.raises(ValueError):
+        json_path(tmp_path, rel)
+
+
+def test_cli_help_has_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["run", "-h"])
+    assert exit_info.value.code == 0
+    assert "examples:" in capsys.readouterr().out
+
+
+def test_cli_missing_input_is_a_usage_error(tmp_path: Path) -> None:
+    assert main(["run", str(tmp_path / "nope"), "-o", str(tmp_path / "out")]) == 2
+
+
+def test_cli_prints_summary_and_output_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["run", str(FORMS / "004_a0dabc58212d71e8.txt"), "-o", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "1 sources, 1 forms, 29 indicators, 0 problems" in out
+    assert str(tmp_path.resolve()) in out
+
+
+def test_schema_command_prints_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema["title"] == "SourceResult"
+    assert "Indicator" in schema["$defs"]
+
+
+# pyarrow imports numpy, and pandas when it is installed; neither is a reader library
+HEAVY = [
+    "pdfplumber",
+    "camelot",
+    "cv2",
+    "PIL",
+    "rapidocr_onnxruntime",
+    "rapidocr",
+    "openpyxl",
+    "docx",
+    "xlrd",
+    "lxml",
+    "onnxruntime",
+    "pypdfium2",
+]
+
+
+def test_text_only_run_imports_no_heavy_library(tmp_path: Path) -> None:
+    script = (
+        "import sys; from jixiao.cli import main; "
+        f"main(['run', {str(FORMS / '001_570424103c010556.txt')!r}, '-o', {str(tmp_path)!r}, '-q']); "
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert done.stdout.strip() == "[]"
