@@ -23,15 +23,53 @@ class TextLine:
 
 
 @dataclass(frozen=True, slots=True)
+class GridCell:
+    """One cell of a table grid (PDF, office file, web page), as printed.
+
+    A merged cell appears once, at its top-left position, with its spans; the positions it
+    covers hold no GridCell. `text` keeps the printed text (wrapped lines joined).
+    """
+
+    row: int  # 0-based within the grid
+    col: int
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+    page: int | None = None
+    bbox: BBox | None = None  # page coordinates, top-left origin
+    origin: str = "text_layer"  # "text_layer" | "ocr" | "office" | "html"
+    score: float = 1.0  # OCR confidence of the cell's text, 1.0 otherwise
+
+
+@dataclass(frozen=True, slots=True)
+class CellGrid:
+    """A table recovered from a page, sheet or document, with where it came from."""
+
+    cells: tuple[GridCell, ...]
+    page: int | None = None  # first page of the table
+    where: str = ""  # provenance: "page 2", "sheet 项目1", "table 3"
+    flags: tuple[str, ...] = ()  # e.g. continued_across_pages, which recovery method won
+
+
+# One item of a source in reading order: a line of text or a table grid.
+Block = TextLine | CellGrid
+
+
+@dataclass(frozen=True, slots=True)
 class SourceDoc:
-    """A source read into positioned text, with provenance."""
+    """A source read into positioned text and table grids, in reading order, with provenance.
+
+    Text dumps fill `lines`; PDFs, office files and web pages fill `blocks` with the lines
+    outside tables (titles, year, footer) and the table grids, in document order.
+    """
 
     path: str  # relative to the input root, "/" separators
     sha256: str
     format: str
     encoding: str | None
     pages: int | None
-    lines: tuple[TextLine, ...]
+    lines: tuple[TextLine, ...] = ()
+    blocks: tuple[Block, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,12 +8,15 @@ rows starts the next form, so a file holding several forms gives several RawForm
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from jixiao.flags import COLUMNS_SHIFTED, COLUMNS_SWAPPED
 from jixiao.parsers.align import Template, align
 from jixiao.parsers.cells import CellType, cell_type
 from jixiao.parsers.header import read_header
 from jixiao.parsers.metadata import HeadReader, find_year, footer_pairs, is_title
 from jixiao.records import (
+    BBox,
     HeaderColumn,
     RawCell,
     RawForm,
@@ -62,7 +65,21 @@ def align_row(row: RawRow, template: Template) -> RawIndicator | None:
         section=Role.NAME not in by_role,
         line=row.line,
         page=row.page,
+        bbox=union_bbox(c.bbox for c in by_role.values()),
         flags=flags,
+    )
+
+
+def union_bbox(boxes: Iterable[BBox | None]) -> BBox | None:
+    """The smallest box around the given boxes (None when none has one)."""
+    known = [b for b in boxes if b is not None]
+    if not known:
+        return None
+    return (
+        min(b[0] for b in known),
+        min(b[1] for b in known),
+        max(b[2] for b in known),
+        max(b[3] for b in known),
     )
 
 
