@@ -60,6 +60,27 @@ def _build_parser() -> argparse.ArgumentParser:
         help="stop at the first internal error and show its traceback (for debugging jixiao)",
     )
 
+    evaluate = commands.add_parser(
+        "eval",
+        help="accuracy of a run's output against hand-checked expected files",
+        description="Match predicted and expected indicators by name (exact after folding, then "
+        "fuzzy) and report row recall, precision and per-field accuracy, overall and per source.",
+        epilog="example:\n  jixiao run samples/forms -o out && jixiao eval out samples/expected\n\n"
+        "An expected file has the shape of the JSON output with only the fields a person checked;\n"
+        'a list value means "any of these is right".',
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        add_help=False,
+    )
+    evaluate.add_argument("-h", "--help", action="help", help="show this help and exit")
+    evaluate.add_argument(
+        "pred_out", type=Path, metavar="PRED_OUT", help="output folder of `jixiao run`"
+    )
+    evaluate.add_argument(
+        "expected", type=Path, metavar="EXPECTED_DIR", help="folder of expected JSON files"
+    )
+    evaluate.add_argument("--json", type=Path, metavar="FILE", help="also write the report as JSON")
+    evaluate.add_argument("--misses", action="store_true", help="list every wrong field")
+
     schema = commands.add_parser(
         "schema", help="print the JSON Schema of the per-source output", add_help=False
     )
@@ -97,6 +118,24 @@ def _progress_printer() -> Progress:
     return report
 
 
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from jixiao.evaluate import as_json, as_table, evaluate
+
+    for folder in (args.pred_out, args.expected):
+        if not folder.is_dir():
+            print(f"jixiao: not a folder: {folder}", file=sys.stderr)
+            return 2
+    scores = evaluate(args.pred_out, args.expected)
+    print(as_table(scores))
+    if args.misses:
+        for score in scores:
+            for miss in score.misses:
+                print(f"{score.path}: {miss}")
+    if args.json:
+        args.json.write_text(json.dumps(as_json(scores), ensure_ascii=False, indent=2), "utf-8")
+    return 0
+
+
 def _cmd_schema(_: argparse.Namespace) -> int:
     from jixiao.models import json_schema
 
@@ -104,7 +143,7 @@ def _cmd_schema(_: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"run": _cmd_run, "schema": _cmd_schema}
+COMMANDS = {"run": _cmd_run, "eval": _cmd_eval, "schema": _cmd_schema}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

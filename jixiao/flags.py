@@ -26,6 +26,8 @@ OPERATOR_REPAIRED = "operator_repaired"
 OPERATOR_UNKNOWN = "operator_unknown"
 VALUE_UNPARSED = "value_unparsed"
 LEVEL_UNKNOWN = "level_unknown"
+EXCEL_DATE = "excel_date"
+EXCEL_FLOAT = "excel_float"
 OCR = "ocr"
 CONTINUED_ACROSS_PAGES = "continued_across_pages"
 
@@ -49,6 +51,16 @@ FLAGS: dict[str, Flag] = {
         Flag(OPERATOR_REPAIRED, "Operator repaired (e.g. OCR read ≥92% as 292%).", 0.8),
         Flag(OPERATOR_UNKNOWN, "Quantitative target without a direction (定量).", 0.9),
         Flag(VALUE_UNPARSED, "Target looks numeric but could not be parsed.", 0.8),
+        Flag(
+            EXCEL_DATE,
+            "Target was an Excel date serial (44561 = 2021-12-31); read as a deadline.",
+            0.95,
+        ),
+        Flag(
+            EXCEL_FLOAT,
+            "Excel float noise (0.0900000762939453) rounded; a fraction read as a percentage.",
+            0.95,
+        ),
         Flag(OCR, "Text came from OCR.", 1.0),
         Flag(CONTINUED_ACROSS_PAGES, "Table continued across pages.", 1.0),
     )

@@ -126,6 +126,11 @@ class Indicator(_Model):
         "(see jixiao.normalizers.confidence)."
     )
     flags: list[str] = Field(default_factory=list, description="Row-level warnings (see Flags).")
+    deadline: str | None = Field(
+        default=None,
+        description="Added in jixiao 0.2: the date a deadline target names, YYYY-MM-DD "
+        '("2025年10月底前" -> 2025-10-31; an Excel serial 44561 -> 2021-12-31).',
+    )
 
 
 class Form(_Model):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from jixiao.extract import guess_format, read_bytes, read_source
 from jixiao.models import Problem, Source, SourceResult
-from jixiao.normalizers import normalize
+from jixiao.normalizers import normalize_source
 from jixiao.parsers import parse
 from jixiao.problems import SourceError
 
@@ -78,7 +78,7 @@ def process_bytes(data: bytes, rel_path: str) -> SourceResult:
         pages=doc.pages,
         encoding=doc.encoding,
     )
-    forms = [normalize(raw, doc, i) for i, raw in enumerate(parse(doc))]
+    forms = normalize_source(parse(doc), doc)
     errors = []
     if not any(form.indicators for form in forms):
         errors.append(

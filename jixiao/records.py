@@ -171,6 +171,7 @@ class RawForm:
     budget: dict[str, str] = field(default_factory=dict)  # budget key -> printed amount
     budget_unit: str | None = None
     footer: dict[str, str] = field(default_factory=dict)
+    department: str | None = None  # an organisation line in the head (no label)
     header: tuple[HeaderColumn, ...] = ()
     indicators: list[RawIndicator] = field(default_factory=list)
     line_start: int | None = None

@@ -57,6 +57,8 @@ class Vocabulary:
     footer: dict[str, str]
     title_markers: tuple[str, ...]
     form_type_markers: dict[str, tuple[str, ...]]
+    qualitative: tuple[str, ...]  # longest first
+    level_names: tuple[str, ...]  # printed level names and variants, longest first
 
     def level1_of(self, text: str) -> str | None:
         return self.level1.get(level_key(text))
@@ -103,6 +105,16 @@ def _operators(data: dict[str, Any]) -> tuple[tuple[tuple[str, str], ...], dict[
     return tuple(symbols), words
 
 
+def _level_surfaces(data: dict[str, Any]) -> tuple[str, ...]:
+    """Every level name as it may be printed, with and without 指标, longest first."""
+    names: set[str] = set()
+    for entry in [*data["level1"], *data["level2"]]:
+        for variant in [entry["name"], *entry["variants"]]:
+            names.add(variant)
+            names.add(variant + "指标" if not variant.endswith("指标") else variant)
+    return tuple(sorted(names, key=len, reverse=True))
+
+
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
     """The package vocabulary, loaded once per process."""
@@ -125,6 +137,10 @@ def vocabulary() -> Vocabulary:
         budget=_labels(layout["budget"]),
         footer=_labels(layout["footer"]),
         title_markers=tuple(fold(m) for m in layout["titles"]["markers"]),
+        qualitative=tuple(
+            sorted(_read_toml("qualitative.toml")["qualitative"]["words"], key=len, reverse=True)
+        ),
+        level_names=_level_surfaces(levels),
         form_type_markers={
             kind: tuple(fold(m) for m in markers) for kind, markers in layout["form_types"].items()
         },

@@ -12,11 +12,13 @@ from typing import Any
 
 import pytest
 
+from jixiao.evaluate import SourceScore, overall, score_source
 from jixiao.output.json_out import dump_result
 from jixiao.pipeline import process_bytes
 from tests.conftest import EXPECTED, FORMS, sample_files
 
 REGEN = os.environ.get("JIXIAO_REGEN") == "1"
+MIN_FILE_RECALL = 0.8
 
 
 def _expected_path(sample: Path) -> Path:
@@ -46,7 +48,16 @@ def _diff(expected: Any, actual: Any, path: str = "$") -> list[str]:
     return [] if expected == actual else [f"{path}: {actual!r}, expected {expected!r}"]
 
 
-@pytest.mark.parametrize("sample", sample_files(), ids=lambda p: p.name)
+def _is_full(path: Path) -> bool:
+    """Full goldens hold the whole output; partial ones only the fields a person checked."""
+    return path.exists() and "schema_version" in json.loads(path.read_text("utf-8"))
+
+
+FULL = [p for p in sample_files() if _is_full(_expected_path(p)) or not _expected_path(p).exists()]
+PARTIAL = [p for p in sample_files() if p not in FULL]
+
+
+@pytest.mark.parametrize("sample", FULL, ids=lambda p: p.name)
 def test_sample_matches_expected(sample: Path) -> None:
     rel = sample.relative_to(FORMS).as_posix()
     result = process_bytes(sample.read_bytes(), rel)
@@ -67,3 +78,25 @@ def test_regeneration_is_off_in_ci() -> None:
 def test_every_sample_has_an_expected_file() -> None:
     missing = [p.name for p in sample_files() if not _expected_path(p).exists()]
     assert not missing
+
+
+def _score(sample: Path) -> SourceScore:
+    rel = sample.relative_to(FORMS).as_posix()
+    result = json.loads(dump_result(process_bytes(sample.read_bytes(), rel)))
+    expected = json.loads(_expected_path(sample).read_text("utf-8"))
+    return score_source(rel, expected, result)
+
+
+@pytest.mark.parametrize("sample", PARTIAL, ids=lambda p: p.name)
+def test_partial_sample_recall(sample: Path) -> None:
+    score = _score(sample)
+    assert score.recall is not None and score.recall >= MIN_FILE_RECALL, "\n".join(score.misses)
+
+
+def test_corpus_accuracy_meets_the_bar() -> None:
+    total = overall([_score(p) for p in PARTIAL])
+    if not PARTIAL:
+        pytest.skip("no partial expected files")
+    assert total.recall is not None and total.recall >= 0.95
+    assert total.precision is not None and total.precision >= 0.9
+    assert total.field_accuracy is not None and total.field_accuracy >= 0.95

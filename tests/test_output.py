@@ -18,8 +18,11 @@ from tests.conftest import FORMS, ROOT
 
 @pytest.fixture(scope="module")
 def run_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    seeds = tmp_path_factory.mktemp("seeds")
+    for seed in FORMS.glob("*.txt"):
+        (seeds / seed.name).write_bytes(seed.read_bytes())
     out = tmp_path_factory.mktemp("out")
-    assert main(["run", str(FORMS), "-o", str(out), "-q"]) == 0
+    assert main(["run", str(seeds), "-o", str(out), "-q"]) == 0
     return out
 
 

@@ -13,34 +13,49 @@ from jixiao.normalizers.levels import LevelTracker
 from jixiao.records import RawForm, Role, SourceDoc
 
 
-def normalize_indicators(raw: RawForm) -> list[Indicator]:
+def normalize_indicators(raw: RawForm, year: int | None = None) -> list[Indicator]:
     tracker = LevelTracker()
     indicators: list[Indicator] = []
     for row in raw.indicators:
         levels = tracker.resolve(row.text(Role.LEVEL1), row.text(Role.LEVEL2))
         if not row.section:
-            indicators.append(build_indicator(row, levels, len(indicators) + 1))
+            indicators.append(build_indicator(row, levels, len(indicators) + 1, year))
     return indicators
 
 
 def normalize(raw: RawForm, doc: SourceDoc, index: int) -> Form:
     """The canonical Form for the `index`-th RawForm of a source."""
+    year = fields.form_year(raw)
     return Form(
         form_id=f"{doc.sha256[:16]}-{index}",
         form_type=fields.form_type(raw),  # type: ignore[arg-type]
         title=raw.title,
-        year=fields.form_year(raw),
-        department=fields.text_field(raw, "department"),
-        project=fields.text_field(raw, "project"),
+        year=year,
+        department=fields.department(raw),
+        project=fields.project(raw),
         budget=fields.budget(raw),
         responsibilities=fields.text_field(raw, "responsibilities"),
         annual_goals=fields.split_goals(raw.goals_text),
         tasks=fields.tasks(raw),
         contacts=fields.contacts(raw),
-        indicators=normalize_indicators(raw),
+        indicators=normalize_indicators(raw, year),
         page_start=raw.page_start,
         page_end=raw.page_end,
         line_start=raw.line_start,
         line_end=raw.line_end,
         flags=list(raw.flags),
     )
+
+
+def normalize_source(raws: list[RawForm], doc: SourceDoc) -> list[Form]:
+    """Every form of a source; a form without its own title or year (a later project block
+    of the same document) takes them from the form before it."""
+    previous: RawForm | None = None
+    for raw in raws:
+        if previous is not None:
+            raw.title = raw.title or previous.title
+            raw.year_text = raw.year_text or previous.year_text
+            if not raw.fields.get("department") and raw.department is None:
+                raw.department = fields.department(previous)
+        previous = raw
+    return [normalize(raw, doc, i) for i, raw in enumerate(raws)]

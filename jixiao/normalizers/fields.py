@@ -8,7 +8,7 @@ from jixiao.models import Budget, Contacts, Task
 from jixiao.normalizers.dates import iso_date
 from jixiao.normalizers.numbers import parse_number
 from jixiao.parsers.header import is_self_eval
-from jixiao.parsers.metadata import find_year
+from jixiao.parsers.metadata import STAMP_NOISE, find_year
 from jixiao.records import RawForm
 from jixiao.text import clean, fold
 from jixiao.vocab import vocabulary
@@ -41,7 +41,7 @@ def form_type(raw: RawForm) -> str:
 
 
 def form_year(raw: RawForm) -> int | None:
-    for text in (raw.year_text, raw.title):
+    for text in (raw.year_text, raw.title, raw.fields.get("period")):
         year = find_year(text) if text else None
         if year:
             return int(year)
@@ -85,6 +85,41 @@ def tasks(raw: RawForm) -> list[Task]:
     return [Task(name=name, content=content) for name, content in raw.tasks]
 
 
+_CODE_PREFIX = re.compile(
+    r"^(?:[\[(（]\s*\d{2,}\s*[\])）]|\d{3,}(?=[\u4e00-\u9fff])|\d{2,}\s*-\s*)"
+)
+_CODE_SUFFIX = re.compile(r"\s+\d{3,}$")
+
+
+_TITLE_SUFFIX = re.compile(r"(?:支出)?(?:绩效目标(?:设定|申报表|批复表|自评表|表)|绩效自评表)$")
+
+
+def project(raw: RawForm) -> str | None:
+    """项目名称; for a project form without one, the title less its form words."""
+    named = text_field(raw, "project")
+    if named or not raw.title:
+        return named
+    stem = _TITLE_SUFFIX.sub("", clean(raw.title))
+    return stem if stem != raw.title and stem.endswith("项目") else None
+
+
 def text_field(raw: RawForm, key: str) -> str | None:
     value = raw.fields.get(key)
     return clean(value) if value else None
+
+
+def organisation(text: str | None) -> str | None:
+    """An organisation name without codes ("(433)…", "219-…", "… 308001") or stamps."""
+    if not text:
+        return None
+    text = STAMP_NOISE.sub("", clean(text))
+    text = _CODE_SUFFIX.sub("", _CODE_PREFIX.sub("", text)).strip()
+    return text or None
+
+
+def department(raw: RawForm) -> str | None:
+    for candidate in (raw.fields.get("department"), raw.department, raw.fields.get("implementer")):
+        name = organisation(candidate)
+        if name:
+            return name
+    return None

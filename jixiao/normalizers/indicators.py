@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from jixiao.flags import (
+    EXCEL_DATE,
     OPERATOR_UNKNOWN,
     UNIT_CONFLICT,
     UNIT_INFERRED,
 )
 from jixiao.models import Indicator
 from jixiao.normalizers.confidence import confidence
+from jixiao.normalizers.dates import deadline, excel_serial_date
 from jixiao.normalizers.levels import Levels
 from jixiao.normalizers.operators import UNKNOWN, operator_of_cell
 from jixiao.normalizers.units import canonical_unit, infer_unit
-from jixiao.normalizers.values import parse_target
+from jixiao.normalizers.values import ParsedValue, parse_target
 from jixiao.normalizers.weights import score_of_cell, weight_of_cell, weight_of_scoring
+from jixiao.parsers.cells import CellType, cell_type
 from jixiao.records import RawIndicator, Role
 
 QUALITATIVE = "qualitative"
+_TIME_NAME = re.compile(r"时间|日期|时限|期限|完成时")
+# template numbering leaked into names: "指标1:开展…", "指标2工程验收合格率"
+_TEMPLATE_PREFIX = re.compile(r"^指标\s*\d{1,2}\s*[:：.、]?\s*(?=\S)")
+
+
+def indicator_name(text: str) -> str:
+    """The 三级指标 name without template numbering ("指标1:" prefixes)."""
+    return _TEMPLATE_PREFIX.sub("", text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,12 +44,31 @@ class Target:
     flags: tuple[str, ...]
 
 
-def read_target(row: RawIndicator) -> Target:
+def _printed_operator(row: RawIndicator) -> tuple[str | None, str | None]:
+    """The operator cell (指标值类型 / 计算符号 / 指标方向 column) that holds an operator."""
+    first = None
+    for role in (Role.OPERATOR, Role.DIRECTION):
+        text = row.text(role)
+        if text:
+            first = first or text
+            operator = operator_of_cell(text)
+            if operator is not None:
+                return operator, text
+    return None, first
+
+
+def _deadline_target(operator: str | None, op_raw: str | None, unit: str | None) -> Target:
+    kept = QUALITATIVE if operator == QUALITATIVE else "<="
+    return Target(kept, op_raw, None, None, None, unit, ())
+
+
+def read_target(row: RawIndicator, year: int | None = None) -> Target:
     """Operator, value and unit of a row, from its operator, value and unit cells."""
-    op_raw = row.text(Role.OPERATOR) or row.text(Role.DIRECTION)
-    operator = operator_of_cell(op_raw) if op_raw else None
+    operator, op_raw = _printed_operator(row)
     value_text = row.text(Role.VALUE)
     unit_cell = row.text(Role.UNIT)
+    if value_text and deadline(value_text, year) and cell_type(value_text) is CellType.DATE:
+        return _deadline_target(operator, op_raw, unit_cell)
     if operator == QUALITATIVE:
         return Target(QUALITATIVE, op_raw, None, None, None, unit_cell, ())
     parsed = parse_target(value_text) if value_text else None
@@ -47,6 +78,8 @@ def read_target(row: RawIndicator) -> Target:
     value = parsed.value if parsed else None
     if value is None and value_text and operator is None:
         return Target(QUALITATIVE, op_raw, None, None, None, unit_cell, ())
+    if value is not None and _names_a_time(row) and excel_serial_date(value):
+        return Target("<=", op_raw, None, None, None, None, (EXCEL_DATE,))
     unit_raw = (parsed.unit_raw if parsed else None) or unit_cell
     if parsed and parsed.unit_raw and unit_cell:
         if canonical_unit(parsed.unit_raw) != canonical_unit(unit_cell):
@@ -63,6 +96,20 @@ def read_target(row: RawIndicator) -> Target:
         unit_raw,
         tuple(flags),
     )
+
+
+def _names_a_time(row: RawIndicator) -> bool:
+    return bool(_TIME_NAME.search(row.text(Role.NAME) or ""))
+
+
+def row_deadline(row: RawIndicator, target: Target, year: int | None) -> str | None:
+    value_text = row.text(Role.VALUE)
+    if EXCEL_DATE in target.flags and value_text:
+        serial = parse_target(value_text).value
+        return excel_serial_date(serial) if serial is not None else None
+    if value_text and cell_type(value_text) is CellType.DATE:
+        return deadline(value_text, year)
+    return None
 
 
 def _infer_missing_unit(target: Target, row: RawIndicator) -> Target:
@@ -82,6 +129,19 @@ def _infer_missing_unit(target: Target, row: RawIndicator) -> Target:
     )
 
 
+def _from_actual(target: Target, actual: ParsedValue) -> Target:
+    """A row with only a result (a self-evaluation report in prose): its operator and unit."""
+    return Target(
+        actual.operator,
+        actual.operator_raw,
+        target.value,
+        target.value_max,
+        canonical_unit(actual.unit_raw),
+        actual.unit_raw,
+        (),
+    )
+
+
 def _weight(row: RawIndicator) -> float | None:
     for candidate in (
         weight_of_cell(row.text(Role.WEIGHT)),
@@ -93,10 +153,18 @@ def _weight(row: RawIndicator) -> float | None:
     return None
 
 
-def build_indicator(row: RawIndicator, levels: Levels, seq: int) -> Indicator:
-    target = _infer_missing_unit(read_target(row), row)
+def build_indicator(
+    row: RawIndicator, levels: Levels, seq: int, year: int | None = None
+) -> Indicator:
+    target = _infer_missing_unit(read_target(row, year), row)
     actual_text = row.text(Role.ACTUAL)
-    actual = parse_target(actual_text) if actual_text else None
+    actual = (
+        parse_target(actual_text)
+        if actual_text and cell_type(actual_text) is not CellType.DATE
+        else None
+    )
+    if actual is not None and Role.VALUE not in row.cells:
+        target = _from_actual(target, actual)
     flags = list(dict.fromkeys((*row.flags, *levels.flags, *target.flags)))
     l1_cell, l2_cell = row.cells.get(Role.LEVEL1), row.cells.get(Role.LEVEL2)
     return Indicator(
@@ -105,7 +173,7 @@ def build_indicator(row: RawIndicator, levels: Levels, seq: int) -> Indicator:
         level1_raw=l1_cell.text if l1_cell else None,
         level2=levels.level2,
         level2_raw=l2_cell.text if l2_cell else None,
-        name=row.text(Role.NAME) or "",
+        name=indicator_name(row.text(Role.NAME) or ""),
         operator=target.operator,  # type: ignore[arg-type]
         operator_raw=target.operator_raw,
         value=target.value,
@@ -125,4 +193,5 @@ def build_indicator(row: RawIndicator, levels: Levels, seq: int) -> Indicator:
         bbox=list(row.bbox) if row.bbox else None,
         confidence=confidence(flags),
         flags=flags,
+        deadline=row_deadline(row, target, year),
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from jixiao.flags import LEVEL1_CORRECTED, LEVEL1_INFERRED, LEVEL2_INFERRED, LEVEL_UNKNOWN
 from jixiao.text import clean
-from jixiao.vocab import Level2Entry, vocabulary
+from jixiao.vocab import Level2Entry, level_key, vocabulary
 
 # level-1 groups that have exactly one level-2 in the generic tree
 _ONLY_CHILD = {"满意度指标": "服务对象满意度指标"}
@@ -28,6 +28,12 @@ def _pick_level2(raw: str, level1: str | None) -> Level2Entry | None:
     return candidates[0] if candidates else None
 
 
+def _names_both_levels(raw: str) -> bool:
+    key = level_key(raw)
+    vocab = vocabulary()
+    return key in vocab.level1 and vocab.level1[key] in vocab.level2_by_name
+
+
 class LevelTracker:
     """Walks the rows of one table, carrying level names down merged cells."""
 
@@ -36,10 +42,14 @@ class LevelTracker:
         self.level2: str | None = None
 
     def resolve(self, raw1: str | None, raw2: str | None) -> Levels:
+        if raw1 is not None and raw2 is None and self._level2_here(raw1):
+            raw1, raw2 = None, raw1  # 成本指标 printed alone inside 产出指标: a level-2
         flags: list[str] = []
         if raw1 is not None:
-            self.level1 = vocabulary().level1_of(raw1) or clean(raw1)
-            self.level2 = None
+            level1 = vocabulary().level1_of(raw1) or clean(raw1)
+            if level1 != self.level1 or raw2 is not None:
+                self.level2 = None  # the same level-1 again alone: a centred merged cell
+            self.level1 = level1
             if vocabulary().level1_of(raw1) is None:
                 flags.append(LEVEL_UNKNOWN)
         if raw2 is not None:
@@ -54,3 +64,11 @@ class LevelTracker:
             self.level2 = _ONLY_CHILD[self.level1]
             flags.append(LEVEL2_INFERRED)
         return Levels(self.level1, self.level2, tuple(flags))
+
+    def _level2_here(self, raw: str) -> bool:
+        """A name that is both a level-1 and a level-2 (成本指标), printed alone where the
+        current level-1 allows it as a level-2."""
+        if self.level1 is None or not _names_both_levels(raw):
+            return False
+        entry = _pick_level2(raw, self.level1)
+        return entry is not None and self.level1 in entry.parents and entry.name != self.level1

@@ -126,7 +126,9 @@ def indicator_rows(results: Iterable[SourceResult]) -> Iterator[dict[str, Any]]:
                 "form_type": form.form_type,
             }
             for indicator in form.indicators:
-                yield {**context, **indicator.model_dump()}
+                row = {**context, **indicator.model_dump()}
+                row["deadline"] = date.fromisoformat(row["deadline"]) if row["deadline"] else None
+                yield row
 
 
 def error_rows(results: Iterable[SourceResult]) -> Iterator[dict[str, Any]]:

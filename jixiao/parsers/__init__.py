@@ -6,9 +6,15 @@ printed; the layout is chosen per source by sniffing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from jixiao.parsers.celllines import parse_cell_lines
+from jixiao.parsers.flat import parse_flat, parse_prose
 from jixiao.parsers.grid import row_from_line, rows_from_grid
-from jixiao.parsers.tabular import FormAssembler, parse_tab_layout
-from jixiao.records import CellGrid, RawForm, SourceDoc
+from jixiao.parsers.layouts import PRODUCERS, content_lines, sniff_layouts
+from jixiao.parsers.stream import parse_formula_stream
+from jixiao.parsers.tabular import FormAssembler
+from jixiao.records import CellGrid, RawForm, Role, SourceDoc, TextLine
 
 
 def parse_blocks(doc: SourceDoc) -> list[RawForm]:
@@ -23,8 +29,70 @@ def parse_blocks(doc: SourceDoc) -> list[RawForm]:
     return assembler.finish()
 
 
+def _useful(forms: list[RawForm]) -> int:
+    """How many rows of these forms look like real indicators (a name and a target)."""
+    return sum(
+        1
+        for form in forms
+        for row in form.indicators
+        if not row.section and any(r in row.cells for r in _TARGET_ROLES)
+    )
+
+
+_TARGET_ROLES = (Role.VALUE, Role.OPERATOR, Role.ACTUAL, Role.SCORE)
+_CONFIDENT = 3  # stop trying layouts once the likeliest one gives this many indicators
+
+
+def _rows_layout(name: str) -> Callable[[tuple[TextLine, ...]], list[RawForm]]:
+    def parse_rows(lines: tuple[TextLine, ...]) -> list[RawForm]:
+        assembler = FormAssembler()
+        for row in PRODUCERS[name](lines):
+            assembler.feed(row)
+        return assembler.finish()
+
+    return parse_rows
+
+
+def _prose(lines: tuple[TextLine, ...]) -> list[RawForm]:
+    head = " ".join(line.text for line in lines[:12])
+    return parse_prose(lines, actual="自评" in head)
+
+
+# layouts without separators, tried after the sniffed row layouts
+SEGMENTERS: dict[str, Callable[[tuple[TextLine, ...]], list[RawForm]]] = {
+    "cell_lines": parse_cell_lines,
+    "flattened": parse_flat,
+    "prose": _prose,
+    "formula_stream": parse_formula_stream,
+}
+
+
+def _best(
+    candidates: list[Callable[[tuple[TextLine, ...]], list[RawForm]]], lines: tuple[TextLine, ...]
+) -> tuple[list[RawForm], int]:
+    best: list[RawForm] = []
+    best_score = 0
+    for index, layout in enumerate(candidates):
+        forms = layout(lines)
+        score = _useful(forms)
+        if score > best_score:
+            best, best_score = forms, score
+        if index == 0 and score >= _CONFIDENT:
+            break
+    return best, best_score
+
+
+def parse_lines(lines: tuple[TextLine, ...]) -> list[RawForm]:
+    """Forms of a text dump: the sniffed row layouts first (the one reading most indicators
+    wins); only when none reads any, the layouts without separators."""
+    forms, score = _best([_rows_layout(name) for name in sniff_layouts(lines)], lines)
+    if score:
+        return forms
+    return _best(list(SEGMENTERS.values()), lines)[0]
+
+
 def parse(doc: SourceDoc) -> list[RawForm]:
     """All forms found in the document, in order."""
     if doc.blocks:
         return parse_blocks(doc)
-    return parse_tab_layout(doc)
+    return parse_lines(content_lines(doc.lines))

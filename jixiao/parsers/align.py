@@ -91,8 +91,10 @@ class Template:
 
     def __init__(self, columns: tuple[HeaderColumn, ...]) -> None:
         self.columns = columns
-        self.head = tuple((h.col, h.role) for h in columns if h.role not in TAIL_ROLES)
-        self.tail = tuple((h.col, h.role) for h in columns if h.role in TAIL_ROLES)
+        # free-text roles after the last ordered role form the tail; earlier ones stay ordered
+        last_head = max((i for i, h in enumerate(columns) if h.role not in TAIL_ROLES), default=-1)
+        self.head = tuple((h.col, h.role) for h in columns[: last_head + 1])
+        self.tail = tuple((h.col, h.role) for h in columns[last_head + 1 :])
         self.roles = frozenset(h.role for h in columns)
         self._hash = hash(tuple((h.col, h.role.value) for h in columns))
 

@@ -42,10 +42,11 @@ SCORING_MARKERS = re.compile(
     rf"得\s*(?:满分|[\d.{_CN_NUM}]+\s*分)|扣\s*[\d.{_CN_NUM}]+\s*分|不得分|扣完为止|[计记]\s*[\d.]*\s*分|得0分|得分"
 )
 _DATE = re.compile(
-    r"^\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?(?:底|末|中|初)?\s*(?:前|以前|之前|内|以内|完成)?$"
+    r"^(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?(?:底|末|中|初)?\s*(?:前|以前|之前|内|以内|完成)?$"
     r"|^\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?(?:底|末|中|初)?\s*(?:前|以前|之前|内|以内)?$"
-    r"|^\d{4}[./-]\d{1,2}(?:[./-]\d{1,2})?$"
+    r"|^(?:19|20)\d{2}[./-](?:0?[1-9]|1[0-2])(?:[./-]\d{1,2})?$"
     r"|^(?:年底|年末|年内|当年|年中)(?:前|以前)?$"
+    r"|^(?:19|20)\d{2}[./-]\d{1,2}\s*[-~～—至到]\s*(?:19|20)\d{2}[./-]\d{1,2}$"
 )
 
 
@@ -69,10 +70,10 @@ def cell_type(text: str) -> CellType:
         return CellType.WEIGHT
     if folded in vocab.units:
         return CellType.UNIT
-    if _NUMBER.match(folded):
-        return CellType.NUMBER
     if _DATE.match(folded):
         return CellType.DATE
+    if _NUMBER.match(folded):
+        return CellType.NUMBER
     if SCORING_MARKERS.search(folded):
         return CellType.SCORING
     return CellType.TEXT

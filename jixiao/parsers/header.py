@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from jixiao.records import HeaderColumn, RawRow, Role
@@ -38,3 +39,29 @@ def read_header(row: RawRow) -> tuple[HeaderColumn, ...] | None:
 def is_self_eval(header: tuple[HeaderColumn, ...]) -> bool:
     roles = {c.role for c in header}
     return Role.ACTUAL in roles or Role.SCORE in roles
+
+
+_YEAR = re.compile(r"(?:19|20)\d{2}年(?:度)?")
+
+
+def header_continuation(
+    row: RawRow, columns: tuple[HeaderColumn, ...]
+) -> tuple[HeaderColumn, ...] | None:
+    """Columns to append when `row` only holds header labels (the rest of a broken header).
+
+    Labels with a year ("2021年实际实现值", "预期2022年实现值") are sub-headers of a column
+    and add nothing.
+    """
+    filled = row.filled
+    if not filled:
+        return None
+    roles = [header_role(_YEAR.sub("", fold(c.text))) for c in filled]
+    years = [bool(_YEAR.search(fold(c.text))) for c in filled]
+    if not all(role is not None or year for role, year in zip(roles, years)):
+        return None
+    start = max(c.col for c in columns) + 1
+    return tuple(
+        HeaderColumn(start + i, role or Role.IGNORE, cell.text)
+        for i, (cell, role, year) in enumerate(zip(filled, roles, years))
+        if role is not None and not year
+    )

@@ -20,12 +20,45 @@ def find_year(text: str) -> str | None:
     return match.group(1) if match else None
 
 
-def is_title(row: RawRow) -> bool:
+# stamps and unit notes printed where a value belongs: "(盖章)", "单位:万元", "(部门)"
+STAMP_NOISE = re.compile(r"[(（]\s*盖章\s*[)）]|单位\s*[:：]\s*(?:万元|元)|[(（]\s*部门\s*[)）]$")
+_YEAR_LINE = re.compile(r"^[(（]?\s*(?:19|20)\d{2}\s*年?度?\s*[)）]?\s*年?度?\s*[)）]?$")
+_ORG_LINE = re.compile(
+    r"^(?:[\[(（]?\d{3,}[\])）]?\s*)?(?P<name>\S{4,40}?(?:局|委员会|委|办公室|中心|法院|检察院|政府|学校|学院|医院|站|所|队|处|馆|院|社|会|部|厅|署|室))$"
+)
+
+
+def is_year_line(text: str) -> bool:
+    """A line holding only the budget year: "(2026) 年度", "(2022 年度)", "2023年度"."""
+    return bool(_YEAR_LINE.match(fold(text)))
+
+
+def org_name(row: RawRow) -> str | None:
+    """An unlabelled organisation line in a form's head ("207101天津市河北区人民法院")."""
+    if not 1 <= len(row.filled) <= 2:
+        return None
+    match = _ORG_LINE.match(row.filled[0].text.strip())
+    return match.group("name") if match else None
+
+
+def title_of(row: RawRow) -> str | None:
+    """The title a row holds: one cell with a title marker, beside short labels at most
+    ("标 题: | 同心县…绩效目标设定")."""
     filled = row.filled
-    if len(filled) != 1 or len(filled[0].text) > _TITLE_MAX:
-        return False
-    folded = fold(filled[0].text)
+    titled = [c for c in filled if len(c.text) <= _TITLE_MAX and _has_title_marker(c.text)]
+    others = [c for c in filled if c not in titled]
+    if len(titled) != 1 or any(len(fold(c.text)) > 4 for c in others):
+        return None
+    return titled[0].text
+
+
+def _has_title_marker(text: str) -> bool:
+    folded = fold(text)
     return any(marker in folded for marker in vocabulary().title_markers)
+
+
+def is_title(row: RawRow) -> bool:
+    return title_of(row) is not None
 
 
 @lru_cache(maxsize=65536)
@@ -70,21 +103,43 @@ class HeadReader:
     def __init__(self, form: RawForm) -> None:
         self.form = form
         self.section: str | None = None
+        self.pending: str | None = None  # a label alone on its row; its value comes next
 
     def feed(self, row: RawRow) -> bool:
         """Read one row; return True when it was a metadata row."""
         if is_task_header(row):
             self.section = "tasks"
             return True
-        groups = _label_groups(row.filled)
+        groups = _label_groups(row.filled) or _glued_groups(row.filled)
         if groups:
+            self.pending = None
             for field, content in groups:
-                self._store(field, content)
+                if content:
+                    self._store(field, content)
+                elif len(row.filled) == 1:
+                    self.pending = field
+            return True
+        if self.pending is not None:
+            field, self.pending = self.pending, None
+            self._store(field, list(row.filled))
+            return True
+        if self._budget_pairs(row.filled):
             return True
         if self.section in ("tasks", "budget") and row.filled and row.filled[0].col > 0:
             self._store(self.section, list(row.filled))
             return True
         return False
+
+    def _budget_pairs(self, cells: tuple[RawCell, ...]) -> bool:
+        """Rows like "项目金额 | 164万元 | 其中:当年市级财政资金 | 132万元" outside a section."""
+        found = False
+        for label, amount in zip(cells, cells[1:]):
+            key = budget_key(label.text)
+            if key is not None and cell_type(amount.text) is CellType.NUMBER:
+                if key not in self.form.budget:
+                    self.form.budget[key] = amount.text
+                found = True
+        return found
 
     def _store(self, field: str, content: list[RawCell]) -> None:
         self.section = field
@@ -101,7 +156,9 @@ class HeadReader:
                     f"{self.form.goals_text} {joined}" if self.form.goals_text else joined
                 )
         elif texts and field not in self.form.fields:
-            self.form.fields[field] = " ".join(texts)
+            value = " ".join(texts)
+            if STAMP_NOISE.sub("", value).strip():
+                self.form.fields[field] = value
 
     def _budget_line(self, texts: list[str]) -> None:
         labels = [t for t in texts if cell_type(t) is not CellType.NUMBER]
@@ -124,6 +181,35 @@ def budget_key(label: str) -> str | None:
         if folded.endswith(variant) and (best is None or len(variant) > best[0]):
             best = (len(variant), key)
     return best[1] if best else None
+
+
+_GLUED_MIN = 4  # shorter labels (部门) start too many ordinary lines
+
+
+@lru_cache(maxsize=1)
+def _glued_pattern() -> re.Pattern[str]:
+    labels = sorted(
+        (lab for lab in vocabulary().fields if len(lab) >= _GLUED_MIN), key=len, reverse=True
+    )
+    return re.compile("|".join(re.escape(label) for label in labels))
+
+
+def _glued_groups(cells: tuple[RawCell, ...]) -> list[tuple[str, list[RawCell]]]:
+    """A one-cell row with labels glued to their values: "项目名称甲项目主管部门乙局"."""
+    if len(cells) != 1:
+        return []
+    cell = cells[0]
+    folded = fold(cell.text)
+    text = cell.text if len(folded) == len(cell.text) else folded  # slice the print if we can
+    matches = list(_glued_pattern().finditer(folded))
+    if not matches or matches[0].start() != 0:
+        return []
+    groups: list[tuple[str, list[RawCell]]] = []
+    for match, nxt in zip(matches, [*matches[1:], None]):
+        value = text[match.end() : nxt.start() if nxt else len(text)].lstrip(":")
+        field = vocabulary().fields[match.group()]
+        groups.append((field, [RawCell(value, cell.col, cell.line, cell.page)] if value else []))
+    return groups
 
 
 def _label_groups(cells: tuple[RawCell, ...]) -> list[tuple[str, list[RawCell]]]:

@@ -13,8 +13,16 @@ from collections.abc import Iterable
 from jixiao.flags import COLUMNS_SHIFTED, COLUMNS_SWAPPED
 from jixiao.parsers.align import Template, align
 from jixiao.parsers.cells import CellType, cell_type
-from jixiao.parsers.header import read_header
-from jixiao.parsers.metadata import HeadReader, find_year, footer_pairs, is_title
+from jixiao.parsers.header import header_continuation, read_header
+from jixiao.parsers.metadata import (
+    HeadReader,
+    find_year,
+    footer_pairs,
+    is_title,
+    is_year_line,
+    org_name,
+    title_of,
+)
 from jixiao.records import (
     BBox,
     HeaderColumn,
@@ -28,6 +36,8 @@ from jixiao.records import (
 from jixiao.text import clean
 
 _SKIPPED = (CellType.EMPTY, CellType.PLACEHOLDER)
+# roles that make a named row an indicator
+TARGET_ROLES = (Role.VALUE, Role.OPERATOR, Role.ACTUAL, Role.SCORE, Role.WEIGHT)
 
 
 def rows_from_lines(doc: SourceDoc, separator: str = "\t") -> list[RawRow]:
@@ -53,6 +63,8 @@ def align_row(row: RawRow, template: Template) -> RawIndicator | None:
         if role is not None and role is not Role.IGNORE and role not in by_role:
             by_role[role] = cell
     has_level = Role.LEVEL1 in by_role or Role.LEVEL2 in by_role
+    if Role.NAME in by_role and not any(r in by_role for r in TARGET_ROLES):
+        by_role.pop(Role.NAME)  # a name with no target: a sign-off line or a template row
     if Role.NAME not in by_role and not has_level:
         return None
     flags: tuple[str, ...] = ()
@@ -91,10 +103,20 @@ class _Draft:
         self.head = HeadReader(self.form)
         self.template: Template | None = None
         self.table_closed = False
+        self._rows_since_header = False
 
     @property
     def has_rows(self) -> bool:
         return bool(self.form.indicators)
+
+    @property
+    def rows_since_header(self) -> bool:
+        return self._rows_since_header
+
+    def set_template(self, header: tuple[HeaderColumn, ...]) -> None:
+        self.template = Template(header)
+        self.form.header = header
+        self._rows_since_header = False
 
     @property
     def started(self) -> bool:
@@ -115,16 +137,19 @@ class _Draft:
             self.touch(row)
             return
         text = " ".join(c.text for c in row.filled)
-        year = find_year(text)
-        if year and self.form.year_text is None and len(text) <= 40:
-            self.form.year_text = text
+        if find_year(text) and len(text) <= 40 and is_year_line(text):
+            if self.form.year_text is None:
+                self.form.year_text = text
             self.touch(row)
+        elif self.form.department is None and (org := org_name(row)) is not None:
+            self.form.department = org
 
     def table_row(self, row: RawRow) -> None:
         assert self.template is not None
         indicator = align_row(row, self.template)
         if indicator is not None:
             self.form.indicators.append(indicator)
+            self._rows_since_header = True
             self.touch(row)
 
     def footer_row(self, row: RawRow, pairs: dict[str, str]) -> None:
@@ -158,6 +183,8 @@ class FormAssembler:
         if header is not None:
             self._header(row, header)
             return
+        if self._header_continues(row):
+            return
         pairs = footer_pairs(" ".join(c.text for c in row.filled))
         if pairs is not None:
             self.draft.footer_row(row, pairs)
@@ -168,12 +195,23 @@ class FormAssembler:
         else:
             self._outside_table(row)
 
+    def _header_continues(self, row: RawRow) -> bool:
+        """A header broken over several lines: label-only rows right after the header."""
+        draft = self.draft
+        if draft.template is None or draft.rows_since_header or draft.table_closed:
+            return False
+        extra = header_continuation(row, draft.template.columns)
+        if extra is None:
+            return False
+        draft.set_template((*draft.template.columns, *extra))
+        draft.touch(row)
+        return True
+
     def _header(self, row: RawRow, header: tuple[HeaderColumn, ...]) -> None:
         # a repeated header right after table rows (a page break) continues the table
         if self.draft.has_rows and self.draft.table_closed:
             self._next_form()
-        self.draft.template = Template(header)
-        self.draft.form.header = header
+        self.draft.set_template(header)
         self.draft.table_closed = False
         self.draft.touch(row)
 
@@ -181,7 +219,7 @@ class FormAssembler:
         if self.draft.has_rows:
             self._next_form()
         if self.draft.form.title is None:
-            self.draft.form.title = row.filled[0].text
+            self.draft.form.title = title_of(row)
             self.draft.touch(row)
 
     def _in_table(self, row: RawRow) -> None:
@@ -196,6 +234,22 @@ class FormAssembler:
             self._next_form()
         if not self.draft.has_rows:
             self.draft.head_row(row)
+
+    # --- for layouts that recognise indicators themselves (flattened text, prose) ---
+
+    @property
+    def table_closed(self) -> bool:
+        return self.draft.table_closed
+
+    def open_table(self) -> None:
+        """Start (or continue) the indicator table without a header row."""
+        if self.draft.has_rows and self.draft.table_closed:
+            self._next_form()
+        self.draft.table_closed = False
+
+    def add(self, indicator: RawIndicator, line: int | None) -> None:
+        self.draft.form.indicators.append(indicator)
+        self.draft.touch(RawRow((), line, indicator.page))
 
     def finish(self) -> list[RawForm]:
         self._next_form()
