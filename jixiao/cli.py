@@ -21,6 +21,7 @@ examples:
   jixiao run samples -o out             every file under samples/, recursively
   jixiao run a.txt b.txt -o out         two files
   jixiao run archive/2022 -o out -q     no progress output
+  jixiao run in -o out --vocab my.toml  add local level names, units, column headers
 
 output:
   OUT/json/<relative path>.json         one SourceResult per source (see `jixiao schema`)
@@ -54,6 +55,15 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="files or folders")
     run.add_argument("-o", "--out", type=Path, required=True, metavar="OUT", help="output folder")
     run.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    run.add_argument(
+        "--vocab",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="extra vocabulary (TOML, same sections as jixiao/data/*.toml: level1, level2, "
+        "operators, units, headers, fields, qualitative ...); may be repeated",
+    )
     run.add_argument(
         "--fail-fast",
         action="store_true",
@@ -95,7 +105,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if missing:
         print(f"jixiao: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
-    options = RunOptions(out=args.out, fail_fast=args.fail_fast)
+    bad = [str(p) for p in args.vocab if not p.is_file()]
+    if bad:
+        print(f"jixiao: no such vocabulary file: {', '.join(bad)}", file=sys.stderr)
+        return 2
+    options = RunOptions(out=args.out, fail_fast=args.fail_fast, vocab=tuple(args.vocab))
     progress = None if args.quiet else _progress_printer()
     summary = run(args.inputs, options, progress)
     if not args.quiet:

@@ -28,6 +28,9 @@ VALUE_UNPARSED = "value_unparsed"
 LEVEL_UNKNOWN = "level_unknown"
 EXCEL_DATE = "excel_date"
 EXCEL_FLOAT = "excel_float"
+PINYIN_REMOVED = "pinyin_removed"
+TEXT_REPAIRED = "text_repaired"
+NUMBER_REPAIRED = "number_repaired"
 OCR = "ocr"
 CONTINUED_ACROSS_PAGES = "continued_across_pages"
 
@@ -61,6 +64,9 @@ FLAGS: dict[str, Flag] = {
             "Excel float noise (0.0900000762939453) rounded; a fraction read as a percentage.",
             0.95,
         ),
+        Flag(PINYIN_REMOVED, "Pinyin glosses a crawler inserted (指標(biāo)) were removed.", 0.98),
+        Flag(TEXT_REPAIRED, 'Runs of "?" (unencodable full-width spaces) became spaces.', 0.98),
+        Flag(NUMBER_REPAIRED, "Spaces inside a number (968.191 8) were removed.", 0.9),
         Flag(OCR, "Text came from OCR.", 1.0),
         Flag(CONTINUED_ACROSS_PAGES, "Table continued across pages.", 1.0),
     )

@@ -18,6 +18,7 @@ from jixiao.models import Problem, Source, SourceResult
 from jixiao.normalizers import normalize_source
 from jixiao.parsers import parse
 from jixiao.problems import SourceError
+from jixiao.vocab import configure as configure_vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,7 @@ class RunOptions:
 
     out: Path
     fail_fast: bool = False
+    vocab: tuple[Path, ...] = ()  # user vocabulary files merged over the package's
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +127,7 @@ def run(inputs: list[Path], options: RunOptions, progress: Progress | None = Non
     """Process every input, writing JSON per source and the Parquet tables at the end."""
     from jixiao.output import write_json, write_tables
 
+    configure_vocabulary(options.vocab)
     started = time.perf_counter()
     summary = RunSummary()
     for item in iter_inputs(inputs):

@@ -56,10 +56,17 @@ def clean(text: str) -> str:
     return _SPACES.sub(" ", strip_html(text)).strip()
 
 
+_PINYIN_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,8}[)）]")
+
+
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """Comparison key: NFKC (full-width to half-width), no whitespace or asterisks."""
+    """Comparison key: NFKC (full-width to half-width), simplified characters, no whitespace,
+    asterisks or pinyin glosses."""
+    from jixiao.repairs import traditional_map
+
     text = unicodedata.normalize("NFKC", strip_html(text)).translate(_EXTRA_FOLD)
+    text = _PINYIN_GLOSS.sub("", text).translate(traditional_map())
     return _FOLD_DROP.sub("", text)
 
 

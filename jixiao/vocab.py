@@ -6,12 +6,15 @@ headers, metadata and footer labels. Lookups compare folded text (see jixiao.tex
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 from jixiao.records import Role
 from jixiao.text import fold
@@ -71,9 +74,58 @@ class Vocabulary:
         return bool(key) and (key in self.level1 or key in self.level2)
 
 
+_EXTRA: list[Path] = []  # user vocabulary files (jixiao run --vocab), merged over the package's
+_DERIVED: list[Callable[[], None]] = []  # cache_clear of caches built from the vocabulary
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def derived(function: F) -> F:
+    """Mark an lru_cache'd function as built from the vocabulary (cleared on configure)."""
+    _DERIVED.append(function.cache_clear)  # type: ignore[attr-defined]
+    return function
+
+
+def configure(extra: Iterable[Path] = ()) -> None:
+    """Use the package vocabulary plus user files (same sections as jixiao/data/*.toml)."""
+    paths = [Path(p) for p in extra]
+    for path in paths:
+        tomllib.loads(path.read_text(encoding="utf-8"))  # fail early on a bad file
+    _EXTRA[:] = paths
+    vocabulary.cache_clear()
+    for clear in _DERIVED:
+        clear()
+
+
+def fingerprint() -> str:
+    """SHA-256 over the package vocabulary files and the user's, for run manifests."""
+    digest = hashlib.sha256()
+    for name in sorted(
+        p.name for p in resources.files("jixiao.data").iterdir() if p.name.endswith(".toml")
+    ):
+        digest.update(resources.files("jixiao.data").joinpath(name).read_bytes())
+    for path in _EXTRA:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _merge(base: Any, extra: Any) -> Any:
+    if isinstance(base, dict) and isinstance(extra, dict):
+        merged = dict(base)
+        for key, value in extra.items():
+            merged[key] = _merge(base[key], value) if key in base else value
+        return merged
+    if isinstance(base, list) and isinstance(extra, list):
+        return base + [item for item in extra if item not in base]
+    return extra
+
+
 def _read_toml(name: str) -> dict[str, Any]:
-    data = resources.files("jixiao.data").joinpath(name).read_text(encoding="utf-8")
-    return tomllib.loads(data)
+    data = tomllib.loads(resources.files("jixiao.data").joinpath(name).read_text(encoding="utf-8"))
+    for path in _EXTRA:
+        user = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = _merge(data, {k: v for k, v in user.items() if k in data})
+    return data
 
 
 def _labels(table: dict[str, list[str]]) -> dict[str, str]:

@@ -3,27 +3,19 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import replace
 
-from jixiao.flags import (
-    EXCEL_DATE,
-    OPERATOR_UNKNOWN,
-    UNIT_CONFLICT,
-    UNIT_INFERRED,
-)
+from jixiao.flags import UNIT_INFERRED
 from jixiao.models import Indicator
 from jixiao.normalizers.confidence import confidence
-from jixiao.normalizers.dates import deadline, excel_serial_date
 from jixiao.normalizers.levels import Levels
-from jixiao.normalizers.operators import UNKNOWN, operator_of_cell
+from jixiao.normalizers.targets import Target, read_target, repair_text, target_deadline
 from jixiao.normalizers.units import canonical_unit, infer_unit
 from jixiao.normalizers.values import ParsedValue, parse_target
 from jixiao.normalizers.weights import score_of_cell, weight_of_cell, weight_of_scoring
 from jixiao.parsers.cells import CellType, cell_type
 from jixiao.records import RawIndicator, Role
 
-QUALITATIVE = "qualitative"
-_TIME_NAME = re.compile(r"时间|日期|时限|期限|完成时")
 # template numbering leaked into names: "指标1:开展…", "指标2工程验收合格率"
 _TEMPLATE_PREFIX = re.compile(r"^指标\s*\d{1,2}\s*[:：.、]?\s*(?=\S)")
 
@@ -33,100 +25,13 @@ def indicator_name(text: str) -> str:
     return _TEMPLATE_PREFIX.sub("", text)
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
-    operator: str | None
-    operator_raw: str | None
-    value: float | None
-    value_max: float | None
-    unit: str | None
-    unit_raw: str | None
-    flags: tuple[str, ...]
-
-
-def _printed_operator(row: RawIndicator) -> tuple[str | None, str | None]:
-    """The operator cell (指标值类型 / 计算符号 / 指标方向 column) that holds an operator."""
-    first = None
-    for role in (Role.OPERATOR, Role.DIRECTION):
-        text = row.text(role)
-        if text:
-            first = first or text
-            operator = operator_of_cell(text)
-            if operator is not None:
-                return operator, text
-    return None, first
-
-
-def _deadline_target(operator: str | None, op_raw: str | None, unit: str | None) -> Target:
-    kept = QUALITATIVE if operator == QUALITATIVE else "<="
-    return Target(kept, op_raw, None, None, None, unit, ())
-
-
-def read_target(row: RawIndicator, year: int | None = None) -> Target:
-    """Operator, value and unit of a row, from its operator, value and unit cells."""
-    operator, op_raw = _printed_operator(row)
-    value_text = row.text(Role.VALUE)
-    unit_cell = row.text(Role.UNIT)
-    if value_text and deadline(value_text, year) and cell_type(value_text) is CellType.DATE:
-        return _deadline_target(operator, op_raw, unit_cell)
-    if operator == QUALITATIVE:
-        return Target(QUALITATIVE, op_raw, None, None, None, unit_cell, ())
-    parsed = parse_target(value_text) if value_text else None
-    flags: list[str] = []
-    if parsed is not None and parsed.operator is not None and operator is None:
-        operator, op_raw = parsed.operator, parsed.operator_raw
-    value = parsed.value if parsed else None
-    if value is None and value_text and operator is None:
-        return Target(QUALITATIVE, op_raw, None, None, None, unit_cell, ())
-    if value is not None and _names_a_time(row) and excel_serial_date(value):
-        return Target("<=", op_raw, None, None, None, None, (EXCEL_DATE,))
-    unit_raw = (parsed.unit_raw if parsed else None) or unit_cell
-    if parsed and parsed.unit_raw and unit_cell:
-        if canonical_unit(parsed.unit_raw) != canonical_unit(unit_cell):
-            flags.append(UNIT_CONFLICT)
-    if operator == UNKNOWN or (operator is None and value is not None):
-        flags.append(OPERATOR_UNKNOWN)
-        operator = None
-    return Target(
-        operator,
-        op_raw,
-        value,
-        parsed.value_max if parsed else None,
-        canonical_unit(unit_raw),
-        unit_raw,
-        tuple(flags),
-    )
-
-
-def _names_a_time(row: RawIndicator) -> bool:
-    return bool(_TIME_NAME.search(row.text(Role.NAME) or ""))
-
-
-def row_deadline(row: RawIndicator, target: Target, year: int | None) -> str | None:
-    value_text = row.text(Role.VALUE)
-    if EXCEL_DATE in target.flags and value_text:
-        serial = parse_target(value_text).value
-        return excel_serial_date(serial) if serial is not None else None
-    if value_text and cell_type(value_text) is CellType.DATE:
-        return deadline(value_text, year)
-    return None
-
-
 def _infer_missing_unit(target: Target, row: RawIndicator) -> Target:
     if target.unit is not None or target.value is None:
         return target
     unit = infer_unit(target.value, row.text(Role.SCORING), row.text(Role.NAME) or "")
     if unit is None:
         return target
-    return Target(
-        target.operator,
-        target.operator_raw,
-        target.value,
-        target.value_max,
-        unit,
-        None,
-        (*target.flags, UNIT_INFERRED),
-    )
+    return replace(target, unit=unit, unit_raw=None, flags=(*target.flags, UNIT_INFERRED))
 
 
 def _from_actual(target: Target, actual: ParsedValue) -> Target:
@@ -165,7 +70,8 @@ def build_indicator(
     )
     if actual is not None and Role.VALUE not in row.cells:
         target = _from_actual(target, actual)
-    flags = list(dict.fromkeys((*row.flags, *levels.flags, *target.flags)))
+    name, name_flags = repair_text(indicator_name(row.text(Role.NAME) or ""))
+    flags = list(dict.fromkeys((*row.flags, *levels.flags, *name_flags, *target.flags)))
     l1_cell, l2_cell = row.cells.get(Role.LEVEL1), row.cells.get(Role.LEVEL2)
     return Indicator(
         seq=seq,
@@ -173,7 +79,7 @@ def build_indicator(
         level1_raw=l1_cell.text if l1_cell else None,
         level2=levels.level2,
         level2_raw=l2_cell.text if l2_cell else None,
-        name=indicator_name(row.text(Role.NAME) or ""),
+        name=name or "",
         operator=target.operator,  # type: ignore[arg-type]
         operator_raw=target.operator_raw,
         value=target.value,
@@ -193,5 +99,5 @@ def build_indicator(
         bbox=list(row.bbox) if row.bbox else None,
         confidence=confidence(flags),
         flags=flags,
-        deadline=row_deadline(row, target, year),
+        deadline=target_deadline(row, target, year),
     )

@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 
 from jixiao.text import fold
-from jixiao.vocab import vocabulary
+from jixiao.vocab import derived, vocabulary
 
 UNKNOWN = "unknown"  # 定量: quantitative, no direction
 _SUFFIX_WORDS = (
@@ -21,6 +21,7 @@ _SUFFIX_WORDS = (
 )
 
 
+@derived
 @lru_cache(maxsize=65536)
 def operator_of_cell(text: str) -> str | None:
     """Canonical operator of a cell holding only an operator ("≥", "不低于", "定性")."""
@@ -34,6 +35,7 @@ def operator_of_cell(text: str) -> str | None:
     return None
 
 
+@derived
 @lru_cache(maxsize=65536)
 def split_operator_prefix(text: str) -> tuple[str | None, str | None, str]:
     """Split a leading operator off a value: "≥95%" -> (">=", "≥", "95%")."""

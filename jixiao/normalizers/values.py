@@ -9,6 +9,7 @@ from functools import lru_cache
 from jixiao.normalizers.numbers import parse_number
 from jixiao.normalizers.operators import split_operator_prefix, split_operator_suffix
 from jixiao.text import fold
+from jixiao.vocab import derived
 
 _UNIT = r"[^\d\s\-~～—–][^\d]{0,9}"
 _NUMBER_UNIT = re.compile(rf"^(?P<num>[-+]?\d[\d,]*(?:\.\d+)?)\s*(?P<unit>{_UNIT})?$")
@@ -29,6 +30,7 @@ class ParsedValue:
     unit_raw: str | None = None
 
 
+@derived
 @lru_cache(maxsize=65536)
 def parse_target(text: str) -> ParsedValue:
     """Split "≥95%", "不低于280人次", "18-54岁", "60%及以上" into operator, number(s), unit."""

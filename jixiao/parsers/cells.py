@@ -10,7 +10,7 @@ from enum import Enum
 from functools import lru_cache
 
 from jixiao.text import fold
-from jixiao.vocab import level_key, vocabulary
+from jixiao.vocab import derived, level_key, vocabulary
 
 
 class CellType(str, Enum):
@@ -50,6 +50,7 @@ _DATE = re.compile(
 )
 
 
+@derived
 @lru_cache(maxsize=65536)
 def cell_type(text: str) -> CellType:
     """Classify a cleaned cell text by what it contains."""

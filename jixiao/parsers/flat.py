@@ -18,7 +18,7 @@ from jixiao.parsers.cells import CellType, cell_type
 from jixiao.parsers.tabular import FormAssembler
 from jixiao.records import RawCell, RawForm, RawIndicator, RawRow, Role, TextLine
 from jixiao.text import clean, fold
-from jixiao.vocab import vocabulary
+from jixiao.vocab import derived, vocabulary
 
 _OPS = (
     r"(?:[≥≤≧≦⩾⩽＞＜><]=?|＝|=|大于等于|小于等于|不低于|不少于|不超过|不高于|大于|小于|高于|低于)"
@@ -39,6 +39,7 @@ class Clause:
     numbers: tuple[str, ...] = ()  # further numbers after the target (score)
 
 
+@derived
 @lru_cache(maxsize=1)
 def _level_prefix() -> re.Pattern[str]:
     names = [n for n in vocabulary().level_names if n.endswith("指标")]
@@ -218,6 +219,7 @@ def _head_row(line: TextLine) -> RawRow:
     return RawRow(cells, line.number, line.page)
 
 
+@derived
 @lru_cache(maxsize=1)
 def _label_split() -> re.Pattern[str]:
     labels = sorted((lab for lab in vocabulary().fields if len(lab) >= 4), key=len, reverse=True)

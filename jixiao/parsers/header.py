@@ -7,11 +7,12 @@ from functools import lru_cache
 
 from jixiao.records import HeaderColumn, RawRow, Role
 from jixiao.text import fold
-from jixiao.vocab import vocabulary
+from jixiao.vocab import derived, vocabulary
 
 _CORE_ROLES = frozenset({Role.NAME, Role.LEVEL1, Role.LEVEL2})
 
 
+@derived
 @lru_cache(maxsize=65536)
 def header_role(text: str) -> Role | None:
     """The column role a header label names, or None when it is not a header label."""

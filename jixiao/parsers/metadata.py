@@ -8,7 +8,7 @@ from functools import lru_cache
 from jixiao.parsers.cells import CellType, cell_type
 from jixiao.records import RawCell, RawForm, RawRow
 from jixiao.text import fold
-from jixiao.vocab import vocabulary
+from jixiao.vocab import derived, vocabulary
 
 _YEAR = re.compile(r"[(（]?\s*((?:19|20)\d{2})\s*[)）]?\s*年")
 _TITLE_MAX = 60
@@ -61,12 +61,14 @@ def is_title(row: RawRow) -> bool:
     return title_of(row) is not None
 
 
+@derived
 @lru_cache(maxsize=65536)
 def field_of(text: str) -> str | None:
     """The canonical metadata field a label names ("部门(单位)名称" -> department)."""
     return vocabulary().fields.get(fold(text).rstrip(":"))
 
 
+@derived
 @lru_cache(maxsize=1)
 def _footer_pattern() -> re.Pattern[str]:
     labels = sorted(vocabulary().footer, key=len, reverse=True)
@@ -186,6 +188,7 @@ def budget_key(label: str) -> str | None:
 _GLUED_MIN = 4  # shorter labels (部门) start too many ordinary lines
 
 
+@derived
 @lru_cache(maxsize=1)
 def _glued_pattern() -> re.Pattern[str]:
     labels = sorted(

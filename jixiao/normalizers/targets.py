@@ -1,0 +1,177 @@
+"""A row's target: operator, value and unit from its operator, value and unit cells, with
+deadlines, Excel artefacts and OCR damage recognised and flagged."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from jixiao.flags import (
+    EXCEL_DATE,
+    EXCEL_FLOAT,
+    NUMBER_REPAIRED,
+    OPERATOR_REPAIRED,
+    OPERATOR_UNKNOWN,
+    PINYIN_REMOVED,
+    TEXT_REPAIRED,
+    UNIT_CONFLICT,
+)
+from jixiao.normalizers.dates import deadline, excel_serial_date
+from jixiao.normalizers.operators import UNKNOWN, operator_of_cell
+from jixiao.normalizers.units import PERCENT, canonical_unit
+from jixiao.normalizers.values import ParsedValue, parse_target
+from jixiao.parsers.cells import CellType, cell_type
+from jixiao.records import RawIndicator, Role
+from jixiao.repairs import (
+    collapse_question_runs,
+    excel_float,
+    join_spaced_number,
+    ocr_two_for_ge,
+    operator_confusions,
+    strip_pinyin,
+)
+from jixiao.text import fold
+
+QUALITATIVE = "qualitative"
+_TIME_NAME = re.compile(r"时间|日期|时限|期限|完成时")
+_RATE_NAME = re.compile(r"(率|满意度|比例|占比)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    operator: str | None
+    operator_raw: str | None
+    value: float | None
+    value_max: float | None
+    unit: str | None
+    unit_raw: str | None
+    flags: tuple[str, ...]
+
+
+def repair_text(text: str | None) -> tuple[str | None, tuple[str, ...]]:
+    """Crawler damage in a cell: pinyin glosses, "?" runs. Returns the text and flags."""
+    if not text:
+        return text, ()
+    flags: list[str] = []
+    text, changed = strip_pinyin(text)
+    if changed:
+        flags.append(PINYIN_REMOVED)
+    text, changed = collapse_question_runs(text)
+    if changed:
+        flags.append(TEXT_REPAIRED)
+    return text, tuple(flags)
+
+
+def _printed_operator(row: RawIndicator) -> tuple[str | None, str | None, bool]:
+    """The operator cell (指标值类型 / 计算符号 / 指标方向) holding an operator; repaired?"""
+    first = None
+    for role in (Role.OPERATOR, Role.DIRECTION):
+        text = row.text(role)
+        if not text:
+            continue
+        first = first or text
+        operator = operator_of_cell(text)
+        if operator is not None:
+            return operator, text, False
+        confused = operator_confusions().get(fold(text))
+        if confused is not None:
+            return confused, text, True
+    return None, first, False
+
+
+def _fix_confused_prefix(value_text: str) -> tuple[str, bool]:
+    for wrong, right in operator_confusions().items():
+        if value_text.startswith(wrong):
+            symbol = {">=": "≥", "<=": "≤"}.get(right, right)
+            return symbol + value_text[len(wrong) :], True
+    return value_text, False
+
+
+def _parse_value(value_text: str) -> tuple[ParsedValue, tuple[str, ...]]:
+    flags: list[str] = []
+    text, repaired = repair_text(value_text)
+    flags.extend(repaired)
+    text, confused = _fix_confused_prefix(text or "")
+    if confused:
+        flags.append(OPERATOR_REPAIRED)
+    parsed = parse_target(text)
+    if parsed.value is None:
+        joined, changed = join_spaced_number(text)
+        if changed and (again := parse_target(joined)).value is not None:
+            return again, (*flags, NUMBER_REPAIRED)
+    return parsed, tuple(flags)
+
+
+def _repair_number(target: Target, printed: str, name: str) -> Target:
+    """Excel float noise and OCR's "2" for "≥" on the parsed number."""
+    value = target.value
+    if value is None:
+        return target
+    rounded = excel_float(printed, value)
+    if rounded is not None:
+        if _RATE_NAME.search(name) and abs(rounded) <= 1.5 and target.unit in (None, PERCENT):
+            return replace(
+                target,
+                value=round(rounded * 100, 6),
+                unit=PERCENT,
+                flags=(*target.flags, EXCEL_FLOAT),
+            )
+        return replace(target, value=rounded, flags=(*target.flags, EXCEL_FLOAT))
+    if target.operator is None and _RATE_NAME.search(name):
+        fixed = ocr_two_for_ge(printed, value, target.unit)
+        if fixed is not None:
+            flags = tuple(f for f in target.flags if f != OPERATOR_UNKNOWN)
+            return replace(target, operator=">=", value=fixed, flags=(*flags, OPERATOR_REPAIRED))
+    return target
+
+
+def read_target(row: RawIndicator, year: int | None = None) -> Target:
+    """Operator, value and unit of a row, from its operator, value and unit cells."""
+    operator, op_raw, op_repaired = _printed_operator(row)
+    value_text = row.text(Role.VALUE)
+    unit_cell = row.text(Role.UNIT)
+    base_flags = (OPERATOR_REPAIRED,) if op_repaired else ()
+    if value_text and cell_type(value_text) is CellType.DATE and deadline(value_text, year):
+        kept = QUALITATIVE if operator == QUALITATIVE else "<="
+        return Target(kept, op_raw, None, None, None, unit_cell, base_flags)
+    if operator == QUALITATIVE:
+        return Target(QUALITATIVE, op_raw, None, None, None, unit_cell, base_flags)
+    parsed, parse_flags = _parse_value(value_text) if value_text else (ParsedValue(), ())
+    flags = [*base_flags, *parse_flags]
+    if parsed.operator is not None and operator is None:
+        operator, op_raw = parsed.operator, parsed.operator_raw
+    if parsed.value is None and value_text and operator is None:
+        return Target(QUALITATIVE, op_raw, None, None, None, unit_cell, tuple(flags))
+    name = row.text(Role.NAME) or ""
+    if parsed.value is not None and _TIME_NAME.search(name) and excel_serial_date(parsed.value):
+        return Target("<=", op_raw, None, None, None, None, (*flags, EXCEL_DATE))
+    unit_raw = parsed.unit_raw or unit_cell
+    if (
+        parsed.unit_raw
+        and unit_cell
+        and canonical_unit(parsed.unit_raw) != canonical_unit(unit_cell)
+    ):
+        flags.append(UNIT_CONFLICT)
+    if operator == UNKNOWN or (operator is None and parsed.value is not None):
+        flags.append(OPERATOR_UNKNOWN)
+        operator = None
+    target = Target(
+        operator,
+        op_raw,
+        parsed.value,
+        parsed.value_max,
+        canonical_unit(unit_raw),
+        unit_raw,
+        tuple(flags),
+    )
+    return _repair_number(target, value_text or "", name)
+
+
+def target_deadline(row: RawIndicator, target: Target, year: int | None) -> str | None:
+    value_text = row.text(Role.VALUE)
+    if EXCEL_DATE in target.flags and value_text:
+        serial = parse_target(value_text).value
+        return excel_serial_date(serial) if serial is not None else None
+    if value_text and cell_type(value_text) is CellType.DATE:
+        return deadline(value_text, year)
+    return None

@@ -1,0 +1,72 @@
+"""Crawler and OCR damage the domain can undo. Each repair reports whether it fired, so the
+normalizers can flag the indicator (see jixiao.flags)."""
+
+from __future__ import annotations
+
+import re
+import sys
+from functools import lru_cache
+from importlib import resources
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（]([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ]{1,8})[)）]")
+_QUESTION_RUN = re.compile(r"\?{2,}|？{2,}")
+_SPACED_NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?:\s+(\d{1,4}))+(?![\d.])")
+_NOISE_FLOAT = re.compile(r"^-?\d+\.\d{9,}$")
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[str, dict[str, str]]:
+    text = resources.files("jixiao.data").joinpath("repairs.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+@lru_cache(maxsize=1)
+def traditional_map() -> dict[int, str]:
+    return str.maketrans(_table()["traditional"])
+
+
+def operator_confusions() -> dict[str, str]:
+    return _table()["operator_confusions"]
+
+
+def strip_pinyin(text: str) -> tuple[str, bool]:
+    """Remove pinyin glosses a crawler inserted: "指標(biāo)" -> "指標"."""
+    repaired = _PINYIN.sub("", text)
+    return repaired, repaired != text
+
+
+def collapse_question_runs(text: str) -> tuple[str, bool]:
+    """Runs of "?" left where full-width spaces could not be encoded become one space."""
+    repaired = _QUESTION_RUN.sub(" ", text).strip()
+    return repaired, repaired != text.strip()
+
+
+def join_spaced_number(text: str) -> tuple[str, bool]:
+    """Digits split by OCR spaces: "968.191 8" -> "968.1918"."""
+    repaired = _SPACED_NUMBER.sub(lambda m: re.sub(r"\s+", "", m.group(0)), text)
+    return repaired, repaired != text
+
+
+def ocr_two_for_ge(printed: str, value: float, unit: str | None) -> float | None:
+    """ "292%" is "≥92%" read by OCR: a percentage over 200 whose leading 2 stands for ≥."""
+    digits = re.sub(r"\D", "", printed.split(".")[0])
+    if unit != "%" or not digits.startswith("2") or len(digits) < 3 or value <= 200:
+        return None
+    rest = value - 2 * 10 ** (len(digits) - 1)
+    return rest if 0 < rest <= 100 else None
+
+
+def excel_float(printed: str, value: float) -> float | None:
+    """0.0900000762939453 -> 0.09: binary float noise from a spreadsheet export."""
+    if not _NOISE_FLOAT.match(printed.strip()):
+        return None
+    for digits in range(1, 7):
+        rounded = round(value, digits)
+        if abs(rounded - value) < 1e-6:
+            return rounded
+    return None
