@@ -52,6 +52,8 @@ def title_of(row: RawRow) -> str | None:
     return titled[0].text
 
 
+@derived
+@lru_cache(maxsize=65536)
 def _has_title_marker(text: str) -> bool:
     folded = fold(text)
     return any(marker in folded for marker in vocabulary().title_markers)
@@ -175,6 +177,8 @@ class HeadReader:
             self.form.budget[key] = amounts[0]
 
 
+@derived
+@lru_cache(maxsize=65536)
 def budget_key(label: str) -> str | None:
     """The Budget field a budget line's label names, by its longest matching ending."""
     folded = _AMOUNT_UNIT.sub("", fold(label)).rstrip(":")
