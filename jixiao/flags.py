@@ -26,6 +26,7 @@ OPERATOR_REPAIRED = "operator_repaired"
 OPERATOR_UNKNOWN = "operator_unknown"
 VALUE_UNPARSED = "value_unparsed"
 LEVEL_UNKNOWN = "level_unknown"
+LEVEL_FUZZY = "level_fuzzy"
 EXCEL_DATE = "excel_date"
 EXCEL_FLOAT = "excel_float"
 PINYIN_REMOVED = "pinyin_removed"
@@ -46,6 +47,11 @@ FLAGS: dict[str, Flag] = {
             0.9,
         ),
         Flag(LEVEL2_INFERRED, "二级指标 cell empty and not carried from a merged cell.", 0.95),
+        Flag(
+            LEVEL_FUZZY,
+            "Level name not listed; matched to the closest listed one (jieba tokens).",
+            0.9,
+        ),
         Flag(LEVEL_UNKNOWN, "一级 or 二级指标 name not in the vocabulary; kept as printed.", 0.9),
         Flag(UNIT_INFERRED, "Unit cell empty; unit taken from the scoring rule or the name.", 0.95),
         Flag(UNIT_CONFLICT, "Unit column and the unit attached to the value disagree.", 0.9),

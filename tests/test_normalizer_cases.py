@@ -438,3 +438,20 @@ def test_there_are_at_least_300_cases(request: pytest.FixtureRequest) -> None:
     if len(items) < 300:
         pytest.skip("run with the whole normalizer suite")
     assert len([i for i in tables if "[" in i.name]) >= 300
+
+
+FUZZY = [
+    (None, "社会经济效益指标", "效益指标", "经济效益指标"),
+    ("产出指标", "产出数量性指标", "产出指标", "数量指标"),
+    ("产出指标", "时效性指标", "产出指标", "时效指标"),
+    ("产出指标", "工作质量指标", "产出指标", "质量指标"),
+]
+
+
+@pytest.mark.parametrize(("raw1", "raw2", "level1", "level2"), FUZZY)
+def test_unlisted_level_names_match_fuzzily(
+    raw1: str | None, raw2: str, level1: str, level2: str
+) -> None:
+    levels = LevelTracker().resolve(raw1, raw2)
+    assert (levels.level1, levels.level2) == (level1, level2)
+    assert "level_fuzzy" in levels.flags

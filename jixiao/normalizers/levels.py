@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from jixiao.flags import LEVEL1_CORRECTED, LEVEL1_INFERRED, LEVEL2_INFERRED, LEVEL_UNKNOWN
+from jixiao.flags import (
+    LEVEL1_CORRECTED,
+    LEVEL1_INFERRED,
+    LEVEL2_INFERRED,
+    LEVEL_FUZZY,
+    LEVEL_UNKNOWN,
+)
+from jixiao.normalizers.matching import closest_level
 from jixiao.text import clean
 from jixiao.vocab import Level2Entry, level_key, vocabulary
 
@@ -34,6 +41,14 @@ def _names_both_levels(raw: str) -> bool:
     return key in vocab.level1 and vocab.level1[key] in vocab.level2_by_name
 
 
+def _fuzzy_level2(raw: str, flags: list[str]) -> Level2Entry | None:
+    close = closest_level(raw, 2)
+    if close is None:
+        return None
+    flags.append(LEVEL_FUZZY)
+    return vocabulary().level2_by_name[close]
+
+
 class LevelTracker:
     """Walks the rows of one table, carrying level names down merged cells."""
 
@@ -46,14 +61,12 @@ class LevelTracker:
             raw1, raw2 = None, raw1  # 成本指标 printed alone inside 产出指标: a level-2
         flags: list[str] = []
         if raw1 is not None:
-            level1 = vocabulary().level1_of(raw1) or clean(raw1)
+            level1 = self._level1_name(raw1, flags)
             if level1 != self.level1 or raw2 is not None:
                 self.level2 = None  # the same level-1 again alone: a centred merged cell
             self.level1 = level1
-            if vocabulary().level1_of(raw1) is None:
-                flags.append(LEVEL_UNKNOWN)
         if raw2 is not None:
-            entry = _pick_level2(raw2, self.level1)
+            entry = _pick_level2(raw2, self.level1) or _fuzzy_level2(raw2, flags)
             self.level2 = entry.name if entry else clean(raw2)
             if entry is None:
                 flags.append(LEVEL_UNKNOWN)
@@ -64,6 +77,18 @@ class LevelTracker:
             self.level2 = _ONLY_CHILD[self.level1]
             flags.append(LEVEL2_INFERRED)
         return Levels(self.level1, self.level2, tuple(flags))
+
+    @staticmethod
+    def _level1_name(raw: str, flags: list[str]) -> str:
+        listed = vocabulary().level1_of(raw)
+        if listed is not None:
+            return listed
+        close = closest_level(raw, 1)
+        if close is not None:
+            flags.append(LEVEL_FUZZY)
+            return close
+        flags.append(LEVEL_UNKNOWN)
+        return clean(raw)
 
     def _level2_here(self, raw: str) -> bool:
         """A name that is both a level-1 and a level-2 (成本指标), printed alone where the

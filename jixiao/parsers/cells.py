@@ -31,6 +31,16 @@ class CellType(str, Enum):
     TEXT = "text"
 
 
+_LEVEL_ENDINGS = (
+    "效益指标",
+    "满意度指标",
+    "成本指标",
+    "产出指标",
+    "数量指标",
+    "质量指标",
+    "时效指标",
+    "影响指标",
+)
 PLACEHOLDERS = frozenset({"-", "--", "/", "\\", "……", "...", "…", "——", "—", "无数据"})
 DIRECTIONS = frozenset({"正向", "反向", "正向指标", "反向指标"})
 
@@ -94,4 +104,6 @@ def _level_type(folded: str) -> CellType | None:
         return CellType.LEVEL1
     if in2:
         return CellType.LEVEL2
+    if len(folded) <= 12 and folded.endswith(_LEVEL_ENDINGS):
+        return CellType.LEVELX  # an unlisted level name; the normalizer matches it fuzzily
     return None
