@@ -28,6 +28,9 @@ VALUE_UNPARSED = "value_unparsed"
 LEVEL_UNKNOWN = "level_unknown"
 OCR = "ocr"
 CONTINUED_ACROSS_PAGES = "continued_across_pages"
+GRID_PDFPLUMBER = "grid_pdfplumber"
+GRID_STREAM = "grid_stream"
+GRID_CAMELOT = "grid_camelot"  # + "_lattice" or "_stream": the flavor that won
 
 FLAGS: dict[str, Flag] = {
     f.name: f
@@ -51,5 +54,9 @@ FLAGS: dict[str, Flag] = {
         Flag(VALUE_UNPARSED, "Target looks numeric but could not be parsed.", 0.8),
         Flag(OCR, "Text came from OCR.", 1.0),
         Flag(CONTINUED_ACROSS_PAGES, "Table continued across pages.", 1.0),
+        Flag(GRID_PDFPLUMBER, "PDF table grid recovered by pdfplumber (it won).", 1.0),
+        Flag(GRID_STREAM, "PDF table had no ruling lines; grid built from text alignment.", 1.0),
+        Flag(GRID_CAMELOT + "_lattice", "PDF table grid from camelot lattice (it won).", 1.0),
+        Flag(GRID_CAMELOT + "_stream", "PDF table grid from camelot stream (it won).", 1.0),
     )
 }

@@ -91,8 +91,17 @@ class Template:
 
     def __init__(self, columns: tuple[HeaderColumn, ...]) -> None:
         self.columns = columns
-        self.head = tuple((h.col, h.role) for h in columns if h.role not in TAIL_ROLES)
-        self.tail = tuple((h.col, h.role) for h in columns if h.role in TAIL_ROLES)
+        # a free-text column printed before a head column (绩效指标描述 between 三级指标 and
+        # 指标值) is matched in order with the head; only the trailing ones float freely
+        last_head = max((i for i, h in enumerate(columns) if h.role not in TAIL_ROLES), default=-1)
+        self.head = tuple(
+            (h.col, h.role)
+            for i, h in enumerate(columns)
+            if h.role not in TAIL_ROLES or i < last_head
+        )
+        self.tail = tuple(
+            (h.col, h.role) for i, h in enumerate(columns) if h.role in TAIL_ROLES and i > last_head
+        )
         self.roles = frozenset(h.role for h in columns)
         self._hash = hash(tuple((h.col, h.role.value) for h in columns))
 

@@ -28,6 +28,8 @@ from jixiao.records import (
 from jixiao.text import clean
 
 _SKIPPED = (CellType.EMPTY, CellType.PLACEHOLDER)
+# level cells are often merged over many rows: a row's bbox comes from its other cells
+_LEVELS = (Role.LEVEL1, Role.LEVEL2)
 
 
 def rows_from_lines(doc: SourceDoc, separator: str = "\t") -> list[RawRow]:
@@ -65,7 +67,8 @@ def align_row(row: RawRow, template: Template) -> RawIndicator | None:
         section=Role.NAME not in by_role,
         line=row.line,
         page=row.page,
-        bbox=union_bbox(c.bbox for c in by_role.values()),
+        bbox=union_bbox(c.bbox for r, c in by_role.items() if r not in _LEVELS)
+        or union_bbox(c.bbox for c in by_role.values()),
         flags=flags,
     )
 
@@ -196,6 +199,12 @@ class FormAssembler:
             self._next_form()
         if not self.draft.has_rows:
             self.draft.head_row(row)
+
+    def note_flags(self, flags: Iterable[str]) -> None:
+        """Flags of the grid just fed (recovery method, continued_across_pages) on its form."""
+        for flag in flags:
+            if flag not in self.draft.form.flags:
+                self.draft.form.flags.append(flag)
 
     def finish(self) -> list[RawForm]:
         self._next_form()
