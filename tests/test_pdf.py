@@ -77,6 +77,7 @@ def test_wrapped_lines_join_without_spaces_between_chinese() -> None:
     assert join_wrapped(["达到计划值得满分2分,否则按实际", "值计分"]) == "达到计划值得满分2分,否则按实际值计分"
     assert join_wrapped(["Annual", "target"]) == "Annual target"
     assert join_wrapped(["≥", "95%"]) == "≥95%"
+    assert join_wrapped(["1350.", "75"]) == "1350.75"  # narrow cells break numbers
     chars = _chars("服务对象", 10, 10) + _chars("满意度", 10, 20)
     assert cell_text(chars) == "服务对象满意度"
 

@@ -53,15 +53,21 @@ def line_text(line: Sequence[Char]) -> str:
 
 
 def join_wrapped(parts: Iterable[str]) -> str:
-    """Lines of one wrapped cell joined: no space where either side is Chinese."""
+    """Lines of one wrapped cell joined. A space only between two Latin letters (a wrap
+    between words); none between Chinese characters, and none inside numbers, which
+    narrow cells break anywhere ("1350." + "75")."""
     text = ""
     for part in parts:
         if not part:
             continue
-        if text and not (is_cjk(text[-1]) or is_cjk(part[0])):
+        if text and _latin(text[-1]) and _latin(part[0]):
             text += " "
         text += part
     return text
+
+
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
 
 
 def cell_text(chars: Sequence[Char]) -> str:
