@@ -21,7 +21,9 @@ TRUTH = load_truth()
 
 
 def _run(name: str) -> dict:  # type: ignore[type-arg]
-    return json.loads(dump_result(process_bytes((FORMS / "pdf" / name).read_bytes(), f"pdf/{name}")))
+    return json.loads(
+        dump_result(process_bytes((FORMS / "pdf" / name).read_bytes(), f"pdf/{name}"))
+    )
 
 
 @pytest.mark.parametrize("name", sorted(TRUTH))
@@ -43,7 +45,10 @@ def test_rendered_pdf_gives_every_row_with_position(name: str) -> None:
 
 
 def test_table_split_over_pages_stays_one_form() -> None:
-    for name, pages in (("jinzhai_2023_split_no_header.pdf", 2), ("seed_004_split_repeated_header.pdf", 3)):
+    for name, pages in (
+        ("jinzhai_2023_split_no_header.pdf", 2),
+        ("seed_004_split_repeated_header.pdf", 3),
+    ):
         (form,) = _run(name)["forms"]
         assert "continued_across_pages" in form["flags"]
         assert (form["page_start"], form["page_end"]) == (1, pages)
@@ -65,7 +70,9 @@ def test_unruled_table_is_read_from_alignment() -> None:
     assert [i["unit"] for i in form["indicators"]][:3] == ["人", "人次", "%"]
 
 
-def _chars(text: str, x: float, top: float, size: float = 8.0, vertical: bool = False) -> list[Char]:
+def _chars(
+    text: str, x: float, top: float, size: float = 8.0, vertical: bool = False
+) -> list[Char]:
     out = []
     for i, ch in enumerate(text):
         dx, dy = (0.0, i * size * 1.2) if vertical else (i * size, 0.0)
@@ -74,7 +81,10 @@ def _chars(text: str, x: float, top: float, size: float = 8.0, vertical: bool = 
 
 
 def test_wrapped_lines_join_without_spaces_between_chinese() -> None:
-    assert join_wrapped(["达到计划值得满分2分,否则按实际", "值计分"]) == "达到计划值得满分2分,否则按实际值计分"
+    assert (
+        join_wrapped(["达到计划值得满分2分,否则按实际", "值计分"])
+        == "达到计划值得满分2分,否则按实际值计分"
+    )
     assert join_wrapped(["Annual", "target"]) == "Annual target"
     assert join_wrapped(["≥", "95%"]) == "≥95%"
     assert join_wrapped(["1350.", "75"]) == "1350.75"  # narrow cells break numbers
@@ -89,7 +99,9 @@ def test_vertical_text_in_a_merged_cell_reads_as_one_name() -> None:
 def test_lattice_grid_keeps_spans_and_positions() -> None:
     # a 3x2 table: the left column is one merged cell spanning all three rows
     cells = [(0, 0, 40, 60), (40, 0, 100, 20), (40, 20, 100, 40), (40, 40, 100, 60)]
-    chars = _chars("产出", 10, 25) + _chars("甲", 50, 5) + _chars("乙", 50, 25) + _chars("丙", 50, 45)
+    chars = (
+        _chars("产出", 10, 25) + _chars("甲", 50, 5) + _chars("乙", 50, 25) + _chars("丙", 50, 45)
+    )
     grid = lattice_grid(cells, chars, 3)
     assert [(c.row, c.col, c.text, c.rowspan, c.page) for c in grid.cells] == [
         (0, 0, "产出", 3, 3),
@@ -108,23 +120,39 @@ def test_unmapped_glyphs_mean_the_page_needs_ocr() -> None:
 
 
 def _grid(rows: int, cols: int) -> CellGrid:
-    cells = tuple(GridCell(r, c, f"{r}{c}", page=1, bbox=(c, r, c + 1, r + 1)) for r in range(rows) for c in range(cols))
+    cells = tuple(
+        GridCell(r, c, f"{r}{c}", page=1, bbox=(c, r, c + 1, r + 1))
+        for r in range(rows)
+        for c in range(cols)
+    )
     return CellGrid(cells, 1, "page 1")
 
 
 def test_camelot_grid_wins_only_when_it_has_more_full_rows(monkeypatch: pytest.MonkeyPatch) -> None:
     weak, strong = _grid(3, 2), _grid(4, 5)
     assert grid_score(strong) > grid_score(weak)
-    monkeypatch.setattr(pdf_camelot, "camelot_grids", lambda *a: [(strong, "lattice")])
-    won = pdf_reader._second_opinion(weak, b"", 1, "lattice", ("grid_pdfplumber",))
+    elsewhere = CellGrid(
+        tuple(GridCell(c.row, c.col, c.text, bbox=(500, 500, 501, 501)) for c in _grid(9, 9).cells)
+    )
+    monkeypatch.setattr(
+        pdf_camelot, "camelot_grids", lambda *a: [(elsewhere, "lattice"), (strong, "lattice")]
+    )
+    won = pdf_reader._Opinions(b"", 1, 800.0).best(weak, "lattice", ("grid_pdfplumber",))
     assert won.cells == strong.cells and won.flags == ("grid_camelot_lattice",)
-    kept = pdf_reader._second_opinion(strong, b"", 1, "stream", ("grid_pdfplumber",))
+    kept = pdf_reader._Opinions(b"", 1, 800.0).best(strong, "stream", ("grid_pdfplumber",))
     assert kept.cells == strong.cells and kept.flags == ("grid_pdfplumber",)
+
+
+def test_a_two_column_head_table_is_not_doubtful() -> None:
+    assert not pdf_reader._doubtful(_grid(3, 2))
+    assert pdf_reader._doubtful(_grid(1, 5))
+    assert not pdf_reader._doubtful(_grid(4, 5))
 
 
 @pytest.mark.skipif(not pdf_camelot.camelot_available(), reason="camelot extra not installed")
 def test_camelot_reads_a_ruled_fixture() -> None:
     data = (FORMS / "pdf" / "huangshi_2022_vertical_levels.pdf").read_bytes()
-    ((grid, flavor),) = pdf_camelot.camelot_grids(data, 1, "lattice")
+    ((grid, flavor),) = pdf_camelot.camelot_grids(data, 1, "lattice", 841.89)
     assert flavor == "lattice"
-    assert any(c.text == "培训学员对培训效果满意度" for c in grid.cells)
+    cell = next(c for c in grid.cells if c.text == "培训学员对培训效果满意度")
+    assert cell.bbox is not None and 250 < cell.bbox[1] < 320  # top-left origin, like pdfplumber

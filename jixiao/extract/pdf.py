@@ -123,6 +123,7 @@ def _read_page(page: Any, number: int, data: bytes) -> list[tuple[int, float, Bl
     if not _usable(chars):
         return None
     tables = page.find_tables(TABLE_SETTINGS)
+    opinions = _Opinions(data, number, float(page.height))
     out: list[tuple[int, float, Block]] = []
     inside: set[int] = set()
     for table in tables:
@@ -134,14 +135,17 @@ def _read_page(page: Any, number: int, data: bytes) -> list[tuple[int, float, Bl
         ]
         inside.update(idx)
         grid = lattice_grid(table.cells, [chars[i] for i in idx], number)
-        grid = _second_opinion(grid, data, number, "lattice", (GRID_PDFPLUMBER,))
+        if _doubtful(grid):
+            grid = opinions.best(grid, "lattice", (GRID_PDFPLUMBER,))
+        else:
+            grid = _with_flags(grid, (GRID_PDFPLUMBER,))
         out.append((number, top, grid))
     rest = [c for i, c in enumerate(chars) if i not in inside]
     lines = group_lines(rest)
     if not tables:
         stream, lines = stream_grid(rest, number)
         if stream is not None:
-            stream = _second_opinion(stream, data, number, "stream", (GRID_PDFPLUMBER, GRID_STREAM))
+            stream = opinions.best(stream, "stream", (GRID_PDFPLUMBER, GRID_STREAM))
             out.append((number, min(c.bbox[1] for c in stream.cells if c.bbox), stream))
     for line in lines:
         text = line_text(line)
@@ -150,20 +154,60 @@ def _read_page(page: Any, number: int, data: bytes) -> list[tuple[int, float, Bl
     return out
 
 
-def _second_opinion(
-    grid: CellGrid, data: bytes, page: int, flavor: str, flags: tuple[str, ...]
-) -> CellGrid:
-    mine = grid_score(grid)
-    if flavor == "lattice" and mine >= _DOUBTFUL_SCORE:
-        return _with_flags(grid, flags)
-    from jixiao.extract.pdf_camelot import camelot_grids
+def _doubtful(grid: CellGrid) -> bool:
+    """A grid wide enough to be an indicator table but with few full rows."""
+    columns = max((c.col + c.colspan for c in grid.cells), default=0)
+    return columns >= 3 and grid_score(grid) < _DOUBTFUL_SCORE
 
-    best, best_flags = grid, flags
-    for other, name in camelot_grids(data, page, flavor):
-        score = grid_score(other)
-        if score > mine:
-            best, mine, best_flags = other, score, (GRID_CAMELOT + "_" + name,)
-    return _with_flags(best, best_flags)
+
+class _Opinions:
+    """camelot's grids for one page, computed at most once per flavor."""
+
+    def __init__(self, data: bytes, page: int, height: float) -> None:
+        self.data, self.page, self.height = data, page, height
+        self.cache: dict[str, list[tuple[CellGrid, str]]] = {}
+
+    def grids(self, flavor: str) -> list[tuple[CellGrid, str]]:
+        if flavor not in self.cache:
+            from jixiao.extract.pdf_camelot import camelot_grids
+
+            self.cache[flavor] = camelot_grids(self.data, self.page, flavor, self.height)
+        return self.cache[flavor]
+
+    def best(self, grid: CellGrid, flavor: str, flags: tuple[str, ...]) -> CellGrid:
+        """The grid with the better structural score among pdfplumber's and camelot's
+        grids covering the same region; the winner is named in the flags."""
+        mine, best, best_flags = grid_score(grid), grid, flags
+        region = _bbox(grid)
+        for other, name in self.grids(flavor):
+            if _overlap(region, _bbox(other)) < 0.5:
+                continue
+            score = grid_score(other)
+            if score > mine:
+                best, mine, best_flags = other, score, (f"{GRID_CAMELOT}_{name}",)
+        return _with_flags(best, best_flags)
+
+
+def _bbox(grid: CellGrid) -> tuple[float, float, float, float]:
+    boxes = [c.bbox for c in grid.cells if c.bbox is not None]
+    if not boxes:
+        return (0.0, 0.0, 0.0, 0.0)
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    """Intersection over the smaller box's area."""
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    if w <= 0 or h <= 0:
+        return 0.0
+    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return w * h / smaller if smaller > 0 else 0.0
 
 
 def _with_flags(grid: CellGrid, flags: tuple[str, ...]) -> CellGrid:

@@ -22,8 +22,9 @@ def camelot_available() -> bool:
     return True
 
 
-def camelot_grids(data: bytes, page: int, flavor: str) -> list[tuple[CellGrid, str]]:
-    """Grids camelot finds on `page` with the given flavor ("lattice" or "stream")."""
+def camelot_grids(data: bytes, page: int, flavor: str, height: float) -> list[tuple[CellGrid, str]]:
+    """Grids camelot finds on `page` with the given flavor ("lattice" or "stream"); bboxes
+    in page coordinates with a top-left origin (`height` is the page height)."""
     if not camelot_available():
         return []
     import camelot
@@ -35,16 +36,16 @@ def camelot_grids(data: bytes, page: int, flavor: str) -> list[tuple[CellGrid, s
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tables = camelot.read_pdf(path, pages=str(page), flavor=flavor)  # type: ignore[attr-defined]
-        return [(_grid(t, page), flavor) for t in tables]
+        return [(_grid(t, page, height), flavor) for t in tables]
     except Exception:  # a second opinion that fails is no opinion
         return []
     finally:
         os.unlink(path)
 
 
-def _grid(table: Any, page: int) -> CellGrid:
-    # camelot uses a bottom-left origin; bboxes here are relative to the table's top edge
-    top = max(c.y2 for row in table.cells for c in row)
+def _grid(table: Any, page: int, height: float) -> CellGrid:
+    # camelot uses PDF user space (bottom-left origin)
+    top = height
     cells = []
     for r, row in enumerate(table.cells):
         for c, cell in enumerate(row):
