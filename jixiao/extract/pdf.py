@@ -7,13 +7,15 @@ reading order (top to bottom). A page without ruled tables gets a grid from text
 (optional extra `jixiao[camelot]`) gives a second opinion and the grid with the better
 structural score wins; the winner is named in `CellGrid.flags`. A table whose grid opens a
 page right after a grid that closed the previous one, with the same number of columns, is
-flagged `continued_across_pages`. Pages with no usable text layer are reported through
-`SourceDoc.page_problems` as `needs_ocr`.
+flagged `continued_across_pages` (page-number lines such as "第 2 页" in between are
+ignored). Pages with no usable text layer are listed in `SourceDoc.ocr_pages`; the pipeline
+reports each as `needs_ocr`.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -214,10 +216,21 @@ def _with_flags(grid: CellGrid, flags: tuple[str, ...]) -> CellGrid:
     return CellGrid(grid.cells, grid.page, grid.where, tuple(dict.fromkeys((*grid.flags, *flags))))
 
 
+_PAGE_NUMBER = re.compile(
+    r"^[-—–\s]*(第\s*\d+\s*页(\s*[,，/]?\s*共\s*\d+\s*页)?|\d+(\s*/\s*\d+)?)[-—–\s]*$"
+)
+
+
 def _mark_continuations(blocks: list[Block]) -> list[Block]:
-    """Flag a grid opening a page right after a grid that ended the previous page."""
+    """Flag a grid opening a page right after a grid that ended the previous page.
+
+    Page-number lines ("第 2 页", "- 3 -", "2/5") are dropped: they would sit between the
+    two halves of the table.
+    """
     out: list[Block] = []
     for block in blocks:
+        if isinstance(block, TextLine) and _PAGE_NUMBER.match(block.text):
+            continue
         prev = out[-1] if out else None
         if (
             isinstance(block, CellGrid)
