@@ -151,8 +151,15 @@ def test_a_two_column_head_table_is_not_doubtful() -> None:
 
 @pytest.mark.skipif(not pdf_camelot.camelot_available(), reason="camelot extra not installed")
 def test_camelot_reads_a_ruled_fixture() -> None:
-    data = (FORMS / "pdf" / "huangshi_2022_vertical_levels.pdf").read_bytes()
-    ((grid, flavor),) = pdf_camelot.camelot_grids(data, 1, "lattice", 841.89)
+    data = (FORMS / "pdf" / "xiangtan_2023_landscape.pdf").read_bytes()
+    ((grid, flavor),) = pdf_camelot.camelot_grids(data, 1, "lattice", 595.28)
     assert flavor == "lattice"
-    cell = next(c for c in grid.cells if c.text == "培训学员对培训效果满意度")
-    assert cell.bbox is not None and 250 < cell.bbox[1] < 320  # top-left origin, like pdfplumber
+    cell = next(c for c in grid.cells if c.text == "市民满意度")
+    assert cell.bbox is not None and 240 < cell.bbox[1] < 260  # top-left origin, like pdfplumber
+
+
+@pytest.mark.skipif(not pdf_camelot.camelot_available(), reason="camelot extra not installed")
+def test_camelot_refusing_a_no_copy_pdf_is_no_opinion() -> None:
+    # owner password with copying forbidden: pdfplumber reads it, camelot refuses it
+    data = (FORMS / "pdf" / "huangshi_2022_vertical_levels.pdf").read_bytes()
+    assert pdf_camelot.camelot_grids(data, 1, "lattice", 841.89) == []
