@@ -36,6 +36,7 @@ from tests.fixtures.pdf_truth import (  # noqa: E402
 )
 
 PDFS = ROOT / "samples" / "forms" / "pdf"
+FAILURES: set[str] = set()  # PDFs a tool refused
 TABLE_SETTINGS = {
     "vertical_strategy": "lines",
     "horizontal_strategy": "lines",
@@ -91,7 +92,11 @@ def run_camelot(path: Path) -> list[list[list[str | None]]]:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        tables = camelot.read_pdf(str(path), pages="all", flavor="lattice")
+        try:
+            tables = camelot.read_pdf(str(path), pages="all", flavor="lattice")
+        except Exception as exc:  # e.g. refuses "no copying" PDFs
+            FAILURES.add(f"{path.name}: {type(exc).__name__}")
+            return []
     return [t.df.values.tolist() for t in tables]
 
 
@@ -139,6 +144,7 @@ def measure(tool: str, repeat: int) -> dict[str, Any]:
         "accuracy": correct / total,
         "fields": f"{correct}/{total}",
         "rss_mb": rss,
+        "failures": sorted(FAILURES),
     }
 
 
@@ -163,6 +169,9 @@ def main() -> None:
             f"{names[r['tool']]:<28}{r['pages_per_s']:>9.1f}{r['single_pages_per_s']:>10.1f}"
             f"{r['first_pass_s']:>11.2f}s{r['accuracy']:>10.3f}{r['fields']:>10}{r['rss_mb']:>8.0f}"
         )
+    for r in rows:
+        for failure in r["failures"]:
+            print(f"  {names[r['tool']]} failed on {failure} (counted as no rows)")
     j, c = rows[0], rows[2]
     print(
         f"jixiao / camelot lattice pages/s: {j['pages_per_s'] / c['pages_per_s']:.1f}x "
