@@ -14,7 +14,7 @@ from jixiao.extract.pdf_text import Char, cell_text, join_wrapped
 from jixiao.output.json_out import dump_result
 from jixiao.pipeline import process_bytes
 from jixiao.records import CellGrid, GridCell
-from tests.conftest import FORMS
+from tests.conftest import FIXTURES, FORMS
 from tests.fixtures.pdf_truth import field_accuracy, indicator_record, load_truth, truth_records
 
 TRUTH = load_truth()
@@ -163,3 +163,11 @@ def test_camelot_refusing_a_no_copy_pdf_is_no_opinion() -> None:
     # owner password with copying forbidden: pdfplumber reads it, camelot refuses it
     data = (FORMS / "pdf" / "huangshi_2022_vertical_levels.pdf").read_bytes()
     assert pdf_camelot.camelot_grids(data, 1, "lattice", 841.89) == []
+
+
+def test_a_scanned_page_needs_ocr_and_the_other_pages_are_read() -> None:
+    data = (FIXTURES / "mixed_scan_page.pdf").read_bytes()
+    result = process_bytes(data, "mixed_scan_page.pdf")
+    assert (result.source.format, result.source.pages) == ("pdf", 2)
+    assert [(p.code, p.page) for p in result.errors] == [("needs_ocr", 2)]
+    assert [len(f.indicators) for f in result.forms] == [7]
