@@ -34,6 +34,9 @@ TEXT_REPAIRED = "text_repaired"
 NUMBER_REPAIRED = "number_repaired"
 OCR = "ocr"
 CONTINUED_ACROSS_PAGES = "continued_across_pages"
+GRID_PDFPLUMBER = "grid_pdfplumber"
+GRID_STREAM = "grid_stream"
+GRID_CAMELOT = "grid_camelot"  # + "_lattice" or "_stream": the flavor that won
 
 FLAGS: dict[str, Flag] = {
     f.name: f
@@ -75,5 +78,9 @@ FLAGS: dict[str, Flag] = {
         Flag(NUMBER_REPAIRED, "Spaces inside a number (968.191 8) were removed.", 0.9),
         Flag(OCR, "Text came from OCR.", 1.0),
         Flag(CONTINUED_ACROSS_PAGES, "Table continued across pages.", 1.0),
+        Flag(GRID_PDFPLUMBER, "PDF table grid recovered by pdfplumber (it won).", 1.0),
+        Flag(GRID_STREAM, "PDF table had no ruling lines; grid built from text alignment.", 1.0),
+        Flag(GRID_CAMELOT + "_lattice", "PDF table grid from camelot lattice (it won).", 1.0),
+        Flag(GRID_CAMELOT + "_stream", "PDF table grid from camelot stream (it won).", 1.0),
     )
 }

@@ -18,6 +18,7 @@ from jixiao.models import Problem, Source, SourceResult
 from jixiao.normalizers import normalize_source
 from jixiao.parsers import parse
 from jixiao.problems import SourceError
+from jixiao.records import CellGrid, SourceDoc
 from jixiao.vocab import configure as configure_vocabulary
 
 log = logging.getLogger(__name__)
@@ -81,15 +82,26 @@ def process_bytes(data: bytes, rel_path: str) -> SourceResult:
         encoding=doc.encoding,
     )
     forms = normalize_source(parse(doc), doc)
-    errors = []
-    if not any(form.indicators for form in forms):
-        errors.append(
-            Problem(
-                code="no_form_found",
-                message=f"{rel_path} was read as text, but no indicator table (一级/二级/三级指标) was found in it.",
-            )
-        )
+    errors = [_needs_ocr(rel_path, page) for page in doc.ocr_pages]
+    if not any(form.indicators for form in forms) and not errors:
+        errors.append(_nothing_found(doc))
     return SourceResult(source=source, forms=forms, errors=errors)
+
+
+def _needs_ocr(rel_path: str, page: int) -> Problem:
+    message = f"{rel_path}: page {page} has no usable text layer (a scan); it needs OCR."
+    return Problem(code="needs_ocr", message=message, page=page)
+
+
+def _nothing_found(doc: SourceDoc) -> Problem:
+    if doc.format == "pdf" and not any(isinstance(b, CellGrid) for b in doc.blocks):
+        message = f"{doc.path} has a text layer, but no table was found on any page."
+        return Problem(code="no_table_found", message=message)
+    message = (
+        f"{doc.path} was read as {doc.format}, but no indicator table "
+        "(一级/二级/三级指标) was found in it."
+    )
+    return Problem(code="no_form_found", message=message)
 
 
 def _problem(exc: SourceError) -> Problem:

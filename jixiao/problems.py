@@ -45,6 +45,26 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
             "Check that the file holds a 绩效目标表 or 绩效自评表; see the report for its text.",
         ),
         ProblemCode(
+            "encrypted_pdf",
+            "The PDF is encrypted with a password, so its text cannot be read.",
+            "Ask the publisher for an unprotected copy, or remove the password and run again.",
+        ),
+        ProblemCode(
+            "unreadable_pdf",
+            "The PDF is damaged or truncated (its structure could not be parsed).",
+            "Download the file again; check that it opens in a PDF viewer.",
+        ),
+        ProblemCode(
+            "needs_ocr",
+            "A PDF page has no usable text layer (a scan, or glyphs without a Unicode map).",
+            "The page needs OCR; until the scan reader exists, convert it with an OCR tool.",
+        ),
+        ProblemCode(
+            "no_table_found",
+            "The PDF has a text layer, but no table (ruled or aligned) was found on any page.",
+            "Check that the file holds a 绩效目标表; forms written as prose are not read.",
+        ),
+        ProblemCode(
             "internal_error",
             "jixiao failed on this file because of a defect in jixiao.",
             "Report the file and the message; re-run with --fail-fast for the traceback.",

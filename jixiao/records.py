@@ -70,6 +70,7 @@ class SourceDoc:
     pages: int | None
     lines: tuple[TextLine, ...] = ()
     blocks: tuple[Block, ...] = ()
+    ocr_pages: tuple[int, ...] = ()  # pages without a usable text layer (scans)
 
 
 @dataclass(frozen=True, slots=True)

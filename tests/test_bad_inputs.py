@@ -21,7 +21,11 @@ BAD = FIXTURES / "bad"
         ("whitespace_only.txt", "empty_file"),
         ("binary_noise.txt", "unsupported_format"),
         ("not_a_form.txt", "no_form_found"),
-        ("truncated.pdf", "unsupported_format"),
+        ("truncated.pdf", "unreadable_pdf"),
+        ("truncated_form.pdf", "unreadable_pdf"),
+        ("encrypted.pdf", "encrypted_pdf"),
+        ("no_tables.pdf", "no_table_found"),
+        ("scan_only.pdf", "needs_ocr"),
     ],
 )
 def test_bad_input_gives_its_problem_code(name: str, code: str) -> None:
@@ -50,7 +54,11 @@ def test_batch_goes_on_past_bad_files(tmp_path: Path) -> None:
         "binary_noise.txt.json": "unsupported_format",
         "empty.txt.json": "empty_file",
         "not_a_form.txt.json": "no_form_found",
-        "truncated.pdf.json": "unsupported_format",
+        "truncated.pdf.json": "unreadable_pdf",
+        "truncated_form.pdf.json": "unreadable_pdf",
+        "encrypted.pdf.json": "encrypted_pdf",
+        "no_tables.pdf.json": "no_table_found",
+        "scan_only.pdf.json": "needs_ocr",
         "whitespace_only.txt.json": "empty_file",
     }
     assert not list(out.rglob("*.tmp"))

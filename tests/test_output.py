@@ -30,7 +30,10 @@ def test_json_per_source_mirrors_relative_path(run_out: Path) -> None:
     names = sorted(
         p.relative_to(run_out / "json").as_posix() for p in (run_out / "json").rglob("*.json")
     )
-    assert names == ["001_570424103c010556.txt.json", "004_a0dabc58212d71e8.txt.json"]
+    text_names = [n for n in names if not n.startswith("pdf/")]
+    assert text_names == ["001_570424103c010556.txt.json", "004_a0dabc58212d71e8.txt.json"]
+    pdfs = sorted(p.relative_to(FORMS).as_posix() + ".json" for p in (FORMS / "pdf").glob("*.pdf"))
+    assert [n for n in names if n.startswith("pdf/")] == pdfs
     data = json.loads((run_out / "json" / "001_570424103c010556.txt.json").read_text("utf-8"))
     assert data["schema_version"] == "1"
     assert data["source"]["path"] == "001_570424103c010556.txt"
@@ -58,7 +61,7 @@ def test_parquet_reads_back_with_pandas(run_out: Path) -> None:
     assert str(seeds.loc["001_570424103c010556.txt", "fill_date"])[:10] == "2025-12-15"
     assert seeds.loc["004_a0dabc58212d71e8.txt", "budget_total"] == pytest.approx(2677.7)
     indicators = pd.read_parquet(run_out / "indicators.parquet")
-    seed_rows = indicators
+    seed_rows = indicators[indicators.source_path.str.endswith(".txt")]
     assert len(seed_rows) == 47
     assert seed_rows.value.dtype == "float64"
     assert seed_rows.seq.dtype == "int32"

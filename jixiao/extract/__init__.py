@@ -23,7 +23,13 @@ def read_text(data: bytes, rel_path: str, sha256: str) -> SourceDoc:
     return SourceDoc(rel_path, sha256, "text", encoding, None, split_lines(text))
 
 
-READERS: dict[str, Reader] = {"text": read_text}
+def read_pdf(data: bytes, rel_path: str, sha256: str) -> SourceDoc:
+    from jixiao.extract.pdf import read_pdf as read
+
+    return read(data, rel_path, sha256)
+
+
+READERS: dict[str, Reader] = {"text": read_text, "pdf": read_pdf}
 # container formats -> Source.format, for sources that failed before a reader ran
 _SOURCE_FORMAT = {"pdf": "pdf", "png": "image", "jpeg": "image", "tiff": "image", "gif": "image"}
 

@@ -24,6 +24,7 @@ def parse_blocks(doc: SourceDoc) -> list[RawForm]:
         if isinstance(block, CellGrid):
             for row in rows_from_grid(block):
                 assembler.feed(row)
+            assembler.note_flags(block.flags)
         else:
             assembler.feed(row_from_line(block))
     return assembler.finish()

@@ -38,6 +38,8 @@ from jixiao.text import clean
 _SKIPPED = (CellType.EMPTY, CellType.PLACEHOLDER)
 # roles that make a named row an indicator
 TARGET_ROLES = (Role.VALUE, Role.OPERATOR, Role.ACTUAL, Role.SCORE, Role.WEIGHT)
+# level cells are often merged over many rows: a row's bbox comes from its other cells
+_LEVELS = (Role.LEVEL1, Role.LEVEL2)
 
 
 def rows_from_lines(doc: SourceDoc, separator: str = "\t") -> list[RawRow]:
@@ -77,7 +79,8 @@ def align_row(row: RawRow, template: Template) -> RawIndicator | None:
         section=Role.NAME not in by_role,
         line=row.line,
         page=row.page,
-        bbox=union_bbox(c.bbox for c in by_role.values()),
+        bbox=union_bbox(c.bbox for r, c in by_role.items() if r not in _LEVELS)
+        or union_bbox(c.bbox for c in by_role.values()),
         flags=flags,
     )
 
@@ -250,6 +253,12 @@ class FormAssembler:
     def add(self, indicator: RawIndicator, line: int | None) -> None:
         self.draft.form.indicators.append(indicator)
         self.draft.touch(RawRow((), line, indicator.page))
+
+    def note_flags(self, flags: Iterable[str]) -> None:
+        """Flags of the grid just fed (recovery method, continued_across_pages) on its form."""
+        for flag in flags:
+            if flag not in self.draft.form.flags:
+                self.draft.form.flags.append(flag)
 
     def finish(self) -> list[RawForm]:
         self._next_form()

@@ -1,0 +1,262 @@
+"""Reader for PDFs with a text layer: pdfplumber words and ruling lines into a SourceDoc.
+
+Per page: characters and ruled tables (pdfplumber, "lines" strategy) become `CellGrid`s
+with page and bbox on every cell; text outside tables becomes `TextLine`s; blocks are in
+reading order (top to bottom). A page without ruled tables gets a grid from text alignment
+(stream). Where the pdfplumber grid is doubtful (stream, or few full rows), camelot
+(optional extra `jixiao[camelot]`) gives a second opinion and the grid with the better
+structural score wins; the winner is named in `CellGrid.flags`. A table whose grid opens a
+page right after a grid that closed the previous one, with the same number of columns, is
+flagged `continued_across_pages` (page-number lines such as "第 2 页" in between are
+ignored). Pages with no usable text layer are listed in `SourceDoc.ocr_pages`; the pipeline
+reports each as `needs_ocr`.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from jixiao.extract.pdf_grid import grid_score, lattice_grid, stream_grid
+from jixiao.extract.pdf_text import Char, group_lines, line_text
+from jixiao.flags import CONTINUED_ACROSS_PAGES, GRID_CAMELOT, GRID_PDFPLUMBER, GRID_STREAM
+from jixiao.problems import SourceError
+from jixiao.records import Block, CellGrid, SourceDoc, TextLine
+
+TABLE_SETTINGS = {
+    "vertical_strategy": "lines",
+    "horizontal_strategy": "lines",
+    "snap_tolerance": 3,
+    "join_tolerance": 3,
+    "intersection_tolerance": 3,
+}
+_DOUBTFUL_SCORE = 2.0  # a lattice grid scoring below this gets a camelot second opinion
+
+
+def read_pdf(data: bytes, rel_path: str, sha256: str) -> SourceDoc:
+    pdf = _open(data, rel_path)
+    try:
+        blocks: list[tuple[int, float, Block]] = []
+        scan_pages: list[int] = []
+        for number, page in enumerate(pdf.pages, start=1):
+            try:
+                page_blocks = _read_page(page, number, data)
+            except Exception as exc:  # pdfminer raises many types on damaged content
+                raise SourceError(
+                    "unreadable_pdf",
+                    f"{rel_path}: page {number} could not be read ({_cause(exc)}).",
+                    number,
+                ) from exc
+            if page_blocks is None:
+                scan_pages.append(number)
+            else:
+                blocks.extend(page_blocks)
+        pages = len(pdf.pages)
+    finally:
+        pdf.close()
+    ordered = _mark_continuations([b for _, _, b in sorted(blocks, key=lambda t: (t[0], t[1]))])
+    numbered = _number_lines(ordered)
+    fmt = "scan" if scan_pages and len(scan_pages) == pages else "pdf"
+    return SourceDoc(
+        rel_path, sha256, fmt, None, pages, blocks=tuple(numbered), ocr_pages=tuple(scan_pages)
+    )
+
+
+def _open(data: bytes, rel_path: str) -> Any:
+    import pdfplumber
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        _ = pdf.pages  # forces the page tree to be read
+    except Exception as exc:
+        if _encrypted(exc):
+            raise SourceError(
+                "encrypted_pdf", f"{rel_path} is encrypted with a password and cannot be read."
+            ) from exc
+        raise SourceError(
+            "unreadable_pdf", f"{rel_path} is damaged or truncated ({_cause(exc)})."
+        ) from exc
+    return pdf
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    out: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in out:
+        out.append(current)
+        current = current.__cause__ or current.__context__
+    # pdfplumber's PdfminerException wraps the original as its first argument
+    for item in list(out):
+        out.extend(a for a in item.args if isinstance(a, BaseException))
+    return out
+
+
+def _encrypted(exc: BaseException) -> bool:
+    names = " ".join(type(e).__name__ for e in _chain(exc))
+    return "Password" in names or "Encrypt" in names
+
+
+def _cause(exc: BaseException) -> str:
+    root = _chain(exc)[-1]
+    text = str(root).strip().rstrip(".") or "no detail"
+    return f"{type(root).__name__}: {text[:120]}"
+
+
+def _chars(page: Any) -> list[Char]:
+    return [
+        (c["x0"], c["top"], c["x1"], c["bottom"], c["text"], c.get("size", 10.0))
+        for c in page.chars
+    ]
+
+
+def _usable(chars: Sequence[Char]) -> bool:
+    """A page has a usable text layer: characters, and not mostly unmapped (cid:N) glyphs."""
+    visible = [c for c in chars if not c[4].isspace()]
+    if not visible:
+        return False
+    garbage = sum(1 for c in visible if c[4].startswith("(cid:") or c[4] == "\ufffd")
+    return garbage < 0.3 * len(visible)
+
+
+def _read_page(page: Any, number: int, data: bytes) -> list[tuple[int, float, Block]] | None:
+    chars = _chars(page)
+    if not _usable(chars):
+        return None
+    tables = page.find_tables(TABLE_SETTINGS)
+    opinions = _Opinions(data, number, float(page.height))
+    out: list[tuple[int, float, Block]] = []
+    inside: set[int] = set()
+    for table in tables:
+        x0, top, x1, bottom = table.bbox
+        idx = [
+            i
+            for i, c in enumerate(chars)
+            if x0 <= (c[0] + c[2]) / 2 <= x1 and top <= (c[1] + c[3]) / 2 <= bottom
+        ]
+        inside.update(idx)
+        grid = lattice_grid(table.cells, [chars[i] for i in idx], number)
+        if _doubtful(grid):
+            grid = opinions.best(grid, "lattice", (GRID_PDFPLUMBER,))
+        else:
+            grid = _with_flags(grid, (GRID_PDFPLUMBER,))
+        out.append((number, top, grid))
+    rest = [c for i, c in enumerate(chars) if i not in inside]
+    lines = group_lines(rest)
+    if not tables:
+        stream, lines = stream_grid(rest, number)
+        if stream is not None:
+            stream = opinions.best(stream, "stream", (GRID_PDFPLUMBER, GRID_STREAM))
+            out.append((number, min(c.bbox[1] for c in stream.cells if c.bbox), stream))
+    for line in lines:
+        text = line_text(line)
+        if text:
+            out.append((number, min(c[1] for c in line), TextLine(0, text, number)))
+    return out
+
+
+def _doubtful(grid: CellGrid) -> bool:
+    """A grid wide enough to be an indicator table but with few full rows."""
+    columns = max((c.col + c.colspan for c in grid.cells), default=0)
+    return columns >= 3 and grid_score(grid) < _DOUBTFUL_SCORE
+
+
+class _Opinions:
+    """camelot's grids for one page, computed at most once per flavor."""
+
+    def __init__(self, data: bytes, page: int, height: float) -> None:
+        self.data, self.page, self.height = data, page, height
+        self.cache: dict[str, list[tuple[CellGrid, str]]] = {}
+
+    def grids(self, flavor: str) -> list[tuple[CellGrid, str]]:
+        if flavor not in self.cache:
+            from jixiao.extract.pdf_camelot import camelot_grids
+
+            self.cache[flavor] = camelot_grids(self.data, self.page, flavor, self.height)
+        return self.cache[flavor]
+
+    def best(self, grid: CellGrid, flavor: str, flags: tuple[str, ...]) -> CellGrid:
+        """The grid with the better structural score among pdfplumber's and camelot's
+        grids covering the same region; the winner is named in the flags."""
+        mine, best, best_flags = grid_score(grid), grid, flags
+        region = _bbox(grid)
+        for other, name in self.grids(flavor):
+            if _overlap(region, _bbox(other)) < 0.5:
+                continue
+            score = grid_score(other)
+            if score > mine:
+                best, mine, best_flags = other, score, (f"{GRID_CAMELOT}_{name}",)
+        return _with_flags(best, best_flags)
+
+
+def _bbox(grid: CellGrid) -> tuple[float, float, float, float]:
+    boxes = [c.bbox for c in grid.cells if c.bbox is not None]
+    if not boxes:
+        return (0.0, 0.0, 0.0, 0.0)
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    """Intersection over the smaller box's area."""
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    if w <= 0 or h <= 0:
+        return 0.0
+    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return w * h / smaller if smaller > 0 else 0.0
+
+
+def _with_flags(grid: CellGrid, flags: tuple[str, ...]) -> CellGrid:
+    return CellGrid(grid.cells, grid.page, grid.where, tuple(dict.fromkeys((*grid.flags, *flags))))
+
+
+_PAGE_NUMBER = re.compile(
+    r"^[-—–\s]*(第\s*\d+\s*页(\s*[,，/]?\s*共\s*\d+\s*页)?|\d+(\s*/\s*\d+)?)[-—–\s]*$"
+)
+
+
+def _mark_continuations(blocks: list[Block]) -> list[Block]:
+    """Flag a grid opening a page right after a grid that ended the previous page.
+
+    Page-number lines ("第 2 页", "- 3 -", "2/5") are dropped: they would sit between the
+    two halves of the table.
+    """
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, TextLine) and _PAGE_NUMBER.match(block.text):
+            continue
+        prev = out[-1] if out else None
+        if (
+            isinstance(block, CellGrid)
+            and isinstance(prev, CellGrid)
+            and block.page is not None
+            and prev.page is not None
+            and block.page == prev.page + 1
+            and _columns(block) == _columns(prev)
+        ):
+            block = _with_flags(block, (CONTINUED_ACROSS_PAGES,))
+            if CONTINUED_ACROSS_PAGES not in prev.flags:
+                out[-1] = _with_flags(prev, (CONTINUED_ACROSS_PAGES,))
+        out.append(block)
+    return out
+
+
+def _columns(grid: CellGrid) -> int:
+    return max((c.col + c.colspan for c in grid.cells), default=0)
+
+
+def _number_lines(blocks: list[Block]) -> list[Block]:
+    out: list[Block] = []
+    n = 0
+    for block in blocks:
+        if isinstance(block, TextLine):
+            n += 1
+            block = TextLine(n, block.text, block.page)
+        out.append(block)
+    return out

@@ -1,0 +1,173 @@
+"""PDF reader: rendered fixtures against the content they were rendered from, text joining,
+scan detection, continuation across pages, and the camelot second opinion."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from jixiao.extract import pdf as pdf_reader
+from jixiao.extract import pdf_camelot
+from jixiao.extract.pdf_grid import grid_score, lattice_grid
+from jixiao.extract.pdf_text import Char, cell_text, join_wrapped
+from jixiao.output.json_out import dump_result
+from jixiao.pipeline import process_bytes
+from jixiao.records import CellGrid, GridCell
+from tests.conftest import FIXTURES, FORMS
+from tests.fixtures.pdf_truth import field_accuracy, indicator_record, load_truth, truth_records
+
+TRUTH = load_truth()
+
+
+def _run(name: str) -> dict:  # type: ignore[type-arg]
+    return json.loads(
+        dump_result(process_bytes((FORMS / "pdf" / name).read_bytes(), f"pdf/{name}"))
+    )
+
+
+@pytest.mark.parametrize("name", sorted(TRUTH))
+def test_rendered_pdf_gives_every_row_with_position(name: str) -> None:
+    truth = TRUTH[name]
+    result = _run(name)
+    assert result["errors"] == []
+    assert len(result["forms"]) == len(truth["forms"])
+    records = []
+    for form, form_truth in zip(result["forms"], truth["forms"]):
+        assert len(form["indicators"]) == len(form_truth["rows"])
+        records += [indicator_record(i, form_truth["header"]) for i in form["indicators"]]
+        for ind in form["indicators"]:
+            assert ind["page"] is not None and ind["bbox"] is not None
+            x0, y0, x1, y1 = ind["bbox"]
+            assert x0 < x1 and y0 < y1
+    correct, total = field_accuracy(truth_records(truth), records)
+    assert correct / total >= 0.98, (correct, total)
+
+
+def test_table_split_over_pages_stays_one_form() -> None:
+    for name, pages in (
+        ("jinzhai_2023_split_no_header.pdf", 2),
+        ("seed_004_split_repeated_header.pdf", 3),
+    ):
+        (form,) = _run(name)["forms"]
+        assert "continued_across_pages" in form["flags"]
+        assert (form["page_start"], form["page_end"]) == (1, pages)
+        assert {i["page"] for i in form["indicators"]} == set(range(1, pages + 1))
+
+
+def test_one_form_per_page_is_not_a_continuation() -> None:
+    forms = _run("tianjin_2023_multi_project.pdf")["forms"]
+    assert [(f["project"], f["page_start"]) for f in forms] == [
+        ("安全隐患维修", 1),
+        ("办案业务费(陪审员及互联网专线)", 2),
+    ]
+    assert all("continued_across_pages" not in f["flags"] for f in forms)
+
+
+def test_unruled_table_is_read_from_alignment() -> None:
+    (form,) = _run("wuhai_2021_unruled.pdf")["forms"]
+    assert "grid_stream" in form["flags"]
+    assert [i["unit"] for i in form["indicators"]][:3] == ["人", "人次", "%"]
+
+
+def _chars(
+    text: str, x: float, top: float, size: float = 8.0, vertical: bool = False
+) -> list[Char]:
+    out = []
+    for i, ch in enumerate(text):
+        dx, dy = (0.0, i * size * 1.2) if vertical else (i * size, 0.0)
+        out.append((x + dx, top + dy, x + dx + size, top + dy + size, ch, size))
+    return out
+
+
+def test_wrapped_lines_join_without_spaces_between_chinese() -> None:
+    assert (
+        join_wrapped(["达到计划值得满分2分,否则按实际", "值计分"])
+        == "达到计划值得满分2分,否则按实际值计分"
+    )
+    assert join_wrapped(["Annual", "target"]) == "Annual target"
+    assert join_wrapped(["≥", "95%"]) == "≥95%"
+    assert join_wrapped(["1350.", "75"]) == "1350.75"  # narrow cells break numbers
+    chars = _chars("服务对象", 10, 10) + _chars("满意度", 10, 20)
+    assert cell_text(chars) == "服务对象满意度"
+
+
+def test_vertical_text_in_a_merged_cell_reads_as_one_name() -> None:
+    assert cell_text(_chars("产出指标", 10, 10, vertical=True)) == "产出指标"
+
+
+def test_lattice_grid_keeps_spans_and_positions() -> None:
+    # a 3x2 table: the left column is one merged cell spanning all three rows
+    cells = [(0, 0, 40, 60), (40, 0, 100, 20), (40, 20, 100, 40), (40, 40, 100, 60)]
+    chars = (
+        _chars("产出", 10, 25) + _chars("甲", 50, 5) + _chars("乙", 50, 25) + _chars("丙", 50, 45)
+    )
+    grid = lattice_grid(cells, chars, 3)
+    assert [(c.row, c.col, c.text, c.rowspan, c.page) for c in grid.cells] == [
+        (0, 0, "产出", 3, 3),
+        (0, 1, "甲", 1, 3),
+        (1, 1, "乙", 1, 3),
+        (2, 1, "丙", 1, 3),
+    ]
+    assert grid.cells[0].bbox == (0, 0, 40, 60)
+
+
+def test_unmapped_glyphs_mean_the_page_needs_ocr() -> None:
+    garbage = [(0.0, 0.0, 5.0, 5.0, "(cid:1234)", 5.0)] * 20
+    assert not pdf_reader._usable(garbage)
+    assert not pdf_reader._usable([])
+    assert pdf_reader._usable(_chars("项目支出绩效目标表", 0, 0))
+
+
+def _grid(rows: int, cols: int) -> CellGrid:
+    cells = tuple(
+        GridCell(r, c, f"{r}{c}", page=1, bbox=(c, r, c + 1, r + 1))
+        for r in range(rows)
+        for c in range(cols)
+    )
+    return CellGrid(cells, 1, "page 1")
+
+
+def test_camelot_grid_wins_only_when_it_has_more_full_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    weak, strong = _grid(3, 2), _grid(4, 5)
+    assert grid_score(strong) > grid_score(weak)
+    elsewhere = CellGrid(
+        tuple(GridCell(c.row, c.col, c.text, bbox=(500, 500, 501, 501)) for c in _grid(9, 9).cells)
+    )
+    monkeypatch.setattr(
+        pdf_camelot, "camelot_grids", lambda *a: [(elsewhere, "lattice"), (strong, "lattice")]
+    )
+    won = pdf_reader._Opinions(b"", 1, 800.0).best(weak, "lattice", ("grid_pdfplumber",))
+    assert won.cells == strong.cells and won.flags == ("grid_camelot_lattice",)
+    kept = pdf_reader._Opinions(b"", 1, 800.0).best(strong, "stream", ("grid_pdfplumber",))
+    assert kept.cells == strong.cells and kept.flags == ("grid_pdfplumber",)
+
+
+def test_a_two_column_head_table_is_not_doubtful() -> None:
+    assert not pdf_reader._doubtful(_grid(3, 2))
+    assert pdf_reader._doubtful(_grid(1, 5))
+    assert not pdf_reader._doubtful(_grid(4, 5))
+
+
+@pytest.mark.skipif(not pdf_camelot.camelot_available(), reason="camelot extra not installed")
+def test_camelot_reads_a_ruled_fixture() -> None:
+    data = (FORMS / "pdf" / "xiangtan_2023_landscape.pdf").read_bytes()
+    ((grid, flavor),) = pdf_camelot.camelot_grids(data, 1, "lattice", 595.28)
+    assert flavor == "lattice"
+    cell = next(c for c in grid.cells if c.text == "市民满意度")
+    assert cell.bbox is not None and 240 < cell.bbox[1] < 260  # top-left origin, like pdfplumber
+
+
+@pytest.mark.skipif(not pdf_camelot.camelot_available(), reason="camelot extra not installed")
+def test_camelot_refusing_a_no_copy_pdf_is_no_opinion() -> None:
+    # owner password with copying forbidden: pdfplumber reads it, camelot refuses it
+    data = (FORMS / "pdf" / "huangshi_2022_vertical_levels.pdf").read_bytes()
+    assert pdf_camelot.camelot_grids(data, 1, "lattice", 841.89) == []
+
+
+def test_a_scanned_page_needs_ocr_and_the_other_pages_are_read() -> None:
+    data = (FIXTURES / "mixed_scan_page.pdf").read_bytes()
+    result = process_bytes(data, "mixed_scan_page.pdf")
+    assert (result.source.format, result.source.pages) == ("pdf", 2)
+    assert [(p.code, p.page) for p in result.errors] == [("needs_ocr", 2)]
+    assert [len(f.indicators) for f in result.forms] == [7]
