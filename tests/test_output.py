@@ -21,6 +21,9 @@ def run_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     seeds = tmp_path_factory.mktemp("seeds")
     for seed in FORMS.glob("*.txt"):
         (seeds / seed.name).write_bytes(seed.read_bytes())
+    (seeds / "pdf").mkdir()
+    for pdf in (FORMS / "pdf").glob("*.pdf"):
+        (seeds / "pdf" / pdf.name).write_bytes(pdf.read_bytes())
     out = tmp_path_factory.mktemp("out")
     assert main(["run", str(seeds), "-o", str(out), "-q"]) == 0
     return out
@@ -32,7 +35,7 @@ def test_json_per_source_mirrors_relative_path(run_out: Path) -> None:
     )
     text_names = [n for n in names if not n.startswith("pdf/")]
     assert text_names == ["001_570424103c010556.txt.json", "004_a0dabc58212d71e8.txt.json"]
-    pdfs = sorted(p.relative_to(FORMS).as_posix() + ".json" for p in (FORMS / "pdf").glob("*.pdf"))
+    pdfs = sorted(f"pdf/{p.name}.json" for p in (FORMS / "pdf").glob("*.pdf"))
     assert [n for n in names if n.startswith("pdf/")] == pdfs
     data = json.loads((run_out / "json" / "001_570424103c010556.txt.json").read_text("utf-8"))
     assert data["schema_version"] == "1"
