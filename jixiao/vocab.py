@@ -61,6 +61,7 @@ class Vocabulary:
     title_markers: tuple[str, ...]
     form_type_markers: dict[str, tuple[str, ...]]
     qualitative: tuple[str, ...]  # longest first
+    qualitative_end: re.Pattern[str]  # a qualitative result at the end of a text
     level_names: tuple[str, ...]  # printed level names and variants, longest first
 
     def level1_of(self, text: str) -> str | None:
@@ -173,6 +174,7 @@ def vocabulary() -> Vocabulary:
     levels = _read_toml("levels.toml")
     layout = _read_toml("layout.toml")
     level1, level2 = _levels(levels)
+    quality = _read_toml("qualitative.toml")["qualitative"]
     symbols, words = _operators(_read_toml("operators.toml"))
     units = _labels(_read_toml("units.toml")["units"])
     return Vocabulary(
@@ -189,8 +191,9 @@ def vocabulary() -> Vocabulary:
         budget=_labels(layout["budget"]),
         footer=_labels(layout["footer"]),
         title_markers=tuple(fold(m) for m in layout["titles"]["markers"]),
-        qualitative=tuple(
-            sorted(_read_toml("qualitative.toml")["qualitative"]["words"], key=len, reverse=True)
+        qualitative=tuple(sorted(quality["words"], key=len, reverse=True)),
+        qualitative_end=re.compile(
+            "(?:" + "|".join([*quality["patterns"], *map(re.escape, quality["words"])]) + ")$"
         ),
         level_names=_level_surfaces(levels),
         form_type_markers={

@@ -72,13 +72,12 @@ def build_indicator(
         target = _from_actual(target, actual)
     name, name_flags = repair_text(indicator_name(row.text(Role.NAME) or ""))
     flags = list(dict.fromkeys((*row.flags, *levels.flags, *name_flags, *target.flags)))
-    l1_cell, l2_cell = row.cells.get(Role.LEVEL1), row.cells.get(Role.LEVEL2)
     return Indicator(
         seq=seq,
         level1=levels.level1,
-        level1_raw=l1_cell.text if l1_cell else None,
+        level1_raw=levels.level1_raw,
         level2=levels.level2,
-        level2_raw=l2_cell.text if l2_cell else None,
+        level2_raw=levels.level2_raw,
         name=name or "",
         operator=target.operator,  # type: ignore[arg-type]
         operator_raw=target.operator_raw,

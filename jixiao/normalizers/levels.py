@@ -25,6 +25,8 @@ class Levels:
     level1: str | None
     level2: str | None
     flags: tuple[str, ...]
+    level1_raw: str | None = None  # the printed cells, as read (a lone 成本指标 is a level-2)
+    level2_raw: str | None = None
 
 
 def _pick_level2(raw: str, level1: str | None) -> Level2Entry | None:
@@ -76,7 +78,7 @@ class LevelTracker:
         elif self.level2 is None and self.level1 in _ONLY_CHILD:
             self.level2 = _ONLY_CHILD[self.level1]
             flags.append(LEVEL2_INFERRED)
-        return Levels(self.level1, self.level2, tuple(flags))
+        return Levels(self.level1, self.level2, tuple(flags), raw1, raw2)
 
     @staticmethod
     def _level1_name(raw: str, flags: list[str]) -> str:

@@ -131,7 +131,7 @@ def read_target(row: RawIndicator, year: int | None = None) -> Target:
     value_text = row.text(Role.VALUE)
     unit_cell = row.text(Role.UNIT)
     base_flags = (OPERATOR_REPAIRED,) if op_repaired else ()
-    if value_text and cell_type(value_text) is CellType.DATE and deadline(value_text, year):
+    if value_text and cell_type(value_text) is CellType.DATE:
         kept = QUALITATIVE if operator == QUALITATIVE else "<="
         return Target(kept, op_raw, None, None, None, unit_cell, base_flags)
     if operator == QUALITATIVE:

@@ -76,9 +76,9 @@ def split_target(text: str) -> tuple[str, str | None]:
         unit = match.group("unit") or ""
         if (not unit or _known_unit(unit)) and name and not name[-1].isdigit():
             return name, text[match.start() :].strip()
-    for word in vocabulary().qualitative:
-        if text.endswith(word) and len(text) > len(word) + 1:
-            return text[: -len(word)], word
+    ending = vocabulary().qualitative_end.search(text)
+    if ending and ending.start() > 1:
+        return text[: ending.start()], ending.group()
     return text, None
 
 

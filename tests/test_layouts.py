@@ -1,0 +1,106 @@
+"""Every text layout family on forms that are not in the corpus (generalisation checks).
+
+Each fixture in tests/fixtures/layouts/ was written for this test in the shape of a family
+(pipe rows with site navigation around them, pipe lines, one cell per line, space-separated
+rows with a direction column, flattened rows, prose under headings); the expected rows were
+checked by hand against the fixture text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from jixiao.pipeline import process_bytes
+from tests.conftest import FIXTURES
+
+LAYOUTS = FIXTURES / "layouts"
+
+Row = tuple[str, str | None, str | None, str | None, float | None, str | None]
+EXPECTED: dict[str, tuple[dict[str, object], list[Row]]] = {
+    "pipe_rows_nav_junk.txt": (
+        {"year": 2024, "project": "城区道路清扫保洁", "department": "某市城市管理局", "form_type": "project_target"},
+        [
+            ("清扫保洁面积", "产出指标", "数量指标", ">=", 300.0, "万平方米"),
+            ("道路保洁达标率", "产出指标", "质量指标", ">=", 95.0, "%"),
+            ("每日清扫完成时间", "产出指标", "时效指标", "<=", None, None),
+            ("保洁单位成本", "产出指标", "成本指标", "<=", 4.0, "元/平方米"),
+            ("市容环境改善", "效益指标", "社会效益指标", "qualitative", None, None),
+            ("市民满意度", "满意度指标", "服务对象满意度指标", ">=", 90.0, "%"),
+        ],
+    ),
+    "flattened_rows.txt": (
+        {"year": 2021, "project": "城乡居民医保补助资金", "department": "某县医疗保障局"},
+        [
+            ("参保人数", "产出指标", "数量指标", ">=", 12000.0, "人"),
+            ("基金支付准确率", "产出指标", "质量指标", None, 100.0, "%"),
+            ("待遇支付及时率", "产出指标", "时效指标", ">=", 98.0, "%"),
+            ("群众看病负担", "效益指标", "社会效益指标", "qualitative", None, None),
+            ("参保群众满意度", "满意度指标", "服务对象满意度指标", ">=", 90.0, "%"),
+        ],
+    ),
+    "space_rows_direction.txt": (
+        {"year": 2022, "department": "某县水利局", "project": "农村饮水安全维修养护"},
+        [
+            ("维修养护工程处数", "产出指标", "数量指标", ">=", 35.0, "处"),
+            ("工程验收合格率", "产出指标", "质量指标", "=", 100.0, "%"),
+            ("维修养护总成本", "产出指标", "成本指标", "<=", 80.0, "万元"),
+            ("受益人口", "效益指标", "社会效益指标", ">=", 26000.0, "人"),
+            ("受益群众满意度", "满意度指标", "服务对象满意度指标", ">=", 90.0, "%"),
+        ],
+    ),
+    "prose_headings.txt": (
+        {"year": 2024, "form_type": "project_target", "project": "某县2024年高标准农田建设项目"},
+        [
+            ("新建高标准农田面积", "产出指标", "数量指标", ">=", 5000.0, "亩"),
+            ("工程验收合格率", "产出指标", "质量指标", ">=", 95.0, "%"),
+            ("项目完成时间", "产出指标", "时效指标", "<=", None, None),
+            ("亩均投资", "产出指标", "成本指标", "<=", 1500.0, "元/亩"),
+            ("亩均增产粮食", "效益指标", "经济效益指标", ">=", 50.0, "公斤"),
+            ("农田设施长期发挥效益", "效益指标", "可持续影响指标", "qualitative", None, None),
+            ("受益农户满意度", "满意度指标", "服务对象满意度指标", ">=", 90.0, "%"),
+        ],
+    ),
+    "cell_per_line_selfeval.txt": (
+        {"year": 2023, "form_type": "department_self_eval", "department": "某县文化旅游局"},
+        [
+            ("开展文化下乡演出", "产出指标", "数量指标", ">=", 60.0, None),
+            ("演出验收合格率", "产出指标", "质量指标", None, 100.0, "%"),
+            ("群众文化生活", "效益指标", "社会效益指标", "qualitative", None, None),
+        ],
+    ),
+    "pipe_lines_cells.txt": (
+        {"project": "演示项目"},
+        [
+            ("购置设备台数", "产出指标", "数量指标", ">=", 12.0, "台"),
+            ("设备验收合格率", "产出指标", "质量指标", None, 100.0, "%"),
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_layout_family_reads_every_row(name: str) -> None:
+    fields, rows = EXPECTED[name]
+    result = process_bytes((LAYOUTS / name).read_bytes(), name)
+    assert len(result.forms) == 1, [p.message for p in result.errors]
+    form = result.forms[0]
+    for key, value in fields.items():
+        assert getattr(form, key) == value, key
+    got = [(i.name, i.level1, i.level2, i.operator, i.value, i.unit) for i in form.indicators]
+    assert got == rows
+
+
+def test_self_evaluation_in_cells_keeps_actuals_and_scores() -> None:
+    result = process_bytes((LAYOUTS / "cell_per_line_selfeval.txt").read_bytes(), "x")
+    rows = [(i.actual_text, i.actual_value, i.weight, i.score, i.remark) for i in result.forms[0].indicators]
+    assert rows == [
+        ("64", 64.0, 10.0, 10.0, None),
+        ("100%", 100.0, 10.0, 10.0, None),
+        ("明显改善", None, 10.0, 9.0, "个别乡镇演出场次偏少"),
+    ]
+
+
+def test_every_fixture_is_covered() -> None:
+    assert sorted(p.name for p in Path(LAYOUTS).iterdir()) == sorted(EXPECTED)
