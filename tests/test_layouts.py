@@ -70,6 +70,26 @@ EXPECTED: dict[str, tuple[dict[str, object], list[Row]]] = {
             ("群众文化生活", "效益指标", "社会效益指标", "qualitative", None, None),
         ],
     ),
+    "glued_selfeval_actual_differs.txt": (
+        {"year": 2023, "form_type": "project_self_eval", "project": "乡村道路硬化工程", "department": "某县交通运输局"},
+        [
+            ("硬化道路里程", "产出指标", "数量指标", ">=", 15.0, "公里"),
+            ("工程验收合格率", "产出指标", "质量指标", None, 100.0, "%"),
+            ("按期完工率", "产出指标", "时效指标", None, 95.0, "%"),
+            ("群众出行条件改善", "效益指标", "社会效益指标", "qualitative", None, None),
+            ("沿线群众满意度", "满意度指标", "服务对象满意度指标", ">=", 90.0, "%"),
+        ],
+    ),
+    "csv_plain.txt": (
+        {},
+        [
+            ("培训人次", "产出指标", "数量指标", ">=", 500.0, "人次"),
+            ("培训班期数", "产出指标", "数量指标", ">=", 10.0, "期"),
+            ("培训合格率", "产出指标", "质量指标", ">=", 95.0, "%"),
+            ("就业率提升", "效益指标", "社会效益指标", ">=", 5.0, "个百分点"),
+            ("学员满意度", "满意度指标", "服务对象满意度指标", ">=", 90.0, "%"),
+        ],
+    ),
     "pipe_lines_cells.txt": (
         {"project": "演示项目"},
         [
@@ -100,6 +120,14 @@ def test_self_evaluation_in_cells_keeps_actuals_and_scores() -> None:
         ("100%", 100.0, 10.0, 10.0, None),
         ("明显改善", None, 10.0, 9.0, "个别乡镇演出场次偏少"),
     ]
+
+
+def test_glued_self_evaluation_cut_by_plausibility() -> None:
+    """"按期完工率1595%90%13": weight 15, target 95%, actual 90%, score 13 (not 159 | 5%)."""
+    result = process_bytes((LAYOUTS / "glued_selfeval_actual_differs.txt").read_bytes(), "x")
+    rows = [(i.weight, i.value, i.actual_value, i.score) for i in result.forms[0].indicators]
+    assert rows[2] == (15.0, 95.0, 90.0, 13.0)
+    assert rows[0] == (20.0, 15.0, 16.2, 20.0)
 
 
 def test_every_fixture_is_covered() -> None:

@@ -6,6 +6,7 @@ printed; the layout is chosen per source by sniffing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from jixiao.parsers.celllines import parse_cell_lines
@@ -31,13 +32,19 @@ def parse_blocks(doc: SourceDoc) -> list[RawForm]:
 
 
 def _useful(forms: list[RawForm]) -> int:
-    """How many rows of these forms look like real indicators (a name and a target)."""
+    """How many rows of these forms look like real indicators: a name that is not a run of
+    cells glued by a separator, and a target."""
     return sum(
         1
         for form in forms
         for row in form.indicators
-        if not row.section and any(r in row.cells for r in _TARGET_ROLES)
+        if not row.section
+        and any(r in row.cells for r in _TARGET_ROLES)
+        and not _SEPARATORS.search(row.text(Role.NAME) or "")
     )
+
+
+_SEPARATORS = re.compile(r"[,|\t]|\s{2,}")
 
 
 _TARGET_ROLES = (Role.VALUE, Role.OPERATOR, Role.ACTUAL, Role.SCORE)

@@ -114,7 +114,9 @@ _STREAM_ROLES = {
 }
 
 
-def stream_pattern(order: tuple[Role, ...], repeat_target: bool) -> re.Pattern[str]:
+def stream_pattern(
+    order: tuple[Role, ...], repeat_target: bool, weight_digits: int | None = None
+) -> re.Pattern[str]:
     """A regex for one row of a glued table whose columns after the name are `order`."""
     parts = []
     seen: set[Role] = set()
@@ -124,22 +126,55 @@ def stream_pattern(order: tuple[Role, ...], repeat_target: bool) -> re.Pattern[s
         seen.add(role)
         if role is Role.ACTUAL and repeat_target and Role.VALUE in order:
             parts.append("(?P<actual>(?P=value))")
+        elif role is Role.WEIGHT and weight_digits:
+            parts.append(rf"(?P<weight>\d{{{weight_digits}}}(?:\.\d+)?)")
         elif role in _STREAM_ROLES:
             parts.append(_STREAM_ROLES[role])
-    levels = rf"(?P<levels>(?:(?:{'|'.join(re.escape(n) for n in vocabulary().level_names if n.endswith('指标'))}){_LEVEL_WEIGHT})*)"
+    names = "|".join(re.escape(n) for n in vocabulary().level_names if n.endswith("指标"))
+    levels = rf"(?P<levels>(?:(?:{names}){_LEVEL_WEIGHT})*)"
     return re.compile(levels + r"(?P<name>[^\d≥≤…]+?)" + "".join(parts))
+
+
+def _plausible(match: re.Match[str]) -> int:
+    """How believable a cut is: scores within their weight, percentages within 100."""
+    groups = match.groupdict()
+    points = 0
+    weight, score = groups.get("weight"), groups.get("score")
+    if weight and score:
+        points += float(score) <= float(weight) <= 100
+    for key in ("value", "actual"):
+        number = re.search(r"(\d+(?:\.\d+)?)%", groups.get(key) or "")
+        points += number is None or float(number.group(1)) <= 100
+    return points
+
+
+@lru_cache(maxsize=64)
+def _stream_patterns(order: tuple[Role, ...]) -> tuple[re.Pattern[str], ...]:
+    """Candidate cuts, most likely first: the actual repeating the target, then any actual;
+    each with a weight of 2, 1 or 3 digits (the digits run into the target otherwise)."""
+    return tuple(
+        stream_pattern(order, repeat, digits)
+        for repeat in (True, False)
+        for digits in ((2, 1, 3) if Role.WEIGHT in order else (None,))
+    )
 
 
 def cut_stream(
     text: str, order: tuple[Role, ...]
 ) -> Iterator[tuple[tuple[str, ...], dict[Role, str]]]:
-    """Rows of a glued table: (levels, {role: text}) in order."""
-    patterns = (stream_pattern(order, True), stream_pattern(order, False))
+    """Rows of a glued table: (levels, {role: text}) in order. A stretch that fits no row
+    (a row with empty cells) is skipped up to the next level name."""
+    patterns = _stream_patterns(order)
     position = 0
     while position < len(text):
-        match = next((m for p in patterns if (m := p.match(text, position))), None)
-        if match is None:
-            return
+        found = [m for p in patterns if (m := p.match(text, position))]
+        if not found:
+            following = _level_prefix_anywhere().search(text, position + 1)
+            if following is None:
+                return
+            position = following.start()
+            continue
+        match = max(found, key=_plausible)  # max keeps the first of equals: the repeat wins
         levels, _ = peel_levels(match.group("levels") + "\0")
         cells = {Role.NAME: match.group("name")}
         for role in order:
@@ -148,6 +183,13 @@ def cut_stream(
                 cells[role] = match.group(key)
         yield levels, cells
         position = match.end()
+
+
+@derived
+@lru_cache(maxsize=1)
+def _level_prefix_anywhere() -> re.Pattern[str]:
+    names = [n for n in vocabulary().level_names if n.endswith("指标")]
+    return re.compile("|".join(re.escape(n) for n in names))
 
 
 # --- the layouts ----------------------------------------------------------------------------

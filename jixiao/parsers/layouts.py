@@ -109,7 +109,7 @@ def sniff_layouts(lines: tuple[TextLine, ...]) -> list[str]:
     pipe_only = sum(bool(_PIPE_ONLY.match(line)) for line in sample)
     pipe_end = sum(line.rstrip().endswith("|") for line in sample)
     pipe_rows = sum(line.count("|") >= 2 and not _PIPE_ONLY.match(line) for line in sample)
-    commas = sum(line.count(",") >= 3 and '"' in line for line in sample)
+    commas = sum(line.count(",") >= 3 for line in sample)
     scores = {
         "tab": tabs / n,
         "pipe_lines": (pipe_only / n) * 2 if pipe_only >= 3 and pipe_end / n > 0.5 else 0.0,
