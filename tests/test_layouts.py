@@ -90,6 +90,13 @@ EXPECTED: dict[str, tuple[dict[str, object], list[Row]]] = {
             ("学员满意度", "满意度指标", "服务对象满意度指标", ">=", 90.0, "%"),
         ],
     ),
+    "tab_with_unrelated_tables.txt": (
+        {"year": 2023, "project": "会议保障"},
+        [
+            ("保障会议次数", "产出指标", "数量指标", ">=", 30.0, "次"),
+            ("会议保障合格率", "产出指标", "质量指标", None, 100.0, "%"),
+        ],
+    ),
     "pipe_lines_cells.txt": (
         {"project": "演示项目"},
         [

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from jixiao.parsers.celllines import parse_cell_lines
 from jixiao.parsers.flat import parse_flat, parse_prose
 from jixiao.parsers.grid import row_from_line, rows_from_grid
-from jixiao.parsers.layouts import PRODUCERS, content_lines, sniff_layouts
+from jixiao.parsers.layouts import PRODUCERS, STRONG, content_lines, sniff_scores
 from jixiao.parsers.stream import parse_formula_stream
 from jixiao.parsers.tabular import FormAssembler
 from jixiao.records import CellGrid, RawForm, Role, SourceDoc, TextLine
@@ -93,7 +93,12 @@ def _best(
 def parse_lines(lines: tuple[TextLine, ...]) -> list[RawForm]:
     """Forms of a text dump: the sniffed row layouts first (the one reading most indicators
     wins); only when none reads any, the layouts without separators."""
-    forms, score = _best([_rows_layout(name) for name in sniff_layouts(lines)], lines)
+    sniffed = sniff_scores(lines)
+    if sniffed and sniffed[0][1] >= STRONG:
+        forms = _rows_layout(sniffed[0][0])(lines)
+        if _useful(forms):
+            return forms  # the layout the separators show, when it reads anything
+    forms, score = _best([_rows_layout(name) for name, _ in sniffed], lines)
     if score:
         return forms
     return _best(list(SEGMENTERS.values()), lines)[0]

@@ -99,8 +99,16 @@ def _newlines(record: list[str]) -> int:
     return sum(field.count("\n") for field in record)
 
 
+STRONG = 0.3  # share of lines with the layout's separators that makes it the likely one
+
+
 def sniff_layouts(lines: tuple[TextLine, ...]) -> list[str]:
     """Layouts worth trying for these lines, most likely first."""
+    return [name for name, _ in sniff_scores(lines)]
+
+
+def sniff_scores(lines: tuple[TextLine, ...]) -> list[tuple[str, float]]:
+    """(layout, share of lines that look like it), most likely first."""
     sample = [line.text for line in lines[:400] if line.text.strip()]
     if not sample:
         return []
@@ -117,7 +125,9 @@ def sniff_layouts(lines: tuple[TextLine, ...]) -> list[str]:
         "csv": commas / n,
         "space_rows": 0.05,
     }
-    return [name for name, score in sorted(scores.items(), key=lambda kv: -kv[1]) if score > 0]
+    return [
+        (name, score) for name, score in sorted(scores.items(), key=lambda kv: -kv[1]) if score > 0
+    ]
 
 
 PRODUCERS: dict[str, RowProducer] = {

@@ -59,6 +59,17 @@ def _has_title_marker(text: str) -> bool:
     return any(marker in folded for marker in vocabulary().title_markers)
 
 
+_OTHER_TABLE = re.compile(r"^(?:附表|附件|表\s*\d)|(?:统计表|明细表|清单|一览表|汇总表)[)）]?$")
+
+
+def is_other_table_title(row: RawRow) -> bool:
+    """A one-line heading of some other table after the form ("附表: 三公经费统计表")."""
+    filled = row.filled
+    return (
+        len(filled) == 1 and len(filled[0].text) <= 40 and bool(_OTHER_TABLE.search(filled[0].text))
+    )
+
+
 def is_title(row: RawRow) -> bool:
     return title_of(row) is not None
 

@@ -18,6 +18,7 @@ from jixiao.parsers.metadata import (
     HeadReader,
     find_year,
     footer_pairs,
+    is_other_table_title,
     is_title,
     is_year_line,
     org_name,
@@ -193,6 +194,8 @@ class FormAssembler:
             self.draft.footer_row(row, pairs)
         elif is_title(row):
             self._title(row)
+        elif self.draft.has_rows and is_other_table_title(row):
+            self.draft.table_closed = True  # an unrelated table (附表, …统计表) follows the form
         elif self.draft.template is not None and not self.draft.table_closed:
             self._in_table(row)
         else:
