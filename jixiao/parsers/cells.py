@@ -41,6 +41,8 @@ _LEVEL_ENDINGS = (
     "时效指标",
     "影响指标",
 )
+# a level-1 cell whose vertical text was lost, leaving its weight: "(50分)"
+_LOST_LEVEL = re.compile(r"^\(\d+(?:\.\d+)?分\)$")
 PLACEHOLDERS = frozenset({"-", "--", "/", "\\", "……", "...", "…", "——", "—", "无数据"})
 DIRECTIONS = frozenset({"正向", "反向", "正向指标", "反向指标"})
 
@@ -68,7 +70,7 @@ def cell_type(text: str) -> CellType:
     if not text:
         return CellType.EMPTY
     folded = fold(text)
-    if not folded or folded in PLACEHOLDERS:
+    if not folded or folded in PLACEHOLDERS or _LOST_LEVEL.match(folded):
         return CellType.PLACEHOLDER
     vocab = vocabulary()
     if folded in vocab.operator_words or any(folded == s for s, _ in vocab.operator_symbols):
