@@ -28,6 +28,8 @@ VALUE_UNPARSED = "value_unparsed"
 LEVEL_UNKNOWN = "level_unknown"
 OCR = "ocr"
 CONTINUED_ACROSS_PAGES = "continued_across_pages"
+HIDDEN_SHEETS_SKIPPED = "hidden_sheets_skipped"
+HIDDEN_ROWS_SKIPPED = "hidden_rows_skipped"
 
 FLAGS: dict[str, Flag] = {
     f.name: f
@@ -51,5 +53,7 @@ FLAGS: dict[str, Flag] = {
         Flag(VALUE_UNPARSED, "Target looks numeric but could not be parsed.", 0.8),
         Flag(OCR, "Text came from OCR.", 1.0),
         Flag(CONTINUED_ACROSS_PAGES, "Table continued across pages.", 1.0),
+        Flag(HIDDEN_SHEETS_SKIPPED, "The workbook had hidden sheets; they were not read.", 1.0),
+        Flag(HIDDEN_ROWS_SKIPPED, "Hidden rows of the sheet were not read.", 1.0),
     )
 }

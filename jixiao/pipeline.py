@@ -84,7 +84,7 @@ def process_bytes(data: bytes, rel_path: str) -> SourceResult:
         errors.append(
             Problem(
                 code="no_form_found",
-                message=f"{rel_path} was read as text, but no indicator table (一级/二级/三级指标) was found in it.",
+                message=f"{rel_path} was read ({doc.format}), but no indicator table (一级/二级/三级指标) was found in it.",
             )
         )
     return SourceResult(source=source, forms=forms, errors=errors)

@@ -32,7 +32,7 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
         ProblemCode(
             "unsupported_format",
             "The file is not a format jixiao reads (binary data or an unknown format).",
-            "Convert it to text, PDF, XLSX, DOCX or HTML.",
+            "Convert it to XLSX, DOCX, HTML, PDF or text; the message names a converter.",
         ),
         ProblemCode(
             "unreadable_file",
@@ -43,6 +43,26 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
             "no_form_found",
             "The file was read, but no performance-target form or indicator table was found.",
             "Check that the file holds a 绩效目标表 or 绩效自评表; see the report for its text.",
+        ),
+        ProblemCode(
+            "corrupt_archive",
+            "An office file (XLSX, DOCX) is a damaged zip container, or one of its parts is.",
+            "Open and re-save the file in its office program, or fetch a fresh copy.",
+        ),
+        ProblemCode(
+            "archive_bomb",
+            "An office file would expand to far more data than a form holds (a zip bomb).",
+            "Check where the file came from; jixiao refuses to decompress it.",
+        ),
+        ProblemCode(
+            "encrypted_document",
+            "The office file is password-protected.",
+            "Save an unprotected copy (with the password) and run again.",
+        ),
+        ProblemCode(
+            "no_table_found",
+            "A web page was read, but it holds no <table>.",
+            "Save the page that shows the form's table, or export the table to XLSX.",
         ),
         ProblemCode(
             "internal_error",

@@ -103,6 +103,7 @@ class RawRow:
     cells: tuple[RawCell, ...]
     line: int | None = None
     page: int | None = None
+    where: str | None = None  # grid provenance: "sheet 项目1, row 12", "table 2, row 5"
 
     @property
     def filled(self) -> tuple[RawCell, ...]:
@@ -153,6 +154,7 @@ class RawIndicator:
     page: int | None
     bbox: BBox | None = None
     flags: tuple[str, ...] = ()
+    where: str | None = None  # grid provenance of the row (RawRow.where)
 
     def text(self, role: Role) -> str | None:
         cell = self.cells.get(role)

@@ -22,6 +22,12 @@ BAD = FIXTURES / "bad"
         ("binary_noise.txt", "unsupported_format"),
         ("not_a_form.txt", "no_form_found"),
         ("truncated.pdf", "unsupported_format"),
+        ("corrupt.xlsx", "corrupt_archive"),
+        ("zip_bomb.xlsx", "archive_bomb"),
+        ("password.xlsx", "encrypted_document"),
+        ("no_table.html", "no_table_found"),
+        ("legacy.doc", "unsupported_format"),
+        ("form.ofd", "unsupported_format"),
     ],
 )
 def test_bad_input_gives_its_problem_code(name: str, code: str) -> None:
@@ -52,6 +58,12 @@ def test_batch_goes_on_past_bad_files(tmp_path: Path) -> None:
         "not_a_form.txt.json": "no_form_found",
         "truncated.pdf.json": "unsupported_format",
         "whitespace_only.txt.json": "empty_file",
+        "corrupt.xlsx.json": "corrupt_archive",
+        "zip_bomb.xlsx.json": "archive_bomb",
+        "password.xlsx.json": "encrypted_document",
+        "no_table.html.json": "no_table_found",
+        "legacy.doc.json": "unsupported_format",
+        "form.ofd.json": "unsupported_format",
     }
     assert not list(out.rglob("*.tmp"))
 

@@ -123,6 +123,7 @@ def build_indicator(row: RawIndicator, levels: Levels, seq: int) -> Indicator:
         page=row.page,
         line=row.line,
         bbox=list(row.bbox) if row.bbox else None,
+        cell=row.where,
         confidence=confidence(flags),
         flags=flags,
     )

@@ -16,8 +16,10 @@ def parse_blocks(doc: SourceDoc) -> list[RawForm]:
     assembler = FormAssembler()
     for block in doc.blocks:
         if isinstance(block, CellGrid):
-            for row in rows_from_grid(block):
+            for index, row in enumerate(rows_from_grid(block)):
                 assembler.feed(row)
+                if index == 0:  # after the first row, which may open a new form
+                    assembler.note(block.flags)
         else:
             assembler.feed(row_from_line(block))
     return assembler.finish()

@@ -67,6 +67,7 @@ def align_row(row: RawRow, template: Template) -> RawIndicator | None:
         page=row.page,
         bbox=union_bbox(c.bbox for c in by_role.values()),
         flags=flags,
+        where=row.where,
     )
 
 
@@ -196,6 +197,12 @@ class FormAssembler:
             self._next_form()
         if not self.draft.has_rows:
             self.draft.head_row(row)
+
+    def note(self, flags: tuple[str, ...]) -> None:
+        """Source-level flags (e.g. hidden rows skipped) for the form being assembled."""
+        for flag in flags:
+            if flag not in self.draft.form.flags:
+                self.draft.form.flags.append(flag)
 
     def finish(self) -> list[RawForm]:
         self._next_form()
