@@ -32,8 +32,9 @@ lint: $(STAMP) ## ruff and strict mypy on the package
 	$(BIN)/ruff format --check jixiao
 	$(BIN)/mypy
 
-bench: $(STAMP) ## benchmarks: forms/s on text dumps, cold start (ratios against baselines)
+bench: $(STAMP) ## benchmarks: forms/s on text dumps, cold start, office/HTML files per format (ratios against baselines)
 	$(BIN)/python bench/bench_text.py
+	$(BIN)/python bench/bench_office.py
 
 clean: ## remove .venv and outputs
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
