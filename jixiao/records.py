@@ -49,6 +49,7 @@ class CellGrid:
     page: int | None = None  # first page of the table
     where: str = ""  # provenance: "page 2", "sheet 项目1", "table 3"
     flags: tuple[str, ...] = ()  # e.g. continued_across_pages, which recovery method won
+    separate: bool = False  # a worksheet: no form continues into it from the previous grid
 
 
 # One item of a source in reading order: a line of text or a table grid.

@@ -213,3 +213,53 @@ def test_unsupported_office_formats_name_their_converter() -> None:
     assert "soffice" in result.errors[0].message
     result = process_bytes((FIXTURES / "bad" / "form.ofd").read_bytes(), "a.ofd")
     assert "OFD" in result.errors[0].message
+
+
+def _workbook_with_cached_formula() -> bytes:
+    """A1 = 0.5, A2 = "=A1*2" shown as a percentage, with Excel's cached value 1 stored."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "项目1"
+    ws["A1"] = 0.5
+    ws["A2"] = "=A1*2"
+    ws["A2"].number_format = "0%"
+    ws["A3"] = "=A1*4"  # no cached value (never calculated): read as empty
+    raw = io.BytesIO()
+    wb.save(raw)
+    src = zipfile.ZipFile(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                body = body.replace(b"<f>A1*2</f><v></v>", b"<f>A1*2</f><v>1</v>", 1)
+            dst.writestr(info.filename, body)
+    return out.getvalue()
+
+
+def test_formulas_read_by_their_cached_value() -> None:
+    doc = read_source(_workbook_with_cached_formula(), "f.xlsx")
+    grid = doc.blocks[0]
+    assert isinstance(grid, CellGrid)
+    assert [(c.row, c.col, c.text) for c in grid.cells] == [(0, 0, "0.5"), (1, 0, "100%")]
+    assert grid.where == "sheet 项目1"
+
+
+def test_each_sheet_starts_its_own_form_even_without_a_title() -> None:
+    import openpyxl
+
+    header = ["一级指标", "二级指标", "三级指标", "指标值类型", "指标值", "计量单位"]
+    wb = openpyxl.Workbook()
+    first = wb.active
+    first.title = "项目1"
+    second = wb.create_sheet("项目2")
+    for ws, name in ((first, "修复危桥"), (second, "新建管网")):
+        ws.append(header)
+        ws.append(["产出指标", "数量指标", name, "≥", 4, "座"])
+    raw = io.BytesIO()
+    wb.save(raw)
+    forms = process_bytes(raw.getvalue(), "two.xlsx").forms
+    assert [[i.name for i in f.indicators] for f in forms] == [["修复危桥"], ["新建管网"]]
+    assert forms[1].indicators[0].cell == "sheet 项目2, row 2"

@@ -40,7 +40,7 @@ def sheet_grid(
     if not cells:
         return None
     flags = (HIDDEN_ROWS_SKIPPED,) if hidden_rows else ()
-    return CellGrid(tuple(cells), None, f"sheet {name}", flags)
+    return CellGrid(tuple(cells), None, f"sheet {name}", flags, separate=True)
 
 
 def mark_hidden_sheets(grids: list[CellGrid], hidden: int) -> list[CellGrid]:
@@ -48,6 +48,6 @@ def mark_hidden_sheets(grids: list[CellGrid], hidden: int) -> list[CellGrid]:
     if hidden and grids:
         first = grids[0]
         grids[0] = CellGrid(
-            first.cells, first.page, first.where, (*first.flags, HIDDEN_SHEETS_SKIPPED)
+            first.cells, first.page, first.where, (*first.flags, HIDDEN_SHEETS_SKIPPED), True
         )
     return grids

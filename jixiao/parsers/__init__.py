@@ -16,6 +16,8 @@ def parse_blocks(doc: SourceDoc) -> list[RawForm]:
     assembler = FormAssembler()
     for block in doc.blocks:
         if isinstance(block, CellGrid):
+            if block.separate:
+                assembler.close_form()
             for index, row in enumerate(rows_from_grid(block)):
                 assembler.feed(row)
                 if index == 0:  # after the first row, which may open a new form

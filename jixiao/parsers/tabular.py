@@ -198,6 +198,10 @@ class FormAssembler:
         if not self.draft.has_rows:
             self.draft.head_row(row)
 
+    def close_form(self) -> None:
+        """A hard boundary (a new worksheet): the next rows never continue the current form."""
+        self._next_form()
+
     def note(self, flags: tuple[str, ...]) -> None:
         """Source-level flags (e.g. hidden rows skipped) for the form being assembled."""
         for flag in flags:
