@@ -52,10 +52,13 @@ def _sheet(sheet: Any) -> CellGrid | None:
         (m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1)
         for m in sheet.merged_cells.ranges
     ]
-    values = (
+    # only the cells stored in the file: iter_rows() would create every empty position up
+    # to the sheet's dimension, which formatting can push to a million rows
+    stored = getattr(sheet, "_cells", None)
+    cells = stored.values() if stored is not None else (c for row in sheet.iter_rows() for c in row)
+    values = sorted(
         (cell.row - 1, cell.column - 1, render(cell.value, cell.number_format))
-        for row in sheet.iter_rows()
-        for cell in row
+        for cell in cells
         if cell.value is not None
     )
     return sheet_grid(sheet.title, values, merges, hidden_rows)
