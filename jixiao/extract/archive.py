@@ -10,7 +10,7 @@ from jixiao.problems import SourceError
 
 MAX_TOTAL_BYTES = 200 * 1024 * 1024  # uncompressed size of all members together
 MAX_MEMBER_BYTES = 100 * 1024 * 1024
-MAX_RATIO = 500  # uncompressed / compressed, for members above RATIO_FLOOR (deflate tops out near 1030)
+MAX_RATIO = 500  # uncompressed / compressed above RATIO_FLOOR; deflate tops out near 1030
 RATIO_FLOOR = 1024 * 1024
 MAX_MEMBERS = 10_000
 
