@@ -40,22 +40,21 @@ def render_date(value: dt.date, number_format: str | None) -> str:
 
 
 def render_number(value: float, number_format: str) -> str:
-    section = (
-        number_format.split(";")[0]
-        if value >= 0 or ";" not in number_format
-        else number_format.split(";")[1]
-    )
+    sections = number_format.split(";")
+    section = sections[1] if value < 0 and len(sections) > 1 else sections[0]
     bare = _QUOTED.sub("", section)
     if bare.strip().lower() in ("general", "", "@"):
         return _general(value)
     decimals_match = _DECIMALS.search(bare)
     decimals = len(decimals_match.group(1)) if decimals_match else 0
-    if "%" in bare:
-        value *= 100
+    percent = "%" in bare
+    magnitude = abs(value) * (100 if percent else 1)
     grouped = "," in bare.split(".")[0]
-    text = f"{abs(value):,.{decimals}f}" if grouped else f"{abs(value):.{decimals}f}"
-    sign = "-" if value < 0 and ";" not in number_format and round(value, decimals) != 0 else ""
-    return f"{sign}{text}{'%' if '%' in bare else ''}"
+    text = f"{magnitude:,.{decimals}f}" if grouped else f"{magnitude:.{decimals}f}"
+    text += "%" if percent else ""
+    if value >= 0 or float(text.rstrip("%").replace(",", "")) == 0:
+        return text
+    return f"({text})" if "(" in bare else f"-{text}"
 
 
 def _general(value: float) -> str:
