@@ -268,3 +268,12 @@ def test_each_sheet_starts_its_own_form_even_without_a_title() -> None:
     forms = process_bytes(raw.getvalue(), "two.xlsx").forms
     assert [[i.name for i in f.indicators] for f in forms] == [["修复危桥"], ["新建管网"]]
     assert forms[1].indicators[0].cell == "sheet 项目2, row 2"
+
+
+def test_html_lines_outside_tables_keep_their_source_line() -> None:
+    page = b"<html><body>\n<h2>\xe6\xa0\x87\xe9\xa2\x98</h2>\n<p>a<br><b>b</b></p>\n<table><tr><td>1</td></tr></table>\n<p>c</p></body></html>"
+    doc = read_source(page, "a.html")
+    lines = [(b.number, b.text) for b in doc.blocks if not isinstance(b, CellGrid)]
+    assert lines == [(2, "标题"), (3, "a"), (3, "b"), (5, "c")]
+    forms = _result("two_tables.htm")["forms"]
+    assert [(f["line_start"], f["line_end"]) for f in forms] == [(5, 67), (68, 115)]

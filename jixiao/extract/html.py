@@ -141,43 +141,51 @@ def _strip_chrome(root: Any) -> None:
 
 
 class _Walker:
+    """Walks the page in document order: text outside tables becomes lines numbered by
+    their line in the HTML source (lxml's sourceline), tables become grids."""
+
     def __init__(self) -> None:
         self.blocks: list[Block] = []
         self.tables = 0
-        self.lines = 0
-        self.pending: list[str] = []
+        self.pending: list[tuple[str, int]] = []  # (text, source line)
 
-    def text(self, text: str | None) -> None:
-        if text and text.strip():
-            self.pending.append(text)
+    def text(self, text: str | None, line: int | None) -> None:
+        if text and (text.strip() or "\n" in text):
+            self.pending.append((text, line or 0))
 
     def flush(self) -> list[Block]:
-        joined = "".join(self.pending)
+        buffer, start = "", 0
+        for text, line in [*self.pending, ("\n", 0)]:
+            for i, part in enumerate(text.split("\n")):
+                if i > 0:
+                    if buffer.strip():
+                        self.blocks.append(TextLine(start, buffer.strip()))
+                    buffer = ""
+                if part.strip() and not buffer.strip():
+                    start = line
+                buffer += part
         self.pending = []
-        for part in joined.split("\n"):
-            if part.strip():
-                self.lines += 1
-                self.blocks.append(TextLine(self.lines, part.strip()))
         return self.blocks
 
     def walk(self, el: Any) -> None:
+        line = el.sourceline
         if not isinstance(el.tag, str):
-            self.text(el.tail)
+            self.text(el.tail, line)
             return
         if el.tag == "table":
             self.flush()
             self.table(el)
-            self.text(el.tail)
+            self.text(el.tail, line)
             return
         block = el.tag in _BLOCK
         if block:
-            self.pending.append("\n")
-        self.text(el.text)
+            self.text("\n", line)
+        self.text(el.text, line)
         for child in el:
             self.walk(child)
         if block:
-            self.pending.append("\n")
-        self.text(el.tail)
+            self.text("\n", line)
+        self.text(el.tail, line)
 
     def table(self, table: Any) -> None:
         self.tables += 1
