@@ -277,3 +277,16 @@ def test_html_lines_outside_tables_keep_their_source_line() -> None:
     assert lines == [(2, "标题"), (3, "a"), (3, "b"), (5, "c")]
     forms = _result("two_tables.htm")["forms"]
     assert [(f["line_start"], f["line_end"]) for f in forms] == [(5, 67), (68, 115)]
+
+
+@pytest.mark.parametrize(
+    "members",
+    [
+        {"_rels/.rels": b"<Relationships/>", "word/document.xml": b"<w:document"},
+        {"word/document.xml": b"<x/>"},  # no package relationships
+    ],
+)
+def test_damaged_docx_parts_are_corrupt_archives(members: dict[str, bytes]) -> None:
+    result = process_bytes(_zip(members), "bad.docx")
+    assert result.source.format == "docx"
+    assert [p.code for p in result.errors] == ["corrupt_archive"]
