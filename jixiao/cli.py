@@ -21,6 +21,10 @@ examples:
   jixiao run samples -o out             every file under samples/, recursively
   jixiao run a.txt b.txt -o out         two files
   jixiao run archive/2022 -o out -q     no progress output
+  jixiao run 表格/ -o out               .xlsx .xls .docx .html .htm .mhtml read directly
+
+formats are detected from the content, not the extension (a ".xls" that is a web page is
+read as HTML); .doc, WPS and OFD files are reported with the tool that converts them.
 
 output:
   OUT/json/<relative path>.json         one SourceResult per source (see `jixiao schema`)
