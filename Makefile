@@ -32,9 +32,10 @@ lint: $(STAMP) ## ruff and strict mypy on the package
 	$(BIN)/ruff format --check jixiao
 	$(BIN)/mypy
 
-bench: $(STAMP) ## benchmarks: text dumps (forms/s, cold start); PDFs (pages/s, accuracy vs camelot/pdfplumber)
+bench: $(STAMP) ## benchmarks: text (forms/s, cold start), PDFs (pages/s vs camelot/pdfplumber), office/HTML per format
 	$(BIN)/python bench/bench_text.py
 	$(BIN)/python bench/bench_pdf.py
+	$(BIN)/python bench/bench_office.py
 
 clean: ## remove .venv and outputs
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

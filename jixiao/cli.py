@@ -22,6 +22,10 @@ examples:
   jixiao run a.txt b.txt -o out         two files
   jixiao run archive/2022 -o out -q     no progress output
   jixiao run in -o out --vocab my.toml  add local level names, units, column headers
+  jixiao run 表格/ -o out               .xlsx .xls .docx .html .htm .mhtml read directly
+
+formats are detected from the content, not the extension (a ".xls" that is a web page is
+read as HTML); .doc, WPS and OFD files are reported with the tool that converts them.
 
 output:
   OUT/json/<relative path>.json         one SourceResult per source (see `jixiao schema`)

@@ -37,6 +37,8 @@ CONTINUED_ACROSS_PAGES = "continued_across_pages"
 GRID_PDFPLUMBER = "grid_pdfplumber"
 GRID_STREAM = "grid_stream"
 GRID_CAMELOT = "grid_camelot"  # + "_lattice" or "_stream": the flavor that won
+HIDDEN_SHEETS_SKIPPED = "hidden_sheets_skipped"
+HIDDEN_ROWS_SKIPPED = "hidden_rows_skipped"
 
 FLAGS: dict[str, Flag] = {
     f.name: f
@@ -82,5 +84,7 @@ FLAGS: dict[str, Flag] = {
         Flag(GRID_STREAM, "PDF table had no ruling lines; grid built from text alignment.", 1.0),
         Flag(GRID_CAMELOT + "_lattice", "PDF table grid from camelot lattice (it won).", 1.0),
         Flag(GRID_CAMELOT + "_stream", "PDF table grid from camelot stream (it won).", 1.0),
+        Flag(HIDDEN_SHEETS_SKIPPED, "The workbook had hidden sheets; they were not read.", 1.0),
+        Flag(HIDDEN_ROWS_SKIPPED, "Hidden rows of the sheet were not read.", 1.0),
     )
 }

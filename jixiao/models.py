@@ -121,6 +121,11 @@ class Indicator(_Model):
         default=None,
         description="[x0, y0, x1, y1] in PDF points or image pixels, page coordinates, top-left origin.",
     )
+    cell: str | None = Field(
+        default=None,
+        description='Where the row sits in a table grid, 1-based: "sheet 项目1, row 12" '
+        '(XLSX/XLS, Excel\'s row number), "table 2, row 5" (DOCX, HTML).',
+    )
     confidence: float = Field(
         description="0..1, lower when cells were inferred, repaired or OCR-read "
         "(see jixiao.normalizers.confidence)."

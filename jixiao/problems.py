@@ -32,7 +32,7 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
         ProblemCode(
             "unsupported_format",
             "The file is not a format jixiao reads (binary data or an unknown format).",
-            "Convert it to text, PDF, XLSX, DOCX or HTML.",
+            "Convert it to XLSX, DOCX, HTML, PDF or text; the message names a converter.",
         ),
         ProblemCode(
             "unreadable_file",
@@ -60,9 +60,24 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
             "The page needs OCR; until the scan reader exists, convert it with an OCR tool.",
         ),
         ProblemCode(
+            "corrupt_archive",
+            "An office file (XLSX, DOCX) is a damaged zip container, or one of its parts is.",
+            "Open and re-save the file in its office program, or fetch a fresh copy.",
+        ),
+        ProblemCode(
+            "archive_bomb",
+            "An office file would expand to far more data than a form holds (a zip bomb).",
+            "Check where the file came from; jixiao refuses to decompress it.",
+        ),
+        ProblemCode(
+            "encrypted_document",
+            "The office file is password-protected.",
+            "Save an unprotected copy (with the password) and run again.",
+        ),
+        ProblemCode(
             "no_table_found",
-            "The PDF has a text layer, but no table (ruled or aligned) was found on any page.",
-            "Check that the file holds a 绩效目标表; forms written as prose are not read.",
+            "The file was read, but holds no table: no ruled or aligned table on any PDF page, no <table> in a web page.",
+            "Check that the file holds a 绩效目标表; save the page or export the table that shows the form.",
         ),
         ProblemCode(
             "internal_error",

@@ -49,6 +49,7 @@ class CellGrid:
     page: int | None = None  # first page of the table
     where: str = ""  # provenance: "page 2", "sheet 项目1", "table 3"
     flags: tuple[str, ...] = ()  # e.g. continued_across_pages, which recovery method won
+    separate: bool = False  # a worksheet: no form continues into it from the previous grid
 
 
 # One item of a source in reading order: a line of text or a table grid.
@@ -104,6 +105,7 @@ class RawRow:
     cells: tuple[RawCell, ...]
     line: int | None = None
     page: int | None = None
+    where: str | None = None  # grid provenance: "sheet 项目1, row 12", "table 2, row 5"
 
     @property
     def filled(self) -> tuple[RawCell, ...]:
@@ -154,6 +156,7 @@ class RawIndicator:
     page: int | None
     bbox: BBox | None = None
     flags: tuple[str, ...] = ()
+    where: str | None = None  # grid provenance of the row (RawRow.where)
 
     def text(self, role: Role) -> str | None:
         cell = self.cells.get(role)

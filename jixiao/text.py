@@ -74,3 +74,25 @@ def nfc(text: str) -> str:
     if unicodedata.is_normalized("NFC", text):
         return text
     return unicodedata.normalize("NFC", text)
+
+
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f（）：；，。、《》“”]")
+
+
+def join_wrapped(text: str) -> str:
+    """Join the lines of a wrapped cell (Alt+Enter in Excel, <br> in HTML, paragraphs in Word).
+
+    A line break between two CJK characters (or CJK punctuation) is dropped, as the printed
+    text reads as one word; elsewhere it becomes one space. Every reader uses this rule.
+    """
+    if "\n" not in text and "\r" not in text:
+        return text
+    parts = [p.strip() for p in re.split(r"[\r\n]+", text)]
+    parts = [p for p in parts if p]
+    if not parts:
+        return ""
+    out = parts[0]
+    for part in parts[1:]:
+        glue = "" if _CJK.match(out[-1]) or _CJK.match(part[0]) else " "
+        out = f"{out}{glue}{part}"
+    return out

@@ -26,6 +26,12 @@ BAD = FIXTURES / "bad"
         ("encrypted.pdf", "encrypted_pdf"),
         ("no_tables.pdf", "no_table_found"),
         ("scan_only.pdf", "needs_ocr"),
+        ("corrupt.xlsx", "corrupt_archive"),
+        ("zip_bomb.xlsx", "archive_bomb"),
+        ("password.xlsx", "encrypted_document"),
+        ("no_table.html", "no_table_found"),
+        ("legacy.doc", "unsupported_format"),
+        ("form.ofd", "unsupported_format"),
     ],
 )
 def test_bad_input_gives_its_problem_code(name: str, code: str) -> None:
@@ -60,6 +66,12 @@ def test_batch_goes_on_past_bad_files(tmp_path: Path) -> None:
         "no_tables.pdf.json": "no_table_found",
         "scan_only.pdf.json": "needs_ocr",
         "whitespace_only.txt.json": "empty_file",
+        "corrupt.xlsx.json": "corrupt_archive",
+        "zip_bomb.xlsx.json": "archive_bomb",
+        "password.xlsx.json": "encrypted_document",
+        "no_table.html.json": "no_table_found",
+        "legacy.doc.json": "unsupported_format",
+        "form.ofd.json": "unsupported_format",
     }
     assert not list(out.rglob("*.tmp"))
 

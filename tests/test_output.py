@@ -13,19 +13,13 @@ import pytest
 
 from jixiao.cli import main
 from jixiao.output.json_out import json_path
-from tests.conftest import FORMS, ROOT
+from tests.conftest import FORMS, ROOT, sample_files
 
 
 @pytest.fixture(scope="module")
 def run_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    seeds = tmp_path_factory.mktemp("seeds")
-    for seed in FORMS.glob("*.txt"):
-        (seeds / seed.name).write_bytes(seed.read_bytes())
-    (seeds / "pdf").mkdir()
-    for pdf in (FORMS / "pdf").glob("*.pdf"):
-        (seeds / "pdf" / pdf.name).write_bytes(pdf.read_bytes())
     out = tmp_path_factory.mktemp("out")
-    assert main(["run", str(seeds), "-o", str(out), "-q"]) == 0
+    assert main(["run", str(FORMS), "-o", str(out), "-q"]) == 0
     return out
 
 
@@ -33,10 +27,10 @@ def test_json_per_source_mirrors_relative_path(run_out: Path) -> None:
     names = sorted(
         p.relative_to(run_out / "json").as_posix() for p in (run_out / "json").rglob("*.json")
     )
-    text_names = [n for n in names if not n.startswith("pdf/")]
-    assert text_names == ["001_570424103c010556.txt.json", "004_a0dabc58212d71e8.txt.json"]
-    pdfs = sorted(f"pdf/{p.name}.json" for p in (FORMS / "pdf").glob("*.pdf"))
-    assert [n for n in names if n.startswith("pdf/")] == pdfs
+    expected = sorted(p.relative_to(FORMS).as_posix() + ".json" for p in sample_files())
+    assert names == expected
+    assert "office/project_2026.xlsx.json" in names
+    assert "pdf/seed_001_word_like.pdf.json" in names
     data = json.loads((run_out / "json" / "001_570424103c010556.txt.json").read_text("utf-8"))
     assert data["schema_version"] == "1"
     assert data["source"]["path"] == "001_570424103c010556.txt"
@@ -52,6 +46,7 @@ def test_parquet_column_types(run_out: Path) -> None:
     assert str(indicators.field("seq").type) == "int32"
     assert str(indicators.field("value").type) == "double"
     assert str(indicators.field("bbox").type) == "list<element: double>"
+    assert str(indicators.field("cell").type) == "string"
     assert str(indicators.field("flags").type) == "list<element: string>"
     errors = pq.read_table(run_out / "errors.parquet").schema
     assert errors.names == ["source_path", "code", "message", "page"]
@@ -64,8 +59,10 @@ def test_parquet_reads_back_with_pandas(run_out: Path) -> None:
     assert str(seeds.loc["001_570424103c010556.txt", "fill_date"])[:10] == "2025-12-15"
     assert seeds.loc["004_a0dabc58212d71e8.txt", "budget_total"] == pytest.approx(2677.7)
     indicators = pd.read_parquet(run_out / "indicators.parquet")
-    seed_rows = indicators[indicators.source_path.str.endswith(".txt")]
+    seed_rows = indicators[indicators.source_path.str.startswith("00")]
     assert len(seed_rows) == 47
+    office = indicators[indicators.source_path == "office/project_2026.xlsx"]
+    assert list(office.cell)[:2] == ["sheet 项目1, row 11", "sheet 项目1, row 12"]
     assert seed_rows.value.dtype == "float64"
     assert seed_rows.seq.dtype == "int32"
     row = seed_rows[seed_rows.name == "预算成本"].iloc[0]

@@ -29,9 +29,72 @@ def read_pdf(data: bytes, rel_path: str, sha256: str) -> SourceDoc:
     return read(data, rel_path, sha256)
 
 
-READERS: dict[str, Reader] = {"text": read_text, "pdf": read_pdf}
+def read_xlsx(data: bytes, rel_path: str, sha256: str) -> SourceDoc:
+    from jixiao.extract.xlsx import read_xlsx as read  # openpyxl only when needed
+
+    return read(data, rel_path, sha256)
+
+
+def read_xls(data: bytes, rel_path: str, sha256: str) -> SourceDoc:
+    from jixiao.extract.xls import read_xls as read  # xlrd only when needed
+
+    return read(data, rel_path, sha256)
+
+
+def read_docx(data: bytes, rel_path: str, sha256: str) -> SourceDoc:
+    from jixiao.extract.docx import read_docx as read  # python-docx only when needed
+
+    return read(data, rel_path, sha256)
+
+
+def read_html(data: bytes, rel_path: str, sha256: str) -> SourceDoc:
+    from jixiao.extract.html import read_html as read  # lxml only when needed
+
+    return read(data, rel_path, sha256)
+
+
+def read_mhtml(data: bytes, rel_path: str, sha256: str) -> SourceDoc:
+    from jixiao.extract.html import read_mhtml as read
+
+    return read(data, rel_path, sha256)
+
+
+READERS: dict[str, Reader] = {
+    "text": read_text,
+    "pdf": read_pdf,
+    "xlsx": read_xlsx,
+    "xls": read_xls,
+    "docx": read_docx,
+    "html": read_html,
+    "mhtml": read_mhtml,
+}
 # container formats -> Source.format, for sources that failed before a reader ran
-_SOURCE_FORMAT = {"pdf": "pdf", "png": "image", "jpeg": "image", "tiff": "image", "gif": "image"}
+_SOURCE_FORMAT = {
+    "pdf": "pdf",
+    "png": "image",
+    "jpeg": "image",
+    "tiff": "image",
+    "gif": "image",
+    "xlsx": "xlsx",
+    "xls": "xls",
+    "docx": "docx",
+    "html": "html",
+    "mhtml": "html",
+    "zip": "xlsx",
+    "encrypted": "xlsx",
+}
+# formats recognised by their signature but not read: how to convert them
+_CONVERT = {
+    "doc": "a legacy Word (.doc) file; convert it to DOCX, e.g. "
+    "`soffice --headless --convert-to docx FILE` (LibreOffice)",
+    "wps": "a WPS Office document; save it as DOCX in WPS Office, or "
+    "`soffice --headless --convert-to docx FILE` (LibreOffice)",
+    "ofd": "an OFD document (GB/T 33190); convert it to PDF with an OFD reader "
+    "(e.g. 数科OFD阅读器 or ofdrw)",
+    "ole": "an OLE compound file that is neither XLS nor DOC; open it in its office program "
+    "and save it as XLSX or DOCX",
+    "zip": "a zip archive that is not an office file; unpack it and run jixiao on its contents",
+}
 
 
 def guess_format(data: bytes) -> str:
@@ -54,6 +117,13 @@ def read_source(data: bytes, rel_path: str, sha256: str | None = None) -> Source
     """Read a source's bytes into a SourceDoc, or raise SourceError."""
     digest = sha256 or hashlib.sha256(data).hexdigest()
     fmt = sniff_format(data)
+    if fmt == "encrypted":
+        raise SourceError(
+            "encrypted_document",
+            f"{rel_path} is a password-protected office file; save an unprotected copy and run again.",
+        )
+    if fmt in _CONVERT:
+        raise SourceError("unsupported_format", f"{rel_path} is {_CONVERT[fmt]}.")
     reader = READERS.get(fmt)
     if reader is None:
         raise SourceError(

@@ -96,6 +96,7 @@ def build_indicator(
         page=row.page,
         line=row.line,
         bbox=list(row.bbox) if row.bbox else None,
+        cell=row.where,
         confidence=confidence(flags),
         flags=flags,
         deadline=target_deadline(row, target, year),

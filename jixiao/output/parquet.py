@@ -77,6 +77,7 @@ INDICATORS_SCHEMA = pa.schema(
         ("page", I32),
         ("line", I32),
         ("bbox", pa.list_(F64)),
+        ("cell", STR),
         ("confidence", F64),
         ("flags", STR_LIST),
     ]

@@ -23,9 +23,12 @@ def parse_blocks(doc: SourceDoc) -> list[RawForm]:
     assembler = FormAssembler()
     for block in doc.blocks:
         if isinstance(block, CellGrid):
-            for row in rows_from_grid(block):
+            if block.separate:
+                assembler.close_form()
+            for index, row in enumerate(rows_from_grid(block)):
                 assembler.feed(row)
-            assembler.note_flags(block.flags)
+                if index == 0:  # after the first row, which may open a new form
+                    assembler.note_flags(block.flags)
         else:
             assembler.feed(row_from_line(block))
     return assembler.finish()

@@ -25,7 +25,8 @@ def rows_from_grid(grid: CellGrid) -> list[RawRow]:
             if (text := clean(c.text))
         )
         page = next((c.page for c in cells if c.page is not None), grid.page)
-        rows.append(RawRow(cells, None, page))
+        where = f"{grid.where}, row {index + 1}" if grid.where else None
+        rows.append(RawRow(cells, None, page, where))
     return rows
 
 

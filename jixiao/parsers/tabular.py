@@ -83,6 +83,7 @@ def align_row(row: RawRow, template: Template) -> RawIndicator | None:
         bbox=union_bbox(c.bbox for r, c in by_role.items() if r not in _LEVELS)
         or union_bbox(c.bbox for c in by_role.values()),
         flags=flags,
+        where=row.where,
     )
 
 
@@ -257,8 +258,13 @@ class FormAssembler:
         self.draft.form.indicators.append(indicator)
         self.draft.touch(RawRow((), line, indicator.page))
 
+    def close_form(self) -> None:
+        """A hard boundary (a new worksheet): the next rows never continue the current form."""
+        self._next_form()
+
     def note_flags(self, flags: Iterable[str]) -> None:
-        """Flags of the grid just fed (recovery method, continued_across_pages) on its form."""
+        """Flags of the grid being fed (recovery method, continued_across_pages, hidden rows
+        skipped) on the form it belongs to."""
         for flag in flags:
             if flag not in self.draft.form.flags:
                 self.draft.form.flags.append(flag)
