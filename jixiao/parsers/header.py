@@ -16,7 +16,25 @@ _CORE_ROLES = frozenset({Role.NAME, Role.LEVEL1, Role.LEVEL2})
 @lru_cache(maxsize=65536)
 def header_role(text: str) -> Role | None:
     """The column role a header label names, or None when it is not a header label."""
-    return vocabulary().headers.get(fold(text))
+    return vocabulary().headers.get(_PERIOD_TAG.sub("", fold(text)))
+
+
+# "二级指标(长期)" / "指标值(年度)": side-by-side long-term and annual columns
+_PERIOD_TAG = re.compile(r"[(（](?:中长期|长期|年度|当年|近期)[)）]$")
+
+
+def period_tag(label: str) -> str | None:
+    match = _PERIOD_TAG.search(fold(label))
+    return match.group()[1:-1] if match else None
+
+
+def split_periods(header: tuple[HeaderColumn, ...]) -> list[tuple[HeaderColumn, ...]]:
+    """Side-by-side long-term and annual columns as one template per period (the untagged
+    columns, such as 一级指标, belong to both); a plain header gives itself alone."""
+    tags = list(dict.fromkeys(t for c in header if (t := period_tag(c.label))))
+    if len(tags) < 2:
+        return [header]
+    return [tuple(c for c in header if period_tag(c.label) in (None, tag)) for tag in tags]
 
 
 def read_header(row: RawRow) -> tuple[HeaderColumn, ...] | None:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from jixiao.flags import COLUMNS_SHIFTED, COLUMNS_SWAPPED
 from jixiao.parsers.align import Template, align
 from jixiao.parsers.cells import CellType, cell_type
-from jixiao.parsers.header import header_continuation, read_header
+from jixiao.parsers.header import header_continuation, period_tag, read_header, split_periods
 from jixiao.parsers.metadata import (
     HeadReader,
     find_year,
@@ -100,6 +100,14 @@ def union_bbox(boxes: Iterable[BBox | None]) -> BBox | None:
     )
 
 
+def _only_columns(row: RawRow, columns: set[int], header: Template) -> RawRow:
+    """The cells of a row under one period's columns (a cell left of every tagged column of
+    the header, such as 一级指标, is shared)."""
+    first_tagged = min((c.col for c in header.columns if period_tag(c.label)), default=0)
+    cells = tuple(c for c in row.cells if c.col in columns or c.col < first_tagged)
+    return RawRow(cells, row.line, row.page, row.where)
+
+
 class _Draft:
     """A form being assembled while the rows go by."""
 
@@ -107,6 +115,7 @@ class _Draft:
         self.form = RawForm()
         self.head = HeadReader(self.form)
         self.template: Template | None = None
+        self.periods: list[Template] = []  # one template per period of a side-by-side header
         self.table_closed = False
         self._rows_since_header = False
 
@@ -120,6 +129,7 @@ class _Draft:
 
     def set_template(self, header: tuple[HeaderColumn, ...]) -> None:
         self.template = Template(header)
+        self.periods = [Template(part) for part in split_periods(header)]
         self.form.header = header
         self._rows_since_header = False
 
@@ -151,11 +161,14 @@ class _Draft:
 
     def table_row(self, row: RawRow) -> None:
         assert self.template is not None
-        indicator = align_row(row, self.template)
-        if indicator is not None:
-            self.form.indicators.append(indicator)
-            self._rows_since_header = True
-            self.touch(row)
+        for template in self.periods:
+            columns = {c.col for c in template.columns}
+            part = row if len(self.periods) == 1 else _only_columns(row, columns, self.template)
+            indicator = align_row(part, template)
+            if indicator is not None:
+                self.form.indicators.append(indicator)
+                self._rows_since_header = True
+                self.touch(row)
 
     def footer_row(self, row: RawRow, pairs: dict[str, str]) -> None:
         for key, value in pairs.items():
