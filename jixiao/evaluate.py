@@ -225,17 +225,7 @@ def _pct(value: float | None) -> str:
 
 
 def as_table(scores: list[SourceScore]) -> str:
-    columns = [
-        "level1",
-        "level2",
-        "operator",
-        "value",
-        "value_text",
-        "unit",
-        "weight",
-        "actual_value",
-        "score",
-    ]
+    columns = INDICATOR_FIELDS
     head = f"{'source':<48} {'rows':>9} {'recall':>7} {'prec':>6} {'fields':>6} " + " ".join(
         f"{c[:6]:>6}" for c in columns
     )

@@ -7,6 +7,7 @@ extension alone. One registry maps each format to its reader.
 from __future__ import annotations
 
 import hashlib
+import importlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,50 +24,25 @@ def read_text(data: bytes, rel_path: str, sha256: str) -> SourceDoc:
     return SourceDoc(rel_path, sha256, "text", encoding, None, split_lines(text))
 
 
-def read_pdf(data: bytes, rel_path: str, sha256: str) -> SourceDoc:
-    from jixiao.extract.pdf import read_pdf as read
+def lazy_reader(module: str, name: str) -> Reader:
+    """A reader whose module (and its PDF/office libraries) is imported on first use, so a
+    text-only run never loads them."""
 
-    return read(data, rel_path, sha256)
+    def read(data: bytes, rel_path: str, sha256: str) -> SourceDoc:
+        reader: Reader = getattr(importlib.import_module(module), name)
+        return reader(data, rel_path, sha256)
 
-
-def read_xlsx(data: bytes, rel_path: str, sha256: str) -> SourceDoc:
-    from jixiao.extract.xlsx import read_xlsx as read  # openpyxl only when needed
-
-    return read(data, rel_path, sha256)
-
-
-def read_xls(data: bytes, rel_path: str, sha256: str) -> SourceDoc:
-    from jixiao.extract.xls import read_xls as read  # xlrd only when needed
-
-    return read(data, rel_path, sha256)
-
-
-def read_docx(data: bytes, rel_path: str, sha256: str) -> SourceDoc:
-    from jixiao.extract.docx import read_docx as read  # python-docx only when needed
-
-    return read(data, rel_path, sha256)
-
-
-def read_html(data: bytes, rel_path: str, sha256: str) -> SourceDoc:
-    from jixiao.extract.html import read_html as read  # lxml only when needed
-
-    return read(data, rel_path, sha256)
-
-
-def read_mhtml(data: bytes, rel_path: str, sha256: str) -> SourceDoc:
-    from jixiao.extract.html import read_mhtml as read
-
-    return read(data, rel_path, sha256)
+    return read
 
 
 READERS: dict[str, Reader] = {
     "text": read_text,
-    "pdf": read_pdf,
-    "xlsx": read_xlsx,
-    "xls": read_xls,
-    "docx": read_docx,
-    "html": read_html,
-    "mhtml": read_mhtml,
+    "pdf": lazy_reader("jixiao.extract.pdf", "read_pdf"),
+    "xlsx": lazy_reader("jixiao.extract.xlsx", "read_xlsx"),
+    "xls": lazy_reader("jixiao.extract.xls", "read_xls"),
+    "docx": lazy_reader("jixiao.extract.docx", "read_docx"),
+    "html": lazy_reader("jixiao.extract.html", "read_html"),
+    "mhtml": lazy_reader("jixiao.extract.html", "read_mhtml"),
 }
 # container formats -> Source.format, for sources that failed before a reader ran
 _SOURCE_FORMAT = {
