@@ -102,7 +102,13 @@ class Template:
         return self._hash
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Template) and self.columns == other.columns
+        if self is other:
+            return True
+        return (
+            isinstance(other, Template)
+            and self._hash == other._hash
+            and self.columns == other.columns
+        )
 
 
 @dataclass(frozen=True, slots=True)

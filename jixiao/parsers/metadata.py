@@ -45,6 +45,8 @@ def title_of(row: RawRow) -> str | None:
     """The title a row holds: one cell with a title marker, beside short labels at most
     ("标 题: | 同心县…绩效目标设定")."""
     filled = row.filled
+    if len(filled) > 3:
+        return None
     titled = [c for c in filled if len(c.text) <= _TITLE_MAX and _has_title_marker(c.text)]
     others = [c for c in filled if c not in titled]
     if len(titled) != 1 or any(len(fold(c.text)) > 4 for c in others):
@@ -228,6 +230,17 @@ def _glued_groups(cells: tuple[RawCell, ...]) -> list[tuple[str, list[RawCell]]]
         field = vocabulary().fields[match.group()]
         groups.append((field, [RawCell(value, cell.col, cell.line, cell.page)] if value else []))
     return groups
+
+
+def opens_head(row: RawRow) -> bool:
+    """A row that starts a form's head: a field label first, labels glued to values, or the
+    task table's column labels."""
+    cells = row.filled
+    if not cells:
+        return False
+    if field_of(cells[0].text) is not None:
+        return True
+    return bool(_glued_groups(cells)) or is_task_header(row)
 
 
 def _label_groups(cells: tuple[RawCell, ...]) -> list[tuple[str, list[RawCell]]]:

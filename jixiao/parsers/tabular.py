@@ -21,6 +21,7 @@ from jixiao.parsers.metadata import (
     is_other_table_title,
     is_title,
     is_year_line,
+    opens_head,
     org_name,
     title_of,
 )
@@ -89,7 +90,7 @@ def align_row(row: RawRow, template: Template) -> RawIndicator | None:
 
 def union_bbox(boxes: Iterable[BBox | None]) -> BBox | None:
     """The smallest box around the given boxes (None when none has one)."""
-    known = [b for b in boxes if b is not None]
+    known = [b for b in boxes if b is not None]  # text sources have none
     if not known:
         return None
     return (
@@ -98,6 +99,19 @@ def union_bbox(boxes: Iterable[BBox | None]) -> BBox | None:
         max(b[2] for b in known),
         max(b[3] for b in known),
     )
+
+
+_TEMPLATES: dict[tuple[HeaderColumn, ...], Template] = {}
+
+
+def _template(header: tuple[HeaderColumn, ...]) -> Template:
+    """One Template object per distinct header, so alignment cache keys compare by identity."""
+    template = _TEMPLATES.get(header)
+    if template is None:
+        if len(_TEMPLATES) > 4096:
+            _TEMPLATES.clear()
+        template = _TEMPLATES[header] = Template(header)
+    return template
 
 
 def _only_columns(row: RawRow, columns: set[int], header: Template) -> RawRow:
@@ -128,8 +142,8 @@ class _Draft:
         return self._rows_since_header
 
     def set_template(self, header: tuple[HeaderColumn, ...]) -> None:
-        self.template = Template(header)
-        self.periods = [Template(part) for part in split_periods(header)]
+        self.template = _template(header)
+        self.periods = [_template(part) for part in split_periods(header)]
         self.form.header = header
         self._rows_since_header = False
 
@@ -289,7 +303,7 @@ class FormAssembler:
 
 def _is_head_row(row: RawRow) -> bool:
     """A labelled metadata row (部门(单位)名称, 项目名称 ...), which opens a form's head."""
-    return HeadReader(RawForm()).feed(row)
+    return opens_head(row)
 
 
 def parse_tab_layout(doc: SourceDoc, separator: str = "\t") -> list[RawForm]:
