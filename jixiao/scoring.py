@@ -85,17 +85,11 @@ def _ratio(text: str, weight: float | None) -> Rule | None:
 
 def _step(text: str, weight: float | None) -> Rule | None:
     pct = re.search(
-        r"达到"
-        + _NUM
-        + r"%(?:以上)?(?:的)?得(?:满分|"
-        + _NUM
-        + r"分).*?每(降低|减少|少|下降|低于|超过|超出|高于)"
-        + _NUM
-        + r"%(以内)?(?:的)?扣"
-        + _NUM
-        + "分",
+        r"(?:达到|控制在|不高于|不超过)" + _NUM + r"%(?:以上|以内|以下)?(?:的)?得(?:满分|" + _NUM
+        + r"分).*?每(降低|减少|少|下降|低于|超过|超出|高于)" + _NUM + r"%(以内)?(?:的)?扣"
+        + _NUM + "分",
         text,
-    )
+    )  # fmt: skip
     if pct:
         full = _f(pct.group(2)) or _full(text, weight)
         pattern = "E11" if "共计" in text else "E3"
