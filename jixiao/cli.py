@@ -191,6 +191,11 @@ def _cmd_panel(args: argparse.Namespace) -> int:
     if bad or not (args.out / "forms.parquet").exists():
         print(f"jixiao: missing: {', '.join(bad) or args.out}", file=sys.stderr)
         return 2
+    from jixiao.keys import check_aliases
+
+    if problem := check_aliases(args.aliases):
+        print(f"jixiao: bad alias file: {problem}", file=sys.stderr)
+        return 2
     rows = add_panel(args.out, tuple(args.aliases))
     print(f"{args.out / 'targets_vs_actuals.parquet'}: {rows} rows")
     return 0
@@ -206,6 +211,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     bad = [str(p) for p in args.vocab + args.aliases if not p.is_file()]
     if bad:
         print(f"jixiao: no such vocabulary or alias file: {', '.join(bad)}", file=sys.stderr)
+        return 2
+    from jixiao.keys import check_aliases
+
+    if problem := check_aliases(args.aliases):
+        print(f"jixiao: bad alias file: {problem}", file=sys.stderr)
         return 2
     options = RunOptions(out=args.out, fail_fast=args.fail_fast, vocab=tuple(args.vocab))
     progress = None if args.quiet else _progress_printer()

@@ -62,6 +62,21 @@ def _alias_map(files: tuple[Path, ...]) -> dict[str, str]:
     return mapping
 
 
+def check_aliases(files: Iterable[Path]) -> str | None:
+    """The first problem with user alias files (unreadable, not TOML), or None."""
+    for path in files:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            return f"{path}: {exc}"
+        table = data.get("departments", {})
+        if not isinstance(table, dict) or not all(
+            isinstance(v, list) and all(isinstance(x, str) for x in v) for v in table.values()
+        ):
+            return f"{path}: [departments] must map names to lists of names"
+    return None
+
+
 def department_key(name: str | None, aliases: tuple[Path, ...] = ()) -> str | None:
     """The department name without codes, spacing and bracket variants, through the aliases."""
     if not name or not name.strip():

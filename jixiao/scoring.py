@@ -170,13 +170,12 @@ def parse_rule(text: str | None, weight: float | None = None) -> Rule | None:
 
 
 def _steps(amount: float, rule: Rule) -> float:
-    assert rule.step
-    n = amount / rule.step
+    n = amount / rule.step if rule.step else 0.0
     return math.ceil(n - 1e-9) if rule.started_steps else math.floor(n + 1e-9)
 
 
 def _deduct(rule: Rule, shortfall: float) -> float | None:
-    if rule.full is None or rule.deduct is None:
+    if rule.full is None or rule.deduct is None or not rule.step:
         return None
     if shortfall <= 0:
         return rule.full
@@ -190,7 +189,7 @@ def _ratio_score(rule: Rule, actual: float | None, target: float | None) -> floa
         return rule.full if actual >= target else rule.full * actual / target if target else None
     if actual <= target:
         return rule.full
-    return rule.full * target / actual
+    return rule.full * target / actual if actual else None
 
 
 def rule_score(

@@ -196,3 +196,19 @@ def test_xlsx_keeps_types_and_labels(out: Path, tmp_path: Path) -> None:
 
 def _col(sheet: Any, label: str) -> int:
     return [c.value for c in sheet[1]].index(label) + 1
+
+
+def test_bad_alias_file_is_a_usage_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[departments]\nx = 1\n", encoding="utf-8")
+    sample = FORMS / "001_570424103c010556.txt"
+    assert main(["run", str(sample), "-o", str(tmp_path / "o"), "-q", "--aliases", str(bad)]) == 2
+
+
+def test_panel_of_a_run_without_forms(tmp_path: Path) -> None:
+    empty = tmp_path / "in"
+    empty.mkdir()
+    (empty / "x.txt").write_text("nothing here\n", encoding="utf-8")
+    run([empty], RunOptions(out=tmp_path / "o"))
+    assert add_panel(tmp_path / "o") == 0
+    assert pq.read_table(tmp_path / "o" / "targets_vs_actuals.parquet").num_rows == 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jixiao.scoring import agrees, normalize, parse_rule, rule_score
 
@@ -96,3 +98,17 @@ def test_agreement_tolerance(
     computed: float | None, reported: float | None, result: bool | None
 ) -> None:
     assert agrees(computed, reported) is result
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(
+        alphabet="达到得满分扣每降低少个天%,;0123456789.年月日前完成共计效果明显一般", max_size=60
+    ),
+    actual=st.none() | st.floats(-1e6, 1e6),
+    target=st.none() | st.floats(-1e6, 1e6),
+)
+def test_never_raises_on_data(text: str, actual: float | None, target: float | None) -> None:
+    rule = parse_rule(text, 5)
+    if rule is not None:
+        rule_score(rule, actual, text, target, date(2026, 1, 1))
