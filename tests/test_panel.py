@@ -212,3 +212,42 @@ def test_panel_of_a_run_without_forms(tmp_path: Path) -> None:
     run([empty], RunOptions(out=tmp_path / "o"))
     assert add_panel(tmp_path / "o") == 0
     assert pq.read_table(tmp_path / "o" / "targets_vs_actuals.parquet").num_rows == 0
+
+
+def _indicator(**fields: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        k: None for k in ("value", "value_max", "value_text", "unit", "weight", "scoring")
+    }
+    base |= {"actual_value": None, "actual_text": None, "score": None, "operator": ">="}
+    base |= {"project_key": "d/p", "year": 2024, "indicator_key": "产出指标/数量指标/x"}
+    return base | fields
+
+
+def test_an_empty_self_eval_target_comes_from_the_target_form() -> None:
+    from jixiao.output.panel import panel_rows
+
+    rule = "达到计划值得满分5分, 否则按实际值/计划值*指标分值计分"
+    plan = _indicator(
+        form_id="t", form_type="project_target", value=10.0, value_text="10", weight=5.0,
+        scoring=rule,
+    )  # fmt: skip
+    done = _indicator(
+        form_id="s", form_type="project_self_eval", actual_value=8.0, actual_text="8",
+        score=4.0, name="x", seq=1,
+    )  # fmt: skip
+    other_year = done | {"form_id": "s2", "year": 2025}
+    rows = panel_rows([plan, done, other_year])
+    assert len(rows) == 1  # no target for 2025
+    row = rows[0]
+    assert (row["target_from"], row["target_form_id"], row["target_value"]) == (
+        "target_form",
+        "t",
+        10,
+    )
+    assert (row["achievement"], row["weight"], row["score_rule"], row["score_check"]) == (
+        0.8,
+        5,
+        "E1",
+        4,
+    )
+    assert row["score_agrees"] is True
