@@ -32,6 +32,7 @@ output:
   OUT/forms.parquet                     one row per form
   OUT/indicators.parquet                one row per indicator
   OUT/errors.parquet                    one row per problem
+  OUT/targets_vs_actuals.parquet        one row per indicator with a target and an actual
 
 exit status: 0 when every source gave forms, 1 when any source had a problem, 2 on usage errors.
 """
@@ -69,6 +70,14 @@ def _build_parser() -> argparse.ArgumentParser:
         "operators, units, headers, fields, qualitative ...); may be repeated",
     )
     run.add_argument(
+        "--aliases",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="extra department aliases (TOML, layout of jixiao/data/aliases.toml); may be repeated",
+    )
+    run.add_argument(
         "--fail-fast",
         action="store_true",
         help="stop at the first internal error and show its traceback (for debugging jixiao)",
@@ -95,11 +104,105 @@ def _build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", type=Path, metavar="FILE", help="also write the report as JSON")
     evaluate.add_argument("--misses", action="store_true", help="list every wrong field")
 
+    _add_analysis_commands(commands)
+
     schema = commands.add_parser(
         "schema", help="print the JSON Schema of the per-source output", add_help=False
     )
     schema.add_argument("-h", "--help", action="help", help="show this help and exit")
     return parser
+
+
+QUERY_EXAMPLES = """\
+views: forms, indicators, targets_vs_actuals, problems (= errors.parquet)
+
+examples:
+  jixiao query out "SELECT form_type, count(*) FROM forms GROUP BY 1"
+  jixiao query out "SELECT * FROM targets_vs_actuals WHERE NOT score_agrees" --csv bad.csv
+"""
+
+
+def _add_analysis_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    query = commands.add_parser(
+        "query",
+        help="run SQL (DuckDB) over a run's tables",
+        description="Run one SQL statement over the Parquet tables of OUT and print the result.",
+        epilog=QUERY_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    query.add_argument("out", type=Path, metavar="OUT", help="output folder of `jixiao run`")
+    query.add_argument("sql", metavar="SQL", help="the query")
+    query.add_argument("--csv", type=Path, metavar="FILE", help="write the result as CSV")
+    query.add_argument("--parquet", type=Path, metavar="FILE", help="write it as Parquet")
+    export = commands.add_parser(
+        "export",
+        help="write a run's tables as an Excel workbook",
+        description="One sheet per table (forms, indicators, targets_vs_actuals, problems), "
+        "frozen header, filters, numbers as numbers and dates as dates.",
+    )
+    export.add_argument("out", type=Path, metavar="OUT", help="output folder of `jixiao run`")
+    export.add_argument("--to", choices=["xlsx"], default="xlsx", help="format (xlsx)")
+    export.add_argument("--labels", choices=["en", "zh"], default="en", help="column labels")
+    export.add_argument("-o", "--output", type=Path, metavar="FILE", help="default OUT/jixiao.xlsx")
+    panel = commands.add_parser(
+        "panel",
+        help="recompute the keys and targets_vs_actuals of a run (e.g. with new aliases)",
+        description="Add department_key, project_key, indicator_key to OUT's tables and "
+        "write OUT/targets_vs_actuals.parquet (`jixiao run` does this already).",
+    )
+    panel.add_argument("out", type=Path, metavar="OUT", help="output folder of `jixiao run`")
+    panel.add_argument(
+        "--aliases", type=Path, action="append", default=[], metavar="FILE", help="alias TOML"
+    )
+
+
+def _cmd_query(args: argparse.Namespace) -> int:
+    from jixiao.query import as_table, copy_to, query
+
+    if not (args.out / "forms.parquet").exists():
+        print(f"jixiao: no run output in {args.out}", file=sys.stderr)
+        return 2
+    try:
+        if args.csv or args.parquet:
+            for target, fmt in ((args.csv, "csv"), (args.parquet, "parquet")):
+                if target:
+                    copy_to(args.out, args.sql, target, fmt)
+            return 0
+        columns, rows = query(args.out, args.sql)
+    except Exception as exc:  # duckdb's errors: a bad query is a usage error
+        print(f"jixiao: query failed: {exc}", file=sys.stderr)
+        return 2
+    print(as_table(columns, rows))
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from jixiao.query import export_xlsx
+
+    if not (args.out / "forms.parquet").exists():
+        print(f"jixiao: no run output in {args.out}", file=sys.stderr)
+        return 2
+    target = args.output or args.out / "jixiao.xlsx"
+    sheets = export_xlsx(args.out, target, args.labels)
+    print(f"{target}: sheets {', '.join(sheets)}")
+    return 0
+
+
+def _cmd_panel(args: argparse.Namespace) -> int:
+    from jixiao.output.panel import add_panel
+
+    bad = [str(p) for p in args.aliases if not p.is_file()]
+    if bad or not (args.out / "forms.parquet").exists():
+        print(f"jixiao: missing: {', '.join(bad) or args.out}", file=sys.stderr)
+        return 2
+    from jixiao.keys import check_aliases
+
+    if problem := check_aliases(args.aliases):
+        print(f"jixiao: bad alias file: {problem}", file=sys.stderr)
+        return 2
+    rows = add_panel(args.out, tuple(args.aliases))
+    print(f"{args.out / 'targets_vs_actuals.parquet'}: {rows} rows")
+    return 0
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -109,13 +212,21 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if missing:
         print(f"jixiao: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
-    bad = [str(p) for p in args.vocab if not p.is_file()]
+    bad = [str(p) for p in args.vocab + args.aliases if not p.is_file()]
     if bad:
-        print(f"jixiao: no such vocabulary file: {', '.join(bad)}", file=sys.stderr)
+        print(f"jixiao: no such vocabulary or alias file: {', '.join(bad)}", file=sys.stderr)
+        return 2
+    from jixiao.keys import check_aliases
+
+    if problem := check_aliases(args.aliases):
+        print(f"jixiao: bad alias file: {problem}", file=sys.stderr)
         return 2
     options = RunOptions(out=args.out, fail_fast=args.fail_fast, vocab=tuple(args.vocab))
     progress = None if args.quiet else _progress_printer()
     summary = run(args.inputs, options, progress)
+    from jixiao.output.panel import add_panel
+
+    add_panel(args.out, tuple(args.aliases))
     if not args.quiet:
         print(summary.line())
         print(f"output: {args.out.resolve()}")
@@ -161,7 +272,14 @@ def _cmd_schema(_: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"run": _cmd_run, "eval": _cmd_eval, "schema": _cmd_schema}
+COMMANDS = {
+    "run": _cmd_run,
+    "eval": _cmd_eval,
+    "schema": _cmd_schema,
+    "query": _cmd_query,
+    "export": _cmd_export,
+    "panel": _cmd_panel,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
