@@ -107,12 +107,14 @@ def _dice(a: frozenset[str], b: frozenset[str]) -> float:
 @dataclass
 class _Cluster:
     name: str
-    tokens: frozenset[str]
     forms: set[str]
 
 
 def cluster_names(occurrences: Sequence[tuple[int, str, str]], threshold: float) -> dict[str, str]:
-    """Map each name to its key name. occurrences = (year, form_id, name) of one group."""
+    """Map each name to its key name. occurrences = (year, form_id, name) of one group.
+
+    jieba tokens are computed only where a name could join another form's cluster, so a run
+    whose projects have one form each never loads jieba."""
     first_year: dict[str, int] = {}
     forms: dict[str, set[str]] = defaultdict(set)
     for year, form_id, name in occurrences:
@@ -121,16 +123,14 @@ def cluster_names(occurrences: Sequence[tuple[int, str, str]], threshold: float)
     clusters: list[_Cluster] = []
     result: dict[str, str] = {}
     for name in sorted(first_year, key=lambda n: (first_year[n], n)):
-        wanted = tokens(name)
+        open_clusters = [c for c in clusters if not c.forms & forms[name]]  # one form: distinct
         best: tuple[float, _Cluster] | None = None
-        for cluster in clusters:
-            if cluster.forms & forms[name]:
-                continue  # two names of one form are two indicators
-            score = 1.0 if cluster.name == name else _dice(wanted, cluster.tokens)
+        for cluster in open_clusters:
+            score = 1.0 if cluster.name == name else _dice(tokens(name), tokens(cluster.name))
             if score >= threshold and (best is None or score > best[0]):
                 best = (score, cluster)
         if best is None:
-            best = (1.0, _Cluster(name, wanted, set()))
+            best = (1.0, _Cluster(name, set()))
             clusters.append(best[1])
         best[1].forms |= forms[name]
         result[name] = best[1].name

@@ -121,6 +121,8 @@ HEAVY = [
     "lxml",
     "onnxruntime",
     "pypdfium2",
+    "jieba",
+    "duckdb",
 ]
 
 

@@ -28,6 +28,7 @@ def _jieba() -> Any:
     return tokenizer
 
 
+@lru_cache(maxsize=65536)
 def tokens(text: str) -> frozenset[str]:
     """Content tokens of a name (jieba with the domain dictionary), without 指标 and marks."""
     words = _jieba().lcut_for_search(fold(text).replace("指标", ""))
