@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from jixiao.flags import (
     EXCEL_DATE,
@@ -33,6 +34,7 @@ from jixiao.repairs import (
 from jixiao.text import fold
 
 QUALITATIVE = "qualitative"
+_REPAIRABLE = re.compile(r"[(（?？]")  # pinyin glosses sit in brackets; lost spaces are "?"
 _TIME_NAME = re.compile(r"时间|日期|时限|期限|完成时")
 _RATE_NAME = re.compile(r"(率|满意度|比例|占比)$")
 
@@ -50,7 +52,7 @@ class Target:
 
 def repair_text(text: str | None) -> tuple[str | None, tuple[str, ...]]:
     """Crawler damage in a cell: pinyin glosses, "?" runs. Returns the text and flags."""
-    if not text:
+    if not text or not _REPAIRABLE.search(text):
         return text, ()
     flags: list[str] = []
     text, changed = strip_pinyin(text)
@@ -80,11 +82,18 @@ def _printed_operator(row: RawIndicator) -> tuple[str | None, str | None, bool]:
 
 
 def _fix_confused_prefix(value_text: str) -> tuple[str, bool]:
+    if not value_text or value_text[0] not in _CONFUSED_FIRST():
+        return value_text, False
     for wrong, right in operator_confusions().items():
         if value_text.startswith(wrong):
             symbol = {">=": "≥", "<=": "≤"}.get(right, right)
             return symbol + value_text[len(wrong) :], True
     return value_text, False
+
+
+@lru_cache(maxsize=1)
+def _CONFUSED_FIRST() -> frozenset[str]:  # noqa: N802
+    return frozenset(wrong[0] for wrong in operator_confusions())
 
 
 def _parse_value(value_text: str) -> tuple[ParsedValue, tuple[str, ...]]:

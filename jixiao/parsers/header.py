@@ -40,7 +40,9 @@ def split_periods(header: tuple[HeaderColumn, ...]) -> list[tuple[HeaderColumn, 
 def read_header(row: RawRow) -> tuple[HeaderColumn, ...] | None:
     """The row's column template when the row is an indicator-table header, else None."""
     filled = row.filled
-    if len(filled) < 3 or sum(header_role(c.text) is not None for c in filled) < 3:
+    if len(filled) < 3 or not any("指标" in c.text or "指標" in c.text for c in filled):
+        return None  # every header names 三级指标 / 指标名称 / 一级指标 …
+    if sum(header_role(c.text) is not None for c in filled) < 3:
         return None
     columns: list[HeaderColumn] = []
     known = 0

@@ -111,7 +111,7 @@ def footer_pairs(text: str) -> dict[str, str] | None:
 def is_task_header(row: RawRow) -> bool:
     columns = vocabulary().task_columns
     filled = row.filled
-    return bool(filled) and all(fold(c.text) in columns for c in filled)
+    return 0 < len(filled) <= 3 and all(fold(c.text) in columns for c in filled)
 
 
 class HeadReader:
