@@ -251,3 +251,32 @@ def test_an_empty_self_eval_target_comes_from_the_target_form() -> None:
         4,
     )
     assert row["score_agrees"] is True
+
+
+def test_xlsx_survives_a_libreoffice_round_trip(out: Path, tmp_path: Path) -> None:
+    """LibreOffice opens the workbook and saves it again with numbers and dates intact."""
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed; .ci/run installs it")
+    from openpyxl import load_workbook
+
+    exported = tmp_path / "panel.xlsx"
+    assert main(["export", str(out), "--to", "xlsx", "-o", str(exported)]) == 0
+    converted = tmp_path / "lo"
+    profile = tmp_path / "profile"
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "xlsx",
+         "--outdir", str(converted), str(exported)],
+        check=True, capture_output=True, timeout=180,
+    )
+    book = load_workbook(converted / "panel.xlsx")
+    sheet = book["targets_vs_actuals"]
+    header = [c.value for c in sheet[1]]
+    values = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert values and all(isinstance(v[header.index("year")], int) for v in values)
+    numbers = [v[header.index("target_value")] for v in values]
+    assert any(isinstance(n, (int, float)) and not isinstance(n, bool) for n in numbers)
+    assert not any(isinstance(n, str) for n in numbers)
+    assert any(isinstance(v[header.index("target_deadline")], datetime) for v in values)
