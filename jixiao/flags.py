@@ -37,6 +37,8 @@ CONTINUED_ACROSS_PAGES = "continued_across_pages"
 GRID_PDFPLUMBER = "grid_pdfplumber"
 GRID_STREAM = "grid_stream"
 GRID_CAMELOT = "grid_camelot"  # + "_lattice" or "_stream": the flavor that won
+CORRECTED = "corrected"
+REDACTED = "redacted"
 
 FLAGS: dict[str, Flag] = {
     f.name: f
@@ -82,5 +84,7 @@ FLAGS: dict[str, Flag] = {
         Flag(GRID_STREAM, "PDF table had no ruling lines; grid built from text alignment.", 1.0),
         Flag(GRID_CAMELOT + "_lattice", "PDF table grid from camelot lattice (it won).", 1.0),
         Flag(GRID_CAMELOT + "_stream", "PDF table grid from camelot stream (it won).", 1.0),
+        Flag(CORRECTED, "A person corrected a field (OUT/corrections.jsonl, jixiao review).", 1.0),
+        Flag(REDACTED, "Personal data removed or masked (--redact; form flag).", 1.0),
     )
 }

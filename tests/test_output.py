@@ -124,6 +124,7 @@ HEAVY = [
     "lxml",
     "onnxruntime",
     "pypdfium2",
+    "jinja2",
 ]
 
 

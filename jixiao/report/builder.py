@@ -1,0 +1,122 @@
+"""Build OUT/report/: index.html (overview, all forms) and one page per source.
+
+Reads OUT/json/**.json and the sources (roots recorded in OUT/run.json, or --sources).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from jixiao.flags import FLAGS
+from jixiao.models import SourceResult
+from jixiao.output import read_run_info
+from jixiao.output.atomic import write_bytes_atomic
+from jixiao.report.model import (
+    LOW_CONFIDENCE,
+    bars,
+    boxes_by_page,
+    form_summary,
+    overview,
+    page_id,
+    source_rows,
+)
+from jixiao.report.sources import source_view
+
+STATIC = Path(__file__).parent / "static"
+
+
+def load_results(out: Path) -> list[SourceResult]:
+    paths = sorted((out / "json").rglob("*.json"))
+    return [SourceResult.model_validate_json(p.read_bytes()) for p in paths]
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("jixiao.report", "templates"),
+        autoescape=select_autoescape(["j2", "html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["conf"] = lambda v: f"{v:.2f}"
+    return env
+
+
+def build_report(out: Path, sources: list[Path] | None = None, redact: bool = False) -> Path:
+    """Write the report; return the path of index.html."""
+    info = read_run_info(out)
+    redact = redact or bool(info.get("redact"))
+    roots = [p.resolve() for p in sources or []] + [Path(r) for r in info.get("roots", [])]
+    target = out / "report"
+    (target / "src").mkdir(parents=True, exist_ok=True)
+    (target / "img").mkdir(exist_ok=True)
+    _copy_static(target)
+    env = environment()
+    results = load_results(out)
+    page = env.get_template("source.html.j2")
+    summaries = []
+    for number, result in enumerate(results, 1):
+        view = source_view(result, roots, target / "img", redact)
+        forms = source_rows(result, view.pages)
+        context = _source_context(result, view, forms, number, len(results))
+        _write(target / "src" / f"{page_id(number)}.html", page.render(**context))
+        summaries.extend(form_summary(number, result))
+    stats = overview(results)
+    index = env.get_template("index.html.j2").render(
+        stats=stats,
+        charts={
+            "confidence": bars(stats["confidence"]),
+            "types": bars(stats["by_type"]),
+        },
+        forms=summaries,
+        filters=_filters(summaries),
+        low=LOW_CONFIDENCE,
+        redact=redact,
+        root=".",
+    )
+    _write(target / "index.html", index)
+    return target / "index.html"
+
+
+def _source_context(
+    result: SourceResult, view: Any, forms: list[dict[str, Any]], number: int, total: int
+) -> dict[str, Any]:
+    all_rows = [row for form in forms for row in form["rows"]]
+    return {
+        "result": result,
+        "view": view,
+        "forms": forms,
+        "boxes": boxes_by_page(forms),
+        "highlight": {row["line"]: row for row in all_rows if row["line"]},
+        "filters": _filters(all_rows),
+        "prev": page_id(number - 1) if number > 1 else None,
+        "next": page_id(number + 1) if number < total else None,
+        "low": LOW_CONFIDENCE,
+        "root": "..",
+    }
+
+
+def _filters(rows: list[dict[str, Any]]) -> dict[str, list[str]]:
+    return {
+        "types": sorted({str(r["type"]) for r in rows if r["type"]}),
+        "years": sorted({str(r["year"]) for r in rows if r["year"]}),
+        "flags": sorted({f for r in rows for f in r["flags"]}),
+    }
+
+
+def _copy_static(target: Path) -> None:
+    static = target / "static"
+    static.mkdir(exist_ok=True)
+    for path in STATIC.iterdir():
+        shutil.copyfile(path, static / path.name)
+    meanings = {name: flag.meaning for name, flag in FLAGS.items()}
+    script = "window.JIXIAO_FLAGS = " + json.dumps(meanings, ensure_ascii=False) + ";\n"
+    _write(static / "flags.js", script)
+
+
+def _write(path: Path, text: str) -> None:
+    write_bytes_atomic(path, text.encode("utf-8"))
