@@ -69,7 +69,7 @@ def test_pdf_pages_are_images_with_a_box_per_indicator(sample_run: Path) -> None
         images = page.find("img")
         assert len(images) == result.source.pages
         for image in images:
-            assert (sample_run / "report" / "src" / image["src"]).stat().st_size < 150_000
+            assert (sample_run / "report" / "src" / image["src"]).stat().st_size < 60_000
         boxes = {a["data-row"]: a["style"] for a in page.find("div", "box")}
         with_bbox = [
             f"r{i}-{x.seq}" for i, f in enumerate(result.forms) for x in f.indicators if x.bbox

@@ -6,7 +6,13 @@ Reads OUT/json/**.json and the sources (roots recorded in OUT/run.json, or --sou
 from __future__ import annotations
 
 import json
+import logging
+import multiprocessing
+import os
 import shutil
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +29,14 @@ from jixiao.report.model import (
     form_summary,
     overview,
     page_id,
+    source_lines,
     source_rows,
 )
-from jixiao.report.sources import source_view
+from jixiao.report.sources import Renderer, render_pages, source_view
 
 STATIC = Path(__file__).parent / "static"
+PARALLEL_FROM = 8  # PDFs in the run before page images are rendered in worker processes
+log = logging.getLogger(__name__)
 
 
 def load_results(out: Path) -> list[SourceResult]:
@@ -59,12 +68,14 @@ def build_report(out: Path, sources: list[Path] | None = None, redact: bool = Fa
     results = load_results(out)
     page = env.get_template("source.html.j2")
     summaries = []
-    for number, result in enumerate(results, 1):
-        view = source_view(result, roots, target / "img", redact)
-        forms = source_rows(result, view.pages)
-        context = _source_context(result, view, forms, number, len(results))
-        _write(target / "src" / f"{page_id(number)}.html", page.render(**context))
-        summaries.extend(form_summary(number, result))
+    pdfs = sum(r.source.format == "pdf" for r in results)
+    with _renderer(parallel=pdfs >= PARALLEL_FROM) as render:
+        for number, result in enumerate(results, 1):
+            view = source_view(result, roots, target / "img", redact, render)
+            forms = source_rows(result, view.pages)
+            context = _source_context(result, view, forms, number, len(results))
+            _write(target / "src" / f"{page_id(number)}.html", page.render(**context))
+            summaries.extend(form_summary(number, result))
     stats = overview(results)
     index = env.get_template("index.html.j2").render(
         stats=stats,
@@ -82,6 +93,27 @@ def build_report(out: Path, sources: list[Path] | None = None, redact: bool = Fa
     return target / "index.html"
 
 
+@contextmanager
+def _renderer(parallel: bool) -> Iterator[Renderer]:
+    """Render page images inline, or in worker processes while the pages are written."""
+    if not parallel:
+        yield render_pages
+        return
+    futures: list[Future[None]] = []
+    # fork: no re-import of the caller's __main__ (spawn would need a main guard in scripts)
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(
+        max_workers=max(1, (os.cpu_count() or 2) - 1), mp_context=context
+    ) as pool:
+        yield lambda path, sha256, img_dir: futures.append(
+            pool.submit(render_pages, path, sha256, img_dir)
+        )
+        for future in futures:
+            if future.exception() is not None:
+                log.warning("a page image could not be rendered: %s", future.exception())
+
+
 def _source_context(
     result: SourceResult, view: Any, forms: list[dict[str, Any]], number: int, total: int
 ) -> dict[str, Any]:
@@ -91,7 +123,7 @@ def _source_context(
         "view": view,
         "forms": forms,
         "boxes": boxes_by_page(forms),
-        "highlight": {row["line"]: row for row in all_rows if row["line"]},
+        "lines": source_lines(view.lines, all_rows),
         "filters": _filters(all_rows),
         "prev": page_id(number - 1) if number > 1 else None,
         "next": page_id(number + 1) if number < total else None,

@@ -41,6 +41,10 @@ def row_view(form_index: int, form: Form, ind: Indicator, pages: dict[int, Any])
             "height": round(100 * (y1 - y0) / h, 2),
         }
     target = " ".join(t for t in (ind.operator_raw or "", ind.value_text or "") if t)
+    level1, level2 = ind.level1 or ind.level1_raw or "", ind.level2 or ind.level2_raw or ""
+    unit = ind.unit or ind.unit_raw or ""
+    shown = [("level1", level1), ("level2", level2), ("name", ind.name), ("target", target),
+             ("unit", unit)]  # fmt: skip
     return {
         "id": f"r{form_index}-{ind.seq}",
         "seq": ind.seq,
@@ -57,6 +61,7 @@ def row_view(form_index: int, form: Form, ind: Indicator, pages: dict[int, Any])
         "low": ind.confidence < LOW_CONFIDENCE,
         "flags": ind.flags,
         "cell_flags": cell_flags,
+        "cells": [(value, " ".join(cell_flags.get(key, ()))) for key, value in shown],
         "line": ind.line,
         "box": box,
         "type": form.form_type,
@@ -71,6 +76,22 @@ def source_rows(result: SourceResult, pages: list[dict[str, Any]]) -> list[dict[
         rows = [row_view(index, form, ind, by_number) for ind in form.indicators]
         forms.append({"form": form, "rows": rows})
     return forms
+
+
+def source_lines(
+    lines: list[tuple[int, str]], rows: list[dict[str, Any]]
+) -> list[tuple[int, str, str, str]]:
+    """(number, text, css class, row id) per line: the class marks indicator lines."""
+    by_line = {row["line"]: row for row in rows if row["line"]}
+    shown = []
+    for number, text in lines:
+        row = by_line.get(number)
+        if row is None:
+            shown.append((number, text, "", ""))
+        else:
+            css = "hl warn" if row["low"] or row["flags"] else "hl"
+            shown.append((number, text, css, row["id"]))
+    return shown
 
 
 def boxes_by_page(forms: list[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
