@@ -45,6 +45,8 @@ def make_correction(out: Path, assignment: str) -> Correction | str:
     found = find_form(out, form_id)
     if found is None:
         return f"no form {form_id} in {out / 'json'}"
+    if seq is not None and not any(i.seq == seq for i in found.form.indicators):
+        return f"form {form_id} has no indicator {seq} (it has 1..{len(found.form.indicators)})"
     for value in parse_value(match["value"]):
         if set_field(found.form, seq, field, value) is not None:
             return Correction(

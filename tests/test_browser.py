@@ -72,6 +72,9 @@ def test_every_row_is_shown_and_a_filter_hides_rows(
     html = _chromium(tmp_path, "--dump-dom", page.as_uri() + "#filter=flag:columns_shifted")
     assert _visible_rows(html) == shifted
     assert len(shifted) < len(all_ids)
+    if result.source.format == "pdf":  # the overlays of hidden rows are hidden too
+        hidden_boxes = re.findall(r'<div class="box[^"]*" id="Br[^"]+"[^>]* hidden', html)
+        assert len(hidden_boxes) == len(all_ids) - len(shifted)
     html = _chromium(tmp_path, "--dump-dom", page.as_uri() + "#filter=conf:0.95")
     low = [
         f"r{i}-{x.seq}"

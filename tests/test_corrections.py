@@ -104,3 +104,19 @@ def test_nested_form_field_and_null(workspace: tuple[Path, Path]) -> None:
     assert form.budget.total == 12.5 and form.department is None
     line = (out / "corrections.jsonl").read_text("utf-8").splitlines()[0]
     assert json.loads(line)["field"] == "budget.total"
+
+
+def test_review_lists_and_report_needs_a_run(
+    workspace: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, out = workspace
+    form_id = _result(out).forms[0].form_id
+    assert main(["review", str(out), "--set", f"{form_id}#999.value=1"]) == 2
+    assert "has no indicator 999" in capsys.readouterr().err
+    main(["review", str(out), "--set", f"{form_id}#2.weight=3"])
+    capsys.readouterr()
+    assert main(["review", str(out), "--list"]) == 0
+    assert f"{SAMPLE}\t{form_id}#2.weight\t3" in capsys.readouterr().out
+    assert main(["report", str(tmp_path / "nothing")]) == 2
+    assert main(["report", str(out)]) == 0
+    assert "report: " in capsys.readouterr().out and (out / "report" / "index.html").is_file()

@@ -28,6 +28,8 @@
       var ok = matches(row, v);
       row.hidden = !ok;
       if (ok) shown += 1;
+      var box = document.getElementById("B" + row.id);
+      if (box) box.hidden = !ok; /* only the overlays of the rows shown */
     });
     var out = document.getElementById("f-count");
     if (out) out.textContent = shown + " of " + rows.length + " rows";
