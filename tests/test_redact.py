@@ -93,3 +93,15 @@ def test_redacted_forms_are_flagged(redacted_run: Path) -> None:
     assert forms and all("redacted" in f["flags"] for f in forms)
     assert not any(f["filled_by"] or f["head"] or f["phone"] for f in forms)
     assert re.search(r"\[name\]", (redacted_run / "report" / "src" / "s00001.html").read_text())
+
+
+def test_report_redact_masks_an_unredacted_run(tmp_path: Path) -> None:
+    from jixiao.pipeline import RunOptions, run
+    from jixiao.report import build_report
+
+    run([FORMS / "001_570424103c010556.txt"], RunOptions(out=tmp_path))
+    build_report(tmp_path, redact=True)
+    for path in (tmp_path / "report").rglob("*.html"):
+        text = path.read_text("utf-8")
+        assert not [s for s in ("周妮妮", "黎希", "13787572712") if s in text], path
+    assert "[name]" in (tmp_path / "report" / "src" / "s00001.html").read_text("utf-8")

@@ -18,10 +18,12 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from jixiao.flags import FLAGS
+from jixiao.flags import FLAGS, REDACTED
 from jixiao.models import SourceResult
 from jixiao.output import read_run_info
 from jixiao.output.atomic import write_bytes_atomic
+from jixiao.postprocess import redact_form
+from jixiao.problems import PROBLEM_CODES
 from jixiao.report.model import (
     LOW_CONFIDENCE,
     bars,
@@ -66,6 +68,8 @@ def build_report(out: Path, sources: list[Path] | None = None, redact: bool = Fa
     _copy_static(target)
     env = environment()
     results = load_results(out)
+    if redact:  # a report with --redact of a run without it
+        results = [_redacted(r) for r in results]
     page = env.get_template("source.html.j2")
     summaries = []
     pdfs = sum(r.source.format == "pdf" for r in results)
@@ -132,6 +136,11 @@ def _source_context(
     }
 
 
+def _redacted(result: SourceResult) -> SourceResult:
+    forms = [f if REDACTED in f.flags else redact_form(f) for f in result.forms]
+    return result.model_copy(update={"forms": forms})
+
+
 def _filters(rows: list[dict[str, Any]]) -> dict[str, list[str]]:
     return {
         "types": sorted({str(r["type"]) for r in rows if r["type"]}),
@@ -146,6 +155,7 @@ def _copy_static(target: Path) -> None:
     for path in STATIC.iterdir():
         shutil.copyfile(path, static / path.name)
     meanings = {name: flag.meaning for name, flag in FLAGS.items()}
+    meanings.update({code: p.meaning for code, p in PROBLEM_CODES.items()})
     script = "window.JIXIAO_FLAGS = " + json.dumps(meanings, ensure_ascii=False) + ";\n"
     _write(static / "flags.js", script)
 
