@@ -183,7 +183,7 @@ def _add_report_and_review(commands: argparse._SubParsersAction[argparse.Argumen
     report.add_argument(
         "--redact",
         action="store_true",
-        help="mask personal data in the source text and leave out page images "
+        help="mask personal data in the rows and the source text, black it out on page images "
         "(always on when the run used --redact)",
     )
     review = commands.add_parser(

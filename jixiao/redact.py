@@ -37,3 +37,9 @@ def mask_text(text: str, names: Iterable[str] = ()) -> str:
         if len(name) >= 2:
             text = text.replace(name, MASK_NAME)
     return NAMED.sub(lambda m: m.group("label") + MASK_NAME, text)
+
+
+def sensitive_spans(text: str) -> set[str]:
+    """The substrings of `text` that mask_text would mask (to black them out on page images)."""
+    found = {m.group(0) for p in (EMAIL, ID_CARD, MOBILE, LANDLINE) for m in p.finditer(text)}
+    return found | {m.group("name") for m in NAMED.finditer(text)}

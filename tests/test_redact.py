@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -85,7 +86,33 @@ def test_redacted_output_holds_no_personal_data(sample_run: Path, redacted_run: 
             text = path.read_bytes().decode("utf-8", errors="replace")
         leaked = sorted(s for s in secrets if s in text)
         assert not leaked, f"{path.relative_to(redacted_run)} contains {leaked}"
-    assert not list((redacted_run / "report" / "img").iterdir())  # no page images
+
+
+def test_personal_data_is_blacked_out_on_page_images(redacted_run: Path) -> None:
+    """Every known name and phone found in a PDF's text layer is black on its page image."""
+    import pypdfium2
+    from PIL import Image
+
+    from jixiao.report.sources import RENDER_SCALE, image_name
+
+    checked = 0
+    for pdf_path in sorted((FORMS / "pdf").glob("*.pdf")):
+        data = pdf_path.read_bytes()
+        sha = hashlib.sha256(data).hexdigest()
+        pdf = pypdfium2.PdfDocument(data)
+        for index in range(len(pdf)):
+            page, textpage = pdf[index], pdf[index].get_textpage()
+            image = Image.open(redacted_run / "report" / "img" / image_name(sha, index + 1, True))
+            for secret in ("周妮妮", "黎希", "13787572712", "宋云花", "16607326331"):
+                searcher = textpage.search(secret)
+                while (found := searcher.get_next()) is not None:
+                    for i in range(found[0], found[0] + found[1]):
+                        left, bottom, right, top = textpage.get_charbox(i)
+                        cx = (left + right) / 2 * RENDER_SCALE
+                        cy = (page.get_height() - (top + bottom) / 2) * RENDER_SCALE
+                        assert image.getpixel((int(cx), int(cy))) == 0, (pdf_path.name, secret)
+                        checked += 1
+    assert checked >= 10
 
 
 def test_redacted_forms_are_flagged(redacted_run: Path) -> None:

@@ -110,8 +110,8 @@ def _renderer(parallel: bool) -> Iterator[Renderer]:
     with ProcessPoolExecutor(
         max_workers=max(1, (os.cpu_count() or 2) - 1), mp_context=context
     ) as pool:
-        yield lambda path, sha256, img_dir: futures.append(
-            pool.submit(render_pages, path, sha256, img_dir)
+        yield lambda path, sha256, img_dir, redact: futures.append(
+            pool.submit(render_pages, path, sha256, img_dir, redact)
         )
         for future in futures:
             if future.exception() is not None:
