@@ -22,7 +22,8 @@ setup: $(STAMP) ## create .venv and install jixiao with its dev tools
 demo: $(STAMP) ## run the main job over samples/ and print where the output is
 	@$(BIN)/jixiao run samples/forms -o $(DEMO_OUT); status=$$?; \
 	  if [ $$status -gt 1 ]; then exit $$status; fi; \
-	  echo "demo output: $(DEMO_OUT)/ (json/ per source, forms.parquet, indicators.parquet, errors.parquet)"
+	  echo "demo output: $(DEMO_OUT)/ (json/ per source, forms.parquet, indicators.parquet, errors.parquet)"; \
+	  $(BIN)/jixiao report $(DEMO_OUT)
 
 test: $(STAMP) ## run the whole test suite
 	$(BIN)/python -m pytest
@@ -32,10 +33,11 @@ lint: $(STAMP) ## ruff and strict mypy on the package
 	$(BIN)/ruff format --check jixiao
 	$(BIN)/mypy
 
-bench: $(STAMP) ## benchmarks: text (forms/s, cold start), PDFs (pages/s vs camelot/pdfplumber), office/HTML per format
+bench: $(STAMP) ## benchmarks: text (forms/s, cold start), PDFs (pages/s vs camelot/pdfplumber), office/HTML per format; report (2,000 sources)
 	$(BIN)/python bench/bench_text.py
 	$(BIN)/python bench/bench_pdf.py
 	$(BIN)/python bench/bench_office.py
+	$(BIN)/python bench/bench_report.py
 
 clean: ## remove .venv and outputs
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

@@ -161,9 +161,17 @@ def main() -> None:
         cmd = [sys.executable, __file__, "--tool", tool, "--repeat", str(args.repeat)]
         out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
         rows.append(json.loads(out.strip().splitlines()[-1]))
-    print(f"PDF bench: {rows[0]['pages']} pages in {len(load_truth())} rendered PDFs, one core, best of {args.repeat}")
-    print(f"{'tool':<28}{'pages/s':>9}{'1-page/s':>10}{'first pass':>12}{'accuracy':>10}{'fields':>10}{'RSS MB':>8}")
-    names = {"jixiao": "jixiao (whole pipeline)", "pdfplumber": "pdfplumber extract_tables", "camelot": "camelot lattice"}
+    print(
+        f"PDF bench: {rows[0]['pages']} pages in {len(load_truth())} rendered PDFs, one core, best of {args.repeat}"
+    )
+    print(
+        f"{'tool':<28}{'pages/s':>9}{'1-page/s':>10}{'first pass':>12}{'accuracy':>10}{'fields':>10}{'RSS MB':>8}"
+    )
+    names = {
+        "jixiao": "jixiao (whole pipeline)",
+        "pdfplumber": "pdfplumber extract_tables",
+        "camelot": "camelot lattice",
+    }
     for r in rows:
         print(
             f"{names[r['tool']]:<28}{r['pages_per_s']:>9.1f}{r['single_pages_per_s']:>10.1f}"

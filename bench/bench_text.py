@@ -57,7 +57,9 @@ def cold(command: list[str], repeat: int) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--files", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
@@ -66,7 +68,10 @@ def main() -> None:
         make_corpus(folder, args.files)
         floor = io_floor(folder)
         seconds, forms = batch(folder, out)
-        one = cold([sys.executable, "-m", "jixiao", "run", str(SEEDS[0]), "-o", str(out / "cold"), "-q"], args.repeat)
+        one = cold(
+            [sys.executable, "-m", "jixiao", "run", str(SEEDS[0]), "-o", str(out / "cold"), "-q"],
+            args.repeat,
+        )
         bare = cold([sys.executable, "-c", "pass"], args.repeat)
     print(f"text batch: {args.files} files, {forms} forms in {seconds:.2f} s on one core")
     print(f"  {forms / seconds:,.0f} forms/s after start-up (aim >= 300)")

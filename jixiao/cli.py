@@ -26,6 +26,7 @@ examples:
 
 formats are detected from the content, not the extension (a ".xls" that is a web page is
 read as HTML); .doc, WPS and OFD files are reported with the tool that converts them.
+  jixiao run in -o out --redact         null contacts; mask phones, IDs, e-mails, names
 
 output:
   OUT/json/<relative path>.json         one SourceResult per source (see `jixiao schema`)
@@ -33,6 +34,8 @@ output:
   OUT/indicators.parquet                one row per indicator
   OUT/errors.parquet                    one row per problem
   OUT/targets_vs_actuals.parquet        one row per indicator with a target and an actual
+  OUT/run.json                          input roots and options (read by `jixiao report`)
+  OUT/corrections.jsonl                 corrections (`jixiao review`), applied on every run
 
 exit status: 0 when every source gave forms, 1 when any source had a problem, 2 on usage errors.
 """
@@ -78,6 +81,12 @@ def _build_parser() -> argparse.ArgumentParser:
         help="extra department aliases (TOML, layout of jixiao/data/aliases.toml); may be repeated",
     )
     run.add_argument(
+        "--redact",
+        action="store_true",
+        help="publication mode: null filled_by, head and phone; mask phone numbers, ID card "
+        "numbers, e-mails and the form's names in every free-text field (form flag `redacted`)",
+    )
+    run.add_argument(
         "--fail-fast",
         action="store_true",
         help="stop at the first internal error and show its traceback (for debugging jixiao)",
@@ -106,6 +115,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     _add_analysis_commands(commands)
 
+    _add_report_and_review(commands)
     schema = commands.add_parser(
         "schema", help="print the JSON Schema of the per-source output", add_help=False
     )
@@ -221,7 +231,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if problem := check_aliases(args.aliases):
         print(f"jixiao: bad alias file: {problem}", file=sys.stderr)
         return 2
-    options = RunOptions(out=args.out, fail_fast=args.fail_fast, vocab=tuple(args.vocab))
+    options = RunOptions(
+        out=args.out, fail_fast=args.fail_fast, vocab=tuple(args.vocab), redact=args.redact
+    )
     progress = None if args.quiet else _progress_printer()
     summary = run(args.inputs, options, progress)
     from jixiao.output.panel import add_panel
@@ -265,6 +277,90 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_report_and_review(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    report = commands.add_parser(
+        "report",
+        help="write a static HTML review report into OUT/report/",
+        description="Write OUT/report/index.html: an overview and one page per source with the "
+        "source (text lines or page images) beside its extracted rows. Opens from disk, offline.",
+        add_help=False,
+    )
+    report.add_argument("-h", "--help", action="help", help="show this help and exit")
+    report.add_argument("out", type=Path, metavar="OUT", help="output folder of `jixiao run`")
+    report.add_argument(
+        "--sources",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="where the sources are (default: the input roots recorded in OUT/run.json)",
+    )
+    report.add_argument(
+        "--redact",
+        action="store_true",
+        help="mask personal data in the rows and the source text, black it out on page images "
+        "(always on when the run used --redact)",
+    )
+    review = commands.add_parser(
+        "review",
+        help="correct a field of a form or an indicator; applied on every later run",
+        description="Record corrections in OUT/corrections.jsonl, keyed by form_id, indicator "
+        "seq and the source's sha256. Every later `jixiao run -o OUT` applies them (flag "
+        "`corrected`); when the source changed they are reported as `stale_correction`.",
+        epilog="examples:\n"
+        "  jixiao review out --set 570424103c010556-0#3.value=95\n"
+        "  jixiao review out --set 570424103c010556-0#3.unit=%\n"
+        "  jixiao review out --set 570424103c010556-0.year=2025\n"
+        "  jixiao review out --set 570424103c010556-0.budget.total=null\n"
+        "  jixiao review out --list",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        add_help=False,
+    )
+    review.add_argument("-h", "--help", action="help", help="show this help and exit")
+    review.add_argument("out", type=Path, metavar="OUT", help="output folder of `jixiao run`")
+    review.add_argument(
+        "--set",
+        dest="assignments",
+        action="append",
+        default=[],
+        metavar="FORM_ID[#SEQ].FIELD=VALUE",
+        help="VALUE is JSON when it parses (95, null), else text; may be repeated",
+    )
+    review.add_argument("--list", action="store_true", help="list the recorded corrections")
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from jixiao.report import build_report
+
+    if not (args.out / "json").is_dir():
+        print(f"jixiao: no run output in {args.out} (no json/ folder)", file=sys.stderr)
+        return 2
+    index = build_report(args.out, sources=list(args.sources), redact=args.redact)
+    print(f"report: {index.resolve()}")
+    return 0
+
+
+def _cmd_review(args: argparse.Namespace) -> int:
+    from jixiao.corrections import append, load
+    from jixiao.review import make_correction
+
+    status = 0
+    for assignment in args.assignments:
+        made = make_correction(args.out, assignment)
+        if isinstance(made, str):
+            print(f"jixiao: {made}", file=sys.stderr)
+            status = 2
+            continue
+        append(args.out, made)
+        print(f"recorded {made.target()}: {made.old!r} -> {made.value!r}")
+    if args.list:
+        for correction in load(args.out):
+            print(f"{correction.source_path}\t{correction.target()}\t{correction.value!r}")
+    if args.assignments and not status:
+        print("applied on the next `jixiao run ... -o OUT`")
+    return status
+
+
 def _cmd_schema(_: argparse.Namespace) -> int:
     from jixiao.models import json_schema
 
@@ -275,6 +371,8 @@ def _cmd_schema(_: argparse.Namespace) -> int:
 COMMANDS = {
     "run": _cmd_run,
     "eval": _cmd_eval,
+    "report": _cmd_report,
+    "review": _cmd_review,
     "schema": _cmd_schema,
     "query": _cmd_query,
     "export": _cmd_export,

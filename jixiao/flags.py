@@ -39,6 +39,8 @@ GRID_STREAM = "grid_stream"
 GRID_CAMELOT = "grid_camelot"  # + "_lattice" or "_stream": the flavor that won
 HIDDEN_SHEETS_SKIPPED = "hidden_sheets_skipped"
 HIDDEN_ROWS_SKIPPED = "hidden_rows_skipped"
+CORRECTED = "corrected"
+REDACTED = "redacted"
 
 FLAGS: dict[str, Flag] = {
     f.name: f
@@ -86,5 +88,7 @@ FLAGS: dict[str, Flag] = {
         Flag(GRID_CAMELOT + "_stream", "PDF table grid from camelot stream (it won).", 1.0),
         Flag(HIDDEN_SHEETS_SKIPPED, "The workbook had hidden sheets; they were not read.", 1.0),
         Flag(HIDDEN_ROWS_SKIPPED, "Hidden rows of the sheet were not read.", 1.0),
+        Flag(CORRECTED, "A person corrected a field (OUT/corrections.jsonl, jixiao review).", 1.0),
+        Flag(REDACTED, "Personal data removed or masked (--redact; form flag).", 1.0),
     )
 }

@@ -31,6 +31,7 @@ class RunOptions:
     out: Path
     fail_fast: bool = False
     vocab: tuple[Path, ...] = ()  # user vocabulary files merged over the package's
+    redact: bool = False  # null contacts, mask phones/IDs/e-mails/names (jixiao.postprocess)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,13 +138,17 @@ Progress = Callable[[SourceResult, int], None]
 
 def run(inputs: list[Path], options: RunOptions, progress: Progress | None = None) -> RunSummary:
     """Process every input, writing JSON per source and the Parquet tables at the end."""
-    from jixiao.output import write_json, write_tables
+    from jixiao.corrections import load as load_corrections
+    from jixiao.output import write_json, write_run_info, write_tables
+    from jixiao.postprocess import PostOptions, finalize
 
     configure_vocabulary(options.vocab)
     started = time.perf_counter()
     summary = RunSummary()
+    post = PostOptions(redact=options.redact, corrections=load_corrections(options.out))
+    write_run_info(options.out, inputs, redact=options.redact)
     for item in iter_inputs(inputs):
-        result = process_file(item, options.fail_fast)
+        result = finalize(process_file(item, options.fail_fast), post)
         write_json(options.out, result)
         summary.results.append(result)
         summary.sources += 1

@@ -80,6 +80,12 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
             "Check that the file holds a 绩效目标表; save the page or export the table that shows the form.",
         ),
         ProblemCode(
+            "stale_correction",
+            "A correction was recorded for an earlier version of this source (its sha256 "
+            "changed) or its form/indicator is gone; it was not applied.",
+            "Check the new output and record the correction again with `jixiao review`.",
+        ),
+        ProblemCode(
             "internal_error",
             "jixiao failed on this file because of a defect in jixiao.",
             "Report the file and the message; re-run with --fail-fast for the traceback.",

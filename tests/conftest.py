@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from jixiao.pipeline import RunOptions, run
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 FORMS = SAMPLES / "forms"
@@ -23,3 +25,25 @@ def seed_001() -> bytes:
 @pytest.fixture
 def seed_004() -> bytes:
     return (FORMS / "004_a0dabc58212d71e8.txt").read_bytes()
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`jixiao run samples/forms` and `jixiao report` once per session; returns OUT."""
+    from jixiao.report import build_report
+
+    out = tmp_path_factory.mktemp("sample_run")
+    run([FORMS], RunOptions(out=out))
+    build_report(out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def redacted_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same with --redact (the report inherits it from OUT/run.json)."""
+    from jixiao.report import build_report
+
+    out = tmp_path_factory.mktemp("redacted_run")
+    run([FORMS], RunOptions(out=out, redact=True))
+    build_report(out)
+    return out

@@ -20,7 +20,12 @@ LAYOUTS = FIXTURES / "layouts"
 Row = tuple[str, str | None, str | None, str | None, float | None, str | None]
 EXPECTED: dict[str, tuple[dict[str, object], list[Row]]] = {
     "pipe_rows_nav_junk.txt": (
-        {"year": 2024, "project": "城区道路清扫保洁", "department": "某市城市管理局", "form_type": "project_target"},
+        {
+            "year": 2024,
+            "project": "城区道路清扫保洁",
+            "department": "某市城市管理局",
+            "form_type": "project_target",
+        },
         [
             ("清扫保洁面积", "产出指标", "数量指标", ">=", 300.0, "万平方米"),
             ("道路保洁达标率", "产出指标", "质量指标", ">=", 95.0, "%"),
@@ -71,7 +76,12 @@ EXPECTED: dict[str, tuple[dict[str, object], list[Row]]] = {
         ],
     ),
     "glued_selfeval_actual_differs.txt": (
-        {"year": 2023, "form_type": "project_self_eval", "project": "乡村道路硬化工程", "department": "某县交通运输局"},
+        {
+            "year": 2023,
+            "form_type": "project_self_eval",
+            "project": "乡村道路硬化工程",
+            "department": "某县交通运输局",
+        },
         [
             ("硬化道路里程", "产出指标", "数量指标", ">=", 15.0, "公里"),
             ("工程验收合格率", "产出指标", "质量指标", None, 100.0, "%"),
@@ -132,7 +142,10 @@ def test_layout_family_reads_every_row(name: str) -> None:
 
 def test_self_evaluation_in_cells_keeps_actuals_and_scores() -> None:
     result = process_bytes((LAYOUTS / "cell_per_line_selfeval.txt").read_bytes(), "x")
-    rows = [(i.actual_text, i.actual_value, i.weight, i.score, i.remark) for i in result.forms[0].indicators]
+    rows = [
+        (i.actual_text, i.actual_value, i.weight, i.score, i.remark)
+        for i in result.forms[0].indicators
+    ]
     assert rows == [
         ("64", 64.0, 10.0, 10.0, None),
         ("100%", 100.0, 10.0, 10.0, None),
@@ -141,7 +154,7 @@ def test_self_evaluation_in_cells_keeps_actuals_and_scores() -> None:
 
 
 def test_glued_self_evaluation_cut_by_plausibility() -> None:
-    """"按期完工率1595%90%13": weight 15, target 95%, actual 90%, score 13 (not 159 | 5%)."""
+    """ "按期完工率1595%90%13": weight 15, target 95%, actual 90%, score 13 (not 159 | 5%)."""
     result = process_bytes((LAYOUTS / "glued_selfeval_actual_differs.txt").read_bytes(), "x")
     rows = [(i.weight, i.value, i.actual_value, i.score) for i in result.forms[0].indicators]
     assert rows[2] == (15.0, 95.0, 90.0, 13.0)

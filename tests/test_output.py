@@ -123,6 +123,7 @@ HEAVY = [
     "pypdfium2",
     "jieba",
     "duckdb",
+    "jinja2",
 ]
 
 
