@@ -8,25 +8,26 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from jixiao import __version__
-
-if TYPE_CHECKING:
-    from jixiao.models import SourceResult
-    from jixiao.pipeline import Progress
 
 RUN_EXAMPLES = """\
 examples:
   jixiao run samples -o out             every file under samples/, recursively
   jixiao run a.txt b.txt -o out         two files
   jixiao run archive/2022 -o out -q     no progress output
+  jixiao run archive -o out -j 8        eight worker processes (default: one per core)
+  jixiao run archive -o out             again: only new or changed sources are redone
+  jixiao run archive -o out --partition-by year
+                                        Hive-partitioned forms/ and indicators/ datasets
+  jixiao run archive -o /shared/out --engine dask --scheduler tcp://HOST:8786
 
 output:
   OUT/json/<relative path>.json         one SourceResult per source (see `jixiao schema`)
   OUT/forms.parquet                     one row per form
   OUT/indicators.parquet                one row per indicator
   OUT/errors.parquet                    one row per problem
+  OUT/manifest.jsonl                    per source: sha256, version, config hash, status, timings
 
 exit status: 0 when every source gave forms, 1 when any source had a problem, 2 on usage errors.
 """
@@ -55,6 +56,48 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument("-o", "--out", type=Path, required=True, metavar="OUT", help="output folder")
     run.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     run.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive_int,
+        metavar="N",
+        help="worker processes (default: one per core)",
+    )
+    run.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="where sources run (default: local)",
+    )
+    run.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="dask scheduler, e.g. tcp://HOST:8786 (default: a local cluster)",
+    )
+    run.add_argument(
+        "--file-timeout",
+        type=float,
+        default=300.0,
+        metavar="SECONDS",
+        help="time limit per source (default: 300; 0 = none)",
+    )
+    run.add_argument(
+        "--file-memory",
+        type=int,
+        default=2048,
+        metavar="MB",
+        help="memory limit per source (default: 2048; 0 = none)",
+    )
+    run.add_argument(
+        "--force",
+        action="store_true",
+        help="redo every source, even those unchanged since the last run",
+    )
+    run.add_argument(
+        "--partition-by",
+        choices=("year", "department"),
+        help="write forms and indicators as Hive-partitioned datasets",
+    )
+    run.add_argument(
         "--fail-fast",
         action="store_true",
         help="stop at the first internal error and show its traceback (for debugging jixiao)",
@@ -74,27 +117,30 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if missing:
         print(f"jixiao: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
-    options = RunOptions(out=args.out, fail_fast=args.fail_fast)
-    progress = None if args.quiet else _progress_printer()
-    summary = run(args.inputs, options, progress)
+    options = RunOptions(
+        out=args.out,
+        fail_fast=args.fail_fast,
+        jobs=args.jobs,
+        engine=args.engine,
+        scheduler=args.scheduler,
+        file_timeout=args.file_timeout or None,
+        file_memory_mb=args.file_memory or None,
+        force=args.force,
+        partition_by=args.partition_by,
+        quiet=args.quiet,
+    )
+    summary = run(args.inputs, options)
     if not args.quiet:
         print(summary.line())
         print(f"output: {args.out.resolve()}")
     return 1 if summary.failed_sources else 0
 
 
-def _progress_printer() -> Progress:
-    interactive = sys.stderr.isatty()
-
-    def report(result: SourceResult, done: int) -> None:
-        for problem in result.errors:
-            print(f"{result.source.path}: {problem.code}: {problem.message}", file=sys.stderr)
-        if interactive:
-            print(f"\r{done} sources", end="", file=sys.stderr, flush=True)
-        elif done % 1000 == 0:
-            print(f"{done} sources done", file=sys.stderr)
-
-    return report
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
 
 
 def _cmd_schema(_: argparse.Namespace) -> int:

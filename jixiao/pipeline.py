@@ -1,17 +1,18 @@
 """The main job: each source through extract -> parsers -> normalizers -> output.
 
-`process_source` is the per-source function (pure: bytes in, SourceResult out); `run`
-walks the inputs, writes each source's JSON as it finishes, then the Parquet tables.
+`process_bytes`/`process_file` are THE per-source function (bytes in, SourceResult out);
+`run` hands the inputs to the batch engines (jixiao/batch/), which call it for every source,
+write each source's JSON as it finishes, then the Parquet tables.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from jixiao.extract import guess_format, read_bytes, read_source
 from jixiao.models import Problem, Source, SourceResult
@@ -28,6 +29,14 @@ class RunOptions:
 
     out: Path
     fail_fast: bool = False
+    jobs: int | None = None  # worker processes; None = one per core
+    engine: Literal["local", "dask"] = "local"
+    scheduler: str | None = None  # dask scheduler address; None = a LocalCluster
+    file_timeout: float | None = 300.0  # seconds per source
+    file_memory_mb: int | None = 2048  # memory per source above a worker's start size
+    force: bool = False  # redo every source, even unchanged ones
+    partition_by: Literal["year", "department"] | None = None
+    quiet: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,13 +52,21 @@ class RunSummary:
     indicators: int = 0
     problems: int = 0
     failed_sources: int = 0
+    skipped: int = 0  # unchanged since the last run into the same OUT
     seconds: float = 0.0
-    results: list[SourceResult] = field(default_factory=list)
+
+    def add(self, forms: int, indicators: int, problems: int) -> None:
+        self.sources += 1
+        self.forms += forms
+        self.indicators += indicators
+        self.problems += problems
+        self.failed_sources += bool(problems)
 
     def line(self) -> str:
+        skipped = f" ({self.skipped} unchanged, skipped)" if self.skipped else ""
         return (
             f"{self.sources} sources, {self.forms} forms, {self.indicators} indicators, "
-            f"{self.problems} problems in {self.seconds:.2f} s"
+            f"{self.problems} problems in {self.seconds:.2f} s{skipped}"
         )
 
 
@@ -103,6 +120,8 @@ def process_file(item: InputFile, fail_fast: bool = False) -> SourceResult:
         return SourceResult(source=source, errors=[_problem(exc)])
     try:
         return process_bytes(data, item.rel_path)
+    except MemoryError:
+        raise  # the batch engine turns it into `too_large` and replaces the worker
     except Exception as exc:
         if fail_fast:
             raise
@@ -118,26 +137,8 @@ def process_file(item: InputFile, fail_fast: bool = False) -> SourceResult:
         return SourceResult(source=source, errors=[Problem(code="internal_error", message=message)])
 
 
-Progress = Callable[[SourceResult, int], None]
+def run(inputs: list[Path], options: RunOptions) -> RunSummary:
+    """Process every input into OUT (see jixiao.batch.run_batch)."""
+    from jixiao.batch import run_batch
 
-
-def run(inputs: list[Path], options: RunOptions, progress: Progress | None = None) -> RunSummary:
-    """Process every input, writing JSON per source and the Parquet tables at the end."""
-    from jixiao.output import write_json, write_tables
-
-    started = time.perf_counter()
-    summary = RunSummary()
-    for item in iter_inputs(inputs):
-        result = process_file(item, options.fail_fast)
-        write_json(options.out, result)
-        summary.results.append(result)
-        summary.sources += 1
-        summary.forms += len(result.forms)
-        summary.indicators += sum(len(f.indicators) for f in result.forms)
-        summary.problems += len(result.errors)
-        summary.failed_sources += bool(result.errors)
-        if progress is not None:
-            progress(result, summary.sources)
-    write_tables(options.out, summary.results)
-    summary.seconds = time.perf_counter() - started
-    return summary
+    return run_batch(inputs, options)

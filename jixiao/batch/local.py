@@ -1,0 +1,175 @@
+"""The local engine: a pool of worker processes that jixiao manages itself.
+
+Each worker loads the vocabularies once, then takes one source at a time over a pipe. The
+parent gives every task a deadline; a worker past its deadline is killed (`timeout`), a
+worker that dies mid-task is reported (`worker_crashed`), and either way a fresh worker takes
+its place. `--file-memory` caps each worker's address space (RLIMIT_AS) above its size at
+start, so a source that blows up memory raises MemoryError there (`too_large`).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from jixiao.batch.task import Outcome, SourceTask, run_task, write_contained
+
+OnDone = Callable[[Outcome], None]
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    out: str
+    fail_fast: bool
+    file_memory_mb: int | None
+    faults: dict[str, str]
+
+
+def _limit_memory(megabytes: int | None) -> None:
+    if not megabytes:
+        return
+    import resource
+
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        size = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    limit = size + megabytes * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _worker_main(conn: Connection, config: WorkerConfig) -> None:
+    from jixiao.vocab import vocabulary
+
+    vocabulary()
+    _limit_memory(config.file_memory_mb)
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        outcome = run_task(task, config.out, config.fail_fast, config.faults)
+        conn.send(outcome)
+        if outcome.worker_done:
+            return
+
+
+class _Worker:
+    def __init__(self, context: Any, config: WorkerConfig) -> None:
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_worker_main, args=(child, config), daemon=True)
+        self.process.start()
+        child.close()
+        self.task: SourceTask | None = None
+        self.started = 0.0
+
+    def give(self, task: SourceTask) -> None:
+        self.task, self.started = task, time.monotonic()
+        self.conn.send(task)
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+
+def _context() -> Any:
+    """fork (fast: workers inherit the loaded code) when this process has no other thread."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        from jixiao.vocab import vocabulary
+
+        vocabulary()
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["jixiao.batch.task", "jixiao.vocab"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+class LocalPool:
+    """Runs tasks on `jobs` worker processes, containing hangs, crashes and memory blow-ups."""
+
+    def __init__(self, jobs: int, config: WorkerConfig, file_timeout: float | None) -> None:
+        self.jobs = max(1, jobs)
+        self.config = config
+        self.file_timeout = file_timeout
+        self.context = _context()
+
+    def run(self, tasks: Iterable[SourceTask], on_done: OnDone) -> None:
+        pending = deque(tasks)
+        workers = [_Worker(self.context, self.config) for _ in range(min(self.jobs, len(pending)))]
+        try:
+            while pending or any(w.task for w in workers):
+                for worker in workers:
+                    if worker.task is None and pending:
+                        worker.give(pending.popleft())
+                self._step(workers, on_done)
+        finally:
+            for worker in workers:
+                if worker.process.is_alive() and worker.task is None:
+                    worker.conn.send(None)
+            for worker in workers:
+                worker.process.join(timeout=5)
+                worker.stop()
+
+    def _step(self, workers: list[_Worker], on_done: OnDone) -> None:
+        busy = [w for w in workers if w.task is not None]
+        wait([w.conn for w in busy] + [w.process.sentinel for w in busy], self._wait_time(busy))
+        for i, worker in enumerate(workers):
+            if worker.task is None:
+                continue
+            if worker.conn.poll():
+                if self._receive(worker, on_done):
+                    continue
+            elif worker.process.is_alive() and not self._late(worker):
+                continue
+            else:
+                self._contain(worker, on_done)
+            worker.stop()
+            workers[i] = _Worker(self.context, self.config)
+
+    def _receive(self, worker: _Worker, on_done: OnDone) -> bool:
+        """Take a finished outcome; False when the worker must be replaced."""
+        try:
+            outcome: Outcome = worker.conn.recv()
+        except (EOFError, OSError):
+            self._contain(worker, on_done)
+            return False
+        worker.task = None
+        on_done(outcome)
+        return not outcome.worker_done
+
+    def _contain(self, worker: _Worker, on_done: OnDone) -> None:
+        task = worker.task
+        assert task is not None
+        seconds = time.monotonic() - worker.started
+        if worker.process.is_alive():  # past its deadline
+            worker.process.kill()
+            limit = f"(--file-timeout {self.file_timeout:g} s)"
+            on_done(write_contained(task, self.config.out, "timeout", seconds, limit))
+        else:
+            worker.process.join()
+            detail = f"(exit code {worker.process.exitcode})"
+            on_done(write_contained(task, self.config.out, "worker_crashed", seconds, detail))
+        worker.task = None
+
+    def _late(self, worker: _Worker) -> bool:
+        if self.file_timeout is None:
+            return False
+        return time.monotonic() - worker.started >= self.file_timeout
+
+    def _wait_time(self, busy: list[_Worker]) -> float | None:
+        if self.file_timeout is None:
+            return None
+        now = time.monotonic()
+        return max(0.0, min(w.started + self.file_timeout - now for w in busy))

@@ -1,0 +1,146 @@
+"""Plan a batch from the manifest, run the sources that need it, rebuild the tables.
+
+A run: list INPUT; skip every source whose bytes, jixiao version and config match its
+manifest entry (and whose JSON is there); delete the JSON of sources no longer in INPUT;
+run the rest on the chosen engine, recording each in the manifest as it finishes; build the
+Parquet tables from the JSON of the current sources. Output goes only through atomic renames,
+so a run killed at any moment and started again ends with the same files as one that was not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from jixiao.batch.faults import read_faults
+from jixiao.batch.manifest import Entry, Manifest, config_hash
+from jixiao.batch.progress import reporter
+from jixiao.batch.task import Outcome, SourceTask, run_task
+from jixiao.output.json_out import json_path
+from jixiao.pipeline import InputFile, RunOptions, RunSummary, iter_inputs
+
+OnDone = Callable[[Outcome], None]
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _plan(
+    items: list[InputFile], manifest: Manifest, config: str, options: RunOptions
+) -> tuple[list[SourceTask], list[Entry]]:
+    """Tasks to run, and the entries of sources that stay as they are."""
+    tasks, kept = [], []
+    for item in items:
+        entry = manifest.entries.get(item.rel_path)
+        if (
+            entry is not None
+            and not options.force
+            and json_path(options.out, item.rel_path).exists()
+            and entry.reusable(_sha256(item.path) or "-", config)
+        ):
+            kept.append(entry)
+        else:
+            tasks.append(SourceTask(str(item.path.resolve()), item.rel_path))
+    return tasks, kept
+
+
+def _clean(out: Path, wanted: set[Path]) -> None:
+    """Delete leftovers of killed runs and the JSON of sources no longer in INPUT."""
+    for path in sorted(out.rglob(".*.tmp")):
+        path.unlink(missing_ok=True)
+    root = out / "json"
+    if not root.exists():
+        return
+    for path in sorted(root.rglob("*.json")):
+        if path not in wanted:
+            path.unlink()
+    for folder in sorted((p for p in root.rglob("*") if p.is_dir()), reverse=True):
+        if not any(folder.iterdir()):
+            folder.rmdir()
+
+
+def _tables_digest(items: list[InputFile], manifest: Manifest, options: RunOptions) -> str:
+    digest = hashlib.sha256(f"{options.partition_by}\0".encode())
+    for item in items:
+        entry = manifest.entries.get(item.rel_path)
+        digest.update(f"{item.rel_path}\0{entry.sha256 if entry else '-'}\0".encode())
+        digest.update(
+            f"{entry.config if entry else '-'}\0{entry.version if entry else '-'}\n".encode()
+        )
+    return digest.hexdigest()[:16]
+
+
+def _execute(tasks: list[SourceTask], options: RunOptions, on_done: OnDone) -> None:
+    out, faults = str(options.out.resolve()), read_faults()
+    if options.fail_fast:  # in this process, so the traceback reaches the user
+        for task in tasks:
+            on_done(run_task(task, out, True, faults))
+    elif options.engine == "dask":
+        from jixiao.batch.dask_engine import run_dask
+
+        run_dask(
+            tasks, on_done, out=out, scheduler=options.scheduler, jobs=_jobs(options), faults=faults
+        )
+    else:
+        from jixiao.batch.local import LocalPool, WorkerConfig
+
+        config = WorkerConfig(out, False, options.file_memory_mb, faults)
+        LocalPool(_jobs(options), config, options.file_timeout).run(tasks, on_done)
+
+
+def _jobs(options: RunOptions) -> int:
+    return options.jobs or os.cpu_count() or 1
+
+
+def run_batch(inputs: list[Path], options: RunOptions) -> RunSummary:
+    """The whole batch; see the module docstring."""
+    started = time.perf_counter()
+    out = options.out
+    out.mkdir(parents=True, exist_ok=True)
+    items = list(iter_inputs(inputs))
+    config = config_hash({})
+    manifest = Manifest.load(out)
+    previous_tables = manifest.tables
+    manifest.tables = ""  # re-recorded once the tables are in place
+    manifest.rewrite([item.rel_path for item in items])
+    _clean(out, {json_path(out, item.rel_path) for item in items})
+    tasks, kept = _plan(items, manifest, config, options)
+    summary = RunSummary(skipped=len(kept))
+    for entry in kept:
+        summary.add(entry.forms, entry.indicators, entry.problems)
+    progress = reporter(len(tasks), len(kept), options.quiet)
+
+    def on_done(outcome: Outcome) -> None:
+        manifest.record(Entry.of(outcome, config))
+        summary.add(outcome.forms, outcome.indicators, len(outcome.problems))
+        progress.advance(outcome)
+
+    try:
+        _execute(tasks, options, on_done)
+    finally:
+        progress.close()
+        manifest.close()
+    _build_tables(items, manifest, options, previous_tables)
+    manifest.rewrite([item.rel_path for item in items])
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _build_tables(
+    items: list[InputFile], manifest: Manifest, options: RunOptions, previous: str
+) -> None:
+    from jixiao.output.dataset import table_paths, write_dataset
+
+    digest = _tables_digest(items, manifest, options)
+    in_place = all(p.exists() for p in table_paths(options.out, options.partition_by))
+    if digest != previous or not in_place or options.force:
+        files: Iterable[Path] = (json_path(options.out, item.rel_path) for item in items)
+        write_dataset(options.out, files, options.partition_by)
+    manifest.record_tables(digest)
