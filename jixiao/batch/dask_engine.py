@@ -8,6 +8,7 @@ dask is imported only here, and only when `--engine dask` is chosen.
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -53,7 +54,10 @@ def run_dask(
     """Map run_task over the tasks; a task whose worker died becomes `worker_crashed`."""
     from distributed import as_completed
 
-    with _client(scheduler, jobs, f"{out}/.dask-scratch") as client:
+    with (
+        tempfile.TemporaryDirectory(prefix="jixiao-dask-") as scratch,
+        _client(scheduler, jobs, scratch) as client,
+    ):
         window = max(1, len(client.scheduler_info().get("workers", {}))) * WINDOW_PER_WORKER
         todo = iter(tasks)
         started: dict[str, tuple[SourceTask, float]] = {}

@@ -1,7 +1,8 @@
 """Test-only fault injection: make chosen sources hang, crash their worker or eat memory.
 
-`JIXIAO_TEST_FAULTS="hang=a.txt,crash=b.txt,memory=c.txt"` (source file names) is read once
-by the runner when a batch starts and passed to the workers; only the test suite sets it.
+`JIXIAO_TEST_FAULTS="hang=a.txt,crash=b.txt,memory=c.txt,slow=*"` (source file names, `*`
+for every source) is read once by the runner when a batch starts and passed to the workers;
+only the test suite sets it. `slow` sleeps SLOW_SECONDS, so a test can kill a run mid-way.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ import signal
 import time
 
 ENV = "JIXIAO_TEST_FAULTS"
-MEMORY_GRAB_MB = 1024
+MEMORY_GRAB_MB = 512
+SLOW_SECONDS = 0.05
 
 
 def read_faults() -> dict[str, str]:
@@ -19,14 +21,16 @@ def read_faults() -> dict[str, str]:
     faults: dict[str, str] = {}
     for part in os.environ.get(ENV, "").split(","):
         kind, _, name = part.strip().partition("=")
-        if kind in {"hang", "crash", "memory"} and name:
+        if kind in {"hang", "crash", "memory", "slow"} and name:
             faults[name] = kind
     return faults
 
 
 def inject(faults: dict[str, str], rel_path: str) -> None:
     """Act out the fault planned for this source, if any."""
-    kind = faults.get(rel_path.rsplit("/", 1)[-1])
+    kind = faults.get(rel_path.rsplit("/", 1)[-1], faults.get("*"))
+    if kind == "slow":
+        time.sleep(SLOW_SECONDS)
     if kind == "hang":
         while True:
             time.sleep(3600)
