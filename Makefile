@@ -4,6 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 DEMO_OUT ?= out/demo
+BENCH_FILES ?= 20000
 
 .DEFAULT_GOAL := help
 .PHONY: help setup demo test lint bench clean
@@ -32,8 +33,9 @@ lint: $(STAMP) ## ruff and strict mypy on the package
 	$(BIN)/ruff format --check jixiao
 	$(BIN)/mypy
 
-bench: $(STAMP) ## benchmarks: forms/s on text dumps, cold start (ratios against baselines)
+bench: $(STAMP) ## benchmarks: forms/s, cold start, batch scale-out, memory, re-run (BENCH_FILES=20000)
 	$(BIN)/python bench/bench_text.py
+	$(BIN)/python bench/bench_batch.py --files $(BENCH_FILES)
 
 clean: ## remove .venv and outputs
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

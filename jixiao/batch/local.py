@@ -1,7 +1,7 @@
 """The local engine: a pool of worker processes that jixiao manages itself.
 
-Each worker loads the vocabularies once, then takes one source at a time over a pipe. The
-parent gives every task a deadline; a worker past its deadline is killed (`timeout`), a
+Each worker loads the vocabularies once, then takes sources over a pipe, one at a time, with
+the next one already queued. The parent gives the running task a deadline; a worker past its deadline is killed (`timeout`), a
 worker that dies mid-task is reported (`worker_crashed`), and either way a fresh worker takes
 its place. `--file-memory` caps each worker's address space (RLIMIT_AS) above its size at
 start, so a source that blows up memory raises MemoryError there (`too_large`).
@@ -22,6 +22,7 @@ from typing import Any
 from jixiao.batch.task import Outcome, SourceTask, run_task, write_contained
 
 OnDone = Callable[[Outcome], None]
+DEPTH = 2  # tasks sent ahead to each worker, so it never waits for the parent
 
 
 @dataclass(frozen=True)
@@ -62,17 +63,25 @@ def _worker_main(conn: Connection, config: WorkerConfig) -> None:
 
 
 class _Worker:
+    """A worker process and the tasks sent to it, oldest (the running one) first."""
+
     def __init__(self, context: Any, config: WorkerConfig) -> None:
         self.conn, child = context.Pipe()
         self.process = context.Process(target=_worker_main, args=(child, config), daemon=True)
         self.process.start()
         child.close()
-        self.task: SourceTask | None = None
-        self.started = 0.0
+        self.tasks: deque[SourceTask] = deque()
+        self.started = 0.0  # when the running task started (about: when the previous ended)
 
     def give(self, task: SourceTask) -> None:
-        self.task, self.started = task, time.monotonic()
+        if not self.tasks:
+            self.started = time.monotonic()
+        self.tasks.append(task)
         self.conn.send(task)
+
+    def finished(self) -> None:
+        self.tasks.popleft()
+        self.started = time.monotonic()
 
     def stop(self) -> None:
         if self.process.is_alive():
@@ -109,49 +118,56 @@ class LocalPool:
         pending = deque(tasks)
         workers = [_Worker(self.context, self.config) for _ in range(min(self.jobs, len(pending)))]
         try:
-            while pending or any(w.task for w in workers):
-                for worker in workers:
-                    if worker.task is None and pending:
+            while pending or any(w.tasks for w in workers):
+                for i, worker in enumerate(workers):
+                    if not worker.tasks and pending and not worker.process.is_alive():
+                        worker.stop()  # died while idle
+                        workers[i] = worker = _Worker(self.context, self.config)
+                    while pending and len(worker.tasks) < DEPTH:
                         worker.give(pending.popleft())
-                self._step(workers, on_done)
+                self._step(workers, pending, on_done)
         finally:
             for worker in workers:
-                if worker.process.is_alive() and worker.task is None:
+                if worker.process.is_alive() and not worker.tasks:
                     worker.conn.send(None)
             for worker in workers:
                 worker.process.join(timeout=5)
                 worker.stop()
 
-    def _step(self, workers: list[_Worker], on_done: OnDone) -> None:
-        busy = [w for w in workers if w.task is not None]
+    def _step(self, workers: list[_Worker], pending: deque[SourceTask], on_done: OnDone) -> None:
+        busy = [w for w in workers if w.tasks]
         wait([w.conn for w in busy] + [w.process.sentinel for w in busy], self._wait_time(busy))
         for i, worker in enumerate(workers):
-            if worker.task is None:
+            if not worker.tasks:
                 continue
+            healthy = True
             if worker.conn.poll():
-                if self._receive(worker, on_done):
-                    continue
-            elif worker.process.is_alive() and not self._late(worker):
-                continue
-            else:
+                healthy = self._receive(worker, on_done)
+            elif not worker.process.is_alive() or self._late(worker):
+                healthy = False
                 self._contain(worker, on_done)
-            worker.stop()
-            workers[i] = _Worker(self.context, self.config)
+            if not healthy:
+                pending.extendleft(reversed(worker.tasks))  # queued behind it: run elsewhere
+                worker.stop()
+                workers[i] = _Worker(self.context, self.config)
 
     def _receive(self, worker: _Worker, on_done: OnDone) -> bool:
-        """Take a finished outcome; False when the worker must be replaced."""
-        try:
-            outcome: Outcome = worker.conn.recv()
-        except (EOFError, OSError):
-            self._contain(worker, on_done)
-            return False
-        worker.task = None
-        on_done(outcome)
-        return not outcome.worker_done
+        """Take every finished outcome; False when the worker must be replaced."""
+        while worker.tasks and worker.conn.poll():
+            try:
+                outcome: Outcome = worker.conn.recv()
+            except (EOFError, OSError):
+                self._contain(worker, on_done)
+                return False
+            worker.finished()
+            on_done(outcome)
+            if outcome.worker_done:
+                return False
+        return True
 
     def _contain(self, worker: _Worker, on_done: OnDone) -> None:
-        task = worker.task
-        assert task is not None
+        """The running task killed its worker or ran late: record it, and stop the worker."""
+        task = worker.tasks.popleft()
         seconds = time.monotonic() - worker.started
         if worker.process.is_alive():  # past its deadline
             worker.process.kill()
@@ -161,7 +177,6 @@ class LocalPool:
             worker.process.join()
             detail = f"(exit code {worker.process.exitcode})"
             on_done(write_contained(task, self.config.out, "worker_crashed", seconds, detail))
-        worker.task = None
 
     def _late(self, worker: _Worker) -> bool:
         if self.file_timeout is None:

@@ -28,7 +28,7 @@ from jixiao.output.parquet import (
     indicator_rows,
 )
 
-ROW_GROUP = 20_000
+ROW_GROUP = 8192
 MAX_OPEN = 64  # partition files open at once; beyond it the oldest is closed
 HIVE_NULL = "__HIVE_DEFAULT_PARTITION__"
 PARTITIONS = ("year", "department")
