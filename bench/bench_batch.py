@@ -96,18 +96,24 @@ def show(label: str, run: dict[str, float]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--files", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=2, help="first runs per worker count")
     args = parser.parse_args()
     small_count = max(1, args.files // 10)
     with tempfile.TemporaryDirectory(prefix="jixiao-bench-batch-") as tmp:
         big, small, out = Path(tmp) / "big", Path(tmp) / "small", Path(tmp) / "out"
         make_corpus(big, args.files)
         make_corpus(small, small_count)
-        one = jixiao_run(big, out / "j1", 1)
-        two = jixiao_run(big, out / "j2", 2)
-        again = jixiao_run(big, out / "j2", 2)
+        ones, twos = [], []
+        for attempt in range(args.repeat):  # alternated, best of each: this box is noisy
+            ones.append(jixiao_run(big, out / f"j1-{attempt}", 1))
+            twos.append(jixiao_run(big, out / f"j2-{attempt}", 2))
+            shutil.rmtree(out / f"j1-{attempt}")
+        one = min(ones, key=lambda run: run["seconds"])
+        two = min(twos, key=lambda run: run["seconds"])
+        again = jixiao_run(big, out / f"j2-{args.repeat - 1}", 2)
         little = jixiao_run(small, out / "small", 2)
     ceiling = spin_ratio()
-    print(f"batch: {args.files} text sources, {one['forms']:.0f} forms")
+    print(f"batch: {args.files} text sources, {one['forms']:.0f} forms (best of {args.repeat})")
     show("first run, 1 worker ", one)
     show("first run, 2 workers", two)
     print(
@@ -123,7 +129,8 @@ def main() -> None:
     )
     print(
         f"re-run, nothing changed: {again['seconds']:.2f} s, {again['skipped']:.0f} skipped, "
-        f"{again['seconds'] / two['seconds']:.1%} of the first run (aim < 5 %)"
+        f"{again['seconds'] / twos[-1]['seconds']:.1%} of the first run into the same OUT, "
+        f"{again['seconds'] / two['seconds']:.1%} of the best (aim < 5 %)"
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
@@ -94,6 +95,8 @@ class Manifest:
             if kind == "tables":
                 self.tables = str(record["digest"])
             elif kind == "source":
+                for shared in ("version", "config", "status"):  # same few values on every line
+                    record[shared] = sys.intern(record[shared])
                 entry = Entry(**record)
                 self.entries[entry.path] = entry
         except (ValueError, KeyError, TypeError, AttributeError):

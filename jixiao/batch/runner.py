@@ -66,11 +66,11 @@ def _clean(out: Path, wanted: set[Path]) -> None:
             folder.rmdir()
 
 
-def _tables_digest(items: list[InputFile], manifest: Manifest, options: RunOptions) -> str:
+def _tables_digest(paths: list[str], manifest: Manifest, options: RunOptions) -> str:
     digest = hashlib.sha256(f"{options.partition_by}\0".encode())
-    for item in items:
-        entry = manifest.entries.get(item.rel_path)
-        digest.update(f"{item.rel_path}\0{entry.sha256 if entry else '-'}\0".encode())
+    for path in paths:
+        entry = manifest.entries.get(path)
+        digest.update(f"{path}\0{entry.sha256 if entry else '-'}\0".encode())
         digest.update(
             f"{entry.config if entry else '-'}\0{entry.version if entry else '-'}\n".encode()
         )
@@ -112,6 +112,8 @@ def run_batch(inputs: list[Path], options: RunOptions) -> RunSummary:
     manifest.rewrite([item.rel_path for item in items])
     _clean(out, {json_path(out, item.rel_path) for item in items})
     tasks, kept = _plan(items, manifest, config, options)
+    paths = [item.rel_path for item in items]  # all the rest needs (Path objects are large)
+    del items
     summary = RunSummary(skipped=len(kept))
     for entry in kept:
         summary.add(entry.forms, entry.indicators, entry.problems)
@@ -127,20 +129,18 @@ def run_batch(inputs: list[Path], options: RunOptions) -> RunSummary:
     finally:
         progress.close()
         manifest.close()
-    _build_tables(items, manifest, options, previous_tables)
-    manifest.rewrite([item.rel_path for item in items])
+    _build_tables(paths, manifest, options, previous_tables)
+    manifest.rewrite(paths)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _build_tables(
-    items: list[InputFile], manifest: Manifest, options: RunOptions, previous: str
-) -> None:
+def _build_tables(paths: list[str], manifest: Manifest, options: RunOptions, previous: str) -> None:
     from jixiao.output.dataset import table_paths, write_dataset
 
-    digest = _tables_digest(items, manifest, options)
+    digest = _tables_digest(paths, manifest, options)
     in_place = all(p.exists() for p in table_paths(options.out, options.partition_by))
     if digest != previous or not in_place or options.force:
-        files: Iterable[Path] = (json_path(options.out, item.rel_path) for item in items)
+        files: Iterable[Path] = (json_path(options.out, path) for path in paths)
         write_dataset(options.out, files, options.partition_by)
     manifest.record_tables(digest)
