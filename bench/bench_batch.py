@@ -6,6 +6,8 @@ On N text sources (the seeds copied into N files, 500 per folder) it prints:
   - peak memory (max RSS) of the run's main process and of its largest worker, at N/10 and at
     N sources (aim: main process within 20 % of each other);
   - a re-run with nothing changed, against the first run (aim < 5 %);
+  - CPU seconds with 1 and 2 workers (the parallel overhead) and the load average: other jobs
+    on a shared machine lower the wall-clock speed-up, not the CPU figures;
   - the machine's own ceiling: two CPU-bound Python processes at once against one (the best
     speed-up any 2-worker run can show on this machine).
 No assertions: the numbers are for the closing notes and for spotting regressions.
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -45,6 +48,8 @@ print(json.dumps({
     "seconds": ended - started, "process_seconds": marks["tables_start"] - started,
     "main_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
     "worker_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    "cpu": sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF,
+               resource.RUSAGE_CHILDREN) for f in ("ru_utime", "ru_stime")),
 }))
 """
 
@@ -121,6 +126,11 @@ def main() -> None:
         f"{one['process_seconds'] / two['process_seconds']:.2f}x processing (aim >= 1.8x)"
     )
     print(f"  this machine's ceiling, 2 CPU-bound processes against 1: {ceiling:.2f}x")
+    print(
+        f"  CPU seconds (main + workers): {one['cpu']:.1f} with 1 worker, {two['cpu']:.1f} with 2 "
+        f"(parallel overhead {two['cpu'] / one['cpu'] - 1:+.1%}); "
+        f"load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
     show(f"first run, {small_count} sources, 2 workers", little)
     print(
         f"  peak memory, main process: {little['main_kib'] / 1024:.0f} MiB at {small_count} sources, "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,13 +72,26 @@ class RunSummary:
 
 
 def iter_inputs(inputs: list[Path]) -> Iterator[InputFile]:
-    """Files named directly, and every file under folders (recursive, sorted)."""
+    """Files named directly, and every file under folders (recursive, sorted by path parts).
+
+    A folder's listing is kept as relative path strings, not Path objects, so that listing
+    an archive of many thousand files stays small in memory.
+    """
     for item in inputs:
         if item.is_dir():
-            for path in sorted(p for p in item.rglob("*") if not p.is_dir()):
-                yield InputFile(path, path.relative_to(item).as_posix())
+            for rel in _files_under(item):
+                yield InputFile(item / rel, rel)
         else:
             yield InputFile(item, item.name)
+
+
+def _files_under(root: Path) -> list[str]:
+    found = []
+    for folder, _, names in os.walk(root, followlinks=True):
+        base = Path(folder).relative_to(root).as_posix()
+        found.extend(names if base == "." else [f"{base}/{name}" for name in names])
+    found.sort(key=lambda rel: rel.split("/"))
+    return found
 
 
 def process_bytes(data: bytes, rel_path: str) -> SourceResult:

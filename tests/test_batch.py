@@ -199,6 +199,8 @@ def test_hanging_file_times_out_with_one_worker(
     monkeypatch.delenv(ENV)
     summary = batch(corpus, tmp_path, jobs=1, file_timeout=1.0)  # contained sources are retried
     assert (summary.skipped, summary.forms) == (24, 24)
+    errors = pq.read_table(tmp_path / "errors.parquet").column("code").to_pylist()
+    assert errors == ["no_form_found"]  # regression: the tables were kept from the first run
 
 
 def test_crashing_files_are_contained(

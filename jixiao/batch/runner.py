@@ -33,11 +33,13 @@ def _sha256(path: Path) -> str | None:
 
 
 def _plan(
-    items: list[InputFile], manifest: Manifest, config: str, options: RunOptions
-) -> tuple[list[SourceTask], list[Entry]]:
-    """Tasks to run, and the entries of sources that stay as they are."""
+    items: Iterable[InputFile], manifest: Manifest, config: str, options: RunOptions
+) -> tuple[list[str], list[SourceTask], list[Entry]]:
+    """Every source path, the tasks to run, and the entries of sources that stay as they are."""
+    paths: list[str] = []
     tasks, kept = [], []
     for item in items:
+        paths.append(item.rel_path)
         entry = manifest.entries.get(item.rel_path)
         if (
             entry is not None
@@ -48,22 +50,24 @@ def _plan(
             kept.append(entry)
         else:
             tasks.append(SourceTask(str(item.path.resolve()), item.rel_path))
-    return tasks, kept
+    return paths, tasks, kept
 
 
-def _clean(out: Path, wanted: set[Path]) -> None:
+def _clean(out: Path, wanted: set[str]) -> None:
     """Delete leftovers of killed runs and the JSON of sources no longer in INPUT."""
     for path in sorted(out.rglob(".*.tmp")):
         path.unlink(missing_ok=True)
     root = out / "json"
     if not root.exists():
         return
-    for path in sorted(root.rglob("*.json")):
-        if path not in wanted:
-            path.unlink()
-    for folder in sorted((p for p in root.rglob("*") if p.is_dir()), reverse=True):
-        if not any(folder.iterdir()):
-            folder.rmdir()
+    for folder, _, names in os.walk(root, topdown=False):
+        base = Path(folder).relative_to(root).as_posix()
+        for name in names:
+            rel = name if base == "." else f"{base}/{name}"
+            if name.endswith(".json") and rel[: -len(".json")] not in wanted:
+                os.unlink(os.path.join(folder, name))
+        if base != "." and not os.listdir(folder):
+            os.rmdir(folder)
 
 
 def _tables_digest(paths: list[str], manifest: Manifest, options: RunOptions) -> str:
@@ -104,16 +108,13 @@ def run_batch(inputs: list[Path], options: RunOptions) -> RunSummary:
     started = time.perf_counter()
     out = options.out
     out.mkdir(parents=True, exist_ok=True)
-    items = list(iter_inputs(inputs))
     config = config_hash({})
     manifest = Manifest.load(out)
     previous_tables = manifest.tables
     manifest.tables = ""  # re-recorded once the tables are in place
-    manifest.rewrite([item.rel_path for item in items])
-    _clean(out, {json_path(out, item.rel_path) for item in items})
-    tasks, kept = _plan(items, manifest, config, options)
-    paths = [item.rel_path for item in items]  # all the rest needs (Path objects are large)
-    del items
+    paths, tasks, kept = _plan(iter_inputs(inputs), manifest, config, options)
+    manifest.rewrite(paths)
+    _clean(out, set(paths))
     summary = RunSummary(skipped=len(kept))
     for entry in kept:
         summary.add(entry.forms, entry.indicators, entry.problems)
@@ -129,13 +130,14 @@ def run_batch(inputs: list[Path], options: RunOptions) -> RunSummary:
     finally:
         progress.close()
         manifest.close()
-    _build_tables(paths, manifest, options, previous_tables)
+    _build_tables(paths, manifest, options, previous_tables if not tasks else "")
     manifest.rewrite(paths)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
 def _build_tables(paths: list[str], manifest: Manifest, options: RunOptions, previous: str) -> None:
+    """Rebuild the tables unless the sources, their entries and the layout are all as before."""
     from jixiao.output.dataset import table_paths, write_dataset
 
     digest = _tables_digest(paths, manifest, options)
