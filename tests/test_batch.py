@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -302,3 +303,26 @@ def test_cli_dask_engine_starts_its_own_local_cluster(tmp_path: Path) -> None:
     assert main(["run", str(FORMS), "-o", str(tmp_path / "local"), "-q", "-j", "1"]) == 0
     assert json_files(tmp_path / "dask") == json_files(tmp_path / "local")
     assert not [p for p in (tmp_path / "dask").rglob("*") if p.name.startswith(".")]
+
+
+def test_progress_bar_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from jixiao.batch import progress
+    from jixiao.batch.task import Outcome
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    bar = progress.reporter(total=2, skipped=3, quiet=False)
+    assert isinstance(bar, progress.BarReporter)
+    bar.advance(Outcome("a.txt", "0" * 64, 1, 18, (), 0.1))
+    bar.advance(Outcome("b.txt", "1" * 64, 0, 0, (("no_form_found", "no table"),), 0.1))
+    bar.close()
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", terminal.getvalue())  # colours
+    assert "3 sources unchanged" in shown and "b.txt: no_form_found: no table" in shown
+    assert "2/2" in shown and "1 forms, 1 problems" in shown
+    assert isinstance(progress.reporter(total=2, skipped=0, quiet=True), progress.Reporter)
