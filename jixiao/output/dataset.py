@@ -66,6 +66,7 @@ class _FileSink:
         if self.rows:
             self.writer.write_table(pa.Table.from_pylist(self.rows, schema=self.schema))
             self.rows = []
+            pa.default_memory_pool().release_unused()  # keep the peak flat over a long run
 
     def close(self) -> None:
         self.flush()
