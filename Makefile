@@ -4,6 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 DEMO_OUT ?= out/demo
+BENCH_FILES ?= 20000
 
 .DEFAULT_GOAL := help
 .PHONY: help setup demo test lint bench clean
@@ -33,11 +34,12 @@ lint: $(STAMP) ## ruff and strict mypy on the package
 	$(BIN)/ruff format --check jixiao
 	$(BIN)/mypy
 
-bench: $(STAMP) ## benchmarks: text (forms/s, cold start), PDFs (pages/s vs camelot/pdfplumber), office/HTML per format; report (2,000 sources)
+bench: $(STAMP) ## benchmarks: text (forms/s, cold start), PDFs, office/HTML, report, batch scale-out (BENCH_FILES=20000)
 	$(BIN)/python bench/bench_text.py
 	$(BIN)/python bench/bench_pdf.py
 	$(BIN)/python bench/bench_office.py
 	$(BIN)/python bench/bench_report.py
+	$(BIN)/python bench/bench_batch.py --files $(BENCH_FILES)
 
 clean: ## remove .venv and outputs
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

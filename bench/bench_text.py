@@ -41,9 +41,9 @@ def io_floor(folder: Path) -> float:
 def batch(folder: Path, out: Path) -> tuple[float, int]:
     from jixiao.pipeline import RunOptions, run
 
-    run([SEEDS[0]], RunOptions(out=out / "warmup"))  # imports, vocabularies, caches
+    run([SEEDS[0]], RunOptions(out=out / "warmup", jobs=1, quiet=True))  # imports, vocabularies, caches
     started = time.perf_counter()
-    summary = run([folder], RunOptions(out=out / "batch"))
+    summary = run([folder], RunOptions(out=out / "batch", jobs=1, quiet=True))
     return time.perf_counter() - started, summary.forms
 
 

@@ -8,13 +8,8 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from jixiao import __version__
-
-if TYPE_CHECKING:
-    from jixiao.models import SourceResult
-    from jixiao.pipeline import Progress
 
 RUN_EXAMPLES = """\
 examples:
@@ -23,10 +18,15 @@ examples:
   jixiao run archive/2022 -o out -q     no progress output
   jixiao run in -o out --vocab my.toml  add local level names, units, column headers
   jixiao run 表格/ -o out               .xlsx .xls .docx .html .htm .mhtml read directly
+  jixiao run in -o out --redact         null contacts; mask phones, IDs, e-mails, names
+  jixiao run archive -o out -j 8        eight worker processes (default: one per core)
+  jixiao run archive -o out             again: only new or changed sources are redone
+  jixiao run archive -o out --partition-by year
+                                        Hive-partitioned forms/ and indicators/ datasets
+  jixiao run archive -o /shared/out --engine dask --scheduler tcp://HOST:8786
 
 formats are detected from the content, not the extension (a ".xls" that is a web page is
 read as HTML); .doc, WPS and OFD files are reported with the tool that converts them.
-  jixiao run in -o out --redact         null contacts; mask phones, IDs, e-mails, names
 
 output:
   OUT/json/<relative path>.json         one SourceResult per source (see `jixiao schema`)
@@ -36,6 +36,7 @@ output:
   OUT/targets_vs_actuals.parquet        one row per indicator with a target and an actual
   OUT/run.json                          input roots and options (read by `jixiao report`)
   OUT/corrections.jsonl                 corrections (`jixiao review`), applied on every run
+  OUT/manifest.jsonl                    per source: sha256, version, config hash, status, timings
 
 exit status: 0 when every source gave forms, 1 when any source had a problem, 2 on usage errors.
 """
@@ -85,6 +86,48 @@ def _build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="publication mode: null filled_by, head and phone; mask phone numbers, ID card "
         "numbers, e-mails and the form's names in every free-text field (form flag `redacted`)",
+    )
+    run.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive_int,
+        metavar="N",
+        help="worker processes (default: one per core)",
+    )
+    run.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="where sources run (default: local)",
+    )
+    run.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="dask scheduler, e.g. tcp://HOST:8786 (default: a local cluster)",
+    )
+    run.add_argument(
+        "--file-timeout",
+        type=float,
+        default=300.0,
+        metavar="SECONDS",
+        help="time limit per source (default: 300; 0 = none)",
+    )
+    run.add_argument(
+        "--file-memory",
+        type=int,
+        default=2048,
+        metavar="MB",
+        help="memory limit per source (default: 2048; 0 = none)",
+    )
+    run.add_argument(
+        "--force",
+        action="store_true",
+        help="redo every source, even those unchanged since the last run",
+    )
+    run.add_argument(
+        "--partition-by",
+        choices=("year", "department"),
+        help="write forms and indicators as Hive-partitioned datasets",
     )
     run.add_argument(
         "--fail-fast",
@@ -232,31 +275,35 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(f"jixiao: bad alias file: {problem}", file=sys.stderr)
         return 2
     options = RunOptions(
-        out=args.out, fail_fast=args.fail_fast, vocab=tuple(args.vocab), redact=args.redact
+        out=args.out,
+        fail_fast=args.fail_fast,
+        vocab=tuple(args.vocab),
+        redact=args.redact,
+        jobs=args.jobs,
+        engine=args.engine,
+        scheduler=args.scheduler,
+        file_timeout=args.file_timeout or None,
+        file_memory_mb=args.file_memory or None,
+        force=args.force,
+        partition_by=args.partition_by,
+        quiet=args.quiet,
     )
-    progress = None if args.quiet else _progress_printer()
-    summary = run(args.inputs, options, progress)
-    from jixiao.output.panel import add_panel
+    summary = run(args.inputs, options)
+    if options.partition_by is None:  # the panel reads the single-file tables
+        from jixiao.output.panel import add_panel
 
-    add_panel(args.out, tuple(args.aliases))
+        add_panel(args.out, tuple(args.aliases))
     if not args.quiet:
         print(summary.line())
         print(f"output: {args.out.resolve()}")
     return 1 if summary.failed_sources else 0
 
 
-def _progress_printer() -> Progress:
-    interactive = sys.stderr.isatty()
-
-    def report(result: SourceResult, done: int) -> None:
-        for problem in result.errors:
-            print(f"{result.source.path}: {problem.code}: {problem.message}", file=sys.stderr)
-        if interactive:
-            print(f"\r{done} sources", end="", file=sys.stderr, flush=True)
-        elif done % 1000 == 0:
-            print(f"{done} sources done", file=sys.stderr)
-
-    return report
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:

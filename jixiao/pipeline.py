@@ -1,17 +1,19 @@
 """The main job: each source through extract -> parsers -> normalizers -> output.
 
-`process_source` is the per-source function (pure: bytes in, SourceResult out); `run`
-walks the inputs, writes each source's JSON as it finishes, then the Parquet tables.
+`process_bytes`/`process_file` are THE per-source function (bytes in, SourceResult out);
+`run` hands the inputs to the batch engines (jixiao/batch/), which call it for every source,
+write each source's JSON as it finishes, then the Parquet tables.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from jixiao.extract import guess_format, read_bytes, read_source
 from jixiao.models import Problem, Source, SourceResult
@@ -32,6 +34,14 @@ class RunOptions:
     fail_fast: bool = False
     vocab: tuple[Path, ...] = ()  # user vocabulary files merged over the package's
     redact: bool = False  # null contacts, mask phones/IDs/e-mails/names (jixiao.postprocess)
+    jobs: int | None = None  # worker processes; None = one per core
+    engine: Literal["local", "dask"] = "local"
+    scheduler: str | None = None  # dask scheduler address; None = a LocalCluster
+    file_timeout: float | None = 300.0  # seconds per source
+    file_memory_mb: int | None = 2048  # memory per source above a worker's start size
+    force: bool = False  # redo every source, even unchanged ones
+    partition_by: Literal["year", "department"] | None = None
+    quiet: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,24 +57,45 @@ class RunSummary:
     indicators: int = 0
     problems: int = 0
     failed_sources: int = 0
+    skipped: int = 0  # unchanged since the last run into the same OUT
     seconds: float = 0.0
-    results: list[SourceResult] = field(default_factory=list)
+
+    def add(self, forms: int, indicators: int, problems: int) -> None:
+        self.sources += 1
+        self.forms += forms
+        self.indicators += indicators
+        self.problems += problems
+        self.failed_sources += bool(problems)
 
     def line(self) -> str:
+        skipped = f" ({self.skipped} unchanged, skipped)" if self.skipped else ""
         return (
             f"{self.sources} sources, {self.forms} forms, {self.indicators} indicators, "
-            f"{self.problems} problems in {self.seconds:.2f} s"
+            f"{self.problems} problems in {self.seconds:.2f} s{skipped}"
         )
 
 
 def iter_inputs(inputs: list[Path]) -> Iterator[InputFile]:
-    """Files named directly, and every file under folders (recursive, sorted)."""
+    """Files named directly, and every file under folders (recursive, sorted by path parts).
+
+    A folder's listing is kept as relative path strings, not Path objects, so that listing
+    an archive of many thousand files stays small in memory.
+    """
     for item in inputs:
         if item.is_dir():
-            for path in sorted(p for p in item.rglob("*") if not p.is_dir()):
-                yield InputFile(path, path.relative_to(item).as_posix())
+            for rel in _files_under(item):
+                yield InputFile(item / rel, rel)
         else:
             yield InputFile(item, item.name)
+
+
+def _files_under(root: Path) -> list[str]:
+    found = []
+    for folder, _, names in os.walk(root, followlinks=True):
+        base = Path(folder).relative_to(root).as_posix()
+        found.extend(names if base == "." else [f"{base}/{name}" for name in names])
+    found.sort(key=lambda rel: rel.split("/"))
+    return found
 
 
 def process_bytes(data: bytes, rel_path: str) -> SourceResult:
@@ -118,6 +149,8 @@ def process_file(item: InputFile, fail_fast: bool = False) -> SourceResult:
         return SourceResult(source=source, errors=[_problem(exc)])
     try:
         return process_bytes(data, item.rel_path)
+    except MemoryError:
+        raise  # the batch engine turns it into `too_large` and replaces the worker
     except Exception as exc:
         if fail_fast:
             raise
@@ -133,31 +166,13 @@ def process_file(item: InputFile, fail_fast: bool = False) -> SourceResult:
         return SourceResult(source=source, errors=[Problem(code="internal_error", message=message)])
 
 
-Progress = Callable[[SourceResult, int], None]
-
-
-def run(inputs: list[Path], options: RunOptions, progress: Progress | None = None) -> RunSummary:
-    """Process every input, writing JSON per source and the Parquet tables at the end."""
-    from jixiao.corrections import load as load_corrections
-    from jixiao.output import write_json, write_run_info, write_tables
-    from jixiao.postprocess import PostOptions, finalize
+def run(inputs: list[Path], options: RunOptions) -> RunSummary:
+    """Process every input with the batch engine (jixiao/batch/): JSON per source as it
+    finishes, then the Parquet tables; corrections and redaction applied per source."""
+    from jixiao.batch import run_batch
+    from jixiao.output import write_run_info
 
     configure_vocabulary(options.vocab)
-    started = time.perf_counter()
-    summary = RunSummary()
-    post = PostOptions(redact=options.redact, corrections=load_corrections(options.out))
+    options.out.mkdir(parents=True, exist_ok=True)
     write_run_info(options.out, inputs, redact=options.redact)
-    for item in iter_inputs(inputs):
-        result = finalize(process_file(item, options.fail_fast), post)
-        write_json(options.out, result)
-        summary.results.append(result)
-        summary.sources += 1
-        summary.forms += len(result.forms)
-        summary.indicators += sum(len(f.indicators) for f in result.forms)
-        summary.problems += len(result.errors)
-        summary.failed_sources += bool(result.errors)
-        if progress is not None:
-            progress(result, summary.sources)
-    write_tables(options.out, summary.results)
-    summary.seconds = time.perf_counter() - started
-    return summary
+    return run_batch(inputs, options)

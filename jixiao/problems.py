@@ -86,6 +86,21 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
             "Check the new output and record the correction again with `jixiao review`.",
         ),
         ProblemCode(
+            "timeout",
+            "Reading the file took longer than the per-file time limit; it was stopped.",
+            "Raise --file-timeout, or report the file if it should be quick.",
+        ),
+        ProblemCode(
+            "worker_crashed",
+            "The worker process died while reading the file (a crash in a reader library).",
+            "Report the file; the rest of the batch was not affected.",
+        ),
+        ProblemCode(
+            "too_large",
+            "Reading the file needed more memory than the per-file memory limit.",
+            "Raise --file-memory, or split the file.",
+        ),
+        ProblemCode(
             "internal_error",
             "jixiao failed on this file because of a defect in jixiao.",
             "Report the file and the message; re-run with --fail-fast for the traceback.",

@@ -1,0 +1,148 @@
+"""Benchmark: batch runs at archive scale (jixiao run as a user starts it, in a subprocess).
+
+On N text sources (the seeds copied into N files, 500 per folder) it prints:
+  - forms/s of a first run with 1 worker and with 2 workers, and their ratio (aim >= 1.8x);
+    the processing phase (sources -> JSON) and the whole run (with the Parquet tables);
+  - peak memory (max RSS) of the run's main process and of its largest worker, at N/10 and at
+    N sources (aim: main process within 20 % of each other);
+  - a re-run with nothing changed, against the first run (aim < 5 %);
+  - CPU seconds with 1 and 2 workers (the parallel overhead) and the load average: other jobs
+    on a shared machine lower the wall-clock speed-up, not the CPU figures;
+  - the machine's own ceiling: two CPU-bound Python processes at once against one (the best
+    speed-up any 2-worker run can show on this machine).
+No assertions: the numbers are for the closing notes and for spotting regressions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = sorted((ROOT / "samples" / "forms").glob("*.txt"))
+
+# runs jixiao's CLI, then prints the peak RSS (KiB) of this process and of its workers
+RUNNER = """
+import json, resource, sys, time
+from pathlib import Path
+from jixiao.pipeline import RunOptions, run
+import jixiao.batch.runner as runner
+marks = {}
+build = runner._build_tables
+def timed_build(*args, **kwargs):
+    marks["tables_start"] = time.perf_counter()
+    build(*args, **kwargs)
+runner._build_tables = timed_build
+started = time.perf_counter()
+summary = run([Path(sys.argv[1])], RunOptions(out=Path(sys.argv[2]), jobs=int(sys.argv[3]), quiet=True))
+ended = time.perf_counter()
+print(json.dumps({
+    "forms": summary.forms, "sources": summary.sources, "skipped": summary.skipped,
+    "seconds": ended - started, "process_seconds": marks["tables_start"] - started,
+    "main_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    "worker_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    "cpu": sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF,
+               resource.RUSAGE_CHILDREN) for f in ("ru_utime", "ru_stime")),
+}))
+"""
+
+
+SPIN = "x = 0\nfor i in range(20_000_000):\n    x += i\n"
+
+
+def spin_ratio() -> float:
+    """Wall time of 2 CPU-bound processes at once over 1, scaled to a speed-up (2.0 = ideal)."""
+    times = []
+    for count in (1, 2):
+        started = time.perf_counter()
+        spinners = [subprocess.Popen([sys.executable, "-c", SPIN]) for _ in range(count)]
+        for spinner in spinners:
+            spinner.wait()
+        times.append(time.perf_counter() - started)
+    return 2 * times[0] / times[1]
+
+
+def make_corpus(folder: Path, count: int) -> None:
+    for i in range(count):
+        seed = SEEDS[i % len(SEEDS)]
+        sub = folder / f"d{i // 500:03d}"
+        sub.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(seed, sub / f"{i:05d}_{seed.name}")
+
+
+def jixiao_run(folder: Path, out: Path, jobs: int) -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, "-c", RUNNER, str(folder), str(out), str(jobs)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def show(label: str, run: dict[str, float]) -> None:
+    print(
+        f"  {label}: {run['seconds']:.2f} s, {run['forms'] / run['seconds']:,.0f} forms/s whole run, "
+        f"{run['forms'] / run['process_seconds']:,.0f} forms/s processing "
+        f"({run['process_seconds']:.2f} s), main {run['main_kib'] / 1024:.0f} MiB, "
+        f"largest worker {run['worker_kib'] / 1024:.0f} MiB"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--files", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=2, help="first runs per worker count")
+    args = parser.parse_args()
+    small_count = max(1, args.files // 10)
+    with tempfile.TemporaryDirectory(prefix="jixiao-bench-batch-") as tmp:
+        big, small, out = Path(tmp) / "big", Path(tmp) / "small", Path(tmp) / "out"
+        make_corpus(big, args.files)
+        make_corpus(small, small_count)
+        ones, twos = [], []
+        for attempt in range(args.repeat):  # alternated, best of each: this box is noisy
+            ones.append(jixiao_run(big, out / f"j1-{attempt}", 1))
+            twos.append(jixiao_run(big, out / f"j2-{attempt}", 2))
+            shutil.rmtree(out / f"j1-{attempt}")
+        one = min(ones, key=lambda run: run["seconds"])
+        two = min(twos, key=lambda run: run["seconds"])
+        again = jixiao_run(big, out / f"j2-{args.repeat - 1}", 2)
+        little = jixiao_run(small, out / "small", 2)
+    ceiling = spin_ratio()
+    print(f"batch: {args.files} text sources, {one['forms']:.0f} forms (best of {args.repeat})")
+    show("first run, 1 worker ", one)
+    show("first run, 2 workers", two)
+    print(
+        f"  speed-up with 2 workers: {one['seconds'] / two['seconds']:.2f}x whole run, "
+        f"{one['process_seconds'] / two['process_seconds']:.2f}x processing (aim >= 1.8x)"
+    )
+    print(f"  this machine's ceiling, 2 CPU-bound processes against 1: {ceiling:.2f}x")
+    print(
+        f"  CPU seconds (main + workers): {one['cpu']:.1f} with 1 worker, {two['cpu']:.1f} with 2 "
+        f"(parallel overhead {two['cpu'] / one['cpu'] - 1:+.1%}); "
+        f"load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
+    show(f"first run, {small_count} sources, 2 workers", little)
+    print(
+        f"  peak memory, main process: {little['main_kib'] / 1024:.0f} MiB at {small_count} sources, "
+        f"{two['main_kib'] / 1024:.0f} MiB at {args.files} "
+        f"({two['main_kib'] / little['main_kib'] - 1:+.0%}; aim within 20 %)"
+    )
+    print(
+        f"re-run, nothing changed: {again['seconds']:.2f} s, {again['skipped']:.0f} skipped, "
+        f"{again['seconds'] / twos[-1]['seconds']:.1%} of the first run into the same OUT, "
+        f"{again['seconds'] / two['seconds']:.1%} of the best (aim < 5 %)"
+    )
+
+
+if __name__ == "__main__":
+    main()

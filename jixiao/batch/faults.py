@@ -1,0 +1,41 @@
+"""Test-only fault injection: make chosen sources hang, crash their worker or eat memory.
+
+`JIXIAO_TEST_FAULTS="hang=a.txt,crash=b.txt,memory=c.txt,slow=*"` (source file names, `*`
+for every source) is read once by the runner when a batch starts and passed to the workers;
+only the test suite sets it. `slow` sleeps SLOW_SECONDS, so a test can kill a run mid-way.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+ENV = "JIXIAO_TEST_FAULTS"
+MEMORY_GRAB_MB = 512
+SLOW_SECONDS = 0.05
+
+
+def read_faults() -> dict[str, str]:
+    """File name -> fault kind, from the environment (empty when unset)."""
+    faults: dict[str, str] = {}
+    for part in os.environ.get(ENV, "").split(","):
+        kind, _, name = part.strip().partition("=")
+        if kind in {"hang", "crash", "memory", "slow"} and name:
+            faults[name] = kind
+    return faults
+
+
+def inject(faults: dict[str, str], rel_path: str) -> None:
+    """Act out the fault planned for this source, if any."""
+    kind = faults.get(rel_path.rsplit("/", 1)[-1], faults.get("*"))
+    if kind == "slow":
+        time.sleep(SLOW_SECONDS)
+    if kind == "hang":
+        while True:
+            time.sleep(3600)
+    if kind == "crash":
+        os.kill(os.getpid(), signal.SIGKILL)
+    if kind == "memory":
+        chunks = [bytearray(1 << 20) for _ in range(MEMORY_GRAB_MB)]
+        del chunks

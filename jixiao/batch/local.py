@@ -1,0 +1,191 @@
+"""The local engine: a pool of worker processes that jixiao manages itself.
+
+Each worker loads the vocabularies once, then takes sources over a pipe, one at a time, with
+the next one already queued. The parent gives the running task a deadline; a worker past its deadline is killed (`timeout`), a
+worker that dies mid-task is reported (`worker_crashed`), and either way a fresh worker takes
+its place. `--file-memory` caps each worker's address space (RLIMIT_AS) above its size at
+start, so a source that blows up memory raises MemoryError there (`too_large`).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from jixiao.batch.task import Outcome, Settings, SourceTask, run_task, write_contained
+
+OnDone = Callable[[Outcome], None]
+DEPTH = 2  # tasks sent ahead to each worker, so it never waits for the parent
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    out: str
+    fail_fast: bool
+    file_memory_mb: int | None
+    faults: dict[str, str]
+    settings: Settings = field(default_factory=Settings)
+
+
+def _limit_memory(megabytes: int | None) -> None:
+    if not megabytes:
+        return
+    import resource
+
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        size = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    limit = size + megabytes * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _worker_main(conn: Connection, config: WorkerConfig) -> None:
+    from jixiao.vocab import vocabulary
+
+    vocabulary()
+    _limit_memory(config.file_memory_mb)
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        outcome = run_task(task, config.out, config.fail_fast, config.faults, config.settings)
+        conn.send(outcome)
+        if outcome.worker_done:
+            return
+
+
+class _Worker:
+    """A worker process and the tasks sent to it, oldest (the running one) first."""
+
+    def __init__(self, context: Any, config: WorkerConfig) -> None:
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_worker_main, args=(child, config), daemon=True)
+        self.process.start()
+        child.close()
+        self.tasks: deque[SourceTask] = deque()
+        self.started = 0.0  # when the running task started (about: when the previous ended)
+
+    def give(self, task: SourceTask) -> None:
+        if not self.tasks:
+            self.started = time.monotonic()
+        self.tasks.append(task)
+        self.conn.send(task)
+
+    def finished(self) -> None:
+        self.tasks.popleft()
+        self.started = time.monotonic()
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+
+def _context() -> Any:
+    """fork (fast: workers inherit the loaded code) when this process has no other thread."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        from jixiao.vocab import vocabulary
+
+        vocabulary()
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["jixiao.batch.task", "jixiao.vocab"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+class LocalPool:
+    """Runs tasks on `jobs` worker processes, containing hangs, crashes and memory blow-ups."""
+
+    def __init__(self, jobs: int, config: WorkerConfig, file_timeout: float | None) -> None:
+        self.jobs = max(1, jobs)
+        self.config = config
+        self.file_timeout = file_timeout
+        self.context = _context()
+
+    def run(self, tasks: Iterable[SourceTask], on_done: OnDone) -> None:
+        pending = deque(tasks)
+        workers = [_Worker(self.context, self.config) for _ in range(min(self.jobs, len(pending)))]
+        try:
+            while pending or any(w.tasks for w in workers):
+                for i, worker in enumerate(workers):
+                    if not worker.tasks and pending and not worker.process.is_alive():
+                        worker.stop()  # died while idle
+                        workers[i] = worker = _Worker(self.context, self.config)
+                    while pending and len(worker.tasks) < DEPTH:
+                        worker.give(pending.popleft())
+                self._step(workers, pending, on_done)
+        finally:
+            for worker in workers:
+                if worker.process.is_alive() and not worker.tasks:
+                    worker.conn.send(None)
+            for worker in workers:
+                worker.process.join(timeout=5)
+                worker.stop()
+
+    def _step(self, workers: list[_Worker], pending: deque[SourceTask], on_done: OnDone) -> None:
+        busy = [w for w in workers if w.tasks]
+        wait([w.conn for w in busy] + [w.process.sentinel for w in busy], self._wait_time(busy))
+        for i, worker in enumerate(workers):
+            if not worker.tasks:
+                continue
+            healthy = True
+            if worker.conn.poll():
+                healthy = self._receive(worker, on_done)
+            elif not worker.process.is_alive() or self._late(worker):
+                healthy = False
+                self._contain(worker, on_done)
+            if not healthy:
+                pending.extendleft(reversed(worker.tasks))  # queued behind it: run elsewhere
+                worker.stop()
+                workers[i] = _Worker(self.context, self.config)
+
+    def _receive(self, worker: _Worker, on_done: OnDone) -> bool:
+        """Take every finished outcome; False when the worker must be replaced."""
+        while worker.tasks and worker.conn.poll():
+            try:
+                outcome: Outcome = worker.conn.recv()
+            except (EOFError, OSError):
+                self._contain(worker, on_done)
+                return False
+            worker.finished()
+            on_done(outcome)
+            if outcome.worker_done:
+                return False
+        return True
+
+    def _contain(self, worker: _Worker, on_done: OnDone) -> None:
+        """The running task killed its worker or ran late: record it, and stop the worker."""
+        task = worker.tasks.popleft()
+        seconds = time.monotonic() - worker.started
+        if worker.process.is_alive():  # past its deadline
+            worker.process.kill()
+            limit = f"(--file-timeout {self.file_timeout:g} s)"
+            on_done(write_contained(task, self.config.out, "timeout", seconds, limit))
+        else:
+            worker.process.join()
+            detail = f"(exit code {worker.process.exitcode})"
+            on_done(write_contained(task, self.config.out, "worker_crashed", seconds, detail))
+
+    def _late(self, worker: _Worker) -> bool:
+        if self.file_timeout is None:
+            return False
+        return time.monotonic() - worker.started >= self.file_timeout
+
+    def _wait_time(self, busy: list[_Worker]) -> float | None:
+        if self.file_timeout is None:
+            return None
+        now = time.monotonic()
+        return max(0.0, min(w.started + self.file_timeout - now for w in busy))

@@ -1,0 +1,180 @@
+"""Plan a batch from the manifest, run the sources that need it, rebuild the tables.
+
+A run: list INPUT; skip every source whose bytes, jixiao version and config match its
+manifest entry (and whose JSON is there); delete the JSON of sources no longer in INPUT;
+run the rest on the chosen engine, recording each in the manifest as it finishes; build the
+Parquet tables from the JSON of the current sources. Output goes only through atomic renames,
+so a run killed at any moment and started again ends with the same files as one that was not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from jixiao.batch.faults import read_faults
+from jixiao.batch.manifest import Entry, Manifest, config_hash
+from jixiao.batch.progress import reporter
+from jixiao.batch.task import Outcome, Settings, SourceTask, run_task
+from jixiao.output.json_out import json_path
+from jixiao.pipeline import InputFile, RunOptions, RunSummary, iter_inputs
+
+OnDone = Callable[[Outcome], None]
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _plan(
+    items: Iterable[InputFile], manifest: Manifest, config: str, options: RunOptions
+) -> tuple[list[str], list[SourceTask], list[Entry]]:
+    """Every source path, the tasks to run, and the entries of sources that stay as they are."""
+    paths: list[str] = []
+    tasks, kept = [], []
+    for item in items:
+        paths.append(item.rel_path)
+        entry = manifest.entries.get(item.rel_path)
+        if (
+            entry is not None
+            and not options.force
+            and json_path(options.out, item.rel_path).exists()
+            and entry.reusable(_sha256(item.path) or "-", config)
+        ):
+            kept.append(entry)
+        else:
+            tasks.append(SourceTask(str(item.path.resolve()), item.rel_path))
+    return paths, tasks, kept
+
+
+def _clean(out: Path, wanted: set[str]) -> None:
+    """Delete leftovers of killed runs and the JSON of sources no longer in INPUT."""
+    for path in sorted(out.rglob(".*.tmp")):
+        path.unlink(missing_ok=True)
+    root = out / "json"
+    if not root.exists():
+        return
+    for folder, _, names in os.walk(root, topdown=False):
+        base = Path(folder).relative_to(root).as_posix()
+        for name in names:
+            rel = name if base == "." else f"{base}/{name}"
+            if name.endswith(".json") and rel[: -len(".json")] not in wanted:
+                os.unlink(os.path.join(folder, name))
+        if base != "." and not os.listdir(folder):
+            os.rmdir(folder)
+
+
+def _tables_digest(paths: list[str], manifest: Manifest, options: RunOptions) -> str:
+    digest = hashlib.sha256(f"{options.partition_by}\0".encode())
+    for path in paths:
+        entry = manifest.entries.get(path)
+        digest.update(f"{path}\0{entry.sha256 if entry else '-'}\0".encode())
+        digest.update(
+            f"{entry.config if entry else '-'}\0{entry.version if entry else '-'}\n".encode()
+        )
+    return digest.hexdigest()[:16]
+
+
+def settings_of(options: RunOptions) -> Settings:
+    from jixiao.corrections import load as load_corrections
+
+    return Settings(
+        vocab=tuple(str(p.resolve()) for p in options.vocab),
+        redact=options.redact,
+        corrections=tuple(load_corrections(options.out)),
+    )
+
+
+def _execute(tasks: list[SourceTask], options: RunOptions, on_done: OnDone) -> None:
+    out, faults = str(options.out.resolve()), read_faults()
+    settings = settings_of(options)
+    if options.fail_fast:  # in this process, so the traceback reaches the user
+        for task in tasks:
+            on_done(run_task(task, out, True, faults, settings))
+    elif options.engine == "dask":
+        from jixiao.batch.dask_engine import run_dask
+
+        run_dask(
+            tasks,
+            on_done,
+            out=out,
+            scheduler=options.scheduler,
+            jobs=_jobs(options),
+            faults=faults,
+            settings=settings,
+        )
+    else:
+        from jixiao.batch.local import LocalPool, WorkerConfig
+
+        config = WorkerConfig(out, False, options.file_memory_mb, faults, settings)
+        LocalPool(_jobs(options), config, options.file_timeout).run(tasks, on_done)
+
+
+def _output_options(options: RunOptions) -> dict[str, object]:
+    """What changes a source's JSON besides its bytes: user vocabulary, corrections, redaction."""
+    from jixiao.corrections import corrections_path
+    from jixiao.vocab import fingerprint
+
+    corrections = corrections_path(options.out)
+    return {
+        "vocab": fingerprint(),
+        "redact": options.redact,
+        "corrections": hashlib.sha256(corrections.read_bytes()).hexdigest()
+        if corrections.exists()
+        else "",
+    }
+
+
+def _jobs(options: RunOptions) -> int:
+    return options.jobs or os.cpu_count() or 1
+
+
+def run_batch(inputs: list[Path], options: RunOptions) -> RunSummary:
+    """The whole batch; see the module docstring."""
+    started = time.perf_counter()
+    out = options.out
+    out.mkdir(parents=True, exist_ok=True)
+    config = config_hash(_output_options(options))
+    manifest = Manifest.load(out)
+    previous_tables = manifest.tables
+    manifest.tables = ""  # re-recorded once the tables are in place
+    paths, tasks, kept = _plan(iter_inputs(inputs), manifest, config, options)
+    manifest.rewrite(paths)
+    _clean(out, set(paths))
+    summary = RunSummary(skipped=len(kept))
+    for entry in kept:
+        summary.add(entry.forms, entry.indicators, entry.problems)
+    progress = reporter(len(tasks), len(kept), options.quiet)
+
+    def on_done(outcome: Outcome) -> None:
+        manifest.record(Entry.of(outcome, config))
+        summary.add(outcome.forms, outcome.indicators, len(outcome.problems))
+        progress.advance(outcome)
+
+    try:
+        _execute(tasks, options, on_done)
+    finally:
+        progress.close()
+        manifest.close()
+    _build_tables(paths, manifest, options, previous_tables if not tasks else "")
+    manifest.rewrite(paths)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _build_tables(paths: list[str], manifest: Manifest, options: RunOptions, previous: str) -> None:
+    """Rebuild the tables unless the sources, their entries and the layout are all as before."""
+    from jixiao.output.dataset import table_paths, write_dataset
+
+    digest = _tables_digest(paths, manifest, options)
+    in_place = all(p.exists() for p in table_paths(options.out, options.partition_by))
+    if digest != previous or not in_place or options.force:
+        files: Iterable[Path] = (json_path(options.out, path) for path in paths)
+        write_dataset(options.out, files, options.partition_by)
+    manifest.record_tables(digest)

@@ -1,0 +1,142 @@
+"""One source as a unit of batch work: run `process_file`, write its JSON, report an Outcome.
+
+`run_task` is what every engine calls, in a worker process or a dask worker; it returns a
+small picklable `Outcome` (counts and problem codes), never the whole SourceResult.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from jixiao.batch.faults import inject
+from jixiao.extract import guess_format
+from jixiao.models import Problem, Source, SourceResult
+from jixiao.output.json_out import write_json
+from jixiao.pipeline import InputFile, process_file
+
+# problem codes the engines give a source whose worker was stopped or lost
+CONTAINED = ("timeout", "worker_crashed", "too_large")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceTask:
+    path: str  # absolute path of the file
+    rel_path: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every worker applies around process_file: user vocabulary, corrections and
+    redaction (picklable: sent to local and dask workers alike)."""
+
+    vocab: tuple[str, ...] = ()
+    redact: bool = False
+    corrections: tuple[Any, ...] = ()  # jixiao.corrections.Correction records
+
+
+_APPLIED: dict[str, Any] = {}  # the Settings this process is configured for, and its PostOptions
+
+
+def _post_options(settings: Settings) -> Any:
+    """Configure this process for `settings` once; return its PostOptions."""
+    if _APPLIED.get("settings") != settings:
+        from jixiao.postprocess import PostOptions
+        from jixiao.vocab import configure
+
+        configure(Path(p) for p in settings.vocab)
+        _APPLIED["settings"] = settings
+        _APPLIED["post"] = PostOptions(
+            redact=settings.redact, corrections=list(settings.corrections)
+        )
+    return _APPLIED["post"]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    rel_path: str
+    sha256: str
+    forms: int
+    indicators: int
+    problems: tuple[tuple[str, str], ...]  # (code, message)
+    seconds: float
+    worker_done: bool = field(default=False)  # the worker must be replaced after this source
+
+    @property
+    def status(self) -> str:
+        codes = [code for code, _ in self.problems]
+        contained = [c for c in codes if c in CONTAINED]
+        return contained[0] if contained else ("problem" if codes else "ok")
+
+
+def outcome_of(result: SourceResult, seconds: float) -> Outcome:
+    return Outcome(
+        rel_path=result.source.path,
+        sha256=result.source.sha256,
+        forms=len(result.forms),
+        indicators=sum(len(form.indicators) for form in result.forms),
+        problems=tuple((p.code, p.message) for p in result.errors),
+        seconds=round(seconds, 4),
+    )
+
+
+def run_task(
+    task: SourceTask,
+    out: str,
+    fail_fast: bool = False,
+    faults: dict[str, str] | None = None,
+    settings: Settings | None = None,
+) -> Outcome:
+    """process_file on one source (then corrections and redaction) and write its JSON;
+    memory exhaustion becomes too_large."""
+    from jixiao.postprocess import finalize
+
+    started = time.perf_counter()
+    post = _post_options(settings or Settings())
+    try:
+        if faults:
+            inject(faults, task.rel_path)
+        result = finalize(process_file(InputFile(Path(task.path), task.rel_path), fail_fast), post)
+    except MemoryError:
+        result = contained_result(task, "too_large")
+        write_json(Path(out), result)
+        return replace(outcome_of(result, time.perf_counter() - started), worker_done=True)
+    write_json(Path(out), result)
+    return outcome_of(result, time.perf_counter() - started)
+
+
+MESSAGES = {
+    "timeout": "{path} took longer than the per-file time limit and was stopped.",
+    "worker_crashed": "The worker process died while reading {path} (a crash in a library).",
+    "too_large": "{path} needed more memory than the per-file memory limit.",
+}
+
+
+def contained_result(task: SourceTask, code: str, detail: str = "") -> SourceResult:
+    """The SourceResult of a source whose worker was stopped or lost."""
+    try:
+        data = Path(task.path).read_bytes()
+    except OSError:
+        data = b""
+    sha256 = hashlib.sha256(data).hexdigest() if data else ""
+    message = MESSAGES[code].format(path=task.rel_path) + (f" {detail}" if detail else "")
+    source = Source(path=task.rel_path, sha256=sha256, format=guess_format(data))  # type: ignore[arg-type]
+    if code == "timeout":
+        problem = Problem(code="timeout", message=message)
+    elif code == "worker_crashed":
+        problem = Problem(code="worker_crashed", message=message)
+    else:
+        problem = Problem(code="too_large", message=message)
+    return SourceResult(source=source, errors=[problem])
+
+
+def write_contained(
+    task: SourceTask, out: str, code: str, seconds: float, detail: str = ""
+) -> Outcome:
+    """Write the JSON of a contained source and return its Outcome."""
+    result = contained_result(task, code, detail)
+    write_json(Path(out), result)
+    return outcome_of(result, seconds)

@@ -1,0 +1,143 @@
+"""Parquet tables built from the per-source JSON files, in streaming row groups.
+
+Sources are read one at a time in input order; rows are buffered up to ROW_GROUP rows and
+then written, so memory does not grow with the number of sources. With `partition_by`
+(year or department) forms and indicators become Hive-partitioned datasets
+(OUT/forms/year=2026/part-0.parquet) that DuckDB, Polars, pandas and Spark read as one table.
+Every table is built under a temporary name and renamed into place.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from jixiao.models import SourceResult
+from jixiao.output.parquet import (
+    ERRORS_SCHEMA,
+    FORMS_SCHEMA,
+    INDICATORS_SCHEMA,
+    error_rows,
+    form_rows,
+    indicator_rows,
+)
+
+ROW_GROUP = 8192
+MAX_OPEN = 64  # partition files open at once; beyond it the oldest is closed
+HIVE_NULL = "__HIVE_DEFAULT_PARTITION__"
+PARTITIONS = ("year", "department")
+RowsOf = Callable[[Iterable[SourceResult]], Iterator[dict[str, Any]]]
+TABLES: tuple[tuple[str, pa.Schema, RowsOf], ...] = (
+    ("forms", FORMS_SCHEMA, form_rows),
+    ("indicators", INDICATORS_SCHEMA, indicator_rows),
+    ("errors", ERRORS_SCHEMA, error_rows),
+)
+
+
+def hive_value(value: object) -> str:
+    """A partition value as a folder name: null as Hive's default, unsafe characters %-encoded."""
+    if value is None:
+        return HIVE_NULL
+    text = str(value)
+    return "".join(f"%{ord(c):02X}" if c in '%/\\=:*?"<>|' or ord(c) < 32 else c for c in text)
+
+
+class _FileSink:
+    """One Parquet file written in row groups of ROW_GROUP rows."""
+
+    def __init__(self, path: Path, schema: pa.Schema) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path, self.schema = path, schema
+        self.writer = pq.ParquetWriter(path, schema, compression="zstd")
+        self.rows: list[dict[str, Any]] = []
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.rows.append(row)
+        if len(self.rows) >= ROW_GROUP:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.rows:
+            self.writer.write_table(pa.Table.from_pylist(self.rows, schema=self.schema))
+            self.rows = []
+            pa.default_memory_pool().release_unused()  # keep the peak flat over a long run
+
+    def close(self) -> None:
+        self.flush()
+        self.writer.close()
+
+
+class _PartitionedSink:
+    """A Hive-partitioned dataset: one folder per value of `column`, the column left out."""
+
+    def __init__(self, root: Path, schema: pa.Schema, column: str) -> None:
+        self.root, self.column = root, column
+        self.schema = schema.remove(schema.get_field_index(column))
+        self.open: dict[str, _FileSink] = {}
+        self.parts: dict[str, int] = {}
+        root.mkdir(parents=True, exist_ok=True)
+
+    def add(self, row: dict[str, Any]) -> None:
+        key = hive_value(row.pop(self.column))
+        sink = self.open.get(key)
+        if sink is None:
+            if len(self.open) >= MAX_OPEN:
+                self.open.pop(next(iter(self.open))).close()
+            part = self.parts.get(key, -1) + 1
+            self.parts[key] = part
+            folder = self.root / f"{self.column}={key}"
+            sink = self.open[key] = _FileSink(folder / f"part-{part}.parquet", self.schema)
+        sink.add(row)
+
+    def close(self) -> None:
+        for sink in self.open.values():
+            sink.close()
+        self.open.clear()
+
+
+def table_paths(out: Path, partition_by: str | None) -> list[Path]:
+    """The paths the tables of a run take (files, or folders when partitioned)."""
+    names = ["forms", "indicators"]
+    split = [out / n for n in names] if partition_by else [out / f"{n}.parquet" for n in names]
+    return [*split, out / "errors.parquet"]
+
+
+def write_dataset(out: Path, json_files: Iterable[Path], partition_by: str | None) -> None:
+    """Build every table from the JSON files (in the given order) and swap them into place."""
+    if partition_by is not None and partition_by not in PARTITIONS:
+        raise ValueError(f"cannot partition by {partition_by!r}")
+    building = out / ".tables.building"
+    shutil.rmtree(building, ignore_errors=True)
+    sinks: list[tuple[Any, RowsOf]] = []
+    for name, schema, rows in TABLES:
+        if partition_by and name != "errors":
+            sinks.append((_PartitionedSink(building / name, schema, partition_by), rows))
+        else:
+            sinks.append((_FileSink(building / f"{name}.parquet", schema), rows))
+    for path in json_files:
+        result = SourceResult.model_validate_json(path.read_bytes())
+        for sink, rows in sinks:
+            for row in rows([result]):
+                sink.add(row)
+    for sink, _ in sinks:
+        sink.close()
+    _swap_in(out, building, partition_by)
+
+
+def _swap_in(out: Path, building: Path, partition_by: str | None) -> None:
+    old = out / ".tables.old"
+    shutil.rmtree(old, ignore_errors=True)
+    old.mkdir()
+    for stale in table_paths(out, None) + table_paths(out, "year"):
+        if stale.exists():
+            os.replace(stale, old / stale.name)
+    for target in table_paths(out, partition_by):
+        os.replace(building / target.name, target)
+    shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(building, ignore_errors=True)
