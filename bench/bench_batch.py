@@ -25,6 +25,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_text import make_corpus  # noqa: E402  (one corpus recipe for every bench)
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "samples" / "forms").glob("*.txt"))
 
@@ -67,14 +70,6 @@ def spin_ratio() -> float:
             spinner.wait()
         times.append(time.perf_counter() - started)
     return 2 * times[0] / times[1]
-
-
-def make_corpus(folder: Path, count: int) -> None:
-    for i in range(count):
-        seed = SEEDS[i % len(SEEDS)]
-        sub = folder / f"d{i // 500:03d}"
-        sub.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(seed, sub / f"{i:05d}_{seed.name}")
 
 
 def jixiao_run(folder: Path, out: Path, jobs: int) -> dict[str, float]:

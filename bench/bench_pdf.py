@@ -26,6 +26,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from jixiao.extract.pdf import TABLE_SETTINGS  # noqa: E402  (the reader's own settings)
 from tests.fixtures.pdf_truth import (  # noqa: E402
     FIELD_OF,
     LEVELS,
@@ -37,13 +38,6 @@ from tests.fixtures.pdf_truth import (  # noqa: E402
 
 PDFS = ROOT / "samples" / "forms" / "pdf"
 FAILURES: set[str] = set()  # PDFs a tool refused
-TABLE_SETTINGS = {
-    "vertical_strategy": "lines",
-    "horizontal_strategy": "lines",
-    "snap_tolerance": 3,
-    "join_tolerance": 3,
-    "intersection_tolerance": 3,
-}
 
 
 def plain_records(tables: list[list[list[str | None]]]) -> list[dict[str, str]]:

@@ -42,6 +42,21 @@ exit status: 0 when every source gave forms, 1 when any source had a problem, 2 
 """
 
 
+ALIASES_HELP = "extra department aliases (TOML, layout of jixiao/data/aliases.toml)"
+
+
+def _paths_option(parser: argparse.ArgumentParser, flag: str, metavar: str, text: str) -> None:
+    """A repeatable option naming files or folders (--vocab, --aliases, --sources)."""
+    parser.add_argument(
+        flag,
+        type=Path,
+        action="append",
+        default=[],
+        metavar=metavar,
+        help=f"{text}; may be repeated",
+    )
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="jixiao",
@@ -64,23 +79,14 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="files or folders")
     run.add_argument("-o", "--out", type=Path, required=True, metavar="OUT", help="output folder")
     run.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
-    run.add_argument(
+    _paths_option(
+        run,
         "--vocab",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="extra vocabulary (TOML, same sections as jixiao/data/*.toml: level1, level2, "
-        "operators, units, headers, fields, qualitative ...); may be repeated",
+        "FILE",
+        "extra vocabulary (TOML, same sections as jixiao/data/*.toml: level1, level2, "
+        "operators, units, headers, fields, qualitative ...)",
     )
-    run.add_argument(
-        "--aliases",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="extra department aliases (TOML, layout of jixiao/data/aliases.toml); may be repeated",
-    )
+    _paths_option(run, "--aliases", "FILE", ALIASES_HELP)
     run.add_argument(
         "--redact",
         action="store_true",
@@ -204,9 +210,7 @@ def _add_analysis_commands(commands: argparse._SubParsersAction[argparse.Argumen
         "write OUT/targets_vs_actuals.parquet (`jixiao run` does this already).",
     )
     panel.add_argument("out", type=Path, metavar="OUT", help="output folder of `jixiao run`")
-    panel.add_argument(
-        "--aliases", type=Path, action="append", default=[], metavar="FILE", help="alias TOML"
-    )
+    _paths_option(panel, "--aliases", "FILE", ALIASES_HELP)
 
 
 def _cmd_query(args: argparse.Namespace) -> int:
@@ -334,13 +338,11 @@ def _add_report_and_review(commands: argparse._SubParsersAction[argparse.Argumen
     )
     report.add_argument("-h", "--help", action="help", help="show this help and exit")
     report.add_argument("out", type=Path, metavar="OUT", help="output folder of `jixiao run`")
-    report.add_argument(
+    _paths_option(
+        report,
         "--sources",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="where the sources are (default: the input roots recorded in OUT/run.json)",
+        "DIR",
+        "where the sources are (default: the input roots recorded in OUT/run.json)",
     )
     report.add_argument(
         "--redact",
