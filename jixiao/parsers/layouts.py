@@ -113,11 +113,15 @@ def sniff_scores(lines: tuple[TextLine, ...]) -> list[tuple[str, float]]:
     if not sample:
         return []
     n = len(sample)
-    tabs = sum(line.count("\t") >= 2 for line in sample)
-    pipe_only = sum(bool(_PIPE_ONLY.match(line)) for line in sample)
-    pipe_end = sum(line.rstrip().endswith("|") for line in sample)
-    pipe_rows = sum(line.count("|") >= 2 and not _PIPE_ONLY.match(line) for line in sample)
-    commas = sum(line.count(",") >= 3 for line in sample)
+    tabs = pipe_only = pipe_end = pipe_rows = commas = 0
+    for line in sample:  # one pass: this runs for every text source
+        tabs += line.count("\t") >= 2
+        commas += line.count(",") >= 3
+        if "|" in line:
+            only = not line.strip(" \t|")
+            pipe_only += only
+            pipe_end += line.rstrip().endswith("|")
+            pipe_rows += not only and line.count("|") >= 2
     scores = {
         "tab": tabs / n,
         "pipe_lines": (pipe_only / n) * 2 if pipe_only >= 3 and pipe_end / n > 0.5 else 0.0,
