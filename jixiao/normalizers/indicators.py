@@ -48,14 +48,13 @@ def _from_actual(target: Target, actual: ParsedValue) -> Target:
 
 
 def _weight(row: RawIndicator) -> float | None:
-    for candidate in (
-        weight_of_cell(row.text(Role.WEIGHT)),
-        weight_of_cell(row.text(Role.REMARK)),
-        weight_of_scoring(row.text(Role.SCORING)),
-    ):
-        if candidate is not None:
-            return candidate
-    return None
+    """From the 分值 column, else 备注 ("5分"), else the scoring rule ("得满分2分")."""
+    weight = weight_of_cell(row.text(Role.WEIGHT))
+    if weight is None:
+        weight = weight_of_cell(row.text(Role.REMARK))
+    if weight is None:
+        weight = weight_of_scoring(row.text(Role.SCORING))
+    return weight
 
 
 def build_indicator(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from jixiao.normalizers.numbers import parse_number
 from jixiao.text import fold
@@ -39,6 +40,7 @@ def _usable_after_number(variant: str) -> bool:
     return variant != "分" and not (variant.isascii() and variant.isalpha())
 
 
+@lru_cache(maxsize=65536)
 def infer_unit(number: float | None, scoring: str | None, name: str) -> str | None:
     """A unit for a target printed without one: from the scoring rule, then the name."""
     if number is not None and scoring:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from jixiao.normalizers.numbers import chinese_number, parse_number
 from jixiao.text import fold
@@ -21,6 +22,7 @@ def weight_of_cell(text: str | None) -> float | None:
     return chinese_number(match.group(1)) if match else None
 
 
+@lru_cache(maxsize=65536)
 def weight_of_scoring(text: str | None) -> float | None:
     """The most points a scoring rule awards ("效果明显得10分, 效果一般得5分" -> 10)."""
     if not text:

@@ -81,10 +81,16 @@ def align_row(row: RawRow, template: Template) -> RawIndicator | None:
         section=Role.NAME not in by_role,
         line=row.line,
         page=row.page,
-        bbox=union_bbox(c.bbox for r, c in by_role.items() if r not in _LEVELS)
-        or union_bbox(c.bbox for c in by_role.values()),
+        bbox=_row_bbox(by_role) if row.cells[0].bbox is not None else None,
         flags=flags,
         where=row.where,
+    )
+
+
+def _row_bbox(by_role: dict[Role, RawCell]) -> BBox | None:
+    """The row's box without its merged level cells (they span many rows), else with them."""
+    return union_bbox(c.bbox for r, c in by_role.items() if r not in _LEVELS) or union_bbox(
+        c.bbox for c in by_role.values()
     )
 
 
