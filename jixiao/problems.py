@@ -55,14 +55,28 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
             "Download the file again; check that it opens in a PDF viewer.",
         ),
         ProblemCode(
-            "needs_ocr",
-            "A PDF page has no usable text layer (a scan, or glyphs without a Unicode map).",
-            "The page needs OCR; until the scan reader exists, convert it with an OCR tool.",
+            "ocr_unavailable",
+            "An image (PNG, JPEG, TIFF) or a PDF page without a usable text layer (a scan) "
+            "needs OCR, which is not installed.",
+            "Install the OCR extra: pip install 'jixiao[ocr]', then run again.",
         ),
         ProblemCode(
             "no_table_found",
-            "The PDF has a text layer, but no table (ruled or aligned) was found on any page.",
-            "Check that the file holds a 绩效目标表; forms written as prose are not read.",
+            "No table (ruled or aligned) was found: on any page of a PDF with a text layer, or "
+            "on a scanned page or photo after OCR.",
+            "Check that the file holds a 绩效目标表; forms written as prose and photos of other "
+            "things are not read.",
+        ),
+        ProblemCode(
+            "blank_page",
+            "A scanned page or image holds no ink (or no readable text); it was skipped.",
+            "Nothing to do if the page is meant to be blank; otherwise rescan it.",
+        ),
+        ProblemCode(
+            "image_too_large",
+            "The image is larger than the safety limit (60 million pixels per page, a possible "
+            "decompression bomb); it was not decoded.",
+            "Rescan at 300 dpi or less, or split the image; check where the file came from.",
         ),
         ProblemCode(
             "internal_error",

@@ -24,12 +24,30 @@ def read_text(data: bytes, rel_path: str, sha256: str) -> SourceDoc:
 
 
 def read_pdf(data: bytes, rel_path: str, sha256: str) -> SourceDoc:
+    """Text-layer pages by the PDF reader; image-only pages by OCR when the extra is there."""
     from jixiao.extract.pdf import read_pdf as read
+
+    doc = read(data, rel_path, sha256)
+    if not doc.ocr_pages:
+        return doc
+    from jixiao.extract.scan import ocr_pdf_pages
+
+    return ocr_pdf_pages(data, doc)
+
+
+def read_image(data: bytes, rel_path: str, sha256: str) -> SourceDoc:
+    from jixiao.extract.scan import read_image as read
 
     return read(data, rel_path, sha256)
 
 
-READERS: dict[str, Reader] = {"text": read_text, "pdf": read_pdf}
+READERS: dict[str, Reader] = {
+    "text": read_text,
+    "pdf": read_pdf,
+    "png": read_image,
+    "jpeg": read_image,
+    "tiff": read_image,
+}
 # container formats -> Source.format, for sources that failed before a reader ran
 _SOURCE_FORMAT = {"pdf": "pdf", "png": "image", "jpeg": "image", "tiff": "image", "gif": "image"}
 

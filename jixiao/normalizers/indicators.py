@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from jixiao.flags import UNIT_INFERRED
+from jixiao.flags import OCR, UNIT_INFERRED
 from jixiao.models import Indicator
 from jixiao.normalizers.confidence import confidence
 from jixiao.normalizers.levels import Levels
@@ -72,6 +72,9 @@ def build_indicator(
         target = _from_actual(target, actual)
     name, name_flags = repair_text(indicator_name(row.text(Role.NAME) or ""))
     flags = list(dict.fromkeys((*row.flags, *levels.flags, *name_flags, *target.flags)))
+    ocr_cells = [cell for cell in row.cells.values() if cell.origin == "ocr"]
+    if ocr_cells:
+        flags.append(OCR)
     l1_cell, l2_cell = row.cells.get(Role.LEVEL1), row.cells.get(Role.LEVEL2)
     return Indicator(
         seq=seq,
@@ -97,7 +100,7 @@ def build_indicator(
         page=row.page,
         line=row.line,
         bbox=list(row.bbox) if row.bbox else None,
-        confidence=confidence(flags),
+        confidence=confidence(flags, min((c.score for c in ocr_cells), default=1.0)),
         flags=flags,
         deadline=target_deadline(row, target, year),
     )

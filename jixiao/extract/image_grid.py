@@ -1,0 +1,180 @@
+"""Page images to table grids with OpenCV: clean-up, deskew, ruling lines, cells with spans.
+
+Steps (numpy arrays, gray uint8, white paper):
+  1. `is_blank`: almost no ink after binarization.
+  2. `upright`: a page lying on its side (text lines run vertically) is turned by 90 degrees.
+  3. `deskew`: the angle of the long horizontal rules (HoughLinesP on the morphological
+     horizontal-line mask), or of the text lines when there are no rules; the page is rotated
+     by it with a white border.
+  4. `ruled_cells`: horizontal and vertical rules by morphological opening, the table as the
+     largest connected frame, each enclosed region one cell (a merged cell is one region);
+     cell edges are snapped to shared boundaries so that spans come out exact.
+OpenCV 5's HoughLinesP returns (N, 4): results are reshaped, never unpacked 4.x-style.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+Box = tuple[float, float, float, float]
+
+_BLANK_INK = 0.002  # share of dark pixels under which a page is blank
+_MAX_SKEW = 8.0  # degrees; larger estimates are noise
+_SNAP = 12.0  # px at 200 dpi: cell edges closer than this share one boundary
+
+
+def gray(image: Any) -> Any:
+    import cv2
+    import numpy as np
+
+    arr = np.asarray(image)
+    if arr.ndim == 3:
+        code = cv2.COLOR_RGBA2GRAY if arr.shape[2] == 4 else cv2.COLOR_RGB2GRAY
+        arr = cv2.cvtColor(arr, code)
+    return arr.astype(np.uint8, copy=False)
+
+
+def binary(page: Any) -> Any:
+    """Ink as 255 on 0: median blur against salt noise, then adaptive threshold."""
+    import cv2
+
+    blurred = cv2.medianBlur(page, 3)
+    return cv2.adaptiveThreshold(
+        blurred, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15
+    )
+
+
+def is_blank(ink: Any) -> bool:
+    import cv2
+
+    opened = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (2, 2)))
+    return float((opened > 0).mean()) < _BLANK_INK
+
+
+def _rules(ink: Any, horizontal: bool, scale: int) -> Any:
+    import cv2
+
+    h, w = ink.shape[:2]
+    size = (max(w // scale, 20), 1) if horizontal else (1, max(h // scale, 20))
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, size)
+    return cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
+
+
+def _text_mask(ink: Any) -> Any:
+    """Characters smeared into line blobs (closing along the line direction)."""
+    import cv2
+
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (25, 3))
+    return cv2.morphologyEx(ink, cv2.MORPH_CLOSE, kernel)
+
+
+def upright(page: Any, ink: Any) -> tuple[Any, Any, bool]:
+    """Turn a page whose text lines and rules run vertically by 90 degrees."""
+    import cv2
+
+    horiz = int((_rules(ink, True, 30) > 0).sum())
+    vert = int((_rules(ink, False, 30) > 0).sum())
+    rows = float(_text_mask(ink).mean(axis=1).std())
+    cols = float(_text_mask(ink.T).mean(axis=1).std())
+    sideways = (vert > 1.6 * horiz and vert > 0) if horiz + vert > ink.size * 0.002 else cols > 1.4 * rows
+    if not sideways:
+        return page, ink, False
+    turn = cv2.ROTATE_90_CLOCKWISE
+    return cv2.rotate(page, turn), cv2.rotate(ink, turn), True
+
+
+def skew_angle(ink: Any) -> float:
+    """Median angle in degrees of the long horizontal rules (or text lines without rules)."""
+    import cv2
+    import numpy as np
+
+    w = ink.shape[1]
+    mask = _rules(ink, True, 30)
+    min_len = w // 8
+    if int((mask > 0).sum()) < w:  # no rules: the text lines
+        mask, min_len = _text_mask(ink), w // 12
+    lines = cv2.HoughLinesP(mask, 1, math.pi / 1800, 100, minLineLength=min_len, maxLineGap=20)
+    if lines is None:
+        return 0.0
+    segs = np.asarray(lines).reshape(-1, 4).astype(float)
+    angles = np.degrees(np.arctan2(segs[:, 3] - segs[:, 1], segs[:, 2] - segs[:, 0]))
+    angles = angles[np.abs(angles) <= _MAX_SKEW]
+    return float(np.median(angles)) if angles.size else 0.0
+
+
+def rotate(page: Any, angle: float) -> Any:
+    """Rotate a gray page by `angle` degrees (counter-clockwise positive), white border."""
+    import cv2
+
+    if abs(angle) < 0.05:
+        return page
+    h, w = page.shape[:2]
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(
+        page, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=255
+    )
+
+
+def ruled_cells(ink: Any) -> tuple[list[Box], Box | None]:
+    """Cell boxes (x0, top, x1, bottom) of the largest ruled table, and the table's box."""
+    import cv2
+    import numpy as np
+
+    grid = cv2.bitwise_or(_rules(ink, True, 30), _rules(ink, False, 60))
+    grid = cv2.dilate(grid, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
+    contours, _ = cv2.findContours(grid, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return [], None
+    x, y, w, h = cv2.boundingRect(max(contours, key=cv2.contourArea))
+    if w < ink.shape[1] // 4 or h < ink.shape[0] // 20:
+        return [], None
+    region = cv2.bitwise_not(grid[y : y + h, x : x + w])
+    count, _, stats, _ = cv2.connectedComponentsWithStats(region, connectivity=4)
+    boxes: list[Box] = []
+    for i in range(1, count):
+        cx, cy, cw, ch, area = (int(v) for v in stats[i])
+        if cw < 8 or ch < 8 or area < 0.5 * cw * ch:
+            continue  # specks, and the L-shaped outside of a frame that is not closed
+        if cx == 0 or cy == 0 or cx + cw >= w or cy + ch >= h:
+            continue  # outside the frame
+        boxes.append((float(x + cx), float(y + cy), float(x + cx + cw), float(y + cy + ch)))
+    box = (float(x), float(y), float(x + w), float(y + h))
+    return snap(boxes, _SNAP * ink.shape[1] / 1654), (box if boxes else None)
+
+
+def _boundaries(values: Sequence[float], tol: float) -> list[float]:
+    groups: list[list[float]] = []
+    for v in sorted(values):
+        if groups and v - groups[-1][-1] <= tol:
+            groups[-1].append(v)
+        else:
+            groups.append([v])
+    return [sum(g) / len(g) for g in groups]
+
+
+def _nearest(bounds: list[float], v: float) -> float:
+    return min(bounds, key=lambda b: abs(b - v))
+
+
+def snap(boxes: Sequence[Box], tol: float) -> list[Box]:
+    """Cell edges moved to the shared row and column boundaries (spans exact)."""
+    if not boxes:
+        return []
+    xs = _boundaries([v for b in boxes for v in (b[0], b[2])], tol)
+    ys = _boundaries([v for b in boxes for v in (b[1], b[3])], tol)
+    return [
+        (_nearest(xs, b[0]), _nearest(ys, b[1]), _nearest(xs, b[2]), _nearest(ys, b[3]))
+        for b in boxes
+    ]
+
+
+def deskew_page(page: Any, ink: Any) -> tuple[Any, Any, bool]:
+    """The page upright and deskewed, its ink mask recomputed; whether it was turned."""
+    page, ink, turned = upright(page, ink)
+    angle = skew_angle(ink)
+    if abs(angle) < 0.05:
+        return page, ink, turned
+    page = rotate(page, angle)
+    return page, binary(page), turned

@@ -1,0 +1,230 @@
+"""Reader for scans: image files (PNG, JPEG, TIFF, multi-page TIFF) and the image-only pages of
+PDFs, through OCR into the same `SourceDoc` blocks as a PDF with a text layer.
+
+Per page: decompression-bomb check from the header before decoding, blank-page check,
+upright and deskew (image_grid), ruled cells by morphology, one OCR pass over the page
+(ocr.py), OCR boxes assigned to the cells (each cell's score = the lowest box score in it).
+Without ruling lines the grid comes from the alignment of the OCR boxes (the PDF stream
+code, fed with per-character boxes). Every cell is `origin="ocr"`. Page problems
+(`blank_page`, `no_table_found`) go to `SourceDoc.problems`; the other pages are still read.
+Needs the optional extra `jixiao[ocr]`; without it a scan ends with `ocr_unavailable`.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from typing import Any
+
+from jixiao.extract.image_grid import binary, deskew_page, is_blank, ruled_cells
+from jixiao.extract.ocr import INSTALL_HINT, OcrBox, ocr_available, read_boxes
+from jixiao.extract.pdf_grid import lattice_grid, stream_grid
+from jixiao.extract.pdf_text import Char, group_lines, line_text
+from jixiao.flags import GRID_OCR_ALIGNED, GRID_OCR_RULED, PAGE_TURNED
+from jixiao.problems import SourceError
+from jixiao.records import Block, CellGrid, GridCell, PageProblem, SourceDoc, TextLine
+
+MAX_PIXELS = 60_000_000  # per page: ~A2 at 300 dpi; larger images are refused unread
+PDF_DPI = 200
+_PageBlocks = list[tuple[int, float, Block]]
+
+
+def read_image(data: bytes, rel_path: str, sha256: str) -> SourceDoc:
+    """PNG, JPEG or TIFF (every frame a page) -> SourceDoc with format "image"."""
+    _require_ocr(rel_path)
+    blocks: _PageBlocks = []
+    problems: list[PageProblem] = []
+    pages = 0
+    for number, image in _frames(data, rel_path):
+        pages = number
+        page_blocks, problem = read_page(image, number)
+        blocks.extend(page_blocks)
+        if problem is not None:
+            problems.append(problem)
+    return SourceDoc(
+        rel_path, sha256, "image", None, pages, blocks=_ordered(blocks), problems=tuple(problems)
+    )
+
+
+def ocr_pdf_pages(data: bytes, doc: SourceDoc) -> SourceDoc:
+    """The image-only pages of a PDF (`doc.ocr_pages`) rendered with pypdfium2 and read by OCR;
+    the result replaces them in reading order. Without the OCR extra, `doc` is returned."""
+    if not doc.ocr_pages or not ocr_available():
+        return doc
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(data)
+    try:
+        blocks: _PageBlocks = [(_page_of(b), 0.0, b) for b in doc.blocks]
+        problems = list(doc.problems)
+        for number in doc.ocr_pages:
+            page = pdf[number - 1]
+            width, height = page.get_size()
+            if width * height * (PDF_DPI / 72) ** 2 > MAX_PIXELS:
+                problems.append(_too_large(doc.path, int(width), int(height), number))
+                continue
+            image = page.render(scale=PDF_DPI / 72, grayscale=True).to_numpy()
+            page_blocks, problem = read_page(image, number)
+            blocks.extend(page_blocks)
+            if problem is not None:
+                problems.append(problem)
+    finally:
+        pdf.close()
+    return replace(doc, blocks=_ordered(blocks), ocr_pages=(), problems=tuple(problems))
+
+
+def _require_ocr(rel_path: str) -> None:
+    if not ocr_available():
+        raise SourceError(
+            "ocr_unavailable", f"{rel_path} is an image and needs OCR: {INSTALL_HINT}."
+        )
+
+
+def _page_of(block: Block) -> int:
+    return block.page or 0
+
+
+def _ordered(blocks: _PageBlocks) -> tuple[Block, ...]:
+    out: list[Block] = []
+    n = 0
+    for _, _, block in sorted(blocks, key=lambda t: (t[0], t[1])):
+        if isinstance(block, TextLine):
+            n += 1
+            block = TextLine(n, block.text, block.page)
+        out.append(block)
+    return tuple(out)
+
+
+def _too_large(rel_path: str, width: int, height: int, page: int | None) -> PageProblem:
+    message = (
+        f"{rel_path}: page {page or 1} is {width}x{height} pixels, over the safety limit of "
+        f"{MAX_PIXELS:,} (a possible decompression bomb); it was not decoded."
+    )
+    return PageProblem("image_too_large", message, page)
+
+
+def _frames(data: bytes, rel_path: str) -> Iterator[tuple[int, Any]]:
+    """Decoded pages of an image file, after checking each frame's size from its header."""
+    from PIL import Image, ImageSequence
+
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow refuses larger images before decoding
+    try:
+        image = Image.open(io.BytesIO(data))
+        width, height = image.size  # from the header: nothing decoded yet
+    except Image.DecompressionBombError as exc:
+        raise SourceError("image_too_large", f"{rel_path}: {exc}") from exc
+    except Exception as exc:
+        raise SourceError(
+            "unsupported_format", f"{rel_path} could not be decoded as an image ({exc})."
+        ) from exc
+    if width * height > MAX_PIXELS:
+        raise SourceError("image_too_large", _too_large(rel_path, width, height, None).message)
+    for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
+        if frame.size[0] * frame.size[1] > MAX_PIXELS:
+            w, h = frame.size
+            raise SourceError("image_too_large", _too_large(rel_path, w, h, number).message, number)
+        try:
+            yield number, frame.convert("L")
+        except Exception as exc:
+            raise SourceError(
+                "unsupported_format", f"{rel_path}: page {number} could not be decoded ({exc}).", number
+            ) from exc
+
+
+def read_page(image: Any, number: int) -> tuple[_PageBlocks, PageProblem | None]:
+    """One page image (PIL image or numpy array) -> its blocks, or a page problem."""
+    import numpy as np
+
+    page = np.asarray(image)
+    ink = binary(page)
+    if is_blank(ink):
+        return [], PageProblem("blank_page", f"page {number} is blank.", number)
+    page, ink, turned = deskew_page(page, ink)
+    cells, table = ruled_cells(ink)
+    boxes = read_boxes(page)
+    if not boxes:
+        return [], PageProblem("blank_page", f"page {number} holds no readable text.", number)
+    grid, outside = _grid(cells, table, boxes, number)
+    if grid is None:
+        message = f"page {number} was read by OCR, but no table was found on it."
+        return _lines(outside, number), PageProblem("no_table_found", message, number)
+    flags = (*grid.flags, PAGE_TURNED) if turned else grid.flags
+    top = min((c.bbox[1] for c in grid.cells if c.bbox), default=0.0)
+    blocks: _PageBlocks = [(number, top, replace(grid, flags=flags))]
+    return blocks + _lines(outside, number), None
+
+
+def _grid(
+    cells: Sequence[tuple[float, float, float, float]],
+    table: tuple[float, float, float, float] | None,
+    boxes: Sequence[OcrBox],
+    number: int,
+) -> tuple[CellGrid | None, list[OcrBox]]:
+    if table is not None and len(cells) >= 6:
+        inside = [b for b in boxes if _within(b, table)]
+        outside = [b for b in boxes if not _within(b, table)]
+        grid = lattice_grid(cells, _chars(inside), number)
+        return _scored(grid, inside, GRID_OCR_RULED), outside
+    stream, rest = stream_grid(_chars(boxes), number)
+    if stream is None or _rows(stream) < 3:
+        return None, list(boxes)
+    grid_box = _extent(stream)
+    outside = [b for b in boxes if not _within(b, grid_box)]
+    return _scored(stream, [b for b in boxes if _within(b, grid_box)], GRID_OCR_ALIGNED), outside
+
+
+def _rows(grid: CellGrid) -> int:
+    per_row: dict[int, int] = {}
+    for cell in grid.cells:
+        per_row[cell.row] = per_row.get(cell.row, 0) + 1
+    return sum(1 for n in per_row.values() if n >= 3)
+
+
+def _extent(grid: CellGrid) -> tuple[float, float, float, float]:
+    boxes = [c.bbox for c in grid.cells if c.bbox]
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def _within(box: OcrBox, area: tuple[float, float, float, float] | None) -> bool:
+    if area is None:
+        return False
+    cx, cy = box.centre
+    return area[0] - 2 <= cx <= area[2] + 2 and area[1] - 2 <= cy <= area[3] + 2
+
+
+def _chars(boxes: Sequence[OcrBox]) -> list[Char]:
+    """OCR lines as evenly spaced characters, so the PDF grid code can place them."""
+    out: list[Char] = []
+    for box in boxes:
+        text = box.text
+        step = (box.x1 - box.x0) / max(len(text), 1)
+        size = max(box.bottom - box.top, 1.0)
+        for i, ch in enumerate(text):
+            x0 = box.x0 + i * step
+            out.append((x0, box.top, x0 + step, box.bottom, ch, size))
+    return out
+
+
+def _scored(grid: CellGrid, boxes: Sequence[OcrBox], flag: str) -> CellGrid:
+    """Cells marked as OCR, each scored with the lowest OCR score of the boxes inside it."""
+    cells: list[GridCell] = []
+    for cell in grid.cells:
+        scores = [b.score for b in boxes if _within(b, cell.bbox)]
+        score = round(min(scores), 3) if scores else 1.0
+        cells.append(replace(cell, origin="ocr", score=score))
+    return CellGrid(tuple(cells), grid.page, grid.where, (*grid.flags, flag))
+
+
+def _lines(boxes: Sequence[OcrBox], number: int) -> _PageBlocks:
+    out: _PageBlocks = []
+    for line in group_lines(_chars(boxes)):
+        text = line_text(line)
+        if text:
+            out.append((number, min(c[1] for c in line), TextLine(0, text, number)))
+    return out
