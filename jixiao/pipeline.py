@@ -83,7 +83,9 @@ def process_bytes(data: bytes, rel_path: str) -> SourceResult:
     )
     forms = normalize_source(parse(doc), doc)
     errors = [_ocr_unavailable(rel_path, page) for page in doc.ocr_pages]
-    errors += [Problem(code=p.code, message=p.message, page=p.page) for p in doc.problems]
+    errors += [
+        Problem(code=p.code, message=f"{rel_path}: {p.message}", page=p.page) for p in doc.problems
+    ]
     if not any(form.indicators for form in forms) and not errors:
         errors.append(_nothing_found(doc))
     return SourceResult(source=source, forms=forms, errors=errors)

@@ -49,7 +49,9 @@ def binary(page: Any) -> Any:
 def is_blank(ink: Any) -> bool:
     import cv2
 
-    opened = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (2, 2)))
+    opened = cv2.morphologyEx(
+        ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (2, 2))
+    )
     return float((opened > 0).mean()) < _BLANK_INK
 
 
@@ -78,7 +80,9 @@ def upright(page: Any, ink: Any) -> tuple[Any, Any, bool]:
     vert = int((_rules(ink, False, 30) > 0).sum())
     rows = float(_text_mask(ink).mean(axis=1).std())
     cols = float(_text_mask(ink.T).mean(axis=1).std())
-    sideways = (vert > 1.6 * horiz and vert > 0) if horiz + vert > ink.size * 0.002 else cols > 1.4 * rows
+    sideways = (
+        (vert > 1.6 * horiz and vert > 0) if horiz + vert > ink.size * 0.002 else cols > 1.4 * rows
+    )
     if not sideways:
         return page, ink, False
     turn = cv2.ROTATE_90_CLOCKWISE
@@ -113,14 +117,18 @@ def rotate(page: Any, angle: float) -> Any:
     h, w = page.shape[:2]
     matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
     return cv2.warpAffine(
-        page, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=255
+        page,
+        matrix,
+        (w, h),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=255,
     )
 
 
 def ruled_cells(ink: Any) -> tuple[list[Box], Box | None]:
     """Cell boxes (x0, top, x1, bottom) of the largest ruled table, and the table's box."""
     import cv2
-    import numpy as np
 
     grid = cv2.bitwise_or(_rules(ink, True, 30), _rules(ink, False, 60))
     grid = cv2.dilate(grid, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))

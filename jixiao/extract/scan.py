@@ -13,6 +13,7 @@ Needs the optional extra `jixiao[ocr]`; without it a scan ends with `ocr_unavail
 from __future__ import annotations
 
 import io
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
@@ -62,7 +63,7 @@ def ocr_pdf_pages(data: bytes, doc: SourceDoc) -> SourceDoc:
             page = pdf[number - 1]
             width, height = page.get_size()
             if width * height * (PDF_DPI / 72) ** 2 > MAX_PIXELS:
-                problems.append(_too_large(doc.path, int(width), int(height), number))
+                problems.append(_too_large(int(width), int(height), number))
                 continue
             image = page.render(scale=PDF_DPI / 72, grayscale=True).to_numpy()
             page_blocks, problem = read_page(image, number)
@@ -96,9 +97,9 @@ def _ordered(blocks: _PageBlocks) -> tuple[Block, ...]:
     return tuple(out)
 
 
-def _too_large(rel_path: str, width: int, height: int, page: int | None) -> PageProblem:
+def _too_large(width: int, height: int, page: int | None) -> PageProblem:
     message = (
-        f"{rel_path}: page {page or 1} is {width}x{height} pixels, over the safety limit of "
+        f"page {page or 1} is {width}x{height} pixels, over the safety limit of "
         f"{MAX_PIXELS:,} (a possible decompression bomb); it was not decoded."
     )
     return PageProblem("image_too_large", message, page)
@@ -110,25 +111,33 @@ def _frames(data: bytes, rel_path: str) -> Iterator[tuple[int, Any]]:
 
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow refuses larger images before decoding
     try:
-        image = Image.open(io.BytesIO(data))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
         width, height = image.size  # from the header: nothing decoded yet
-    except Image.DecompressionBombError as exc:
-        raise SourceError("image_too_large", f"{rel_path}: {exc}") from exc
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        message = f"{rel_path}: over the safety limit of {MAX_PIXELS:,} pixels ({exc})."
+        raise SourceError("image_too_large", message) from exc
     except Exception as exc:
         raise SourceError(
             "unsupported_format", f"{rel_path} could not be decoded as an image ({exc})."
         ) from exc
     if width * height > MAX_PIXELS:
-        raise SourceError("image_too_large", _too_large(rel_path, width, height, None).message)
+        raise SourceError(
+            "image_too_large", f"{rel_path}: {_too_large(width, height, None).message}"
+        )
     for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
         if frame.size[0] * frame.size[1] > MAX_PIXELS:
             w, h = frame.size
-            raise SourceError("image_too_large", _too_large(rel_path, w, h, number).message, number)
+            message = f"{rel_path}: {_too_large(w, h, number).message}"
+            raise SourceError("image_too_large", message, number)
         try:
             yield number, frame.convert("L")
         except Exception as exc:
             raise SourceError(
-                "unsupported_format", f"{rel_path}: page {number} could not be decoded ({exc}).", number
+                "unsupported_format",
+                f"{rel_path}: page {number} could not be decoded ({exc}).",
+                number,
             ) from exc
 
 
@@ -143,11 +152,10 @@ def read_page(image: Any, number: int) -> tuple[_PageBlocks, PageProblem | None]
     page, ink, turned = deskew_page(page, ink)
     cells, table = ruled_cells(ink)
     boxes = read_boxes(page)
-    if not boxes:
-        return [], PageProblem("blank_page", f"page {number} holds no readable text.", number)
-    grid, outside = _grid(cells, table, boxes, number)
+    grid, outside = _grid(cells, table, boxes, number) if boxes else (None, [])
     if grid is None:
-        message = f"page {number} was read by OCR, but no table was found on it."
+        read = "no table was found on it" if boxes else "no text could be read on it"
+        message = f"page {number} was read by OCR, but {read}."
         return _lines(outside, number), PageProblem("no_table_found", message, number)
     flags = (*grid.flags, PAGE_TURNED) if turned else grid.flags
     top = min((c.bbox[1] for c in grid.cells if c.bbox), default=0.0)
