@@ -151,7 +151,7 @@ def read_page(image: Any, number: int) -> tuple[_PageBlocks, PageProblem | None]
         return [], PageProblem("blank_page", f"page {number} is blank.", number)
     page, ink, turned = deskew_page(page, ink)
     cells, table = ruled_cells(ink)
-    boxes = read_boxes(page)
+    boxes = _plausible(read_boxes(page))
     grid, outside = _grid(cells, table, boxes, number) if boxes else (None, [])
     if grid is None:
         read = "no table was found on it" if boxes else "no text could be read on it"
@@ -207,16 +207,33 @@ def _within(box: OcrBox, area: tuple[float, float, float, float] | None) -> bool
 
 
 def _chars(boxes: Sequence[OcrBox]) -> list[Char]:
-    """OCR lines as evenly spaced characters, so the PDF grid code can place them."""
+    """OCR lines as evenly spaced characters, so the PDF grid code can place them.
+
+    OCR boxes are padded unevenly around the glyphs; every character gets the same glyph
+    height (70 % of the median box) centred on its box, so that boxes of one table row line
+    up and adjacent rows are as far apart as in a PDF."""
+    if not boxes:
+        return []
+    heights = sorted(b.bottom - b.top for b in boxes)
+    size = max(0.7 * heights[len(heights) // 2], 1.0)
     out: list[Char] = []
     for box in boxes:
         text = box.text
         step = (box.x1 - box.x0) / max(len(text), 1)
-        size = max(box.bottom - box.top, 1.0)
+        top = box.centre[1] - size / 2
         for i, ch in enumerate(text):
             x0 = box.x0 + i * step
-            out.append((x0, box.top, x0 + step, box.bottom, ch, size))
+            out.append((x0, top, x0 + step, top + size, ch, size))
     return out
+
+
+def _plausible(boxes: Sequence[OcrBox]) -> list[OcrBox]:
+    """Boxes of text, without stamps and seals (far taller than the text around them)."""
+    if not boxes:
+        return []
+    heights = sorted(b.bottom - b.top for b in boxes)
+    limit = 2.5 * heights[len(heights) // 2]
+    return [b for b in boxes if b.bottom - b.top <= limit]
 
 
 def _scored(grid: CellGrid, boxes: Sequence[OcrBox], flag: str) -> CellGrid:
