@@ -165,7 +165,7 @@ def ruled_cells(ink: Any) -> tuple[list[Box], Box | None]:
             continue  # outside the frame
         boxes.append((float(x + cx), float(y + cy), float(x + cx + cw), float(y + cy + ch)))
     box = (float(x), float(y), float(x + w), float(y + h))
-    return snap(boxes, _SNAP * ink.shape[1] / 1654), (box if boxes else None)
+    return snap(boxes, max(_SNAP, _SNAP * ink.shape[1] / 1654)), (box if boxes else None)
 
 
 def _boundaries(values: Sequence[float], tol: float) -> list[float]:
