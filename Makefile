@@ -32,9 +32,10 @@ lint: $(STAMP) ## ruff and strict mypy on the package
 	$(BIN)/ruff format --check jixiao
 	$(BIN)/mypy
 
-bench: $(STAMP) ## benchmarks: text dumps (forms/s, cold start); PDFs (pages/s, accuracy vs camelot/pdfplumber)
+bench: $(STAMP) ## benchmarks: text dumps (forms/s, cold start); PDFs (pages/s, accuracy vs camelot/pdfplumber); scans (s/page, peak RSS at 200/300 dpi)
 	$(BIN)/python bench/bench_text.py
 	$(BIN)/python bench/bench_pdf.py
+	$(BIN)/python bench/bench_scan.py
 
 clean: ## remove .venv and outputs
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

@@ -13,8 +13,8 @@ from jixiao.pipeline import process_bytes
 from tests.conftest import FIXTURES, FORMS
 
 BAD = FIXTURES / "bad"
-# an image-only page is read by OCR when the extra is installed: it is blank
-SCAN_CODE = "blank_page" if ocr_available() else "ocr_unavailable"
+# an image-only page is read by OCR when the extra is installed: ruled lines, no text
+SCAN_CODE = "no_table_found" if ocr_available() else "ocr_unavailable"
 PHOTO_CODE = "no_table_found" if ocr_available() else "ocr_unavailable"
 BLANK_CODE = "blank_page" if ocr_available() else "ocr_unavailable"
 BOMB_CODE = "image_too_large" if ocr_available() else "ocr_unavailable"
