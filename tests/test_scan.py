@@ -88,6 +88,7 @@ def test_ocr_boxes_land_in_cells_with_their_lowest_score(monkeypatch: pytest.Mon
         OcrBox(COLS[3] + 172, ROWS[1] + 18, COLS[3] + 190, ROWS[1] + 42, "%", 0.6),
     ]
     monkeypatch.setattr(scan, "read_boxes", lambda page: boxes)
+    monkeypatch.setattr(scan, "read_line", lambda crop: None)
     blocks, problem = scan.read_page(_form(1.0), 3)
     assert problem is None
     grids = [b for _, _, b in blocks if isinstance(b, CellGrid)]
@@ -101,6 +102,19 @@ def test_ocr_boxes_land_in_cells_with_their_lowest_score(monkeypatch: pytest.Mon
         (1, 3): ("95%", 1, 0.6, "ocr", 3),
     }
     assert grids[0].flags == ("grid_ocr_ruled",)
+
+
+def test_inked_cells_the_detector_missed_are_read_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    boxes = [_centre_box(r, 0, "指标", 0.99) for r in range(10)]
+    monkeypatch.setattr(scan, "read_boxes", lambda page: boxes)
+    crops: list[tuple[int, int]] = []
+    monkeypatch.setattr(scan, "read_line", lambda crop: crops.append(crop.shape) or ("≤", 0.8))
+    blocks, _ = scan.read_page(_form(), 1)
+    (grid,) = [b for _, _, b in blocks if isinstance(b, CellGrid)]
+    read = sorted((c.row, c.col) for c in grid.cells if c.text == "≤")
+    assert read == [(r, 1) for r in range(10)]  # the inked cells of column 1, nothing else
+    assert all(h < 40 and w < 200 for h, w in crops)  # the ink, not the whole cell
+    assert {c.score for c in grid.cells if c.text == "≤"} == {0.8}
 
 
 def test_boxes_without_rules_are_aligned_into_rows(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -26,13 +26,12 @@ _SNAP = 12.0  # px at 200 dpi: cell edges closer than this share one boundary
 
 
 def gray(image: Any) -> Any:
-    import cv2
+    """A page as gray uint8 (RGB/RGBA: the red channel)."""
     import numpy as np
 
     arr = np.asarray(image)
-    if arr.ndim == 3:
-        code = cv2.COLOR_RGBA2GRAY if arr.shape[2] == 4 else cv2.COLOR_RGB2GRAY
-        arr = cv2.cvtColor(arr, code)
+    if arr.ndim == 3:  # the red channel: red stamps and seals fade out, black text stays
+        arr = np.ascontiguousarray(arr[:, :, 0])
     return arr.astype(np.uint8, copy=False)
 
 
@@ -202,3 +201,23 @@ def deskew_page(page: Any, ink: Any) -> tuple[Any, Any, bool]:
         return page, ink, turned
     page = rotate(page, angle)
     return page, binary(page), turned
+
+
+def inked(ink: Any, cell: Box, inset: int = 6) -> tuple[int, int, int, int] | None:
+    """The box around the ink inside a cell (rules excluded by an inset), or None if empty."""
+    import cv2
+
+    x0, y0 = int(cell[0]) + inset, int(cell[1]) + inset
+    x1, y1 = int(cell[2]) - inset, int(cell[3]) - inset
+    if x1 - x0 < 8 or y1 - y0 < 8:
+        return None
+    region = cv2.morphologyEx(
+        ink[y0:y1, x0:x1], cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (2, 2))
+    )
+    points = cv2.findNonZero(region)
+    if points is None or len(points) < 40:
+        return None
+    x, y, w, h = cv2.boundingRect(points)
+    if h < 10:
+        return None
+    return x0 + x - 3, y0 + y - 3, x0 + x + w + 3, y0 + y + h + 3

@@ -8,11 +8,15 @@ ever downloaded at run time. It runs once per page; boxes are then assigned to g
 from __future__ import annotations
 
 import importlib.util
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 INSTALL_HINT = "install the OCR extra: pip install 'jixiao[ocr]'"
+MIN_LINE_SCORE = 0.6  # below this a recognition-only read of a cell is taken as noise
+_MEANINGFUL = re.compile(r"[0-9A-Za-z\u4e00-\u9fff≥≤<>=%％]")  # not just "_", "-", "."
 _MODULES = ("rapidocr", "onnxruntime", "cv2", "PIL", "pypdfium2", "numpy")
 
 
@@ -77,3 +81,18 @@ def read_boxes(image: Any) -> list[OcrBox]:
         out.append(OcrBox(min(xs), min(ys), max(xs), max(ys), text, float(score)))
     out.sort(key=lambda b: (b.top, b.x0))
     return out
+
+
+def read_line(crop: Any) -> tuple[str, float] | None:
+    """Recognition alone on a crop holding one short line (no detection): text and score,
+    or None when nothing confident was read."""
+    import cv2
+
+    padded = cv2.copyMakeBorder(crop, 8, 8, 8, 8, cv2.BORDER_CONSTANT, value=255)
+    result = _engine()(padded, use_det=False, use_cls=False, use_rec=True)
+    texts: Sequence[Any] = getattr(result, "txts", None) or ()
+    scores: Sequence[Any] = getattr(result, "scores", None) or ()
+    text = str(texts[0]).strip() if texts else ""
+    if not _MEANINGFUL.search(text) or float(scores[0]) < MIN_LINE_SCORE:
+        return None
+    return text, float(scores[0])

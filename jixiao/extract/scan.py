@@ -18,8 +18,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
-from jixiao.extract.image_grid import binary, deskew_page, is_blank, ruled_cells
-from jixiao.extract.ocr import INSTALL_HINT, OcrBox, ocr_available, read_boxes
+from jixiao.extract.image_grid import binary, deskew_page, gray, inked, is_blank, ruled_cells
+from jixiao.extract.ocr import INSTALL_HINT, OcrBox, ocr_available, read_boxes, read_line
 from jixiao.extract.pdf_grid import lattice_grid, stream_grid
 from jixiao.extract.pdf_text import Char, group_lines, line_text
 from jixiao.flags import GRID_OCR_ALIGNED, GRID_OCR_RULED, PAGE_TURNED
@@ -65,7 +65,7 @@ def ocr_pdf_pages(data: bytes, doc: SourceDoc) -> SourceDoc:
             if width * height * (PDF_DPI / 72) ** 2 > MAX_PIXELS:
                 problems.append(_too_large(int(width), int(height), number))
                 continue
-            image = page.render(scale=PDF_DPI / 72, grayscale=True).to_numpy()
+            image = page.render(scale=PDF_DPI / 72, rev_byteorder=True).to_numpy()  # RGB
             page_blocks, problem = read_page(image, number)
             blocks.extend(page_blocks)
             if problem is not None:
@@ -132,7 +132,7 @@ def _frames(data: bytes, rel_path: str) -> Iterator[tuple[int, Any]]:
             message = f"{rel_path}: {_too_large(w, h, number).message}"
             raise SourceError("image_too_large", message, number)
         try:
-            yield number, frame.convert("L")
+            yield number, frame.convert("L" if frame.mode in ("1", "L", "I;16") else "RGB")
         except Exception as exc:
             raise SourceError(
                 "unsupported_format",
@@ -145,13 +145,15 @@ def read_page(image: Any, number: int) -> tuple[_PageBlocks, PageProblem | None]
     """One page image (PIL image or numpy array) -> its blocks, or a page problem."""
     import numpy as np
 
-    page = np.asarray(image)
+    page = gray(np.asarray(image))
     ink = binary(page)
     if is_blank(ink):
         return [], PageProblem("blank_page", f"page {number} is blank.", number)
     page, ink, turned = deskew_page(page, ink)
     cells, table = ruled_cells(ink)
     boxes = _plausible(read_boxes(page))
+    if boxes and table is not None:
+        boxes += _missed(page, ink, cells, boxes)
     grid, outside = _grid(cells, table, boxes, number) if boxes else (None, [])
     if grid is None:
         read = "no table was found on it" if boxes else "no text could be read on it"
@@ -180,6 +182,25 @@ def _grid(
     grid_box = _extent(stream)
     outside = [b for b in boxes if not _within(b, grid_box)]
     return _scored(stream, [b for b in boxes if _within(b, grid_box)], GRID_OCR_ALIGNED), outside
+
+
+def _missed(
+    page: Any, ink: Any, cells: Sequence[tuple[float, float, float, float]], boxes: Sequence[OcrBox]
+) -> list[OcrBox]:
+    """Short text the page-level detector missed ("=", "≤", a lone digit): every ruled cell with
+    ink but no OCR box is read by recognition alone on its inked area."""
+    out = []
+    for cell in cells:
+        if any(_within(b, cell) for b in boxes):
+            continue
+        area = inked(ink, cell)
+        if area is None:
+            continue
+        x0, y0, x1, y1 = area
+        read = read_line(page[y0:y1, x0:x1])
+        if read is not None:
+            out.append(OcrBox(float(x0), float(y0), float(x1), float(y1), *read))
+    return out
 
 
 def _rows(grid: CellGrid) -> int:
