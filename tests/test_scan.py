@@ -208,3 +208,15 @@ def test_an_image_only_pdf_page_is_read_by_ocr() -> None:
     assert len(form.indicators) == 7
     assert all("ocr" in i.flags and i.bbox and i.page == 1 for i in form.indicators)
     assert all(0 < i.confidence <= 1 for i in form.indicators)
+
+
+@pytest.mark.skipif(not ocr_available(), reason="OCR extra not installed")
+def test_detection_still_runs_after_a_recognition_only_read() -> None:
+    # regression: RapidOCR keeps the flags of its last call, so read_line turned detection off
+    from PIL import Image
+
+    from jixiao.extract.ocr import read_boxes, read_line
+
+    photo = image_grid.gray(np.asarray(Image.open(FIXTURES / "bad" / "photo_no_table.jpg")))
+    read_line(photo[60:150, 60:330])
+    assert any("OPEN" in box.text.upper() for box in read_boxes(photo))

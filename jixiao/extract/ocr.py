@@ -68,7 +68,8 @@ def _engine() -> Any:
 
 def read_boxes(image: Any) -> list[OcrBox]:
     """OCR one page image (numpy array, BGR or gray) into text boxes, top to bottom."""
-    result = _engine()(image)
+    # the engine keeps the flags of its last call (read_line turns detection off): pass all
+    result = _engine()(image, use_det=True, use_cls=False, use_rec=True)
     if result is None or getattr(result, "boxes", None) is None:
         return []
     out = []

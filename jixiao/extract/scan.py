@@ -155,6 +155,10 @@ def read_page(image: Any, number: int) -> tuple[_PageBlocks, PageProblem | None]
     if boxes and table is not None:
         boxes += _missed(page, ink, cells, boxes)
     grid, outside = _grid(cells, table, boxes, number) if boxes else (None, [])
+    if grid is not None and GRID_OCR_ALIGNED in grid.flags:
+        extra = _gaps(page, ink, grid, boxes)
+        if extra:
+            grid, outside = _grid(cells, table, boxes + extra, number)
     if grid is None:
         read = "no table was found on it" if boxes else "no text could be read on it"
         message = f"page {number} was read by OCR, but {read}."
@@ -176,7 +180,7 @@ def _grid(
         outside = [b for b in boxes if not _within(b, table)]
         grid = lattice_grid(cells, _chars(inside), number)
         return _scored(grid, inside, GRID_OCR_RULED), outside
-    stream, rest = stream_grid(_chars(boxes), number)
+    stream = _aligned(boxes, number)
     if stream is None or _rows(stream) < 3:
         return None, list(boxes)
     grid_box = _extent(stream)
@@ -185,7 +189,11 @@ def _grid(
 
 
 def _missed(
-    page: Any, ink: Any, cells: Sequence[tuple[float, float, float, float]], boxes: Sequence[OcrBox]
+    page: Any,
+    ink: Any,
+    cells: Sequence[tuple[float, float, float, float]],
+    boxes: Sequence[OcrBox],
+    inset: int = 6,
 ) -> list[OcrBox]:
     """Short text the page-level detector missed ("=", "≤", a lone digit): every ruled cell with
     ink but no OCR box is read by recognition alone on its inked area."""
@@ -193,7 +201,7 @@ def _missed(
     for cell in cells:
         if any(_within(b, cell) for b in boxes):
             continue
-        area = inked(ink, cell)
+        area = inked(ink, cell, inset)
         if area is None:
             continue
         x0, y0, x1, y1 = area
@@ -201,6 +209,45 @@ def _missed(
         if read is not None:
             out.append(OcrBox(float(x0), float(y0), float(x1), float(y1), *read))
     return out
+
+
+def _aligned(boxes: Sequence[OcrBox], number: int) -> CellGrid | None:
+    """The PDF stream grid on OCR boxes. Its tolerances are in PDF points for ~10 pt text, so
+    the characters are scaled to a 10-unit glyph height and the cell boxes scaled back."""
+    chars = _chars(boxes)
+    k = max(chars[0][5] / 10.0, 1e-3) if chars else 1.0
+    scaled = [(c[0] / k, c[1] / k, c[2] / k, c[3] / k, c[4], c[5] / k) for c in chars]
+    grid, _ = stream_grid(scaled, number)
+    if grid is None:
+        return None
+    cells = tuple(
+        replace(c, bbox=tuple(round(v * k, 1) for v in c.bbox) if c.bbox else None)  # type: ignore[arg-type]
+        for c in grid.cells
+    )
+    return replace(grid, cells=cells)
+
+
+def _gaps(page: Any, ink: Any, grid: CellGrid, boxes: Sequence[OcrBox]) -> list[OcrBox]:
+    """The aligned-grid counterpart of `_missed`: an empty position of a full row, under a
+    column that holds text elsewhere, with ink in it, is read by recognition alone."""
+    cols: dict[int, tuple[float, float]] = {}
+    rows: dict[int, tuple[float, float]] = {}
+    for c in grid.cells:
+        if c.bbox is None:
+            continue
+        x0, x1 = cols.get(c.col, (c.bbox[0], c.bbox[2]))
+        cols[c.col] = (min(x0, c.bbox[0]), max(x1, c.bbox[2]))
+        y0, y1 = rows.get(c.row, (c.bbox[1], c.bbox[3]))
+        rows[c.row] = (min(y0, c.bbox[1]), max(y1, c.bbox[3]))
+    filled = {(c.row, c.col) for c in grid.cells}
+    full = {r for r in rows if sum(1 for f in filled if f[0] == r) >= 3}
+    gaps = [
+        (cols[col][0], rows[r][0], cols[col][1], rows[r][1])
+        for r in sorted(full)
+        for col in sorted(cols)
+        if (r, col) not in filled
+    ]
+    return _missed(page, ink, [g for g in gaps if not any(_within(b, g) for b in boxes)], [], 0)
 
 
 def _rows(grid: CellGrid) -> int:
