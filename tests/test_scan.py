@@ -220,3 +220,17 @@ def test_detection_still_runs_after_a_recognition_only_read() -> None:
     photo = image_grid.gray(np.asarray(Image.open(FIXTURES / "bad" / "photo_no_table.jpg")))
     read_line(photo[60:150, 60:330])
     assert any("OPEN" in box.text.upper() for box in read_boxes(photo))
+
+
+@pytest.mark.skipif(not ocr_available(), reason="OCR extra not installed")
+def test_a_huge_image_only_pdf_page_is_not_rendered() -> None:
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument.new()
+    pdf.new_page(600, 800)
+    pdf.new_page(5000, 5000)  # 13889 x 13889 pixels at 200 dpi
+    buf = io.BytesIO()
+    pdf.save(buf)
+    result = process_bytes(buf.getvalue(), "huge.pdf")
+    codes = [(p.code, p.page) for p in result.errors]
+    assert codes == [("blank_page", 1), ("image_too_large", 2)]

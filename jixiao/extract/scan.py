@@ -61,9 +61,9 @@ def ocr_pdf_pages(data: bytes, doc: SourceDoc) -> SourceDoc:
         problems = list(doc.problems)
         for number in doc.ocr_pages:
             page = pdf[number - 1]
-            width, height = page.get_size()
-            if width * height * (PDF_DPI / 72) ** 2 > MAX_PIXELS:
-                problems.append(_too_large(int(width), int(height), number))
+            width, height = (int(v * PDF_DPI / 72) for v in page.get_size())  # pixels
+            if width * height > MAX_PIXELS:
+                problems.append(_too_large(width, height, number))
                 continue
             image = page.render(scale=PDF_DPI / 72, rev_byteorder=True).to_numpy()  # RGB
             page_blocks, problem = read_page(image, number)
