@@ -22,16 +22,22 @@ Box = tuple[float, float, float, float]
 
 _BLANK_INK = 0.002  # share of dark pixels under which a page is blank
 _MAX_SKEW = 8.0  # degrees; larger estimates are noise
+_RED = 60  # red minus green above this: a stamp or seal, not text
 _SNAP = 12.0  # px at 200 dpi: cell edges closer than this share one boundary
 
 
 def gray(image: Any) -> Any:
-    """A page as gray uint8 (RGB/RGBA: the red channel)."""
+    """A page as gray uint8. For colour pages: the red channel, with reddish pixels (stamps,
+    seals) set to white, so that black text and rules stay and red ink fades out."""
     import numpy as np
 
     arr = np.asarray(image)
-    if arr.ndim == 3:  # the red channel: red stamps and seals fade out, black text stays
-        arr = np.ascontiguousarray(arr[:, :, 0])
+    if arr.ndim == 3:
+        red = arr[:, :, 0].astype(np.int16)
+        green = arr[:, :, 1].astype(np.int16)
+        out = arr[:, :, 0].copy()
+        out[red - green > _RED] = 255
+        return out
     return arr.astype(np.uint8, copy=False)
 
 
@@ -60,7 +66,12 @@ def _rules(ink: Any, horizontal: bool, scale: int) -> Any:
     h, w = ink.shape[:2]
     size = (max(w // scale, 20), 1) if horizontal else (1, max(h // scale, 20))
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, size)
-    return cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
+    rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
+    # bridge breaks along each rule (a stamp over it, noise), never across rules
+    bridge = (2 * size[0], 1) if horizontal else (1, 2 * size[1])
+    return cv2.morphologyEx(
+        rules, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, bridge)
+    )
 
 
 def _text_mask(ink: Any) -> Any:
