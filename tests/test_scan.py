@@ -51,18 +51,30 @@ def test_cells_and_spans_come_back_from_a_skewed_noisy_page() -> None:
     page = _form(2.0, noise=12)
     ink = image_grid.binary(page)
     page, ink, turned = image_grid.deskew_page(page, ink)
-    cells, table = image_grid.ruled_cells(ink)
-    assert not turned and table is not None
+    ((cells, _),) = image_grid.ruled_tables(ink)
+    assert not turned
     assert len(cells) == 10 * 4 - 3  # the merged cell covers 4 positions
     tall = [c for c in cells if c[3] - c[1] > 200]
     assert len(tall) == 1 and tall[0][0] < COLS[1]  # the merged cell, in column 0
+
+
+def test_a_head_table_and_an_indicator_table_are_two_grids() -> None:
+    page = np.full((1600, 1140), 255, np.uint8)
+    for top, rows in ((100, 3), (400, 8)):
+        for i in range(rows + 1):
+            cv2.line(page, (60, top + 50 * i), (1080, top + 50 * i), 0, 3)
+        for x in (60, 300, 1080) if rows == 3 else COLS:
+            cv2.line(page, (x, top), (x, top + 50 * rows), 0, 3)
+    tables = image_grid.ruled_tables(image_grid.binary(page))
+    assert [len(cells) for cells, _ in tables] == [3 * 2, 8 * 4]
+    assert tables[0][1][1] < tables[1][1][1]  # top to bottom
 
 
 def test_a_page_on_its_side_is_turned_upright() -> None:
     page = cv2.rotate(_form(), cv2.ROTATE_90_COUNTERCLOCKWISE)
     _, ink, turned = image_grid.deskew_page(page, image_grid.binary(page))
     assert turned
-    assert len(image_grid.ruled_cells(ink)[0]) == 37
+    assert [len(cells) for cells, _ in image_grid.ruled_tables(ink)] == [37]
 
 
 def test_blank_page_is_blank_and_a_form_is_not() -> None:
@@ -234,3 +246,11 @@ def test_a_huge_image_only_pdf_page_is_not_rendered() -> None:
     result = process_bytes(buf.getvalue(), "huge.pdf")
     codes = [(p.code, p.page) for p in result.errors]
     assert codes == [("blank_page", 1), ("image_too_large", 2)]
+
+
+def test_the_sliver_between_two_abutting_tables_is_not_a_cell() -> None:
+    head = [(100.0, 100.0, 400.0, 150.0), (400.0, 100.0, 900.0, 150.0)]
+    sliver = [(100.0, 150.0, 900.0, 156.0)]  # between the head's bottom and the next top rule
+    body = [(100.0, 157.0, 500.0, 210.0), (500.0, 157.0, 900.0, 210.0)]
+    snapped = image_grid.snap(head + sliver + body, 12.0)
+    assert len(snapped) == 4 and all(b[3] - b[1] > 40 for b in snapped)

@@ -6,8 +6,9 @@ Steps (numpy arrays, gray uint8, white paper):
   3. `deskew`: the angle of the long horizontal rules (HoughLinesP on the morphological
      horizontal-line mask), or of the text lines when there are no rules; the page is rotated
      by it with a white border.
-  4. `ruled_cells`: horizontal and vertical rules by morphological opening, the table as the
-     largest connected frame, each enclosed region one cell (a merged cell is one region);
+  4. `ruled_tables`: horizontal and vertical rules by morphological opening (breaks along a
+     rule bridged), each connected frame a table, each enclosed region one cell (a merged
+     cell is one region);
      cell edges are snapped to shared boundaries so that spans come out exact.
 OpenCV 5's HoughLinesP returns (N, 4): results are reshaped, never unpacked 4.x-style.
 """
@@ -152,18 +153,31 @@ def rotate(page: Any, angle: float) -> Any:
     )
 
 
-def ruled_cells(ink: Any) -> tuple[list[Box], Box | None]:
-    """Cell boxes (x0, top, x1, bottom) of the largest ruled table, and the table's box."""
+def ruled_tables(ink: Any) -> list[tuple[list[Box], Box]]:
+    """Every ruled table of the page, top to bottom: its cell boxes (x0, top, x1, bottom) and
+    its own box. A form often prints its head (项目名称, 主管部门) and its indicators as two
+    tables one above the other."""
     import cv2
 
     grid = cv2.bitwise_or(_rules(ink, True, 30), _rules(ink, False, 60))
     grid = cv2.dilate(grid, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
     contours, _ = cv2.findContours(grid, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    if not contours:
-        return [], None
-    x, y, w, h = cv2.boundingRect(max(contours, key=cv2.contourArea))
-    if w < ink.shape[1] // 4 or h < ink.shape[0] // 20:
-        return [], None
+    tables = []
+    for contour in contours:
+        x, y, w, h = cv2.boundingRect(contour)
+        if w < ink.shape[1] // 4 or h < ink.shape[0] // 20:
+            continue
+        cells = _cells(grid, x, y, w, h)
+        if cells:
+            box = (float(x), float(y), float(x + w), float(y + h))
+            tables.append((snap(cells, max(_SNAP, _SNAP * ink.shape[1] / 1654)), box))
+    return sorted(tables, key=lambda t: t[1][1])
+
+
+def _cells(grid: Any, x: int, y: int, w: int, h: int) -> list[Box]:
+    """The regions enclosed by the rules inside one table's box: one per cell."""
+    import cv2
+
     region = cv2.bitwise_not(grid[y : y + h, x : x + w])
     count, _, stats, _ = cv2.connectedComponentsWithStats(region, connectivity=4)
     boxes: list[Box] = []
@@ -174,8 +188,7 @@ def ruled_cells(ink: Any) -> tuple[list[Box], Box | None]:
         if cx == 0 or cy == 0 or cx + cw >= w or cy + ch >= h:
             continue  # outside the frame
         boxes.append((float(x + cx), float(y + cy), float(x + cx + cw), float(y + cy + ch)))
-    box = (float(x), float(y), float(x + w), float(y + h))
-    return snap(boxes, max(_SNAP, _SNAP * ink.shape[1] / 1654)), (box if boxes else None)
+    return boxes
 
 
 def _boundaries(values: Sequence[float], tol: float) -> list[float]:
@@ -193,15 +206,17 @@ def _nearest(bounds: list[float], v: float) -> float:
 
 
 def snap(boxes: Sequence[Box], tol: float) -> list[Box]:
-    """Cell edges moved to the shared row and column boundaries (spans exact)."""
+    """Cell edges moved to the shared row and column boundaries (spans exact). Slivers that
+    collapse to nothing (the gap between two tables drawn one above the other) are dropped."""
     if not boxes:
         return []
     xs = _boundaries([v for b in boxes for v in (b[0], b[2])], tol)
     ys = _boundaries([v for b in boxes for v in (b[1], b[3])], tol)
-    return [
+    snapped = [
         (_nearest(xs, b[0]), _nearest(ys, b[1]), _nearest(xs, b[2]), _nearest(ys, b[3]))
         for b in boxes
     ]
+    return [b for b in snapped if b[2] > b[0] and b[3] > b[1]]
 
 
 def deskew_page(page: Any, ink: Any) -> tuple[Any, Any, bool]:

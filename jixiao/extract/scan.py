@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
-from jixiao.extract.image_grid import binary, deskew_page, gray, inked, is_blank, ruled_cells
+from jixiao.extract.image_grid import binary, deskew_page, gray, inked, is_blank, ruled_tables
 from jixiao.extract.ocr import INSTALL_HINT, OcrBox, ocr_available, read_boxes, read_line
 from jixiao.extract.pdf_grid import lattice_grid, stream_grid
 from jixiao.extract.pdf_text import Char, group_lines, line_text
@@ -28,6 +28,8 @@ from jixiao.records import Block, CellGrid, GridCell, PageProblem, SourceDoc, Te
 
 MAX_PIXELS = 60_000_000  # per page: ~A2 at 300 dpi; larger images are refused unread
 PDF_DPI = 200
+_MIN_CELLS = 6  # a ruled frame with fewer cells is a box around text, not a table
+Box = tuple[float, float, float, float]
 _PageBlocks = list[tuple[int, float, Block]]
 
 
@@ -150,42 +152,48 @@ def read_page(image: Any, number: int) -> tuple[_PageBlocks, PageProblem | None]
     if is_blank(ink):
         return [], PageProblem("blank_page", f"page {number} is blank.", number)
     page, ink, turned = deskew_page(page, ink)
-    cells, table = ruled_cells(ink)
+    tables = [t for t in ruled_tables(ink) if len(t[0]) >= _MIN_CELLS]
     boxes = _plausible(read_boxes(page))
-    if boxes and table is not None:
+    for cells, _ in tables if boxes else []:
         boxes += _missed(page, ink, cells, boxes)
-    grid, outside = _grid(cells, table, boxes, number) if boxes else (None, [])
-    if grid is not None and GRID_OCR_ALIGNED in grid.flags:
-        extra = _gaps(page, ink, grid, boxes)
+    grids, outside = _grids(tables, boxes, number) if boxes else ([], [])
+    if len(grids) == 1 and GRID_OCR_ALIGNED in grids[0].flags:
+        extra = _gaps(page, ink, grids[0], boxes)
         if extra:
-            grid, outside = _grid(cells, table, boxes + extra, number)
-    if grid is None:
+            grids, outside = _grids(tables, boxes + extra, number)
+    if not grids:
         read = "no table was found on it" if boxes else "no text could be read on it"
         message = f"page {number} was read by OCR, but {read}."
         return _lines(outside, number), PageProblem("no_table_found", message, number)
-    flags = (*grid.flags, PAGE_TURNED) if turned else grid.flags
-    top = min((c.bbox[1] for c in grid.cells if c.bbox), default=0.0)
-    blocks: _PageBlocks = [(number, top, replace(grid, flags=flags))]
+    blocks: _PageBlocks = []
+    for grid in grids:
+        flags = (*grid.flags, PAGE_TURNED) if turned else grid.flags
+        top = min((c.bbox[1] for c in grid.cells if c.bbox), default=0.0)
+        blocks.append((number, top, replace(grid, flags=flags)))
     return blocks + _lines(outside, number), None
 
 
-def _grid(
-    cells: Sequence[tuple[float, float, float, float]],
-    table: tuple[float, float, float, float] | None,
-    boxes: Sequence[OcrBox],
-    number: int,
-) -> tuple[CellGrid | None, list[OcrBox]]:
-    if table is not None and len(cells) >= 6:
-        inside = [b for b in boxes if _within(b, table)]
-        outside = [b for b in boxes if not _within(b, table)]
-        grid = lattice_grid(cells, _chars(inside), number)
-        return _scored(grid, inside, GRID_OCR_RULED), outside
+def _grids(
+    tables: Sequence[tuple[list[Box], Box]], boxes: Sequence[OcrBox], number: int
+) -> tuple[list[CellGrid], list[OcrBox]]:
+    """One grid per ruled table (boxes assigned by their centres), or one aligned grid from
+    the boxes when the page has no ruled table; and the boxes outside every grid."""
+    if tables:
+        grids = []
+        for cells, box in tables:
+            inside = [b for b in boxes if _within(b, box)]
+            grid = lattice_grid(cells, _chars(inside), number)
+            if grid.cells:
+                grids.append(_scored(grid, inside, GRID_OCR_RULED))
+        outside = [b for b in boxes if not any(_within(b, box) for _, box in tables)]
+        return grids, outside
     stream = _aligned(boxes, number)
     if stream is None or _rows(stream) < 3:
-        return None, list(boxes)
+        return [], list(boxes)
     grid_box = _extent(stream)
     outside = [b for b in boxes if not _within(b, grid_box)]
-    return _scored(stream, [b for b in boxes if _within(b, grid_box)], GRID_OCR_ALIGNED), outside
+    inside = [b for b in boxes if _within(b, grid_box)]
+    return [_scored(stream, inside, GRID_OCR_ALIGNED)], outside
 
 
 def _missed(
