@@ -244,6 +244,6 @@ def inked(ink: Any, cell: Box, inset: int = 6) -> tuple[int, int, int, int] | No
     if points is None or len(points) < 40:
         return None
     x, y, w, h = cv2.boundingRect(points)
-    if h < 10:
+    if h < 6:  # a speck or a piece of a rule; "=" at 150 dpi is about 8 px tall
         return None
     return x0 + x - 3, y0 + y - 3, x0 + x + w + 3, y0 + y + h + 3
