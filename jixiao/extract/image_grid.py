@@ -109,7 +109,8 @@ def skew_angle(ink: Any) -> float:
     mask = _rules(ink, True, 30)
     if int((mask > 0).sum()) < w:  # no rules: the text lines
         return _profile_angle(ink)
-    lines = cv2.HoughLinesP(mask, 1, math.pi / 1800, 100, minLineLength=w // 8, maxLineGap=20)
+    # 0.5-degree bins are enough: the angle comes from the segment end points, not the bin
+    lines = cv2.HoughLinesP(mask, 1, math.pi / 360, 100, minLineLength=w // 8, maxLineGap=20)
     if lines is None:
         return 0.0
     segs = np.asarray(lines).reshape(-1, 4).astype(float)
