@@ -41,6 +41,10 @@ HIDDEN_SHEETS_SKIPPED = "hidden_sheets_skipped"
 HIDDEN_ROWS_SKIPPED = "hidden_rows_skipped"
 CORRECTED = "corrected"
 REDACTED = "redacted"
+GRID_OCR_RULED = "grid_ocr_ruled"
+GRID_OCR_ALIGNED = "grid_ocr_aligned"
+PAGE_TURNED = "page_turned"
+OCR_REPAIRED = "ocr_repaired"
 
 FLAGS: dict[str, Flag] = {
     f.name: f
@@ -80,7 +84,11 @@ FLAGS: dict[str, Flag] = {
         Flag(PINYIN_REMOVED, "Pinyin glosses a crawler inserted (指標(biāo)) were removed.", 0.98),
         Flag(TEXT_REPAIRED, 'Runs of "?" (unencodable full-width spaces) became spaces.', 0.98),
         Flag(NUMBER_REPAIRED, "Spaces inside a number (968.191 8) were removed.", 0.9),
-        Flag(OCR, "Text came from OCR.", 1.0),
+        Flag(OCR, "Text came from OCR (confidence also x the row's lowest OCR cell score).", 1.0),
+        Flag(OCR_REPAIRED, "OCR confusion inside a number repaired (O for 0, l for 1, ％).", 0.9),
+        Flag(GRID_OCR_RULED, "Scan: grid from the ruling lines of the image.", 1.0),
+        Flag(GRID_OCR_ALIGNED, "Scan without usable rules: grid from aligned OCR text boxes.", 1.0),
+        Flag(PAGE_TURNED, "Scan page lay on its side and was turned upright.", 1.0),
         Flag(CONTINUED_ACROSS_PAGES, "Table continued across pages.", 1.0),
         Flag(GRID_PDFPLUMBER, "PDF table grid recovered by pdfplumber (it won).", 1.0),
         Flag(GRID_STREAM, "PDF table had no ruling lines; grid built from text alignment.", 1.0),

@@ -114,15 +114,21 @@ def process_bytes(data: bytes, rel_path: str) -> SourceResult:
         encoding=doc.encoding,
     )
     forms = normalize_source(parse(doc), doc)
-    errors = [_needs_ocr(rel_path, page) for page in doc.ocr_pages]
+    errors = [_ocr_unavailable(rel_path, page) for page in doc.ocr_pages]
+    errors += [
+        Problem(code=p.code, message=f"{rel_path}: {p.message}", page=p.page) for p in doc.problems
+    ]
     if not any(form.indicators for form in forms) and not errors:
         errors.append(_nothing_found(doc))
     return SourceResult(source=source, forms=forms, errors=errors)
 
 
-def _needs_ocr(rel_path: str, page: int) -> Problem:
-    message = f"{rel_path}: page {page} has no usable text layer (a scan); it needs OCR."
-    return Problem(code="needs_ocr", message=message, page=page)
+def _ocr_unavailable(rel_path: str, page: int) -> Problem:
+    message = (
+        f"{rel_path}: page {page} has no usable text layer (a scan) and needs OCR: "
+        "install the OCR extra: pip install 'jixiao[ocr]'."
+    )
+    return Problem(code="ocr_unavailable", message=message, page=page)
 
 
 def _nothing_found(doc: SourceDoc) -> Problem:

@@ -55,9 +55,10 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
             "Download the file again; check that it opens in a PDF viewer.",
         ),
         ProblemCode(
-            "needs_ocr",
-            "A PDF page has no usable text layer (a scan, or glyphs without a Unicode map).",
-            "The page needs OCR; until the scan reader exists, convert it with an OCR tool.",
+            "ocr_unavailable",
+            "An image (PNG, JPEG, TIFF) or a PDF page without a usable text layer (a scan) "
+            "needs OCR, which is not installed.",
+            "Install the OCR extra: pip install 'jixiao[ocr]', then run again.",
         ),
         ProblemCode(
             "corrupt_archive",
@@ -76,7 +77,8 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
         ),
         ProblemCode(
             "no_table_found",
-            "The file was read, but holds no table: no ruled or aligned table on any PDF page, no <table> in a web page.",
+            "The file was read, but holds no table: no ruled or aligned table on any PDF page or "
+            "scanned page/photo (after OCR), no <table> in a web page.",
             "Check that the file holds a 绩效目标表; save the page or export the table that shows the form.",
         ),
         ProblemCode(
@@ -99,6 +101,17 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
             "too_large",
             "Reading the file needed more memory than the per-file memory limit.",
             "Raise --file-memory, or split the file.",
+        ),
+        ProblemCode(
+            "blank_page",
+            "A scanned page or image holds no ink (or no readable text); it was skipped.",
+            "Nothing to do if the page is meant to be blank; otherwise rescan it.",
+        ),
+        ProblemCode(
+            "image_too_large",
+            "The image is larger than the safety limit (60 million pixels per page, a possible "
+            "decompression bomb); it was not decoded.",
+            "Rescan at 300 dpi or less, or split the image; check where the file came from.",
         ),
         ProblemCode(
             "internal_error",

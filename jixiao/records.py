@@ -52,6 +52,16 @@ class CellGrid:
     separate: bool = False  # a worksheet: no form continues into it from the previous grid
 
 
+@dataclass(frozen=True, slots=True)
+class PageProblem:
+    """A problem with one page that does not stop the rest of the source (blank scan page,
+    no table on a photo, OCR not installed); the pipeline reports it as a Problem."""
+
+    code: str  # a code of jixiao.problems
+    message: str
+    page: int | None = None
+
+
 # One item of a source in reading order: a line of text or a table grid.
 Block = TextLine | CellGrid
 
@@ -72,6 +82,7 @@ class SourceDoc:
     lines: tuple[TextLine, ...] = ()
     blocks: tuple[Block, ...] = ()
     ocr_pages: tuple[int, ...] = ()  # pages without a usable text layer (scans)
+    problems: tuple[PageProblem, ...] = ()  # per-page problems found while reading
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +95,7 @@ class RawCell:
     page: int | None = None
     bbox: BBox | None = None
     origin: str = "text_layer"
+    score: float = 1.0  # OCR confidence of the cell (1.0 for text sources)
 
 
 class RowKind(Enum):

@@ -34,6 +34,25 @@ def operator_confusions() -> dict[str, str]:
     return _table()["operator_confusions"]
 
 
+@lru_cache(maxsize=1)
+def _digit_confusions() -> tuple[dict[int, str], re.Pattern[str]]:
+    table = _table()["ocr_digit_confusions"]
+    wrong = re.escape("".join(table))
+    # an optional operator, then digits/confusables with at least one real digit, a unit sign
+    pattern = re.compile(rf"^([≥≤<>=＞＜]*)((?=[^\d]*\d)[\d.,{wrong}]+)([%％]?)$")
+    return str.maketrans(table), pattern
+
+
+def fix_ocr_digits(text: str) -> tuple[str, bool]:
+    """OCR letters inside a number: "1O0%" -> "100%", "l5" -> "15"."""
+    table, pattern = _digit_confusions()
+    match = pattern.match(text.strip())
+    if match is None:
+        return text, False
+    repaired = match.group(1) + match.group(2).translate(table) + match.group(3)
+    return repaired, repaired != text.strip()
+
+
 def strip_pinyin(text: str) -> tuple[str, bool]:
     """Remove pinyin glosses a crawler inserted: "指標(biāo)" -> "指標"."""
     repaired = _PINYIN.sub("", text)

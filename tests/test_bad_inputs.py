@@ -8,10 +8,16 @@ from pathlib import Path
 import pytest
 
 from jixiao.cli import main
+from jixiao.extract.ocr import ocr_available
 from jixiao.pipeline import process_bytes
 from tests.conftest import FIXTURES, FORMS
 
 BAD = FIXTURES / "bad"
+# an image-only page is read by OCR when the extra is installed: ruled lines, no text
+SCAN_CODE = "no_table_found" if ocr_available() else "ocr_unavailable"
+PHOTO_CODE = "no_table_found" if ocr_available() else "ocr_unavailable"
+BLANK_CODE = "blank_page" if ocr_available() else "ocr_unavailable"
+BOMB_CODE = "image_too_large" if ocr_available() else "ocr_unavailable"
 
 
 @pytest.mark.parametrize(
@@ -25,7 +31,10 @@ BAD = FIXTURES / "bad"
         ("truncated_form.pdf", "unreadable_pdf"),
         ("encrypted.pdf", "encrypted_pdf"),
         ("no_tables.pdf", "no_table_found"),
-        ("scan_only.pdf", "needs_ocr"),
+        ("scan_only.pdf", SCAN_CODE),
+        ("blank.png", BLANK_CODE),
+        ("photo_no_table.jpg", PHOTO_CODE),
+        ("bomb.png", BOMB_CODE),
         ("corrupt.xlsx", "corrupt_archive"),
         ("zip_bomb.xlsx", "archive_bomb"),
         ("password.xlsx", "encrypted_document"),
@@ -64,7 +73,10 @@ def test_batch_goes_on_past_bad_files(tmp_path: Path) -> None:
         "truncated_form.pdf.json": "unreadable_pdf",
         "encrypted.pdf.json": "encrypted_pdf",
         "no_tables.pdf.json": "no_table_found",
-        "scan_only.pdf.json": "needs_ocr",
+        "scan_only.pdf.json": SCAN_CODE,
+        "blank.png.json": BLANK_CODE,
+        "photo_no_table.jpg.json": PHOTO_CODE,
+        "bomb.png.json": BOMB_CODE,
         "whitespace_only.txt.json": "empty_file",
         "corrupt.xlsx.json": "corrupt_archive",
         "zip_bomb.xlsx.json": "archive_bomb",

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from jixiao.extract import pdf as pdf_reader
-from jixiao.extract import pdf_camelot
+from jixiao.extract import pdf_camelot, scan
 from jixiao.extract.pdf_grid import grid_score, lattice_grid
 from jixiao.extract.pdf_text import Char, cell_text, join_wrapped
 from jixiao.output.json_out import dump_result
@@ -165,9 +165,13 @@ def test_camelot_refusing_a_no_copy_pdf_is_no_opinion() -> None:
     assert pdf_camelot.camelot_grids(data, 1, "lattice", 841.89) == []
 
 
-def test_a_scanned_page_needs_ocr_and_the_other_pages_are_read() -> None:
+def test_a_scanned_page_needs_ocr_and_the_other_pages_are_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(scan, "ocr_available", lambda: False)
     data = (FIXTURES / "mixed_scan_page.pdf").read_bytes()
     result = process_bytes(data, "mixed_scan_page.pdf")
     assert (result.source.format, result.source.pages) == ("pdf", 2)
-    assert [(p.code, p.page) for p in result.errors] == [("needs_ocr", 2)]
+    assert [(p.code, p.page) for p in result.errors] == [("ocr_unavailable", 2)]
+    assert "pip install 'jixiao[ocr]'" in result.errors[0].message
     assert [len(f.indicators) for f in result.forms] == [7]

@@ -35,14 +35,35 @@ def lazy_reader(module: str, name: str) -> Reader:
     return read
 
 
+def read_pdf(data: bytes, rel_path: str, sha256: str) -> SourceDoc:
+    """Text-layer pages by the PDF reader; image-only pages by OCR when the extra is there."""
+    from jixiao.extract.pdf import read_pdf as read
+
+    doc = read(data, rel_path, sha256)
+    if not doc.ocr_pages:
+        return doc
+    from jixiao.extract.scan import ocr_pdf_pages
+
+    return ocr_pdf_pages(data, doc)
+
+
+def read_image(data: bytes, rel_path: str, sha256: str) -> SourceDoc:
+    from jixiao.extract.scan import read_image as read
+
+    return read(data, rel_path, sha256)
+
+
 READERS: dict[str, Reader] = {
     "text": read_text,
-    "pdf": lazy_reader("jixiao.extract.pdf", "read_pdf"),
+    "pdf": read_pdf,
     "xlsx": lazy_reader("jixiao.extract.xlsx", "read_xlsx"),
     "xls": lazy_reader("jixiao.extract.xls", "read_xls"),
     "docx": lazy_reader("jixiao.extract.docx", "read_docx"),
     "html": lazy_reader("jixiao.extract.html", "read_html"),
     "mhtml": lazy_reader("jixiao.extract.html", "read_mhtml"),
+    "png": read_image,
+    "jpeg": read_image,
+    "tiff": read_image,
 }
 # container formats -> Source.format, for sources that failed before a reader ran
 _SOURCE_FORMAT = {

@@ -9,7 +9,8 @@ structural score wins; the winner is named in `CellGrid.flags`. A table whose gr
 page right after a grid that closed the previous one, with the same number of columns, is
 flagged `continued_across_pages` (page-number lines such as "第 2 页" in between are
 ignored). Pages with no usable text layer are listed in `SourceDoc.ocr_pages`; the pipeline
-reports each as `needs_ocr`.
+reads them by OCR
+(extract/scan.py) or, without the OCR extra, reports each as `ocr_unavailable`.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from jixiao.flags import UNIT_INFERRED
+from jixiao.flags import OCR, UNIT_INFERRED
 from jixiao.models import Indicator
 from jixiao.normalizers.confidence import confidence
 from jixiao.normalizers.levels import Levels
@@ -71,6 +71,9 @@ def build_indicator(
         target = _from_actual(target, actual)
     name, name_flags = repair_text(indicator_name(row.text(Role.NAME) or ""))
     flags = list(dict.fromkeys((*row.flags, *levels.flags, *name_flags, *target.flags)))
+    ocr_cells = [cell for cell in row.cells.values() if cell.origin == "ocr"]
+    if ocr_cells:
+        flags.append(OCR)
     return Indicator(
         seq=seq,
         level1=levels.level1,
@@ -96,7 +99,7 @@ def build_indicator(
         line=row.line,
         bbox=list(row.bbox) if row.bbox else None,
         cell=row.where,
-        confidence=confidence(flags),
+        confidence=confidence(flags, min((c.score for c in ocr_cells), default=1.0)),
         flags=flags,
         deadline=target_deadline(row, target, year),
     )

@@ -11,6 +11,7 @@ from jixiao.flags import (
     EXCEL_DATE,
     EXCEL_FLOAT,
     NUMBER_REPAIRED,
+    OCR_REPAIRED,
     OPERATOR_REPAIRED,
     OPERATOR_UNKNOWN,
     PINYIN_REMOVED,
@@ -26,6 +27,7 @@ from jixiao.records import RawIndicator, Role
 from jixiao.repairs import (
     collapse_question_runs,
     excel_float,
+    fix_ocr_digits,
     join_spaced_number,
     ocr_two_for_ge,
     operator_confusions,
@@ -103,6 +105,9 @@ def _parse_value(value_text: str) -> tuple[ParsedValue, tuple[str, ...]]:
     text, confused = _fix_confused_prefix(text or "")
     if confused:
         flags.append(OPERATOR_REPAIRED)
+    text, misread = fix_ocr_digits(text)
+    if misread:
+        flags.append(OCR_REPAIRED)
     parsed = parse_target(text)
     if parsed.value is None:
         joined, changed = join_spaced_number(text)

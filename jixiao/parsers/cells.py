@@ -9,6 +9,7 @@ import re
 from enum import Enum
 from functools import lru_cache
 
+from jixiao.repairs import operator_confusions
 from jixiao.text import fold
 from jixiao.vocab import derived, level_key, vocabulary
 
@@ -74,6 +75,8 @@ def cell_type(text: str) -> CellType:
         return CellType.PLACEHOLDER
     vocab = vocabulary()
     if folded in vocab.operator_words or any(folded == s for s, _ in vocab.operator_symbols):
+        return CellType.OPERATOR
+    if folded in operator_confusions():  # "II" for a turned "=", "〉" for ">" (OCR)
         return CellType.OPERATOR
     if folded in DIRECTIONS:
         return CellType.DIRECTION

@@ -20,7 +20,7 @@ def rows_from_grid(grid: CellGrid) -> list[RawRow]:
     rows = []
     for index in sorted(by_row):
         cells = tuple(
-            RawCell(text, c.col, None, c.page, c.bbox, c.origin)
+            RawCell(text, c.col, None, c.page, c.bbox, c.origin, c.score)
             for c in sorted(by_row[index], key=lambda c: c.col)
             if (text := clean(c.text))
         )
