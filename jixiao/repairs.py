@@ -45,6 +45,8 @@ def _digit_confusions() -> tuple[dict[int, str], re.Pattern[str]]:
 
 def fix_ocr_digits(text: str) -> tuple[str, bool]:
     """OCR letters inside a number: "1O0%" -> "100%", "l5" -> "15"."""
+    if text.isascii() and not any(c.isalpha() or c == "|" for c in text):
+        return text, False  # nothing a digit could have been misread as
     table, pattern = _digit_confusions()
     match = pattern.match(text.strip())
     if match is None:

@@ -38,11 +38,13 @@ def content_lines(lines: tuple[TextLine, ...]) -> tuple[TextLine, ...]:
 
 
 def _row(texts: list[str], line: TextLine) -> RawRow:
-    cleaned = [clean(text) for text in texts]
+    number, page = line.number, line.page
     cells = tuple(
-        RawCell(text, col, line.number, line.page) for col, text in enumerate(cleaned) if text
+        RawCell(text, col, number, page)
+        for col, raw in enumerate(texts)
+        if raw and (text := clean(raw))
     )
-    return RawRow(cells, line.number, line.page)
+    return RawRow(cells, number, page)
 
 
 def split_rows(separator: str) -> RowProducer:
