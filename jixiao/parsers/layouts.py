@@ -40,9 +40,11 @@ def content_lines(lines: tuple[TextLine, ...]) -> tuple[TextLine, ...]:
 def _row(texts: list[str], line: TextLine) -> RawRow:
     number, page = line.number, line.page
     cells = tuple(
-        RawCell(text, col, number, page)
-        for col, raw in enumerate(texts)
-        if raw and (text := clean(raw))
+        [
+            RawCell(text, col, number, page)
+            for col, raw in enumerate(texts)
+            if raw and (text := clean(raw))
+        ]
     )
     return RawRow(cells, number, page)
 
