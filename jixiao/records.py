@@ -172,7 +172,7 @@ class RawIndicator:
 
     def text(self, role: Role) -> str | None:
         cell = self.cells.get(role)
-        return cell.text if cell is not None else None
+        return None if cell is None else cell.text
 
 
 @dataclass(slots=True)

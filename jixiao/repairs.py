@@ -16,6 +16,7 @@ else:  # pragma: no cover
 _PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（]([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ]{1,8})[)）]")
 _QUESTION_RUN = re.compile(r"\?{2,}|？{2,}")
 _SPACED_NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?:\s+(\d{1,4}))+(?![\d.])")
+_LATIN = re.compile(r"[A-Za-z|]")
 _NOISE_FLOAT = re.compile(r"^-?\d+\.\d{9,}$")
 
 
@@ -45,7 +46,7 @@ def _digit_confusions() -> tuple[dict[int, str], re.Pattern[str]]:
 
 def fix_ocr_digits(text: str) -> tuple[str, bool]:
     """OCR letters inside a number: "1O0%" -> "100%", "l5" -> "15"."""
-    if text.isascii() and not any(c.isalpha() or c == "|" for c in text):
+    if text.isascii() and not _LATIN.search(text):
         return text, False  # nothing a digit could have been misread as
     table, pattern = _digit_confusions()
     match = pattern.match(text.strip())

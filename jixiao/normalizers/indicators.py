@@ -99,7 +99,7 @@ def build_indicator(
         line=row.line,
         bbox=list(row.bbox) if row.bbox else None,
         cell=row.where,
-        confidence=confidence(flags, min((c.score for c in ocr_cells), default=1.0)),
+        confidence=confidence(flags, min(c.score for c in ocr_cells) if ocr_cells else 1.0),
         flags=flags,
         deadline=target_deadline(row, target, year),
     )

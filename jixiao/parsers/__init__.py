@@ -42,8 +42,16 @@ def _useful(forms: list[RawForm]) -> int:
         for form in forms
         for row in form.indicators
         if not row.section
-        and any(r in row.cells for r in _TARGET_ROLES)
+        and not row.cells.keys().isdisjoint(_TARGET_ROLES)
         and not _SEPARATORS.search(row.text(Role.NAME) or "")
+    )
+
+
+def _any_useful(forms: list[RawForm]) -> bool:
+    return any(
+        not row.section and not row.cells.keys().isdisjoint(_TARGET_ROLES)
+        for form in forms
+        for row in form.indicators
     )
 
 
@@ -99,7 +107,7 @@ def parse_lines(lines: tuple[TextLine, ...]) -> list[RawForm]:
     sniffed = sniff_scores(lines)
     if sniffed and sniffed[0][1] >= STRONG:
         forms = _rows_layout(sniffed[0][0])(lines)
-        if _useful(forms):
+        if _any_useful(forms):
             return forms  # the layout the separators show, when it reads anything
     forms, score = _best([_rows_layout(name) for name, _ in sniffed], lines)
     if score:

@@ -67,7 +67,7 @@ def align_row(row: RawRow, template: Template) -> RawIndicator | None:
         if role is not None and role is not Role.IGNORE and role not in by_role:
             by_role[role] = cell
     has_level = Role.LEVEL1 in by_role or Role.LEVEL2 in by_role
-    if Role.NAME in by_role and not any(r in by_role for r in TARGET_ROLES):
+    if Role.NAME in by_role and by_role.keys().isdisjoint(TARGET_ROLES):
         by_role.pop(Role.NAME)  # a name with no target: a sign-off line or a template row
     if Role.NAME not in by_role and not has_level:
         return None
@@ -120,9 +120,10 @@ def _template(header: tuple[HeaderColumn, ...]) -> Template:
     return template
 
 
-def _only_columns(row: RawRow, columns: set[int], header: Template) -> RawRow:
+def _only_columns(row: RawRow, template: Template, header: Template) -> RawRow:
     """The cells of a row under one period's columns (a cell left of every tagged column of
     the header, such as 一级指标, is shared)."""
+    columns = {c.col for c in template.columns}
     first_tagged = min((c.col for c in header.columns if period_tag(c.label)), default=0)
     cells = tuple(c for c in row.cells if c.col in columns or c.col < first_tagged)
     return RawRow(cells, row.line, row.page, row.where)
@@ -182,8 +183,7 @@ class _Draft:
     def table_row(self, row: RawRow) -> None:
         assert self.template is not None
         for template in self.periods:
-            columns = {c.col for c in template.columns}
-            part = row if len(self.periods) == 1 else _only_columns(row, columns, self.template)
+            part = row if len(self.periods) == 1 else _only_columns(row, template, self.template)
             indicator = align_row(part, template)
             if indicator is not None:
                 self.form.indicators.append(indicator)
