@@ -7,14 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from jixiao.models import SourceResult
-from jixiao.output.atomic import write_with
 
 STR, I32, F64 = pa.string(), pa.int32(), pa.float64()
 STR_LIST = pa.list_(pa.string())
@@ -136,15 +133,3 @@ def error_rows(results: Iterable[SourceResult]) -> Iterator[dict[str, Any]]:
     for result in results:
         for problem in result.errors:
             yield {"source_path": result.source.path, **problem.model_dump()}
-
-
-def _write(path: Path, schema: pa.Schema, rows: Iterable[dict[str, Any]]) -> None:
-    table = pa.Table.from_pylist(list(rows), schema=schema)
-    write_with(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
-
-
-def write_tables(out: Path, results: list[SourceResult]) -> None:
-    """forms.parquet, indicators.parquet and errors.parquet for the whole run."""
-    _write(out / "forms.parquet", FORMS_SCHEMA, form_rows(results))
-    _write(out / "indicators.parquet", INDICATORS_SCHEMA, indicator_rows(results))
-    _write(out / "errors.parquet", ERRORS_SCHEMA, error_rows(results))

@@ -15,7 +15,7 @@ from jixiao.parsers.grid import row_from_line, rows_from_grid
 from jixiao.parsers.layouts import PRODUCERS, STRONG, content_lines, sniff_scores
 from jixiao.parsers.stream import parse_formula_stream
 from jixiao.parsers.tabular import FormAssembler
-from jixiao.records import CellGrid, RawForm, Role, SourceDoc, TextLine
+from jixiao.records import CellGrid, RawForm, RawIndicator, Role, SourceDoc, TextLine
 
 
 def parse_blocks(doc: SourceDoc) -> list[RawForm]:
@@ -34,25 +34,23 @@ def parse_blocks(doc: SourceDoc) -> list[RawForm]:
     return assembler.finish()
 
 
+def _has_target(row: RawIndicator) -> bool:
+    return not row.section and not row.cells.keys().isdisjoint(_TARGET_ROLES)
+
+
 def _useful(forms: list[RawForm]) -> int:
-    """How many rows of these forms look like real indicators: a name that is not a run of
-    cells glued by a separator, and a target."""
+    """How many rows of these forms look like real indicators: a target, and a name that is
+    not a run of cells glued by a separator."""
     return sum(
         1
         for form in forms
         for row in form.indicators
-        if not row.section
-        and not row.cells.keys().isdisjoint(_TARGET_ROLES)
-        and not _SEPARATORS.search(row.text(Role.NAME) or "")
+        if _has_target(row) and not _SEPARATORS.search(row.text(Role.NAME) or "")
     )
 
 
 def _any_useful(forms: list[RawForm]) -> bool:
-    return any(
-        not row.section and not row.cells.keys().isdisjoint(_TARGET_ROLES)
-        for form in forms
-        for row in form.indicators
-    )
+    return any(_has_target(row) for form in forms for row in form.indicators)
 
 
 _SEPARATORS = re.compile(r"[,|\t]|\s{2,}")

@@ -1,6 +1,7 @@
-"""Layout parser for tab-separated dumps: one table row per line, cells split by tabs.
+"""The shared row assembler: every layout (text rows of any separator, PDF, office and web
+grids) feeds its RawRows here, so the row logic exists once.
 
-The parser walks the rows once. Rows above an indicator-table header feed the form's head
+The assembler walks the rows once. Rows above an indicator-table header feed the form's head
 (title, year, labelled fields); rows below it are aligned to the header by content; footer
 lines close the table. A title, a labelled metadata row or a new header after indicator
 rows starts the next form, so a file holding several forms gives several RawForms.
@@ -33,26 +34,13 @@ from jixiao.records import (
     RawIndicator,
     RawRow,
     Role,
-    SourceDoc,
 )
-from jixiao.text import clean
 
 _SKIPPED = (CellType.EMPTY, CellType.PLACEHOLDER)
 # roles that make a named row an indicator
 TARGET_ROLES = (Role.VALUE, Role.OPERATOR, Role.ACTUAL, Role.SCORE, Role.WEIGHT)
 # level cells are often merged over many rows: a row's bbox comes from its other cells
 _LEVELS = (Role.LEVEL1, Role.LEVEL2)
-
-
-def rows_from_lines(doc: SourceDoc, separator: str = "\t") -> list[RawRow]:
-    rows = []
-    for line in doc.lines:
-        texts = [clean(text) for text in line.text.split(separator)]
-        cells = tuple(
-            RawCell(text, col, line.number, line.page) for col, text in enumerate(texts) if text
-        )
-        rows.append(RawRow(cells, line.number, line.page))
-    return rows
 
 
 def align_row(row: RawRow, template: Template) -> RawIndicator | None:
@@ -263,14 +251,14 @@ class FormAssembler:
             self.draft.touch(row)
 
     def _in_table(self, row: RawRow) -> None:
-        if self.draft.has_rows and _is_head_row(row):
+        if self.draft.has_rows and opens_head(row):
             self._next_form()
             self.draft.head_row(row)
         else:
             self.draft.table_row(row)
 
     def _outside_table(self, row: RawRow) -> None:
-        if self.draft.has_rows and _is_head_row(row):
+        if self.draft.has_rows and opens_head(row):
             self._next_form()
         if not self.draft.has_rows:
             self.draft.head_row(row)
@@ -305,16 +293,3 @@ class FormAssembler:
     def finish(self) -> list[RawForm]:
         self._next_form()
         return self.forms
-
-
-def _is_head_row(row: RawRow) -> bool:
-    """A labelled metadata row (部门(单位)名称, 项目名称 ...), which opens a form's head."""
-    return opens_head(row)
-
-
-def parse_tab_layout(doc: SourceDoc, separator: str = "\t") -> list[RawForm]:
-    """Recover the forms of a tab-separated text dump."""
-    assembler = FormAssembler()
-    for row in rows_from_lines(doc, separator):
-        assembler.feed(row)
-    return assembler.finish()
