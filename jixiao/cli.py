@@ -121,9 +121,9 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--file-memory",
         type=int,
-        default=2048,
+        default=4096,
         metavar="MB",
-        help="memory limit per source (default: 2048; 0 = none)",
+        help="memory limit per source, as address space (default: 4096; OCR reserves much more than it uses; 0 = none)",
     )
     run.add_argument(
         "--force",

@@ -38,7 +38,9 @@ class RunOptions:
     engine: Literal["local", "dask"] = "local"
     scheduler: str | None = None  # dask scheduler address; None = a LocalCluster
     file_timeout: float | None = 300.0  # seconds per source
-    file_memory_mb: int | None = 2048  # memory per source above a worker's start size
+    file_memory_mb: int | None = (
+        4096  # address space per source above a worker's start size (OCR arenas need room)
+    )
     force: bool = False  # redo every source, even unchanged ones
     partition_by: Literal["year", "department"] | None = None
     quiet: bool = False
