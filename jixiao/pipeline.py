@@ -50,6 +50,7 @@ class RunOptions:
 class InputFile:
     path: Path
     rel_path: str  # relative to its input root, "/" separators
+    refused: str = ""  # why the listing did not follow this link (read nothing), or ""
 
 
 @dataclass
@@ -78,26 +79,59 @@ class RunSummary:
 
 
 def iter_inputs(inputs: list[Path]) -> Iterator[InputFile]:
-    """Files named directly, and every file under folders (recursive, sorted by path parts).
+    """Files named directly, and every entry under folders (recursive, sorted by path parts).
 
-    A folder's listing is kept as relative path strings, not Path objects, so that listing
+    Links under a folder are never followed: one whose target is inside the folder is left
+    out (the target is read under its own path, so nothing is read twice and no link loops);
+    one that leads outside, dangles or loops is listed with the reason (Problem
+    `skipped_link`). A link named directly as an INPUT is followed. Entries that are not
+    regular files (FIFOs, devices) are listed: reading them gives `unreadable_file` without
+    opening them. A folder's listing is kept as strings, not Path objects, so that listing
     an archive of many thousand files stays small in memory.
     """
     for item in inputs:
         if item.is_dir():
-            for rel in _files_under(item):
-                yield InputFile(item / rel, rel)
+            for rel, refused in _files_under(item):
+                yield InputFile(item / rel, rel, refused)
         else:
             yield InputFile(item, item.name)
 
 
-def _files_under(root: Path) -> list[str]:
-    found = []
-    for folder, _, names in os.walk(root, followlinks=True):
-        base = Path(folder).relative_to(root).as_posix()
-        found.extend(names if base == "." else [f"{base}/{name}" for name in names])
-    found.sort(key=lambda rel: rel.split("/"))
+def _files_under(root: Path) -> list[tuple[str, str]]:
+    real_root = os.path.realpath(root)
+    found: list[tuple[str, str]] = []
+    pending = [""]
+    while pending:
+        base = pending.pop()
+        try:
+            entries = list(os.scandir(os.path.join(root, base)))
+        except OSError:
+            continue  # an unreadable folder: nothing listed under it
+        for entry in entries:
+            rel = f"{base}/{entry.name}" if base else entry.name
+            if entry.is_symlink():
+                refused = _refused_link(entry.path, real_root)
+                if refused:
+                    found.append((rel, refused))
+            elif entry.is_dir(follow_symlinks=False):
+                pending.append(rel)
+            else:
+                found.append((rel, ""))
+    found.sort(key=lambda item: item[0].split("/"))
     return found
+
+
+def _refused_link(path: str, real_root: str) -> str:
+    """Why a link is listed as skipped, or "" when its target is inside the input folder."""
+    name = os.path.basename(path)
+    target = os.path.realpath(path)
+    if os.path.islink(target):  # realpath stops where a loop starts
+        return f"{name} is a link that loops; it was not followed."
+    if not os.path.lexists(target):
+        return f"{name} is a link to nothing (its target does not exist)."
+    if os.path.commonpath([target, real_root]) != real_root:
+        return f"{name} is a link leading outside the input folder; it was not followed."
+    return ""
 
 
 def process_bytes(data: bytes, rel_path: str) -> SourceResult:
@@ -151,6 +185,8 @@ def _problem(exc: SourceError) -> Problem:
 def process_file(item: InputFile, fail_fast: bool = False) -> SourceResult:
     """process_bytes for a file on disk; defects become `internal_error` unless fail_fast."""
     try:
+        if item.refused:
+            raise SourceError("skipped_link", item.refused)
         data = read_bytes(item.path)
     except SourceError as exc:
         source = Source(path=item.rel_path, sha256="", format="text")

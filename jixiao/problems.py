@@ -40,6 +40,18 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
             "Check the file's permissions and that it is a regular file.",
         ),
         ProblemCode(
+            "skipped_link",
+            "A symbolic link under an input folder leads outside that folder, loops, or leads "
+            "to nothing; it was not followed (links inside the folder are left out: their "
+            "targets are read under their own paths).",
+            "Name the link's target as an INPUT of its own if it should be read.",
+        ),
+        ProblemCode(
+            "unreadable_image",
+            "An image (PNG, JPEG, TIFF) or an image inside a PDF is damaged or truncated.",
+            "Fetch or rescan the image again; check that it opens in an image viewer.",
+        ),
+        ProblemCode(
             "no_form_found",
             "The file was read, but no performance-target form or indicator table was found.",
             "Check that the file holds a 绩效目标表 or 绩效自评表; see the report for its text.",
@@ -67,7 +79,8 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
         ),
         ProblemCode(
             "archive_bomb",
-            "An office file would expand to far more data than a form holds (a zip bomb).",
+            "An office file or a PDF stream would expand to far more data than a form holds "
+            "(a zip or deflate bomb).",
             "Check where the file came from; jixiao refuses to decompress it.",
         ),
         ProblemCode(
@@ -99,7 +112,8 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
         ),
         ProblemCode(
             "too_large",
-            "Reading the file needed more memory than the per-file memory limit.",
+            "The file is over the size limit (512 MB), or reading it needed more memory than "
+            "the per-file memory limit.",
             "Raise --file-memory, or split the file.",
         ),
         ProblemCode(

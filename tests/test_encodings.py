@@ -41,3 +41,18 @@ def test_crlf_line_endings_keep_line_numbers() -> None:
     lf = process_bytes(text.encode("utf-8"), "a.txt")
     crlf = process_bytes(text.replace("\n", "\r\n").encode("utf-8"), "a.txt")
     assert [i.line for i in crlf.forms[0].indicators] == [i.line for i in lf.forms[0].indicators]
+
+
+def test_big5_is_told_apart_from_gb18030() -> None:
+    """GB18030 decodes Big5 bytes without error, into kana and Greek: the Big5 reading wins."""
+    from jixiao.extract.text import decode_text
+
+    text = "項目支出績效目標表\n一級指標\t二級指標\t三級指標\t指標值\n產出指標\t數量指標\t維修道路長度\t≧12公里\n"
+    assert decode_text(text.encode("big5")) == ("big5", text)
+
+
+def test_gbk_text_with_a_little_kana_stays_gb18030() -> None:
+    from jixiao.extract.text import decode_text
+
+    text = "项目支出绩效目标表（テスト）\n一级指标\t二级指标\t三级指标\t指标值\n" * 3
+    assert decode_text(text.encode("gbk"))[0] == "gb18030"

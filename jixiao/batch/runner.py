@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -18,7 +19,7 @@ from pathlib import Path
 from jixiao.batch.faults import read_faults
 from jixiao.batch.manifest import Entry, Manifest, config_hash
 from jixiao.batch.progress import reporter
-from jixiao.batch.task import Outcome, Settings, SourceTask, run_task
+from jixiao.batch.task import Outcome, Settings, SourceTask, run_task, scratch_dir
 from jixiao.output.json_out import json_path
 from jixiao.pipeline import InputFile, RunOptions, RunSummary, iter_inputs
 
@@ -26,9 +27,12 @@ OnDone = Callable[[Outcome], None]
 
 
 def _sha256(path: Path) -> str | None:
+    from jixiao.extract import read_bytes
+    from jixiao.problems import SourceError
+
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
+        return hashlib.sha256(read_bytes(path)).hexdigest()
+    except SourceError:
         return None
 
 
@@ -44,12 +48,13 @@ def _plan(
         if (
             entry is not None
             and not options.force
+            and not item.refused
             and json_path(options.out, item.rel_path).exists()
             and entry.reusable(_sha256(item.path) or "-", config)
         ):
             kept.append(entry)
         else:
-            tasks.append(SourceTask(str(item.path.resolve()), item.rel_path))
+            tasks.append(SourceTask(str(item.path.absolute()), item.rel_path, item.refused))
     return paths, tasks, kept
 
 
@@ -162,6 +167,7 @@ def run_batch(inputs: list[Path], options: RunOptions) -> RunSummary:
     finally:
         progress.close()
         manifest.close()
+        shutil.rmtree(scratch_dir(out), ignore_errors=True)
     _build_tables(paths, manifest, options, previous_tables if not tasks else "")
     manifest.rewrite(paths)
     summary.seconds = time.perf_counter() - started

@@ -7,16 +7,19 @@ small picklable `Outcome` (counts and problem codes), never the whole SourceResu
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from jixiao.batch.faults import inject
-from jixiao.extract import guess_format
+from jixiao.extract import guess_format, read_bytes
 from jixiao.models import Problem, Source, SourceResult
 from jixiao.output.json_out import write_json
 from jixiao.pipeline import InputFile, process_file
+from jixiao.problems import SourceError
 
 # problem codes the engines give a source whose worker was stopped or lost
 CONTAINED = ("timeout", "worker_crashed", "too_large")
@@ -26,6 +29,7 @@ CONTAINED = ("timeout", "worker_crashed", "too_large")
 class SourceTask:
     path: str  # absolute path of the file
     rel_path: str
+    refused: str = ""  # why the listing refused to follow it (a link), or ""
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,22 @@ def _post_options(settings: Settings) -> Any:
             redact=settings.redact, corrections=list(settings.corrections)
         )
     return _APPLIED["post"]
+
+
+SCRATCH = ".tmp"  # OUT/.tmp: temporary files of reader libraries, removed after each run
+
+
+def scratch_dir(out: Path) -> Path:
+    return out / SCRATCH
+
+
+def _use_scratch(out: str) -> None:
+    """Send this process's temporary files (and its child processes') to OUT/.tmp/<pid>, so a
+    worker killed mid-file leaves nothing outside OUT and the run can remove them."""
+    folder = str(scratch_dir(Path(out)) / str(os.getpid()))
+    os.makedirs(folder, exist_ok=True)  # each time: a run removes it when it ends
+    tempfile.tempdir = folder
+    os.environ["TMPDIR"] = folder
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,11 +115,15 @@ def run_task(
     from jixiao.postprocess import finalize
 
     started = time.perf_counter()
+    if not fail_fast:  # in a worker process (fail-fast runs in the caller's own process)
+        _use_scratch(out)
     post = _post_options(settings or Settings())
     try:
         if faults:
             inject(faults, task.rel_path)
-        result = finalize(process_file(InputFile(Path(task.path), task.rel_path), fail_fast), post)
+        result = finalize(
+            process_file(InputFile(Path(task.path), task.rel_path, task.refused), fail_fast), post
+        )
     except MemoryError:
         result = contained_result(task, "too_large")
         write_json(Path(out), result)
@@ -118,8 +142,8 @@ MESSAGES = {
 def contained_result(task: SourceTask, code: str, detail: str = "") -> SourceResult:
     """The SourceResult of a source whose worker was stopped or lost."""
     try:
-        data = Path(task.path).read_bytes()
-    except OSError:
+        data = b"" if task.refused else read_bytes(Path(task.path))
+    except SourceError:
         data = b""
     sha256 = hashlib.sha256(data).hexdigest() if data else ""
     message = MESSAGES[code].format(path=task.rel_path) + (f" {detail}" if detail else "")

@@ -6,10 +6,14 @@ extension alone. One registry maps each format to its reader.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import importlib
+import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from jixiao.extract.sniff import sniff_format
 from jixiao.extract.text import decode_text, split_lines
@@ -99,15 +103,78 @@ def guess_format(data: bytes) -> str:
     return _SOURCE_FORMAT.get(sniff_format(data), "text")
 
 
-def read_bytes(path: Path) -> bytes:
-    if not path.is_file():
-        raise SourceError("unreadable_file", f"{path.name} is not a regular file.")
+# a source larger than this is refused unread (a form is rarely over a few MB)
+MAX_FILE_BYTES = 512 * 1024 * 1024
+
+
+def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """A regular file's bytes. Anything else (FIFO, socket, device, folder, a link that loops
+    or dangles) is never opened for reading; a file over `limit` bytes is never read."""
     try:
-        return path.read_bytes()
+        info = os.stat(path)
+    except OSError as exc:
+        raise SourceError("unreadable_file", _stat_failure(path, exc)) from exc
+    if not stat.S_ISREG(info.st_mode):
+        raise SourceError(
+            "unreadable_file",
+            f"{path.name} is {_kind_of(info.st_mode)}, not a regular file; it was not read.",
+        )
+    if info.st_size > limit:
+        raise SourceError(
+            "too_large",
+            f"{path.name} has {info.st_size:,} bytes, over the limit of {limit:,}; it was not read.",
+        )
+    try:
+        # O_NONBLOCK: if the file was swapped for a FIFO since stat, open does not wait
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise SourceError(
+                    "unreadable_file", f"{path.name} is not a regular file; it was not read."
+                )
+            data = _read_up_to(handle, info.st_size, limit)
     except OSError as exc:
         raise SourceError(
             "unreadable_file", f"{path.name} could not be read: {exc.strerror}."
         ) from exc
+    if len(data) > limit:
+        raise SourceError(
+            "too_large", f"{path.name} grew over the limit of {limit:,} bytes while read."
+        )
+    return data
+
+
+def _read_up_to(handle: BinaryIO, expected: int, limit: int) -> bytes:
+    """The file's bytes, reading no more than limit + 1 (a buffer of the stat'ed size first:
+    a read(limit) would reserve `limit` bytes of memory whatever the file's size)."""
+    parts = [handle.read(expected + 1)]
+    size = len(parts[0])
+    while size > expected and size <= limit:  # the file grew since stat
+        part = handle.read(1 << 20)
+        if not part:
+            break
+        parts.append(part)
+        size += len(part)
+    return b"".join(parts)
+
+
+def _stat_failure(path: Path, exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return f"{path.name} is a link that loops; it was not read."
+    if exc.errno == errno.ENOENT and os.path.islink(path):
+        return f"{path.name} is a link to a file that does not exist."
+    return f"{path.name} could not be opened: {exc.strerror}."
+
+
+def _kind_of(mode: int) -> str:
+    kinds = (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    )
+    return next((name for test, name in kinds if test(mode)), "a special file")
 
 
 def read_source(data: bytes, rel_path: str, sha256: str | None = None) -> SourceDoc:

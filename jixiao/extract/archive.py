@@ -1,10 +1,13 @@
-"""Open office zip containers safely: corrupt, encrypted and bomb-like archives are refused
-before anything is decompressed."""
+"""Open compressed containers safely: corrupt, encrypted and bomb-like office zips are
+refused before anything is decompressed; PDF streams are measured before a reader inflates
+them."""
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
+import zlib
 
 from jixiao.problems import SourceError
 
@@ -57,3 +60,46 @@ def read_member(archive: zipfile.ZipFile, name: str, rel_path: str) -> bytes:
         raise SourceError(
             "corrupt_archive", f"{rel_path}: member {name} could not be read ({exc})."
         ) from exc
+
+
+# PDF streams: a page's content is rarely over a few MB once inflated; images in scans up to
+# ~100 MB raw (A3 at 600 dpi, RGB)
+MAX_STREAM_BYTES = 256 * 1024 * 1024
+MAX_PDF_INFLATED_BYTES = 1024 * 1024 * 1024
+_STREAM_START = re.compile(rb"stream\r?\n")
+_CHUNK = 1 << 16
+
+
+def check_pdf_streams(data: bytes, rel_path: str) -> None:
+    """Inflate every deflated stream of a PDF in bounded steps, counting bytes, and refuse
+    the file when one stream or all together would be too large (a deflate bomb). Nothing
+    is kept: memory stays at one step's output whatever the stream holds."""
+    total = 0
+    for match in _STREAM_START.finditer(data):
+        size = _inflated_size(data, match.end(), MAX_STREAM_BYTES)
+        total += size
+        if size > MAX_STREAM_BYTES or total > MAX_PDF_INFLATED_BYTES:
+            raise SourceError(
+                "archive_bomb",
+                f"{rel_path} has a stream at byte {match.end()} that inflates to over "
+                f"{min(size, total) // (1024 * 1024)} MB; refused as a possible deflate bomb.",
+            )
+
+
+def _inflated_size(data: bytes, start: int, limit: int) -> int:
+    """Bytes a zlib stream starting at `start` inflates to, counted up to just past `limit`
+    (0 when it is not a zlib stream)."""
+    inflater = zlib.decompressobj()
+    size, position = 0, start
+    try:
+        while size <= limit and not inflater.eof:
+            chunk = inflater.unconsumed_tail
+            if not chunk:
+                if position >= len(data):
+                    break
+                chunk = data[position : position + _CHUNK]
+                position += _CHUNK
+            size += len(inflater.decompress(chunk, 1 << 20))
+    except zlib.error:
+        pass  # not deflate data (or damaged): the PDF reader will judge it
+    return size

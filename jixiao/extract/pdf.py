@@ -20,6 +20,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from jixiao.extract.archive import check_pdf_streams
 from jixiao.extract.pdf_grid import grid_score, lattice_grid, stream_grid
 from jixiao.extract.pdf_text import Char, group_lines, line_text
 from jixiao.flags import CONTINUED_ACROSS_PAGES, GRID_CAMELOT, GRID_PDFPLUMBER, GRID_STREAM
@@ -33,10 +34,12 @@ TABLE_SETTINGS = {
     "join_tolerance": 3,
     "intersection_tolerance": 3,
 }
+MAX_PAGES = 5000  # a PDF with more pages is not a form file: refused
 _DOUBTFUL_SCORE = 2.0  # a lattice grid scoring below this gets a camelot second opinion
 
 
 def read_pdf(data: bytes, rel_path: str, sha256: str) -> SourceDoc:
+    check_pdf_streams(data, rel_path)
     pdf = _open(data, rel_path)
     try:
         blocks: list[tuple[int, float, Block]] = []
@@ -70,7 +73,7 @@ def _open(data: bytes, rel_path: str) -> Any:
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-        _ = pdf.pages  # forces the page tree to be read
+        pages = len(pdf.pages)  # forces the page tree to be read
     except Exception as exc:
         if _encrypted(exc):
             raise SourceError(
@@ -79,6 +82,11 @@ def _open(data: bytes, rel_path: str) -> Any:
         raise SourceError(
             "unreadable_pdf", f"{rel_path} is damaged or truncated ({_cause(exc)})."
         ) from exc
+    if pages > MAX_PAGES:
+        pdf.close()
+        raise SourceError(
+            "too_large", f"{rel_path} has {pages:,} pages, over the limit of {MAX_PAGES:,}."
+        )
     return pdf
 
 

@@ -13,6 +13,7 @@ Needs the optional extra `jixiao[ocr]`; without it a scan ends with `ocr_unavail
 from __future__ import annotations
 
 import io
+import itertools
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -41,6 +42,9 @@ def read_image(data: bytes, rel_path: str, sha256: str) -> SourceDoc:
     pages = 0
     for number, image in _frames(data, rel_path):
         pages = number
+        if isinstance(image, PageProblem):  # a damaged page ends the file
+            problems.append(image)
+            break
         page_blocks, problem = read_page(image, number)
         blocks.extend(page_blocks)
         if problem is not None:
@@ -107,9 +111,9 @@ def _too_large(width: int, height: int, page: int | None) -> PageProblem:
     return PageProblem("image_too_large", message, page)
 
 
-def _frames(data: bytes, rel_path: str) -> Iterator[tuple[int, Any]]:
+def _frames(data: bytes, rel_path: str) -> Iterator[tuple[int, Any]]:  # image or PageProblem
     """Decoded pages of an image file, after checking each frame's size from its header."""
-    from PIL import Image, ImageSequence
+    from PIL import Image
 
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow refuses larger images before decoding
     try:
@@ -122,25 +126,37 @@ def _frames(data: bytes, rel_path: str) -> Iterator[tuple[int, Any]]:
         raise SourceError("image_too_large", message) from exc
     except Exception as exc:
         raise SourceError(
-            "unsupported_format", f"{rel_path} could not be decoded as an image ({exc})."
+            "unreadable_image", f"{rel_path} could not be decoded as an image ({exc})."
         ) from exc
     if width * height > MAX_PIXELS:
         raise SourceError(
             "image_too_large", f"{rel_path}: {_too_large(width, height, None).message}"
         )
-    for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
-        if frame.size[0] * frame.size[1] > MAX_PIXELS:
-            w, h = frame.size
+    for number in itertools.count(1):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # "Corrupt EXIF data" and such
+                image.seek(number - 1)
+        except EOFError:
+            return  # no more pages
+        except Exception as exc:  # a damaged page directory
+            yield number, _damaged(number, exc)
+            return
+        if image.size[0] * image.size[1] > MAX_PIXELS:
+            w, h = image.size
             message = f"{rel_path}: {_too_large(w, h, number).message}"
             raise SourceError("image_too_large", message, number)
         try:
-            yield number, frame.convert("L" if frame.mode in ("1", "L", "I;16") else "RGB")
-        except Exception as exc:
-            raise SourceError(
-                "unsupported_format",
-                f"{rel_path}: page {number} could not be decoded ({exc}).",
-                number,
-            ) from exc
+            page = image.convert("L" if image.mode in ("1", "L", "I;16") else "RGB")
+        except Exception as exc:  # truncated or damaged data
+            yield number, _damaged(number, exc)
+            return
+        yield number, page
+
+
+def _damaged(number: int, exc: Exception) -> PageProblem:
+    message = f"page {number} is damaged or truncated ({type(exc).__name__}: {exc})."
+    return PageProblem("unreadable_image", message, number)
 
 
 def read_page(image: Any, number: int) -> tuple[_PageBlocks, PageProblem | None]:

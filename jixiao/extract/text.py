@@ -81,15 +81,39 @@ def _detect(data: bytes) -> tuple[str, str]:
     if utf16 is not None:
         return utf16
     try:
-        return "gb18030", data.decode("gb18030")
+        text = data.decode("gb18030")
     except UnicodeDecodeError:
         pass
+    else:
+        return _gb_or_big5(data, text)
     if _binary_bytes(data):
         raise SourceError(
             "unsupported_format",
             "The file holds binary data, not text, and is not a format jixiao reads.",
         )
     return _detect_with_charset_normalizer(data)
+
+
+# scripts a Chinese form does not use, but Big5 bytes read as GB18030 give in plenty (Big5's
+# commonest characters sit where GB2312 keeps kana, Greek, Cyrillic and box drawing)
+_MISREAD = re.compile(r"[\u0370-\u04ff\u2500-\u257f\u3040-\u30ff\u3100-\u312f]")
+
+
+def _gb_or_big5(data: bytes, text: str) -> tuple[str, str]:
+    """GB18030 decodes nearly any byte string, Big5 text too; when its reading is full of
+    kana and Greek where Chinese should be, and the bytes are valid Big5 (cp950) with a
+    cleaner reading, they are Big5."""
+    sample = text[:20000]
+    misread = len(_MISREAD.findall(sample))
+    if misread <= max(2, len(sample) // 200):
+        return "gb18030", text
+    try:
+        big5 = data.decode("cp950")
+    except UnicodeDecodeError:
+        return "gb18030", text
+    if len(_MISREAD.findall(big5[:20000])) < misread // 4:
+        return "big5", big5
+    return "gb18030", text
 
 
 def _binary_bytes(data: bytes) -> bool:

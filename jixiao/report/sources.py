@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jixiao.extract import read_source
+from jixiao.extract import read_bytes, read_source
 from jixiao.models import SourceResult
 from jixiao.problems import SourceError
 from jixiao.redact import mask_text, sensitive_spans
@@ -34,14 +34,31 @@ def locate(rel_path: str, roots: list[Path]) -> Path | None:
     return None
 
 
+# sources the report does not open again: the run refused or stopped them
+NOT_REOPENED = (
+    "archive_bomb",
+    "too_large",
+    "image_too_large",
+    "timeout",
+    "worker_crashed",
+    "skipped_link",
+)
+
+
 def source_view(
     result: SourceResult, roots: list[Path], img_dir: Path, redact: bool, render: Renderer
 ) -> SourceView:
     """What to show beside the rows; a note instead when the source is not there."""
+    refused = [p.message for p in result.errors if p.code in NOT_REOPENED]
+    if refused:
+        return SourceView(note=refused[0])
     path = locate(result.source.path, roots)
     if path is None:
         return SourceView(note="The source file was not found (use --sources DIR).")
-    data = path.read_bytes()
+    try:
+        data = read_bytes(path)
+    except SourceError as exc:
+        return SourceView(note=exc.message)
     view = SourceView()
     if hashlib.sha256(data).hexdigest() != result.source.sha256:
         view.note = "The source changed since the run: lines may not match the rows."
