@@ -131,6 +131,12 @@ def _build_parser() -> argparse.ArgumentParser:
         help="redo every source, even those unchanged since the last run",
     )
     run.add_argument(
+        "--checksum",
+        action="store_true",
+        help="on a re-run, compare every source's bytes (sha256) with the last run's; by "
+        "default a source whose size and modification time are unchanged is not re-read",
+    )
+    run.add_argument(
         "--partition-by",
         choices=("year", "department"),
         help="write forms and indicators as Hive-partitioned datasets",
@@ -282,6 +288,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         out=args.out,
         fail_fast=args.fail_fast,
         vocab=tuple(args.vocab),
+        aliases=tuple(args.aliases),
         redact=args.redact,
         jobs=args.jobs,
         engine=args.engine,
@@ -289,14 +296,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
         file_timeout=args.file_timeout or None,
         file_memory_mb=args.file_memory or None,
         force=args.force,
+        checksum=args.checksum,
         partition_by=args.partition_by,
         quiet=args.quiet,
     )
     summary = run(args.inputs, options)
-    if options.partition_by is None:  # the panel reads the single-file tables
-        from jixiao.output.panel import add_panel
-
-        add_panel(args.out, tuple(args.aliases))
     if not args.quiet:
         print(summary.line())
         print(f"output: {args.out.resolve()}")

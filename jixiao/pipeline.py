@@ -33,6 +33,7 @@ class RunOptions:
     out: Path
     fail_fast: bool = False
     vocab: tuple[Path, ...] = ()  # user vocabulary files merged over the package's
+    aliases: tuple[Path, ...] = ()  # user department aliases for the analyst's panel
     redact: bool = False  # null contacts, mask phones/IDs/e-mails/names (jixiao.postprocess)
     jobs: int | None = None  # worker processes; None = one per core
     engine: Literal["local", "dask"] = "local"
@@ -42,6 +43,7 @@ class RunOptions:
         4096  # address space per source above a worker's start size (OCR arenas need room)
     )
     force: bool = False  # redo every source, even unchanged ones
+    checksum: bool = False  # re-run: compare sha256 of every source, not size and mtime
     partition_by: Literal["year", "department"] | None = None
     quiet: bool = False
 

@@ -93,11 +93,12 @@ def test_rerun_skips_unchanged_sources(corpus: Path, reference: Path, tmp_path: 
     out = tmp_path / "out"
     batch(corpus, out, jobs=2)
     before = {p: p.stat().st_mtime_ns for p in (out / "json").rglob("*.json")}
-    tables_before = {name: (out / name).stat().st_mtime_ns for name in TABLES}
+    built = (*TABLES, "targets_vs_actuals.parquet")  # the panel is built with the tables
+    tables_before = {name: (out / name).stat().st_mtime_ns for name in built}
     summary = batch(corpus, out, jobs=2)
     assert (summary.sources, summary.skipped, summary.forms, summary.problems) == (25, 25, 24, 1)
     assert {p: p.stat().st_mtime_ns for p in (out / "json").rglob("*.json")} == before
-    assert {name: (out / name).stat().st_mtime_ns for name in TABLES} == tables_before
+    assert {name: (out / name).stat().st_mtime_ns for name in built} == tables_before
     assert json_files(out) == json_files(reference)
 
 
@@ -116,6 +117,34 @@ def test_rerun_redoes_changed_and_new_drops_removed(corpus: Path, tmp_path: Path
     assert json_files(out) == json_files(fresh)
     assert tables(out) == tables(fresh)
     assert source_entries(out) == source_entries(fresh)
+
+
+def test_rerun_trusts_size_and_mtime_unless_checksum(corpus: Path, tmp_path: Path) -> None:
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    shutil.copytree(corpus, inputs)
+    batch(inputs, out, jobs=1)
+    touched = inputs / "d0" / "000_001_570424103c010556.txt"
+    os.utime(touched, ns=(1, 1))  # same bytes, another mtime: hashed, found equal, kept
+    assert batch(inputs, out, jobs=1).skipped == 25
+    entry = next(e for e in manifest(out) if e.get("path") == "d0/000_001_570424103c010556.txt")
+    assert (entry["size"], entry["mtime_ns"]) == (touched.stat().st_size, 1)
+    data = bytearray(touched.read_bytes())
+    data[-3:] = b"XYZ"  # same size, same mtime, other bytes: only --checksum sees it
+    touched.write_bytes(bytes(data))
+    os.utime(touched, ns=(1, 1))
+    assert batch(inputs, out, jobs=1).skipped == 25
+    summary = batch(inputs, out, jobs=1, checksum=True)
+    assert summary.skipped == 24
+
+
+def test_new_aliases_rebuild_the_panel(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    batch(corpus, out, jobs=1)
+    before = (out / "targets_vs_actuals.parquet").stat().st_mtime_ns
+    aliases = tmp_path / "aliases.toml"
+    aliases.write_text('[departments]\n"某县财政局" = ["某县财政局机关"]\n', encoding="utf-8")
+    assert batch(corpus, out, jobs=1, aliases=(aliases,)).skipped == 25
+    assert (out / "targets_vs_actuals.parquet").stat().st_mtime_ns != before
 
 
 def test_force_and_a_config_change_redo_everything(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from importlib import resources
 from pathlib import Path
 from typing import IO, Any
@@ -46,9 +46,11 @@ class Entry:
     indicators: int
     problems: int
     seconds: float
+    size: int = -1  # the file's size and modification time when it was read (quick check)
+    mtime_ns: int = -1
 
     @classmethod
-    def of(cls, outcome: Outcome, config: str) -> Entry:
+    def of(cls, outcome: Outcome, config: str, quick: tuple[int, int] = (-1, -1)) -> Entry:
         return cls(
             path=outcome.rel_path,
             sha256=outcome.sha256,
@@ -59,16 +61,26 @@ class Entry:
             indicators=outcome.indicators,
             problems=len(outcome.problems),
             seconds=outcome.seconds,
+            size=quick[0],
+            mtime_ns=quick[1],
         )
 
-    def reusable(self, sha256: str, config: str) -> bool:
-        """Same bytes, version and config, and not stopped by a limit (those are retried)."""
+    def as_record(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in _FIELDS}  # asdict is 10x slower
+
+    def current(self, config: str) -> bool:
+        """Same version and config, and not stopped by a limit (those are retried)."""
         return (
-            self.sha256 == sha256
-            and self.version == __version__
-            and self.config == config
-            and self.status not in CONTAINED
+            self.version == __version__ and self.config == config and self.status not in CONTAINED
         )
+
+    def same_file(self, quick: tuple[int, int] | None) -> bool:
+        """The file's size and modification time are those recorded (like make and rsync, the
+        bytes are then taken as unchanged; `--checksum` compares sha256 instead)."""
+        return quick is not None and quick == (self.size, self.mtime_ns) and self.size >= 0
+
+
+_FIELDS = tuple(f.name for f in fields(Entry))
 
 
 class Manifest:
@@ -106,7 +118,7 @@ class Manifest:
         """Rewrite the file with the entries of `keep` (in that order) and the tables digest."""
         self.close()
         self.entries = {p: self.entries[p] for p in keep if p in self.entries}
-        lines = [_line("source", asdict(entry)) for entry in self.entries.values()]
+        lines = [_line("source", entry.as_record()) for entry in self.entries.values()]
         if self.tables:
             lines.append(_line("tables", {"digest": self.tables}))
         write_bytes_atomic(self.path, "".join(lines).encode("utf-8"))
@@ -116,7 +128,7 @@ class Manifest:
         if self._file is None:
             self._file = self.path.open("a", encoding="utf-8")
         self.entries[entry.path] = entry
-        self._file.write(_line("source", asdict(entry)))
+        self._file.write(_line("source", entry.as_record()))
         self._file.flush()
 
     def record_tables(self, digest: str) -> None:

@@ -12,8 +12,10 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import stat
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from jixiao.batch.faults import read_faults
@@ -36,26 +38,49 @@ def _sha256(path: Path) -> str | None:
         return None
 
 
+def _quick(path: Path) -> tuple[int, int] | None:
+    """(size, mtime_ns) of a regular file, None for anything else."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns) if stat.S_ISREG(info.st_mode) else None
+
+
 def _plan(
     items: Iterable[InputFile], manifest: Manifest, config: str, options: RunOptions
-) -> tuple[list[str], list[SourceTask], list[Entry]]:
-    """Every source path, the tasks to run, and the entries of sources that stay as they are."""
+) -> tuple[list[str], list[SourceTask], list[Entry], dict[str, tuple[int, int]]]:
+    """Every source path, the tasks to run, the entries of sources that stay as they are,
+    and each source's quick check as planned (recorded with its entry when it is done)."""
     paths: list[str] = []
     tasks, kept = [], []
+    quicks: dict[str, tuple[int, int]] = {}
+    json_root = str(options.out / "json")
     for item in items:
         paths.append(item.rel_path)
+        quick = None if item.refused else _quick(item.path)
+        if quick is not None:
+            quicks[item.rel_path] = quick
         entry = manifest.entries.get(item.rel_path)
         if (
             entry is not None
+            and quick is not None
             and not options.force
-            and not item.refused
-            and json_path(options.out, item.rel_path).exists()
-            and entry.reusable(_sha256(item.path) or "-", config)
+            and entry.current(config)
+            and os.path.exists(f"{json_root}/{item.rel_path}.json")
+            and _unchanged(entry, item.path, quick, options.checksum)
         ):
-            kept.append(entry)
+            same = entry.same_file(quick)
+            kept.append(entry if same else replace(entry, size=quick[0], mtime_ns=quick[1]))
         else:
             tasks.append(SourceTask(str(item.path.absolute()), item.rel_path, item.refused))
-    return paths, tasks, kept
+    return paths, tasks, kept, quicks
+
+
+def _unchanged(entry: Entry, path: Path, quick: tuple[int, int], checksum: bool) -> bool:
+    if not checksum and entry.same_file(quick):
+        return True
+    return _sha256(path) == entry.sha256
 
 
 def _clean(out: Path, wanted: set[str]) -> None:
@@ -77,6 +102,8 @@ def _clean(out: Path, wanted: set[str]) -> None:
 
 def _tables_digest(paths: list[str], manifest: Manifest, options: RunOptions) -> str:
     digest = hashlib.sha256(f"{options.partition_by}\0".encode())
+    for aliases in options.aliases:
+        digest.update(aliases.read_bytes() + b"\0")
     for path in paths:
         entry = manifest.entries.get(path)
         digest.update(f"{path}\0{entry.sha256 if entry else '-'}\0".encode())
@@ -149,7 +176,9 @@ def run_batch(inputs: list[Path], options: RunOptions) -> RunSummary:
     manifest = Manifest.load(out)
     previous_tables = manifest.tables
     manifest.tables = ""  # re-recorded once the tables are in place
-    paths, tasks, kept = _plan(iter_inputs(inputs), manifest, config, options)
+    paths, tasks, kept, quicks = _plan(iter_inputs(inputs), manifest, config, options)
+    for entry in kept:
+        manifest.entries[entry.path] = entry  # with a refreshed quick check
     manifest.rewrite(paths)
     _clean(out, set(paths))
     summary = RunSummary(skipped=len(kept))
@@ -158,7 +187,7 @@ def run_batch(inputs: list[Path], options: RunOptions) -> RunSummary:
     progress = reporter(len(tasks), len(kept), options.quiet)
 
     def on_done(outcome: Outcome) -> None:
-        manifest.record(Entry.of(outcome, config))
+        manifest.record(Entry.of(outcome, config, quicks.get(outcome.rel_path, (-1, -1))))
         summary.add(outcome.forms, outcome.indicators, len(outcome.problems))
         progress.advance(outcome)
 
@@ -175,12 +204,19 @@ def run_batch(inputs: list[Path], options: RunOptions) -> RunSummary:
 
 
 def _build_tables(paths: list[str], manifest: Manifest, options: RunOptions, previous: str) -> None:
-    """Rebuild the tables unless the sources, their entries and the layout are all as before."""
+    """Rebuild the tables (and the analyst's panel over them) unless the sources, their
+    entries, the layout and the aliases are all as before."""
     from jixiao.output.dataset import table_paths, write_dataset
+    from jixiao.output.panel import PANEL_FILE, add_panel
 
     digest = _tables_digest(paths, manifest, options)
-    in_place = all(p.exists() for p in table_paths(options.out, options.partition_by))
+    wanted = table_paths(options.out, options.partition_by)
+    if options.partition_by is None:
+        wanted.append(options.out / PANEL_FILE)
+    in_place = all(p.exists() for p in wanted)
     if digest != previous or not in_place or options.force:
         files: Iterable[Path] = (json_path(options.out, path) for path in paths)
         write_dataset(options.out, files, options.partition_by)
+        if options.partition_by is None:  # the panel reads the single-file tables
+            add_panel(options.out, options.aliases)
     manifest.record_tables(digest)

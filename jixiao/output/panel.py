@@ -179,6 +179,9 @@ def panel_rows(indicators: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
+PANEL_FILE = "targets_vs_actuals.parquet"
+
+
 def add_panel(out: Path, aliases: tuple[Path, ...] = ()) -> int:
     """Add key columns to OUT's tables and write OUT/targets_vs_actuals.parquet; rows written."""
     forms, indicators = _read(out / "forms.parquet"), _read(out / "indicators.parquet")
@@ -211,7 +214,5 @@ def add_panel(out: Path, aliases: tuple[Path, ...] = ()) -> int:
              "indicator_key": ind_keys},
         )  # fmt: skip
     rows = panel_rows(indicators)
-    _write_table(
-        out / "targets_vs_actuals.parquet", pa.Table.from_pylist(rows, schema=PANEL_SCHEMA)
-    )
+    _write_table(out / PANEL_FILE, pa.Table.from_pylist(rows, schema=PANEL_SCHEMA))
     return len(rows)
