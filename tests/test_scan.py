@@ -254,3 +254,35 @@ def test_the_sliver_between_two_abutting_tables_is_not_a_cell() -> None:
     body = [(100.0, 157.0, 500.0, 210.0), (500.0, 157.0, 900.0, 210.0)]
     snapped = image_grid.snap(head + sliver + body, 12.0)
     assert len(snapped) == 4 and all(b[3] - b[1] > 40 for b in snapped)
+
+
+def test_glyphs_over_their_200_dpi_size_are_scaled_down() -> None:
+    """A page with glyphs 1.5x their 200-dpi size (a 300-dpi scan) is read at 2/3 scale."""
+    page = np.full((1400, 1000), 255, np.uint8)
+    for row in range(20):  # square "glyphs" 30 px tall (outlines), as 10.5 pt text at 300 dpi
+        for col in range(12):
+            x, y = 60 + 70 * col, 60 + 60 * row
+            cv2.rectangle(page, (x, y), (x + 26, y + 27), 0, 2)
+    ink = image_grid.binary(page)
+    assert image_grid.glyph_scale(ink) == pytest.approx(19 / 30, abs=0.02)
+    small = cv2.resize(page, None, fx=0.66, fy=0.66, interpolation=cv2.INTER_AREA)
+    assert image_grid.glyph_scale(image_grid.binary(small)) == 1.0
+
+
+@pytest.mark.skipif(not ocr_available(), reason="OCR extra not installed")
+def test_a_300_dpi_scan_reads_like_its_200_dpi_self_with_boxes_in_its_own_pixels() -> None:
+    from PIL import Image
+
+    image = Image.open(FORMS / "scan" / "xiangtan_2023_landscape.jpg").convert("L")
+    assert image_grid.glyph_scale(image_grid.binary(np.asarray(image))) == 1.0
+    big = image.resize((image.width * 3 // 2, image.height * 3 // 2), Image.LANCZOS)
+    buf = io.BytesIO()
+    big.save(buf, "PNG")
+    small = process_bytes((FORMS / "scan" / "xiangtan_2023_landscape.jpg").read_bytes(), "a.jpg")
+    large = process_bytes(buf.getvalue(), "a.png")
+    pairs = list(zip(small.forms[0].indicators, large.forms[0].indicators, strict=True))
+    assert [(a.name, a.value) for a, _ in pairs] == [(b.name, b.value) for _, b in pairs]
+    for a, b in pairs:
+        assert a.bbox and b.bbox
+        assert b.bbox[2] == pytest.approx(1.5 * a.bbox[2], rel=0.05)
+        assert b.bbox[3] == pytest.approx(1.5 * a.bbox[3], rel=0.05)

@@ -19,7 +19,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
-from jixiao.extract.image_grid import binary, deskew_page, gray, inked, is_blank, ruled_tables
+from jixiao.extract.image_grid import (
+    binary,
+    deskew_page,
+    glyph_scale,
+    gray,
+    inked,
+    is_blank,
+    ruled_tables,
+)
 from jixiao.extract.ocr import INSTALL_HINT, OcrBox, ocr_available, read_boxes, read_line
 from jixiao.extract.pdf_grid import lattice_grid, stream_grid
 from jixiao.extract.pdf_text import Char, group_lines, line_text
@@ -161,12 +169,36 @@ def _damaged(number: int, exc: Exception) -> PageProblem:
 
 def read_page(image: Any, number: int) -> tuple[_PageBlocks, PageProblem | None]:
     """One page image (PIL image or numpy array) -> its blocks, or a page problem."""
+    import cv2
     import numpy as np
 
     page = gray(np.asarray(image))
     ink = binary(page)
     if is_blank(ink):
         return [], PageProblem("blank_page", f"page {number} is blank.", number)
+    scale = glyph_scale(ink)
+    if scale < 1.0:
+        page = cv2.resize(page, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        ink = binary(page)
+    blocks, problem = _read_upright(page, ink, number)
+    return (_unscaled(blocks, scale) if scale < 1.0 else blocks), problem
+
+
+def _unscaled(blocks: _PageBlocks, scale: float) -> _PageBlocks:
+    """Cell boxes back in the image's own pixels."""
+    out: _PageBlocks = []
+    for page, top, block in blocks:
+        if isinstance(block, CellGrid):
+            cells = tuple(
+                replace(c, bbox=tuple(v / scale for v in c.bbox)) if c.bbox else c  # type: ignore[arg-type]
+                for c in block.cells
+            )
+            block = replace(block, cells=cells)
+        out.append((page, top / scale, block))
+    return out
+
+
+def _read_upright(page: Any, ink: Any, number: int) -> tuple[_PageBlocks, PageProblem | None]:
     page, ink, turned = deskew_page(page, ink)
     tables = [t for t in ruled_tables(ink) if len(t[0]) >= _MIN_CELLS]
     boxes = _plausible(read_boxes(page))
