@@ -19,6 +19,7 @@ from jixiao.problems import SourceError
 from jixiao.records import CellGrid
 from jixiao.text import join_wrapped
 from tests.conftest import FIXTURES, FORMS
+from tests.fixtures.make_hostile import zip_bytes
 
 OFFICE = FORMS / "office"
 PROVENANCE = {"cell", "line", "page", "bbox"}
@@ -172,14 +173,6 @@ def test_gbk_page_decoded_from_meta_charset() -> None:
     assert result["forms"][0]["department"] == "某县卫生健康局"
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, body in members.items():
-            z.writestr(name, body)
-    return out.getvalue()
-
-
 @pytest.mark.parametrize(
     ("members", "kind"),
     [
@@ -190,7 +183,7 @@ def _zip(members: dict[str, bytes]) -> bytes:
     ],
 )
 def test_zip_containers_told_apart_by_member_names(members: dict[str, bytes], kind: str) -> None:
-    assert sniff_format(_zip(members)) == kind
+    assert sniff_format(zip_bytes(members)) == kind
 
 
 @pytest.mark.parametrize(
@@ -287,6 +280,6 @@ def test_html_lines_outside_tables_keep_their_source_line() -> None:
     ],
 )
 def test_damaged_docx_parts_are_corrupt_archives(members: dict[str, bytes]) -> None:
-    result = process_bytes(_zip(members), "bad.docx")
+    result = process_bytes(zip_bytes(members), "bad.docx")
     assert result.source.format == "docx"
     assert [p.code for p in result.errors] == ["corrupt_archive"]
