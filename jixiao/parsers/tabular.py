@@ -162,7 +162,7 @@ class _Draft:
             self.touch(row)
             return
         text = " ".join(c.text for c in row.filled)
-        if find_year(text) and len(text) <= 40 and is_year_line(text):
+        if len(text) <= 40 and find_year(text) and is_year_line(text):
             if self.form.year_text is None:
                 self.form.year_text = text
             self.touch(row)
