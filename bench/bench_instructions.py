@@ -14,8 +14,8 @@ start-up and import costs cancel and the difference is exactly 100 parses.
 `jixiao.text.fold`) before every parse, so repeated cells are not free; loaders of the
 vocabulary and compiled patterns (maxsize 1) stay warm. Prints Ir per 100 parses for each
 checkout and the ratio this/ref (< 1.00: this checkout needs fewer instructions). Takes about
-a minute per checkout and variant on one core (about three minutes in all), so it is not part of `make
-bench`. Skips with a message when valgrind is missing.
+a minute and a half per checkout and variant on one core (about three minutes for a
+comparison), so it is not part of `make bench`. Skips with a message when valgrind is missing.
 No assertions: the numbers are for the closing notes and for spotting regressions.
 """
 
