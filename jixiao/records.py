@@ -169,10 +169,15 @@ class RawIndicator:
     bbox: BBox | None = None
     flags: tuple[str, ...] = ()
     where: str | None = None  # grid provenance of the row (RawRow.where)
+    # the printed text of each role, built once: the normalizers read it many times a row
+    texts: dict[Role, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        texts = {role: cell.text for role, cell in self.cells.items()}
+        object.__setattr__(self, "texts", texts)
 
     def text(self, role: Role) -> str | None:
-        cell = self.cells.get(role)
-        return None if cell is None else cell.text
+        return self.texts.get(role)
 
 
 @dataclass(slots=True)

@@ -30,6 +30,7 @@ _ORDINAL = re.compile(
 _WEIGHT_SUFFIX = re.compile(r"[(（]\s*[0-9]+(?:\.[0-9]+)?\s*分?\s*[)）]$")
 
 
+@lru_cache(maxsize=65536)
 def level_key(text: str) -> str:
     """Comparison key for an indicator level name: folded, without ordinal, weight, 指标."""
     key = fold(text)

@@ -17,7 +17,7 @@ def normalize_indicators(raw: RawForm, year: int | None = None) -> list[Indicato
     tracker = LevelTracker()
     indicators: list[Indicator] = []
     for row in raw.indicators:
-        levels = tracker.resolve(row.text(Role.LEVEL1), row.text(Role.LEVEL2))
+        levels = tracker.resolve(row.texts.get(Role.LEVEL1), row.texts.get(Role.LEVEL2))
         if not row.section:
             indicators.append(build_indicator(row, levels, len(indicators) + 1, year))
     return indicators

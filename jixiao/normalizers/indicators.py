@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 
 from jixiao.flags import OCR, UNIT_INFERRED
@@ -22,13 +23,15 @@ _TEMPLATE_PREFIX = re.compile(r"^指标\s*\d{1,2}\s*[:：.、]?\s*(?=\S)")
 
 def indicator_name(text: str) -> str:
     """The 三级指标 name without template numbering ("指标1:" prefixes)."""
+    if not text.startswith("指标"):
+        return text  # the common case: no regex work
     return _TEMPLATE_PREFIX.sub("", text)
 
 
 def _infer_missing_unit(target: Target, row: RawIndicator) -> Target:
     if target.unit is not None or target.value is None:
         return target
-    unit = infer_unit(target.value, row.text(Role.SCORING), row.text(Role.NAME) or "")
+    unit = infer_unit(target.value, row.texts.get(Role.SCORING), row.texts.get(Role.NAME) or "")
     if unit is None:
         return target
     return replace(target, unit=unit, unit_raw=None, flags=(*target.flags, UNIT_INFERRED))
@@ -47,13 +50,13 @@ def _from_actual(target: Target, actual: ParsedValue) -> Target:
     )
 
 
-def _weight(row: RawIndicator) -> float | None:
+def _weight(texts: Mapping[Role, str]) -> float | None:
     """From the 分值 column, else 备注 ("5分"), else the scoring rule ("得满分2分")."""
-    weight = weight_of_cell(row.text(Role.WEIGHT))
+    weight = weight_of_cell(texts.get(Role.WEIGHT))
     if weight is None:
-        weight = weight_of_cell(row.text(Role.REMARK))
+        weight = weight_of_cell(texts.get(Role.REMARK))
     if weight is None:
-        weight = weight_of_scoring(row.text(Role.SCORING))
+        weight = weight_of_scoring(texts.get(Role.SCORING))
     return weight
 
 
@@ -61,15 +64,16 @@ def build_indicator(
     row: RawIndicator, levels: Levels, seq: int, year: int | None = None
 ) -> Indicator:
     target = _infer_missing_unit(read_target(row, year), row)
-    actual_text = row.text(Role.ACTUAL)
+    texts = row.texts
+    actual_text = texts.get(Role.ACTUAL)
     actual = (
         parse_target(actual_text)
         if actual_text and cell_type(actual_text) is not CellType.DATE
         else None
     )
-    if actual is not None and Role.VALUE not in row.cells:
+    if actual is not None and Role.VALUE not in texts:
         target = _from_actual(target, actual)
-    name, name_flags = repair_text(indicator_name(row.text(Role.NAME) or ""))
+    name, name_flags = repair_text(indicator_name(texts.get(Role.NAME) or ""))
     flags = list(dict.fromkeys((*row.flags, *levels.flags, *name_flags, *target.flags)))
     ocr_cells = [cell for cell in row.cells.values() if cell.origin == "ocr"]
     if ocr_cells:
@@ -85,16 +89,16 @@ def build_indicator(
         operator_raw=target.operator_raw,
         value=target.value,
         value_max=target.value_max,
-        value_text=row.text(Role.VALUE),
+        value_text=texts.get(Role.VALUE),
         unit=target.unit,
         unit_raw=target.unit_raw,
-        weight=_weight(row),
-        explanation=row.text(Role.EXPLANATION),
-        scoring=row.text(Role.SCORING),
-        remark=row.text(Role.REMARK) or row.text(Role.DEVIATION),
+        weight=_weight(texts),
+        explanation=texts.get(Role.EXPLANATION),
+        scoring=texts.get(Role.SCORING),
+        remark=texts.get(Role.REMARK) or texts.get(Role.DEVIATION),
         actual_text=actual_text,
         actual_value=actual.value if actual else None,
-        score=score_of_cell(row.text(Role.SCORE)),
+        score=score_of_cell(texts.get(Role.SCORE)),
         page=row.page,
         line=row.line,
         bbox=list(row.bbox) if row.bbox else None,

@@ -4,6 +4,7 @@ deadlines, Excel artefacts and OCR damage recognised and flagged."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -66,11 +67,14 @@ def repair_text(text: str | None) -> tuple[str | None, tuple[str, ...]]:
     return text, tuple(flags)
 
 
-def _printed_operator(row: RawIndicator) -> tuple[str | None, str | None, bool]:
+_OPERATOR_ROLES = (Role.OPERATOR, Role.DIRECTION)
+
+
+def _printed_operator(texts: Mapping[Role, str]) -> tuple[str | None, str | None, bool]:
     """The operator cell (指标值类型 / 计算符号 / 指标方向) holding an operator; repaired?"""
     first = None
-    for role in (Role.OPERATOR, Role.DIRECTION):
-        text = row.text(role)
+    for role in _OPERATOR_ROLES:
+        text = texts.get(role)
         if not text:
             continue
         first = first or text
@@ -141,9 +145,10 @@ def _repair_number(target: Target, printed: str, name: str) -> Target:
 
 def read_target(row: RawIndicator, year: int | None = None) -> Target:
     """Operator, value and unit of a row, from its operator, value and unit cells."""
-    operator, op_raw, op_repaired = _printed_operator(row)
-    value_text = row.text(Role.VALUE)
-    unit_cell = row.text(Role.UNIT)
+    texts = row.texts
+    operator, op_raw, op_repaired = _printed_operator(texts)
+    value_text = texts.get(Role.VALUE)
+    unit_cell = texts.get(Role.UNIT)
     base_flags = (OPERATOR_REPAIRED,) if op_repaired else ()
     if value_text and cell_type(value_text) is CellType.DATE:
         kept = QUALITATIVE if operator == QUALITATIVE else "<="
@@ -156,7 +161,7 @@ def read_target(row: RawIndicator, year: int | None = None) -> Target:
         operator, op_raw = parsed.operator, parsed.operator_raw
     if parsed.value is None and value_text and operator is None:
         return Target(QUALITATIVE, op_raw, None, None, None, unit_cell, tuple(flags))
-    name = row.text(Role.NAME) or ""
+    name = texts.get(Role.NAME) or ""
     if parsed.value is not None and _TIME_NAME.search(name) and excel_serial_date(parsed.value):
         return Target("<=", op_raw, None, None, None, None, (*flags, EXCEL_DATE))
     unit_raw = parsed.unit_raw or unit_cell
@@ -182,7 +187,7 @@ def read_target(row: RawIndicator, year: int | None = None) -> Target:
 
 
 def target_deadline(row: RawIndicator, target: Target, year: int | None) -> str | None:
-    value_text = row.text(Role.VALUE)
+    value_text = row.texts.get(Role.VALUE)
     if EXCEL_DATE in target.flags and value_text:
         serial = parse_target(value_text).value
         return excel_serial_date(serial) if serial is not None else None

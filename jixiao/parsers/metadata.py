@@ -13,6 +13,7 @@ from jixiao.vocab import derived, vocabulary
 _YEAR = re.compile(r"[(（]?\s*((?:19|20)\d{2})\s*[)）]?\s*年")
 _TITLE_MAX = 60
 _AMOUNT_UNIT = re.compile(r"[(（]\s*(万元|元|亿元)\s*[)）]")
+_BLANKS = re.compile(r"[ \t\u3000]+")
 
 
 def find_year(text: str) -> str | None:
@@ -94,7 +95,7 @@ def footer_pairs(text: str) -> dict[str, str] | None:
     """Footer "label: value" pairs of a line, or None when the line is not a footer line."""
     if ":" not in text and "：" not in text:
         return None
-    folded_spaces = re.sub(r"[ \t\u3000]+", " ", text).strip()
+    folded_spaces = _BLANKS.sub(" ", text).strip()
     folded = folded_spaces.replace("：", ":")
     matches = list(_footer_pattern().finditer(folded))
     if not matches or matches[0].start() != 0:

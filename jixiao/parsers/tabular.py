@@ -41,6 +41,7 @@ _SKIPPED = (CellType.EMPTY, CellType.PLACEHOLDER)
 TARGET_ROLES = (Role.VALUE, Role.OPERATOR, Role.ACTUAL, Role.SCORE, Role.WEIGHT)
 # level cells are often merged over many rows: a row's bbox comes from its other cells
 _LEVELS = (Role.LEVEL1, Role.LEVEL2)
+_UNASSIGNED = (None, Role.IGNORE)  # alignment results that give a cell no role
 
 
 def align_row(row: RawRow, template: Template) -> RawIndicator | None:
@@ -49,15 +50,15 @@ def align_row(row: RawRow, template: Template) -> RawIndicator | None:
     cells = [(c, t) for c, t in cells if t not in _SKIPPED]
     if not cells:
         return None
-    alignment = align(tuple((c.col, t) for c, t in cells), template)
+    alignment = align(tuple([(c.col, t) for c, t in cells]), template)
     by_role: dict[Role, RawCell] = {}
     for (cell, _), role in zip(cells, alignment.roles):
-        if role is not None and role is not Role.IGNORE and role not in by_role:
+        if role not in _UNASSIGNED and role not in by_role:
             by_role[role] = cell
-    has_level = Role.LEVEL1 in by_role or Role.LEVEL2 in by_role
     if Role.NAME in by_role and by_role.keys().isdisjoint(TARGET_ROLES):
         by_role.pop(Role.NAME)  # a name with no target: a sign-off line or a template row
-    if Role.NAME not in by_role and not has_level:
+    named = Role.NAME in by_role
+    if not named and by_role.keys().isdisjoint(_LEVELS):
         return None
     flags: tuple[str, ...] = ()
     if alignment.shifted:
@@ -66,7 +67,7 @@ def align_row(row: RawRow, template: Template) -> RawIndicator | None:
         flags += (COLUMNS_SWAPPED,)
     return RawIndicator(
         cells=by_role,
-        section=Role.NAME not in by_role,
+        section=not named,
         line=row.line,
         page=row.page,
         bbox=_row_bbox(by_role) if row.cells[0].bbox is not None else None,
@@ -161,7 +162,7 @@ class _Draft:
             self.touch(row)
             return
         text = " ".join(c.text for c in row.filled)
-        if find_year(text) and len(text) <= 40 and is_year_line(text):
+        if len(text) <= 40 and find_year(text) and is_year_line(text):
             if self.form.year_text is None:
                 self.form.year_text = text
             self.touch(row)
@@ -211,7 +212,7 @@ class FormAssembler:
             return
         if self._header_continues(row):
             return
-        pairs = footer_pairs(" ".join(c.text for c in row.filled))
+        pairs = footer_pairs(" ".join([c.text for c in row.filled]))
         if pairs is not None:
             self.draft.footer_row(row, pairs)
         elif is_title(row):
