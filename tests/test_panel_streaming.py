@@ -1,5 +1,6 @@
 """add_panel in streaming passes: the same tables as the whole-table version (a reference taken
-from it before the rewrite, tests/fixtures/panel_reference/) and reruns equal.
+from it before the rewrite, tests/fixtures/panel_reference/), row groups kept, reruns equal,
+and a Python heap that never holds the tables' rows.
 
 JIXIAO_REGEN=1 rewrites the reference; review the diff by hand before committing.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tracemalloc
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from jixiao.normalizers.matching import tokens
 from jixiao.output import dataset, panel
 from jixiao.output.panel import PANEL_FILE, PANEL_SCHEMA, add_panel
 from jixiao.output.parquet import FORMS_SCHEMA, INDICATORS_SCHEMA
@@ -98,6 +101,17 @@ def test_tables_equal_the_reference(out: Path) -> None:
     assert pq.read_table(out / PANEL_FILE).equals(expected_panel)
 
 
+def _group_sizes(path: Path) -> list[int]:
+    meta = pq.ParquetFile(path).metadata
+    return [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+
+
+def test_row_groups_are_kept(out: Path) -> None:
+    for name in KEYS:
+        sizes = _group_sizes(out / f"{name}.parquet")
+        assert len(sizes) > 1 and set(sizes[:-1]) == {SMALL_GROUP}, (name, sizes)
+
+
 def test_a_second_panel_changes_nothing(out: Path, tmp_path: Path) -> None:
     again = tmp_path / "again"
     shutil.copytree(out, again)
@@ -105,3 +119,51 @@ def test_a_second_panel_changes_nothing(out: Path, tmp_path: Path) -> None:
     for name in (*KEYS, "targets_vs_actuals"):
         path = f"{name}.parquet"
         assert pq.read_table(again / path).equals(pq.read_table(out / path)), name
+
+
+def _copies(table: pa.Table, count: int) -> pa.Table:
+    """`count` copies of a table, each with its own form_ids (as if from other sources)."""
+    form_ids = table.column("form_id").to_pylist()
+    parts = []
+    for copy in range(count):
+        ids = pa.array([f"{f}-{copy}" for f in form_ids], pa.string())
+        parts.append(table.set_column(0, "form_id", ids))
+    return pa.concat_tables(parts)
+
+
+def _peak(action: Any) -> int:
+    tracemalloc.start()
+    try:
+        action()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_python_heap_does_not_hold_the_rows(
+    out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every row as a dict (the whole-table approach) peaks far above the streaming passes,
+    whose heap holds one batch of rows and the keys' groups."""
+    for name, keys in KEYS.items():
+        table = _copies(pq.read_table(out / f"{name}.parquet").drop_columns(list(keys)), 40)
+        pq.write_table(table, tmp_path / f"{name}.parquet", row_group_size=dataset.ROW_GROUP)
+    monkeypatch.setattr(panel, "BATCH", 2048)
+    tokens("公众满意度")  # jieba's dictionary is loaded once per process, not by the panel
+    indicators = tmp_path / "indicators.parquet"
+    whole = _peak(lambda: pq.read_table(indicators).to_pylist())
+    streamed = _peak(lambda: add_panel(tmp_path))
+    assert pq.read_table(indicators).num_rows > 12_000
+    assert streamed * 8 < whole, (streamed, whole)
+
+
+def test_arrow_mask_is_has_actual() -> None:
+    """The Arrow filter picks exactly the rows panel_rows gives a panel row a chance."""
+    rows = [
+        {"form_type": t, "actual_value": v, "actual_text": x}
+        for t in ("project_self_eval", "department_self_eval", "project_target", None)
+        for v in (None, 0.0, float("nan"))
+        for x in (None, "", "8")
+    ]
+    batch = pa.RecordBatch.from_pylist(rows)
+    assert panel._actual_mask(batch).to_pylist() == [panel._has_actual(r) for r in rows]
