@@ -14,11 +14,12 @@ from __future__ import annotations
 import re
 import sys
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
 from jixiao.normalizers.matching import tokens
 from jixiao.text import fold
@@ -93,6 +94,7 @@ def project_name(name: str | None) -> str:
     return _PUNCT.sub("", cleaned) or DEPARTMENT_FORM
 
 
+@lru_cache(maxsize=1 << 16)
 def indicator_name(name: str) -> str:
     """An indicator name folded for comparison: no serials, numbers, units or punctuation."""
     cleaned = _SERIAL.sub("", fold(name))
@@ -111,34 +113,47 @@ class _Cluster:
 
 
 def cluster_names(occurrences: Sequence[tuple[int, str, str]], threshold: float) -> dict[str, str]:
-    """Map each name to its key name. occurrences = (year, form_id, name) of one group.
-
-    jieba tokens are computed only where a name could join another form's cluster, so a run
-    whose projects have one form each never loads jieba."""
+    """Map each name to its key name. occurrences = (year, form_id, name) of one group."""
     first_year: dict[str, int] = {}
     forms: dict[str, set[str]] = defaultdict(set)
     for year, form_id, name in occurrences:
         first_year[name] = min(year, first_year.get(name, year))
         forms[name].add(form_id)
+    return _cluster(first_year, forms, threshold)
+
+
+def _cluster(
+    first_year: dict[str, int], forms: Mapping[str, set[str]], threshold: float
+) -> dict[str, str]:
+    """Names in order of first year (then spelling) join the closest open cluster, or start one.
+
+    jieba tokens are computed only where a name could join another form's cluster, so a run
+    whose projects have one form each never loads jieba."""
     clusters: list[_Cluster] = []
     result: dict[str, str] = {}
     for name in sorted(first_year, key=lambda n: (first_year[n], n)):
-        open_clusters = [c for c in clusters if not c.forms & forms[name]]  # one form: distinct
+        own_forms = forms[name]
         best: tuple[float, _Cluster] | None = None
-        for cluster in open_clusters:
-            score = 1.0 if cluster.name == name else _dice(tokens(name), tokens(cluster.name))
+        wanted: frozenset[str] | None = None
+        for cluster in clusters:
+            if not cluster.forms.isdisjoint(own_forms):  # one form: distinct names
+                continue
+            if cluster.name == name:
+                score = 1.0
+            else:
+                wanted = tokens(name) if wanted is None else wanted
+                score = _dice(wanted, tokens(cluster.name))
             if score >= threshold and (best is None or score > best[0]):
                 best = (score, cluster)
         if best is None:
             best = (1.0, _Cluster(name, set()))
             clusters.append(best[1])
-        best[1].forms |= forms[name]
+        best[1].forms |= own_forms
         result[name] = best[1].name
     return result
 
 
-@dataclass(frozen=True)
-class IndicatorRef:
+class IndicatorRef(NamedTuple):
     """What the key pass needs of one indicator row."""
 
     form_id: str
@@ -166,15 +181,55 @@ def project_keys(
     return keys
 
 
+_Group = tuple[str, str, str]
+
+
+def _group(ref: IndicatorRef) -> _Group:
+    return (ref.project_key, ref.level1 or "", ref.level2 or "")
+
+
+class IndicatorKeys:
+    """indicator_key of indicator rows: `add` every ref of the run, then `key` of each.
+
+    Holds per (project, level1, level2) group the first year and the forms of each folded
+    name, nothing per row, so the rows themselves can be streamed twice."""
+
+    def __init__(self) -> None:
+        self._first_year: dict[_Group, dict[str, int]] = defaultdict(dict)
+        self._forms: dict[_Group, dict[str, set[str]]] = defaultdict(dict)
+        self._named: dict[_Group, dict[str, str]] | None = None
+        self._keys: dict[tuple[str, str, str], str] = {}  # one string per distinct key
+
+    def add(self, ref: IndicatorRef) -> None:
+        if self._named is not None:
+            raise RuntimeError("IndicatorKeys.add after the first key")
+        group, name, year = _group(ref), indicator_name(ref.name), ref.year or 0
+        years = self._first_year[group]
+        if name in years:
+            years[name] = min(year, years[name])
+            self._forms[group][name].add(ref.form_id)
+        else:
+            years[name] = year
+            self._forms[group][name] = {ref.form_id}
+
+    def key(self, ref: IndicatorRef) -> str:
+        if self._named is None:
+            self._named = {
+                group: _cluster(years, self._forms[group], INDICATOR_THRESHOLD)
+                for group, years in self._first_year.items()
+            }
+            self._first_year, self._forms = defaultdict(dict), defaultdict(dict)
+        group = _group(ref)
+        parts = (group[1], group[2], self._named[group][indicator_name(ref.name)])
+        found = self._keys.get(parts)
+        if found is None:
+            found = self._keys[parts] = "/".join(parts)
+        return found
+
+
 def indicator_keys(refs: Sequence[IndicatorRef]) -> list[str]:
     """indicator_key of each ref: "level1/level2/name", names merged within a project."""
-    groups: dict[tuple[str, str, str], list[tuple[int, str, str]]] = defaultdict(list)
+    keys = IndicatorKeys()
     for ref in refs:
-        group = (ref.project_key, ref.level1 or "", ref.level2 or "")
-        groups[group].append((ref.year or 0, ref.form_id, indicator_name(ref.name)))
-    named = {g: cluster_names(o, INDICATOR_THRESHOLD) for g, o in groups.items()}
-    out = []
-    for ref in refs:
-        group = (ref.project_key, ref.level1 or "", ref.level2 or "")
-        out.append(f"{group[1]}/{group[2]}/{named[group][indicator_name(ref.name)]}")
-    return out
+        keys.add(ref)
+    return [keys.key(ref) for ref in refs]

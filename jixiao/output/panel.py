@@ -2,21 +2,27 @@
 
 Runs after the Parquet tables are written (it reads them back), so it needs nothing from the
 run loop: `add_panel(out, aliases)`. Keys come from jixiao.keys (a pass over the whole run).
+The tables are streamed in record batches, a few columns per pass, so memory holds what the
+keys need and one batch, not the rows of the run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from jixiao.keys import IndicatorRef, department_key, indicator_keys, project_keys
+from jixiao.keys import IndicatorKeys, IndicatorRef, department_key, project_keys
 from jixiao.normalizers.dates import deadline as deadline_of
 from jixiao.output.atomic import write_with
+from jixiao.output.dataset import ROW_GROUP
+from jixiao.output.parquet import INDICATORS_SCHEMA
 from jixiao.scoring import agrees, parse_rule, rule_score
 
 STR, F64 = pa.string(), pa.float64()
@@ -58,6 +64,8 @@ PANEL_SCHEMA = pa.schema(
 )
 
 SELF_EVAL = ("department_self_eval", "project_self_eval")
+# a rule is parsed once per distinct (printed scoring text, weight): forms repeat templates
+_rule_of = lru_cache(maxsize=1 << 14)(parse_rule)
 
 
 def _ratio(row: dict[str, Any]) -> tuple[float | None, bool | None]:
@@ -98,7 +106,7 @@ def achievement(row: dict[str, Any]) -> tuple[float | None, bool | None, str | N
 
 def score_check(row: dict[str, Any]) -> tuple[str | None, float | None, bool | None]:
     """(rule pattern, score the printed rule gives, whether the reported score agrees)."""
-    rule = parse_rule(row["scoring"], row["weight"])
+    rule = _rule_of(row["scoring"], row["weight"])
     if rule is None:
         return None, None, None
     done = _actual_date(row) if rule.pattern == "E5" else None
@@ -108,7 +116,7 @@ def score_check(row: dict[str, Any]) -> tuple[str | None, float | None, bool | N
     return rule.pattern, computed, agrees(computed, row["score"])
 
 
-def _target_deadline(ind: dict[str, Any]) -> date | None:
+def _target_deadline(ind: Mapping[str, Any]) -> date | None:
     """The Indicator.deadline (when the table has it), else read from a non-numeric target
     ("2026年12月31日前"; "效果明显" names no date)."""
     found = ind.get("deadline")
@@ -120,99 +128,269 @@ def _target_deadline(ind: dict[str, Any]) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
-def _read(path: Path) -> list[dict[str, Any]]:
-    return pq.read_table(path).to_pylist() if path.exists() else []
+Triple = tuple[Any, Any, Any]  # (project_key, year, indicator_key)
+TRIPLE = ("project_key", "year", "indicator_key")
 
 
-def _write_table(path: Path, table: pa.Table) -> None:
-    write_with(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
+def _triple(ind: Mapping[str, Any]) -> Triple:
+    return (ind["project_key"], ind["year"], ind["indicator_key"])
 
 
-def _with_columns(path: Path, columns: Mapping[str, Sequence[str | None]]) -> None:
-    table = pq.read_table(path)
-    for name, values in columns.items():
-        if name in table.column_names:
-            table = table.drop_columns([name])
-        table = table.append_column(name, pa.array(values, type=STR))
-    _write_table(path, table)
+def _has_actual(ind: Mapping[str, Any]) -> bool:
+    """A self-evaluation row that reports an actual: it gets a panel row (given a target)."""
+    return ind["form_type"] in SELF_EVAL and (
+        ind["actual_value"] is not None or bool(ind["actual_text"])
+    )
 
 
-def _targets(indicators: Sequence[dict[str, Any]]) -> dict[tuple[Any, ...], dict[str, Any]]:
-    """Target-form indicators by (project_key, year, indicator_key)."""
-    found: dict[tuple[Any, ...], dict[str, Any]] = {}
+def _targets(indicators: Iterable[dict[str, Any]]) -> dict[Triple, dict[str, Any]]:
+    """Target-form indicators by (project_key, year, indicator_key), the first of each."""
+    found: dict[Triple, dict[str, Any]] = {}
     for ind in indicators:
         if ind["form_type"] not in SELF_EVAL:
-            found.setdefault((ind["project_key"], ind["year"], ind["indicator_key"]), ind)
+            found.setdefault(_triple(ind), ind)
     return found
+
+
+def panel_row(ind: Mapping[str, Any], plan: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The panel row of a self-evaluation indicator with an actual, given the first
+    target-form indicator of its triple (or None); None when neither holds a target."""
+    own = ind["value"] is not None or bool(ind["value_text"])
+    source = ind if own else plan
+    if source is None:
+        return None
+    row = {k: ind.get(k) for k in PANEL_SCHEMA.names}
+    row |= {
+        "operator": source["operator"],
+        "unit": source["unit"] or ind["unit"],
+        "target_value": source["value"],
+        "target_value_max": source["value_max"],
+        "target_text": source["value_text"],
+        "target_deadline": _target_deadline(source),
+        "target_from": "self_eval" if own else "target_form",
+        "target_form_id": plan["form_id"] if plan else None,
+        "weight": ind["weight"] if ind["weight"] is not None else source["weight"],
+        "scoring": ind["scoring"] or (plan["scoring"] if plan else None),
+    }
+    row["achievement"], row["achieved"], row["achievement_text"] = achievement(row)
+    row["score_rule"], row["score_check"], row["score_agrees"] = score_check(row)
+    return row
 
 
 def panel_rows(indicators: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """One row per self-evaluation indicator with an actual and a target."""
     planned = _targets(indicators)
-    rows = []
-    for ind in indicators:
-        if ind["form_type"] not in SELF_EVAL or (
-            ind["actual_value"] is None and not ind["actual_text"]
-        ):
-            continue
-        plan = planned.get((ind["project_key"], ind["year"], ind["indicator_key"]))
-        own = ind["value"] is not None or bool(ind["value_text"])
-        source = ind if own else plan
-        if source is None:
-            continue
-        row = {k: ind.get(k) for k in PANEL_SCHEMA.names}
-        row |= {
-            "operator": source["operator"],
-            "unit": source["unit"] or ind["unit"],
-            "target_value": source["value"],
-            "target_value_max": source["value_max"],
-            "target_text": source["value_text"],
-            "target_deadline": _target_deadline(source),
-            "target_from": "self_eval" if own else "target_form",
-            "target_form_id": plan["form_id"] if plan else None,
-            "weight": ind["weight"] if ind["weight"] is not None else source["weight"],
-            "scoring": ind["scoring"] or (plan["scoring"] if plan else None),
-        }
-        row["achievement"], row["achieved"], row["achievement_text"] = achievement(row)
-        row["score_rule"], row["score_check"], row["score_agrees"] = score_check(row)
-        rows.append(row)
-    return rows
+    rows = (panel_row(i, planned.get(_triple(i))) for i in indicators if _has_actual(i))
+    return [row for row in rows if row is not None]
+
+
+# add_panel streams the tables in record batches of BATCH rows (the row groups dataset.py
+# writes), each pass reading only the columns it needs.
+BATCH = ROW_GROUP
+CHUNK = 256  # self-evaluation rows turned into panel rows at a time (Python dicts)
+FORM_COLUMNS = ("form_id", "year", "department", "project")
+REF_COLUMNS = ("form_id", "year", "level1", "level2", "name")
+FORM_KEYS = ("department_key", "project_key")
+INDICATOR_KEYS = ("department_key", "project_key", "indicator_key")
+# what panel_row reads of a target-form indicator (deadline only where the table has it)
+PLAN_FIELDS = ("form_id", "year", "operator", "unit", "value", "value_max", "value_text",
+               "weight", "scoring", "deadline")  # fmt: skip
+PLAN_COLUMNS = ("form_type", *TRIPLE, *PLAN_FIELDS)
+# ... and of a self-evaluation row
+PANEL_COLUMNS = tuple(
+    dict.fromkeys(
+        [n for n in PANEL_SCHEMA.names if n in INDICATORS_SCHEMA.names or n in INDICATOR_KEYS]
+        + ["form_type", "actual_value", "actual_text", *PLAN_FIELDS]
+    )
+)
+_SELF_EVAL = pa.array(SELF_EVAL, STR)
+
+
+def _batches(path: Path, columns: Iterable[str]) -> Iterator[pa.RecordBatch]:
+    """Record batches of `columns` (those the file has), none when the file is missing."""
+    if not path.exists():
+        return
+    with pq.ParquetFile(path) as file:
+        names = [c for c in columns if c in file.schema_arrow.names]
+        yield from file.iter_batches(batch_size=BATCH, columns=names)
+
+
+def _column(batch: pa.RecordBatch, name: str) -> list[Any]:
+    return batch.column(name).to_pylist()  # type: ignore[no-any-return]
+
+
+def _shared(value: Any, pool: dict[Any, Any]) -> Any:
+    """One object per distinct string or int kept (form ids, years, levels repeat)."""
+    return pool.setdefault(value, value) if type(value) in (str, int) else value
+
+
+def _is_self_eval(batch: pa.RecordBatch) -> pa.Array:
+    return pc.is_in(batch.column("form_type"), value_set=_SELF_EVAL)
+
+
+def _actual_mask(batch: pa.RecordBatch) -> pa.Array:
+    """_has_actual of every row, computed in Arrow."""
+    text = pc.fill_null(pc.not_equal(batch.column("actual_text"), ""), False)
+    return pc.and_(_is_self_eval(batch), pc.or_(pc.is_valid(batch.column("actual_value")), text))
+
+
+def _form_keys(path: Path, aliases: tuple[Path, ...]) -> tuple[dict[str, Any], dict[str, str]]:
+    """form_id -> department_key and form_id -> project_key, from one pass over the forms."""
+    forms: list[tuple[str, int | None, str | None]] = []
+    dept: dict[str, str | None] = {}
+    by_name: dict[str | None, str | None] = {}  # department_key of each printed name
+    pool: dict[Any, Any] = {}
+    for batch in _batches(path, FORM_COLUMNS):
+        columns = (_column(batch, n) for n in FORM_COLUMNS)
+        for form_id, year, department, project in zip(*columns):
+            if department not in by_name:
+                by_name[department] = department_key(department, aliases)
+            dept[form_id] = by_name[department]
+            forms.append((form_id, _shared(year, pool), _shared(project, pool)))
+    projects = project_keys((f, year, dept[f], project) for f, year, project in forms)
+    return dept, projects
+
+
+def _refs(
+    batch: pa.RecordBatch, projects: Mapping[str, str], pool: dict[str, str] | None = None
+) -> list[IndicatorRef]:
+    """The key pass's view of each row; form ids shared through `pool` where refs are kept."""
+    form_ids, years, level1, level2, names = (_column(batch, n) for n in REF_COLUMNS)
+    if pool is not None:
+        form_ids = [pool.setdefault(f, f) for f in form_ids]
+    project = projects.get
+    return [
+        IndicatorRef(form_id, year, project(form_id, ""), one, two, name)
+        for form_id, year, one, two, name in zip(form_ids, years, level1, level2, names)
+    ]
+
+
+def _indicator_namer(path: Path, projects: Mapping[str, str]) -> IndicatorKeys:
+    """IndicatorKeys fed with every indicator row of `path`."""
+    form_ids = {f: f for f in projects}  # one string per form id in IndicatorKeys' sets
+    namer = IndicatorKeys()
+    for batch in _batches(path, REF_COLUMNS):
+        for ref in _refs(batch, projects, form_ids):
+            namer.add(ref)
+    return namer
+
+
+def _rewrite(
+    path: Path, names: Sequence[str], keys_of: Callable[[pa.RecordBatch], Iterable[list[Any]]]
+) -> None:
+    """Stream `path` into itself with the key columns `names` appended (replaced when
+    present), batch by batch within each row group: row groups and column order stay."""
+
+    def write(tmp: Path) -> None:
+        with pq.ParquetFile(path) as file:
+            writer: pq.ParquetWriter | None = None
+            try:
+                for group in range(file.num_row_groups):
+                    for batch in file.iter_batches(batch_size=BATCH, row_groups=[group]):
+                        table = pa.Table.from_batches([batch])
+                        table = table.drop_columns([n for n in names if n in table.column_names])
+                        for name, values in zip(names, keys_of(batch)):
+                            table = table.append_column(name, pa.array(values, type=STR))
+                        if writer is None:
+                            writer = pq.ParquetWriter(tmp, table.schema, compression="zstd")
+                        writer.write_table(table)
+            finally:
+                if writer is not None:
+                    writer.close()
+        pa.default_memory_pool().release_unused()
+
+    if path.exists() and pq.read_metadata(path).num_rows:
+        write_with(path, write)
+
+
+def _wanted(path: Path, pool: dict[Any, Any]) -> set[Triple]:
+    """The triples whose target some self-evaluation row with an actual may need."""
+    wanted: set[Triple] = set()
+    for batch in _batches(path, (*TRIPLE, "form_type", "actual_value", "actual_text")):
+        chosen = batch.filter(_actual_mask(batch))
+        columns = (_column(chosen, n) for n in TRIPLE)
+        wanted.update(tuple(_shared(v, pool) for v in t) for t in zip(*columns))
+    return wanted
+
+
+def _plans(path: Path, wanted: set[Triple], pool: dict[Any, Any]) -> dict[Triple, dict[str, Any]]:
+    """The first target-form indicator of each wanted triple: the fields panel_row reads."""
+    found: dict[Triple, dict[str, Any]] = {}
+    for batch in _batches(path, PLAN_COLUMNS):
+        targets = batch.filter(pc.invert(_is_self_eval(batch)))
+        picked: dict[Triple, int] = {}
+        for i, triple in enumerate(zip(*(_column(targets, n) for n in TRIPLE))):
+            if triple in wanted and triple not in found:
+                picked.setdefault(triple, i)
+        rows = targets.take(pa.array(list(picked.values()), pa.int64())).to_pylist()
+        for triple, row in zip(picked, rows):
+            found[triple] = {k: _shared(v, pool) for k, v in row.items() if k in PLAN_FIELDS}
+    return found
+
+
+def _panel_batches(path: Path, plans: Mapping[Triple, dict[str, Any]]) -> Iterator[pa.RecordBatch]:
+    """The panel rows of `path`'s self-evaluation rows, built CHUNK rows at a time."""
+    for batch in _batches(path, PANEL_COLUMNS):
+        chosen = batch.filter(_actual_mask(batch))
+        for start in range(0, chosen.num_rows, CHUNK):
+            rows = chosen.slice(start, CHUNK).to_pylist()
+            found = [panel_row(ind, plans.get(_triple(ind))) for ind in rows]
+            if kept := [row for row in found if row is not None]:
+                yield pa.RecordBatch.from_pylist(kept, schema=PANEL_SCHEMA)
+
+
+def _write_panel(target: Path, batches: Iterable[pa.RecordBatch]) -> int:
+    """Write the panel in row groups of about BATCH rows; the number of rows."""
+    count = 0
+
+    def write(tmp: Path) -> None:
+        nonlocal count
+        with pq.ParquetWriter(tmp, PANEL_SCHEMA, compression="zstd") as writer:
+            pending: list[pa.RecordBatch] = []
+            for batch in batches:
+                pending.append(batch)
+                count += batch.num_rows
+                if sum(b.num_rows for b in pending) >= BATCH:
+                    writer.write_table(pa.Table.from_batches(pending))
+                    pending = []
+            if pending:
+                writer.write_table(pa.Table.from_batches(pending))
+
+    write_with(target, write)
+    return count
 
 
 PANEL_FILE = "targets_vs_actuals.parquet"
 
 
 def add_panel(out: Path, aliases: tuple[Path, ...] = ()) -> int:
-    """Add key columns to OUT's tables and write OUT/targets_vs_actuals.parquet; rows written."""
-    forms, indicators = _read(out / "forms.parquet"), _read(out / "indicators.parquet")
-    dept = {f["form_id"]: department_key(f["department"], aliases) for f in forms}
-    projects = project_keys(
-        (f["form_id"], f["year"], dept[f["form_id"]], f["project"]) for f in forms
-    )
-    refs = [
-        IndicatorRef(i["form_id"], i["year"], projects.get(i["form_id"], ""), i["level1"], i["level2"], i["name"])
-        for i in indicators
-    ]  # fmt: skip
-    ind_keys = indicator_keys(refs)
-    for ind, key in zip(indicators, ind_keys):
-        ind |= {
-            "department_key": dept.get(ind["form_id"]),
-            "project_key": projects.get(ind["form_id"]),
-        }
-        ind["indicator_key"] = key
-    if forms:
-        _with_columns(
-            out / "forms.parquet",
-            {"department_key": [dept[f["form_id"]] for f in forms],
-             "project_key": [projects[f["form_id"]] for f in forms]},
-        )  # fmt: skip
-    if indicators:
-        _with_columns(
-            out / "indicators.parquet",
-            {"department_key": [i["department_key"] for i in indicators],
-             "project_key": [i["project_key"] for i in indicators],
-             "indicator_key": ind_keys},
-        )  # fmt: skip
-    rows = panel_rows(indicators)
-    _write_table(out / PANEL_FILE, pa.Table.from_pylist(rows, schema=PANEL_SCHEMA))
-    return len(rows)
+    """Add key columns to OUT's tables and write OUT/targets_vs_actuals.parquet; rows written.
+
+    Each pass streams record batches of the columns it needs: forms (department and project
+    keys), indicator names (IndicatorKeys), the rewrite of both tables with the key columns,
+    then the panel (triples the self-evaluations need, their targets, the rows). What stays
+    in memory is what the keys need (per form its keys; per project, level and folded name
+    its first year and forms) and the wanted targets, never the tables' rows."""
+    forms, indicators = out / "forms.parquet", out / "indicators.parquet"
+    dept, projects = _form_keys(forms, aliases)
+    namer = _indicator_namer(indicators, projects)
+
+    def form_keys(batch: pa.RecordBatch) -> Iterator[list[Any]]:
+        form_ids = _column(batch, "form_id")
+        yield [dept[f] for f in form_ids]
+        yield [projects[f] for f in form_ids]
+
+    def indicator_keys(batch: pa.RecordBatch) -> Iterator[list[Any]]:
+        refs = _refs(batch, projects)
+        yield [dept.get(r.form_id) for r in refs]
+        yield [projects.get(r.form_id) for r in refs]
+        yield [namer.key(r) for r in refs]
+
+    _rewrite(forms, FORM_KEYS, form_keys)
+    _rewrite(indicators, INDICATOR_KEYS, indicator_keys)
+    pool: dict[Any, Any] = {}
+    wanted = _wanted(indicators, pool)
+    if not wanted:  # no self-evaluation row reports an actual
+        return _write_panel(out / PANEL_FILE, ())
+    plans = _plans(indicators, wanted, pool)
+    return _write_panel(out / PANEL_FILE, _panel_batches(indicators, plans))
