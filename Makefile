@@ -7,7 +7,7 @@ DEMO_OUT ?= out/demo
 BENCH_FILES ?= 20000
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test lint bench clean
+.PHONY: help setup demo test fuzz lint bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -28,6 +28,9 @@ demo: $(STAMP) ## run the main job over samples/ and print where the output is
 
 test: $(STAMP) ## run the whole test suite
 	$(BIN)/python -m pytest
+
+fuzz: $(STAMP) ## property-based fuzzing of readers, parsers, normalizers (>= 100,000 cases)
+	JIXIAO_FUZZ=1 $(BIN)/python -m pytest tests/test_fuzz.py -p no:cacheprovider
 
 lint: $(STAMP) ## ruff and strict mypy on the package
 	$(BIN)/ruff check jixiao tests bench

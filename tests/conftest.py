@@ -5,6 +5,9 @@ from pathlib import Path
 import pytest
 
 from jixiao.pipeline import RunOptions, run
+from tests import fuzz_profiles
+
+FUZZ_PROFILE = fuzz_profiles.load_profile()
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -47,3 +50,9 @@ def redacted_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     run([FORMS], RunOptions(out=out, redact=True))
     build_report(out)
     return out
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """How many fuzz cases ran (tests/test_fuzz.py), per property under `make fuzz`."""
+    for line in fuzz_profiles.summary(verbose=FUZZ_PROFILE == "fuzz"):
+        terminalreporter.write_line(line)

@@ -62,6 +62,11 @@ _BLOCK = {
 _WS = re.compile(r"[ \t\r\n\f]+")
 # declared names that mean a superset in practice: decode GBK/GB2312 pages as GB18030
 _SUPERSET = {"gbk": "gb18030", "gb2312": "gb18030", "gb18030": "gb18030", "ascii": "utf-8"}
+# characters lxml refuses in element text: control characters are dropped, \v and \f are spaces
+_NOT_XML = {c: None for c in (*range(0x09), *range(0x0E, 0x20), 0xFFFE, 0xFFFF)} | {
+    0x0B: " ",
+    0x0C: " ",
+}
 
 
 def read_html(data: bytes, rel_path: str, sha256: str) -> SourceDoc:
@@ -106,11 +111,16 @@ def decode_page(data: bytes, declared: str | None = None) -> tuple[str, str]:
 
 
 def _doc(text: str, encoding: str, rel_path: str, sha256: str) -> SourceDoc:
+    import lxml.etree
     import lxml.html
 
+    text = text.translate(_NOT_XML)
     if not text.strip():
         raise SourceError("empty_file", f"{rel_path} is an empty web page.")
-    root = lxml.html.document_fromstring(text)
+    try:
+        root = lxml.html.document_fromstring(text)
+    except lxml.etree.ParserError as exc:  # markup only, no element lxml can build ("<html")
+        raise SourceError("empty_file", f"{rel_path} is an empty web page.") from exc
     _strip_chrome(root)
     walker = _Walker()
     walker.walk(root)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, timedelta
 
@@ -67,6 +68,6 @@ def deadline(text: str | None, year: int | None) -> str | None:
 
 def excel_serial_date(value: float) -> str | None:
     """An Excel date serial (44561 -> 2021-12-31), or None outside 1970..2099."""
-    if value != int(value) or int(value) not in EXCEL_SERIALS:
+    if not math.isfinite(value) or value != int(value) or int(value) not in EXCEL_SERIALS:
         return None
     return (EXCEL_EPOCH + timedelta(days=int(value))).isoformat()

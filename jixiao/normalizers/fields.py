@@ -59,7 +59,7 @@ def split_goals(text: str | None) -> list[str]:
             ends = [m.start() for m in matches[1:]] + [len(text)]
             items = [text[m.end() : end].strip().rstrip(_TRAILING) for m, end in zip(matches, ends)]
             return [item for item in items if item]
-    return [text]
+    return [text] if text else []
 
 
 def budget(raw: RawForm) -> Budget:

@@ -38,9 +38,10 @@ def _infer_missing_unit(target: Target, row: RawIndicator) -> Target:
 
 
 def _from_actual(target: Target, actual: ParsedValue) -> Target:
-    """A row with only a result (a self-evaluation report in prose): its operator and unit."""
+    """A row with only a result (a self-evaluation report in prose): its operator and unit
+    (a range result names no target range)."""
     return Target(
-        actual.operator,
+        None if actual.operator == "range" else actual.operator,
         actual.operator_raw,
         target.value,
         target.value_max,

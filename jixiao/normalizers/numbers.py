@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 _CN_DIGITS = {
@@ -22,14 +23,16 @@ _THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 
 
 def parse_number(text: str) -> float | None:
-    """A decimal number ("1,350.75", "95", "-0.3"), or None."""
+    """A decimal number ("1,350.75", "95", "-0.3"), or None (also for "nan", "inf" and
+    numbers too long for a float)."""
     text = text.strip().replace("，", ",")
     if _THOUSANDS.match(text):
         text = text.replace(",", "")
     try:
-        return float(text)
+        number = float(text)
     except ValueError:
         return None
+    return number if math.isfinite(number) else None
 
 
 def chinese_number(text: str) -> float | None:

@@ -91,7 +91,8 @@ def csv_rows(lines: tuple[TextLine, ...]) -> Iterator[RawRow]:
     """Comma-separated rows; a quoted field may hold newlines (the row keeps its first line)."""
     if not lines:
         return
-    text = "\n".join(line.text for line in lines)
+    # a stray carriage return would end csv's record mid-line (split_lines leaves none)
+    text = "\n".join(line.text.replace("\r", "") for line in lines)
     reader = csv.reader(io.StringIO(text), skipinitialspace=True)
     starts = {index: line for index, line in enumerate(lines)}
     for record in reader:
