@@ -112,8 +112,8 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
         ),
         ProblemCode(
             "too_large",
-            "The file is over the size limit (512 MB), or reading it needed more memory than "
-            "the per-file memory limit.",
+            "The file is over a size limit (512 MB; 5,000 PDF pages; a million merged cells "
+            "in a sheet), or reading it needed more memory than the per-file memory limit.",
             "Raise --file-memory, or split the file.",
         ),
         ProblemCode(

@@ -283,3 +283,22 @@ def test_damaged_docx_parts_are_corrupt_archives(members: dict[str, bytes]) -> N
     result = process_bytes(zip_bytes(members), "bad.docx")
     assert result.source.format == "docx"
     assert [p.code for p in result.errors] == ["corrupt_archive"]
+
+
+def test_hostile_spans_are_bounded() -> None:
+    """A cell spanning 1000 x 1000 (or more) does not make a million-position grid; a
+    non-numeric gridSpan is one column."""
+    from jixiao.extract.html import MAX_POSITIONS
+    from jixiao.extract.sheets import parse_span
+
+    assert (parse_span("99999"), parse_span("abc"), parse_span(None, 0), parse_span(" 2 ")) == (
+        1000,
+        1,
+        0,
+        2,
+    )
+    row = '<tr><td rowspan="100000" colspan="100000">一级指标</td><td>x</td></tr>'
+    page = f"<html><body><table>{row * 400}</table></body></html>".encode()
+    doc = read_source(page, "spans.html")
+    (grid,) = [b for b in doc.blocks if hasattr(b, "cells")]
+    assert sum(c.rowspan * c.colspan for c in grid.cells) <= MAX_POSITIONS + 800

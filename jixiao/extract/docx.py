@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from jixiao.extract.archive import open_zip, read_member
+from jixiao.extract.sheets import parse_span
 from jixiao.problems import SourceError
 from jixiao.records import Block, CellGrid, GridCell, SourceDoc, TextLine
 from jixiao.text import join_wrapped
@@ -101,9 +102,9 @@ class _Walker:
         origin_at: dict[int, tuple[int, int]] = {}  # column -> origin of an open vertical merge
         nested: list[Any] = []
         for r, tr in enumerate(tbl.findall(f"{_W}tr")):
-            col = int(_attr(tr, f"{_W}trPr/{_W}gridBefore") or 0)
+            col = parse_span(_attr(tr, f"{_W}trPr/{_W}gridBefore"), 0)
             for tc in tr.findall(f"{_W}tc"):
-                span = int(_attr(tc, f"{_W}tcPr/{_W}gridSpan") or 1)
+                span = max(1, parse_span(_attr(tc, f"{_W}tcPr/{_W}gridSpan")))
                 merge = _attr(tc, f"{_W}tcPr/{_W}vMerge")
                 if merge is not None and merge != "restart" and col in origin_at:
                     cells[origin_at[col]][1] += 1

@@ -14,6 +14,7 @@ import email.policy
 import re
 from typing import Any
 
+from jixiao.extract.sheets import parse_span
 from jixiao.extract.text import decode_text
 from jixiao.problems import SourceError
 from jixiao.records import Block, CellGrid, GridCell, SourceDoc, TextLine
@@ -59,6 +60,7 @@ _BLOCK = {
     "form",
     "body",
 }
+MAX_POSITIONS = 250_000  # grid positions one table's spans may cover
 _WS = re.compile(r"[ \t\r\n\f]+")
 # declared names that mean a superset in practice: decode GBK/GB2312 pages as GB18030
 _SUPERSET = {"gbk": "gb18030", "gb2312": "gb18030", "gb18030": "gb18030", "ascii": "utf-8"}
@@ -209,8 +211,12 @@ class _Walker:
             for td in tr.xpath("./td|./th"):
                 while (r, col) in occupied:
                     col += 1
-                rowspan = _span(td.get("rowspan"))
-                colspan = _span(td.get("colspan"))
+                # a rowspan ends with the table (as browsers do); a grid past MAX_POSITIONS
+                # (a hostile page) takes no more spans
+                rowspan = min(max(1, parse_span(td.get("rowspan"))), len(rows) - r)
+                colspan = max(1, parse_span(td.get("colspan")))
+                if len(occupied) + rowspan * colspan > MAX_POSITIONS:
+                    rowspan = colspan = 1
                 occupied.update((r + i, col + j) for i in range(rowspan) for j in range(colspan))
                 nested.extend(_inner_tables(td))
                 text = join_wrapped(_cell_text(td))
@@ -220,13 +226,6 @@ class _Walker:
         self.blocks.append(CellGrid(tuple(cells), None, where))
         for inner in nested:
             self.table(inner)
-
-
-def _span(value: str | None) -> int:
-    try:
-        return max(1, min(int(str(value).strip()), 1000))
-    except ValueError:
-        return 1
 
 
 def _inner_tables(td: Any) -> list[Any]:

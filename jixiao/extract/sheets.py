@@ -10,6 +10,16 @@ from jixiao.text import join_wrapped
 
 # (first row, first col, last row, last col), 0-based and inclusive
 Span = tuple[int, int, int, int]
+MAX_SPAN = 1000  # HTML's own limit for colspan; a form's cell never spans more
+
+
+def parse_span(value: object, default: int = 1) -> int:
+    """A printed row/column span (HTML rowspan/colspan, DOCX gridSpan/gridBefore) as an int
+    in 0..MAX_SPAN; `default` when it is missing or not a number."""
+    try:
+        return max(0, min(int(str(value).strip()), MAX_SPAN)) if value is not None else default
+    except ValueError:
+        return default
 
 
 def sheet_grid(

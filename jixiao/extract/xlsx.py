@@ -8,17 +8,24 @@ openpyxl is imported here only, when an XLSX file is read.
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from typing import Any
 
-from jixiao.extract.archive import open_zip
+from jixiao.extract.archive import open_zip, read_member
 from jixiao.extract.numfmt import render
 from jixiao.extract.sheets import mark_hidden_sheets, sheet_grid
 from jixiao.problems import SourceError
 from jixiao.records import CellGrid, SourceDoc
 
+MAX_MERGED_CELLS = 1_000_000  # positions covered by a sheet's merged ranges
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})"')
+
 
 def read_xlsx(data: bytes, rel_path: str, sha256: str) -> SourceDoc:
-    open_zip(data, rel_path).close()  # refuses corrupt, encrypted and bomb-like archives first
+    archive = open_zip(data, rel_path)  # refuses corrupt, encrypted and bomb-like archives
+    with archive:
+        _check_merges(archive, rel_path)
     workbook = _load(data, rel_path)
     grids: list[CellGrid] = []
     hidden = 0
@@ -32,6 +39,33 @@ def read_xlsx(data: bytes, rel_path: str, sha256: str) -> SourceDoc:
     workbook.close()
     mark_hidden_sheets(grids, hidden)
     return SourceDoc(rel_path, sha256, "xlsx", None, None, blocks=tuple(grids))
+
+
+def _check_merges(archive: zipfile.ZipFile, rel_path: str) -> None:
+    """Refuse a sheet whose merged ranges cover more than MAX_MERGED_CELLS positions before
+    openpyxl, which makes an object for every covered cell, loads it."""
+    for name in archive.namelist():
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        covered = 0
+        for match in _MERGE_REF.finditer(read_member(archive, name, rel_path)):
+            first_col, first_row, last_col, last_row = match.groups()
+            rows = abs(int(last_row) - int(first_row)) + 1
+            cols = abs(_column(last_col) - _column(first_col)) + 1
+            covered += rows * cols
+        if covered > MAX_MERGED_CELLS:
+            raise SourceError(
+                "too_large",
+                f"{rel_path}: {name} merges {covered:,} cells, over the limit of "
+                f"{MAX_MERGED_CELLS:,}; it was not loaded.",
+            )
+
+
+def _column(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
 
 
 def _load(data: bytes, rel_path: str) -> Any:
