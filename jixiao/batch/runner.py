@@ -197,7 +197,10 @@ def run_batch(inputs: list[Path], options: RunOptions) -> RunSummary:
         progress.close()
         manifest.close()
         shutil.rmtree(scratch_dir(out), ignore_errors=True)
-    _build_tables(paths, manifest, options, previous_tables if not tasks else "")
+    ran = bool(tasks)
+    for held in (tasks, kept, quicks):  # a record per source: not kept through the tables
+        held.clear()
+    _build_tables(paths, manifest, options, "" if ran else previous_tables)
     manifest.rewrite(paths)
     summary.seconds = time.perf_counter() - started
     return summary
