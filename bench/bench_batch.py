@@ -2,7 +2,8 @@
 
 On N text sources (the seeds copied into N files, 500 per folder) it prints:
   - forms/s of a first run with 1 worker and with 2 workers, and their ratio (aim >= 1.8x);
-    the processing phase (sources -> JSON) and the whole run (with the Parquet tables);
+    the processing phase (sources -> JSON) and the whole run (with the Parquet tables and the
+    analyst's panel, both built in the main process after the sources);
   - peak memory (max RSS) of the run's main process and of its largest worker, at N/10 and at
     N sources (aim: main process within 20 % of each other);
   - a re-run with nothing changed, against the first run (aim < 5 %);
