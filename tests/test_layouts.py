@@ -163,3 +163,12 @@ def test_glued_self_evaluation_cut_by_plausibility() -> None:
 
 def test_every_fixture_is_covered() -> None:
     assert sorted(p.name for p in Path(LAYOUTS).iterdir()) == sorted(EXPECTED)
+
+
+def test_a_formula_restating_the_name_without_its_bracketed_part_anchors_a_row() -> None:
+    from jixiao.parsers.stream import _is_anchor
+
+    assert _is_anchor("结转结余率", "结转结余率=本年结转结余资金总额*100%/…")
+    assert _is_anchor("应付账款(暂存款)变动率", "应付账款变动率=(本年期末应付账款总额-…)")
+    assert not _is_anchor("应付账款(暂存款)变动率", "应付账款率=本年应付账款总额…")
+    assert not _is_anchor("结转结余率", "按完成比例计算得分=满分为止")

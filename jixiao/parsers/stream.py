@@ -30,12 +30,16 @@ def _fields(lines: tuple[TextLine, ...]) -> list[tuple[str, TextLine]]:
     return fields
 
 
+_BRACKETED = re.compile(r"[(（][^)）]*[)）]")
+
+
 def _is_anchor(name: str, following: str) -> bool:
-    return (
-        2 <= len(name) <= 30
-        and following.startswith(name)
-        and "=" in following[len(name) : len(name) + 2]
-    )
+    """`following` restates `name` as a formula: "结转结余率=…"; a bracketed part of the
+    name may be left out ("应付账款(暂存款)变动率" / "应付账款变动率=…")."""
+    if not 2 <= len(name) <= 30 or "=" not in following[: len(name) + 2]:
+        return False
+    head = following.split("=", 1)[0].strip()
+    return head == name or _BRACKETED.sub("", head) == _BRACKETED.sub("", name)
 
 
 def parse_formula_stream(lines: tuple[TextLine, ...]) -> list[RawForm]:
