@@ -11,7 +11,7 @@ import hashlib
 import logging
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -90,13 +90,27 @@ def iter_inputs(inputs: list[Path]) -> Iterator[InputFile]:
     regular files (FIFOs, devices) are listed: reading them gives `unreadable_file` without
     opening them. A folder's listing is kept as strings, not Path objects, so that listing
     an archive of many thousand files stays small in memory.
+
+    A source's path is relative to its INPUT. With several INPUTs, a path already listed
+    from an earlier one (two folders both holding `a.txt`) is prefixed with the INPUT's
+    position and name (`2~2023/a.txt`), so no source overwrites another's output.
     """
-    for item in inputs:
-        if item.is_dir():
-            for rel, refused in _files_under(item):
-                yield InputFile(item / rel, rel, refused)
-        else:
-            yield InputFile(item, item.name)
+    seen: set[str] | None = set() if len(inputs) > 1 else None
+    for position, item in enumerate(inputs, start=1):
+        for found in _listed(item):
+            if seen is not None:
+                if found.rel_path in seen:
+                    found = replace(found, rel_path=f"{position}~{item.name}/{found.rel_path}")
+                seen.add(found.rel_path)
+            yield found
+
+
+def _listed(item: Path) -> Iterator[InputFile]:
+    if item.is_dir():
+        for rel, refused in _files_under(item):
+            yield InputFile(item / rel, rel, refused)
+    else:
+        yield InputFile(item, item.name)
 
 
 def _files_under(root: Path) -> list[tuple[str, str]]:

@@ -355,3 +355,16 @@ def test_progress_bar_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "3 sources unchanged" in shown and "b.txt: no_form_found: no table" in shown
     assert "2/2" in shown and "1 forms, 1 problems" in shown
     assert isinstance(progress.reporter(total=2, skipped=0, quiet=True), progress.Reporter)
+
+
+def test_two_inputs_holding_the_same_relative_path_both_keep_their_output(tmp_path: Path) -> None:
+    first, second = tmp_path / "2022", tmp_path / "2023"
+    for folder, seed in ((first, SEEDS[0]), (second, SEEDS[1])):
+        folder.mkdir()
+        shutil.copyfile(seed, folder / "form.txt")
+    out = tmp_path / "out"
+    summary = run([first, second], RunOptions(out=out, quiet=True, jobs=1))
+    assert (summary.sources, summary.forms) == (2, 2)
+    assert sorted(json_files(out)) == ["2~2023/form.txt.json", "form.txt.json"]
+    again = run([first, second], RunOptions(out=out, quiet=True, jobs=1))
+    assert (again.sources, again.skipped) == (2, 2)
