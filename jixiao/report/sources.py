@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,14 @@ class SourceView:
     note: str | None = None
 
 
+_PREFIXED = re.compile(r"^(\d+)~[^/]+/(.+)$")  # "2~2023/a.txt": from the 2nd INPUT (pipeline)
+
+
 def locate(rel_path: str, roots: list[Path]) -> Path | None:
+    prefixed = _PREFIXED.match(rel_path)
+    if prefixed and 0 < int(prefixed[1]) <= len(roots):
+        candidate = roots[int(prefixed[1]) - 1] / prefixed[2]
+        return candidate if candidate.is_file() else None
     for root in roots:
         candidate = root / rel_path
         if candidate.is_file():
