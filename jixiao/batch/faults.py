@@ -7,12 +7,13 @@ only the test suite sets it. `slow` sleeps SLOW_SECONDS, so a test can kill a ru
 
 from __future__ import annotations
 
+import mmap
 import os
 import signal
 import time
 
 ENV = "JIXIAO_TEST_FAULTS"
-MEMORY_GRAB_MB = 512
+MEMORY_GRAB_MB = 1024
 SLOW_SECONDS = 0.05
 
 
@@ -37,5 +38,10 @@ def inject(faults: dict[str, str], rel_path: str) -> None:
     if kind == "crash":
         os.kill(os.getpid(), signal.SIGKILL)
     if kind == "memory":
-        chunks = [bytearray(1 << 20) for _ in range(MEMORY_GRAB_MB)]
-        del chunks
+        # fresh address space, as a reader's big allocation needs (free heap a forked worker
+        # inherited from its parent cannot serve it); reserved, never touched
+        try:
+            grab = mmap.mmap(-1, MEMORY_GRAB_MB << 20)
+        except OSError as exc:
+            raise MemoryError(f"could not map {MEMORY_GRAB_MB} MB") from exc
+        grab.close()
