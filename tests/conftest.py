@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,18 @@ SAMPLES = ROOT / "samples"
 FORMS = SAMPLES / "forms"
 EXPECTED = SAMPLES / "expected"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def copy_samples(rels: list[str], folder: Path) -> Path:
+    """Copy sample files and folders (paths under samples/forms) into `folder`; returns it."""
+    for rel in rels:
+        source = FORMS / rel
+        if source.is_dir():
+            shutil.copytree(source, folder / rel)
+        else:
+            (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, folder / rel)
+    return folder
 
 
 def sample_files() -> list[Path]:

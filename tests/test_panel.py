@@ -16,7 +16,7 @@ from jixiao.cli import main
 from jixiao.keys import department_key, indicator_name
 from jixiao.output.panel import add_panel
 from jixiao.pipeline import RunOptions, run
-from tests.conftest import FORMS
+from tests.conftest import FORMS, copy_samples
 
 PANEL_INPUTS = [
     "years",
@@ -34,14 +34,7 @@ SATISFACTION_FELL = (
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    inputs = tmp_path_factory.mktemp("in")
-    for rel in PANEL_INPUTS:
-        source = FORMS / rel
-        if source.is_dir():
-            shutil.copytree(source, inputs / rel)
-        else:
-            (inputs / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(source, inputs / rel)
+    inputs = copy_samples(PANEL_INPUTS, tmp_path_factory.mktemp("in"))
     target = tmp_path_factory.mktemp("out")
     run([inputs], RunOptions(out=target))
     add_panel(target)

@@ -24,7 +24,7 @@ from jixiao.output import dataset, panel
 from jixiao.output.panel import PANEL_FILE, PANEL_SCHEMA, add_panel
 from jixiao.output.parquet import FORMS_SCHEMA, INDICATORS_SCHEMA
 from jixiao.pipeline import RunOptions, run
-from tests.conftest import FORMS
+from tests.conftest import copy_samples
 
 REGEN = os.environ.get("JIXIAO_REGEN") == "1"
 REFERENCE = Path(__file__).parent / "fixtures" / "panel_reference" / "text_and_office.json"
@@ -39,13 +39,7 @@ SMALL_GROUP = 16  # row groups (and panel batches) this small make every pass cr
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    inputs = tmp_path_factory.mktemp("in")
-    for rel in INPUTS:
-        source = FORMS / rel
-        if source.is_dir():
-            shutil.copytree(source, inputs / rel)
-        else:
-            shutil.copy(source, inputs / rel)
+    inputs = copy_samples(INPUTS, tmp_path_factory.mktemp("in"))
     target = tmp_path_factory.mktemp("out")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(dataset, "ROW_GROUP", SMALL_GROUP)
