@@ -440,4 +440,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     logging.basicConfig(level=logging.WARNING, format="jixiao: %(levelname)s: %(message)s")
-    return COMMANDS[args.command](args)
+    try:
+        return COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        print(
+            "jixiao: interrupted; finished sources are kept: run the same command again "
+            "to finish the rest",
+            file=sys.stderr,
+        )
+        return 130

@@ -174,16 +174,37 @@ def _start(corpus: Path, out: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
 
 
-def _kill_after(process: subprocess.Popen[bytes], out: Path, done: int) -> None:
-    """SIGKILL the run's whole process group once `done` sources are in the manifest."""
+def _kill_after(
+    process: subprocess.Popen[bytes], out: Path, done: int, sig: int = signal.SIGKILL
+) -> None:
+    """Signal the run's whole process group once `done` sources are in the manifest."""
     deadline = time.monotonic() + 60
     path = out / "manifest.jsonl"
     while time.monotonic() < deadline and process.poll() is None:
         if path.exists() and path.read_text("utf-8").count('"kind": "source"') >= done:
             break
         time.sleep(0.005)
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
+    os.killpg(process.pid, sig)
+    process.wait(timeout=60)
+
+
+def test_ctrl_c_stops_cleanly_and_the_run_resumes(
+    corpus: Path, reference: Path, tmp_path: Path
+) -> None:
+    """SIGINT to the process group (Ctrl-C in a terminal): exit 130, one line, no traceback."""
+    env = {**os.environ, ENV: "slow=*"}
+    command = [sys.executable, "-m", "jixiao", "run", str(corpus), "-o", str(tmp_path), "-q"]
+    process = subprocess.Popen(
+        [*command, "-j", "2"], cwd=ROOT, env=env, start_new_session=True, stderr=subprocess.PIPE
+    )
+    _kill_after(process, tmp_path, 5, signal.SIGINT)
+    assert process.stderr is not None
+    stderr = process.stderr.read().decode()
+    assert process.returncode == 130
+    assert "Traceback" not in stderr and "interrupted" in stderr
+    summary = batch(corpus, tmp_path, jobs=2)
+    assert summary.skipped >= 4
+    assert json_files(tmp_path) == json_files(reference)
 
 
 @pytest.mark.parametrize("done", [1, 9, 20])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections import deque
@@ -47,6 +48,9 @@ def _limit_memory(megabytes: int | None) -> None:
 
 def _worker_main(conn: Connection, config: WorkerConfig) -> None:
     from jixiao.vocab import vocabulary
+
+    # Ctrl-C reaches the whole process group: the main process stops the workers
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     vocabulary()
     _limit_memory(config.file_memory_mb)
@@ -127,6 +131,10 @@ class LocalPool:
                     while pending and len(worker.tasks) < DEPTH:
                         worker.give(pending.popleft())
                 self._step(workers, pending, on_done)
+        except BaseException:  # interrupted: no source is waited for
+            for worker in workers:
+                worker.stop()
+            raise
         finally:
             for worker in workers:
                 if worker.process.is_alive() and not worker.tasks:
