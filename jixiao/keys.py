@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import sys
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -112,45 +112,58 @@ class _Cluster:
     forms: set[str]
 
 
+class _Names:
+    """The names of one group as they occur: each name's first year and its forms."""
+
+    def __init__(self) -> None:
+        self.first_year: dict[str, int] = {}
+        self.forms: dict[str, set[str]] = {}
+
+    def add(self, year: int, form_id: str, name: str) -> None:
+        if name in self.first_year:
+            self.first_year[name] = min(year, self.first_year[name])
+            self.forms[name].add(form_id)
+        else:
+            self.first_year[name] = year
+            self.forms[name] = {form_id}
+
+    def cluster(self, threshold: float) -> dict[str, str]:
+        """Map each name to its key name: names in order of first year (then spelling) join
+        the closest open cluster, or start one.
+
+        jieba tokens are computed only where a name could join another form's cluster, so a
+        run whose projects have one form each never loads jieba."""
+        clusters: list[_Cluster] = []
+        result: dict[str, str] = {}
+        first_year = self.first_year
+        for name in sorted(first_year, key=lambda n: (first_year[n], n)):
+            own_forms = self.forms[name]
+            best: tuple[float, _Cluster] | None = None
+            wanted: frozenset[str] | None = None
+            for cluster in clusters:
+                if not cluster.forms.isdisjoint(own_forms):  # one form: distinct names
+                    continue
+                if cluster.name == name:
+                    score = 1.0
+                else:
+                    wanted = tokens(name) if wanted is None else wanted
+                    score = _dice(wanted, tokens(cluster.name))
+                if score >= threshold and (best is None or score > best[0]):
+                    best = (score, cluster)
+            if best is None:
+                best = (1.0, _Cluster(name, set()))
+                clusters.append(best[1])
+            best[1].forms |= own_forms
+            result[name] = best[1].name
+        return result
+
+
 def cluster_names(occurrences: Sequence[tuple[int, str, str]], threshold: float) -> dict[str, str]:
     """Map each name to its key name. occurrences = (year, form_id, name) of one group."""
-    first_year: dict[str, int] = {}
-    forms: dict[str, set[str]] = defaultdict(set)
+    names = _Names()
     for year, form_id, name in occurrences:
-        first_year[name] = min(year, first_year.get(name, year))
-        forms[name].add(form_id)
-    return _cluster(first_year, forms, threshold)
-
-
-def _cluster(
-    first_year: dict[str, int], forms: Mapping[str, set[str]], threshold: float
-) -> dict[str, str]:
-    """Names in order of first year (then spelling) join the closest open cluster, or start one.
-
-    jieba tokens are computed only where a name could join another form's cluster, so a run
-    whose projects have one form each never loads jieba."""
-    clusters: list[_Cluster] = []
-    result: dict[str, str] = {}
-    for name in sorted(first_year, key=lambda n: (first_year[n], n)):
-        own_forms = forms[name]
-        best: tuple[float, _Cluster] | None = None
-        wanted: frozenset[str] | None = None
-        for cluster in clusters:
-            if not cluster.forms.isdisjoint(own_forms):  # one form: distinct names
-                continue
-            if cluster.name == name:
-                score = 1.0
-            else:
-                wanted = tokens(name) if wanted is None else wanted
-                score = _dice(wanted, tokens(cluster.name))
-            if score >= threshold and (best is None or score > best[0]):
-                best = (score, cluster)
-        if best is None:
-            best = (1.0, _Cluster(name, set()))
-            clusters.append(best[1])
-        best[1].forms |= own_forms
-        result[name] = best[1].name
-    return result
+        names.add(year, form_id, name)
+    return names.cluster(threshold)
 
 
 class IndicatorRef(NamedTuple):
@@ -195,30 +208,19 @@ class IndicatorKeys:
     name, nothing per row, so the rows themselves can be streamed twice."""
 
     def __init__(self) -> None:
-        self._first_year: dict[_Group, dict[str, int]] = defaultdict(dict)
-        self._forms: dict[_Group, dict[str, set[str]]] = defaultdict(dict)
+        self._groups: dict[_Group, _Names] = defaultdict(_Names)
         self._named: dict[_Group, dict[str, str]] | None = None
         self._keys: dict[tuple[str, str, str], str] = {}  # one string per distinct key
 
     def add(self, ref: IndicatorRef) -> None:
         if self._named is not None:
             raise RuntimeError("IndicatorKeys.add after the first key")
-        group, name, year = _group(ref), indicator_name(ref.name), ref.year or 0
-        years = self._first_year[group]
-        if name in years:
-            years[name] = min(year, years[name])
-            self._forms[group][name].add(ref.form_id)
-        else:
-            years[name] = year
-            self._forms[group][name] = {ref.form_id}
+        self._groups[_group(ref)].add(ref.year or 0, ref.form_id, indicator_name(ref.name))
 
     def key(self, ref: IndicatorRef) -> str:
         if self._named is None:
-            self._named = {
-                group: _cluster(years, self._forms[group], INDICATOR_THRESHOLD)
-                for group, years in self._first_year.items()
-            }
-            self._first_year, self._forms = defaultdict(dict), defaultdict(dict)
+            self._named = {g: n.cluster(INDICATOR_THRESHOLD) for g, n in self._groups.items()}
+            self._groups = defaultdict(_Names)
         group = _group(ref)
         parts = (group[1], group[2], self._named[group][indicator_name(ref.name)])
         found = self._keys.get(parts)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -100,9 +101,23 @@ def iter_inputs(inputs: list[Path]) -> Iterator[InputFile]:
         for found in _listed(item):
             if seen is not None:
                 if found.rel_path in seen:
-                    found = replace(found, rel_path=f"{position}~{item.name}/{found.rel_path}")
+                    found = replace(found, rel_path=prefixed(position, item.name, found.rel_path))
                 seen.add(found.rel_path)
             yield found
+
+
+_PREFIXED = re.compile(r"^(\d+)~[^/]+/(.+)$")
+
+
+def prefixed(position: int, name: str, rel_path: str) -> str:
+    """The path of a source of the `position`-th INPUT (1-based) whose own path was taken."""
+    return f"{position}~{name}/{rel_path}"
+
+
+def unprefixed(rel_path: str) -> tuple[int, str] | None:
+    """(position of the INPUT, path under it) of a prefixed path; None for any other."""
+    match = _PREFIXED.match(rel_path)
+    return (int(match[1]), match[2]) if match else None
 
 
 def _listed(item: Path) -> Iterator[InputFile]:

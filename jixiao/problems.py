@@ -136,6 +136,12 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
 }
 
 
+# codes the batch engines give a source whose worker was stopped or lost (retried on re-runs)
+CONTAINED = ("timeout", "worker_crashed", "too_large")
+# codes of sources that must not be opened again (by the report): refused unread or stopped
+REFUSED = (*CONTAINED, "archive_bomb", "image_too_large", "skipped_link")
+
+
 class SourceError(Exception):
     """A bad source: carries a stable problem code and a message a person can act on."""
 

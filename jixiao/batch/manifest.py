@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from jixiao import __version__
-from jixiao.batch.task import CONTAINED, Outcome
+from jixiao.batch.task import Outcome
 from jixiao.output.atomic import write_bytes_atomic
+from jixiao.problems import CONTAINED
 
 NAME = "manifest.jsonl"
 

@@ -19,10 +19,7 @@ from jixiao.extract import guess_format, read_bytes
 from jixiao.models import Problem, Source, SourceResult
 from jixiao.output.json_out import write_json
 from jixiao.pipeline import InputFile, process_file
-from jixiao.problems import SourceError
-
-# problem codes the engines give a source whose worker was stopped or lost
-CONTAINED = ("timeout", "worker_crashed", "too_large")
+from jixiao.problems import CONTAINED, SourceError
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,6 +44,8 @@ def read_xlsx(data: bytes, rel_path: str, sha256: str) -> SourceDoc:
 def _check_merges(archive: zipfile.ZipFile, rel_path: str) -> None:
     """Refuse a sheet whose merged ranges cover more than MAX_MERGED_CELLS positions before
     openpyxl, which makes an object for every covered cell, loads it."""
+    from openpyxl.utils import column_index_from_string as column_index
+
     for name in archive.namelist():
         if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
             continue
@@ -51,7 +53,7 @@ def _check_merges(archive: zipfile.ZipFile, rel_path: str) -> None:
         for match in _MERGE_REF.finditer(read_member(archive, name, rel_path)):
             first_col, first_row, last_col, last_row = match.groups()
             rows = abs(int(last_row) - int(first_row)) + 1
-            cols = abs(_column(last_col) - _column(first_col)) + 1
+            cols = abs(column_index(last_col.decode()) - column_index(first_col.decode())) + 1
             covered += rows * cols
         if covered > MAX_MERGED_CELLS:
             raise SourceError(
@@ -59,13 +61,6 @@ def _check_merges(archive: zipfile.ZipFile, rel_path: str) -> None:
                 f"{rel_path}: {name} merges {covered:,} cells, over the limit of "
                 f"{MAX_MERGED_CELLS:,}; it was not loaded.",
             )
-
-
-def _column(letters: bytes) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + letter - 64
-    return number
 
 
 def _load(data: bytes, rel_path: str) -> Any:

@@ -347,12 +347,14 @@ def _write_panel(target: Path, batches: Iterable[pa.RecordBatch]) -> int:
         nonlocal count
         with pq.ParquetWriter(tmp, PANEL_SCHEMA, compression="zstd") as writer:
             pending: list[pa.RecordBatch] = []
+            held = 0
             for batch in batches:
                 pending.append(batch)
                 count += batch.num_rows
-                if sum(b.num_rows for b in pending) >= BATCH:
+                held += batch.num_rows
+                if held >= BATCH:
                     writer.write_table(pa.Table.from_batches(pending))
-                    pending = []
+                    pending, held = [], 0
             if pending:
                 writer.write_table(pa.Table.from_batches(pending))
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,7 +10,8 @@ from typing import Any
 
 from jixiao.extract import read_bytes, read_source
 from jixiao.models import SourceResult
-from jixiao.problems import SourceError
+from jixiao.pipeline import unprefixed
+from jixiao.problems import REFUSED, SourceError
 from jixiao.redact import mask_text, sensitive_spans
 
 RENDER_SCALE = 1.0  # 72 dpi: the size the page is shown at
@@ -27,13 +27,10 @@ class SourceView:
     note: str | None = None
 
 
-_PREFIXED = re.compile(r"^(\d+)~[^/]+/(.+)$")  # "2~2023/a.txt": from the 2nd INPUT (pipeline)
-
-
 def locate(rel_path: str, roots: list[Path]) -> Path | None:
-    prefixed = _PREFIXED.match(rel_path)
-    if prefixed and 0 < int(prefixed[1]) <= len(roots):
-        candidate = roots[int(prefixed[1]) - 1] / prefixed[2]
+    prefixed = unprefixed(rel_path)  # "2~2023/a.txt": a source of the 2nd INPUT
+    if prefixed and 0 < prefixed[0] <= len(roots):
+        candidate = roots[prefixed[0] - 1] / prefixed[1]
         return candidate if candidate.is_file() else None
     for root in roots:
         candidate = root / rel_path
@@ -42,22 +39,11 @@ def locate(rel_path: str, roots: list[Path]) -> Path | None:
     return None
 
 
-# sources the report does not open again: the run refused or stopped them
-NOT_REOPENED = (
-    "archive_bomb",
-    "too_large",
-    "image_too_large",
-    "timeout",
-    "worker_crashed",
-    "skipped_link",
-)
-
-
 def source_view(
     result: SourceResult, roots: list[Path], img_dir: Path, redact: bool, render: Renderer
 ) -> SourceView:
     """What to show beside the rows; a note instead when the source is not there."""
-    refused = [p.message for p in result.errors if p.code in NOT_REOPENED]
+    refused = [p.message for p in result.errors if p.code in REFUSED]
     if refused:
         return SourceView(note=refused[0])
     path = locate(result.source.path, roots)
