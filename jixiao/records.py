@@ -180,6 +180,17 @@ class RawIndicator:
         return self.texts.get(role)
 
 
+@dataclass(frozen=True, slots=True)
+class UnreadText:
+    """Text inside a form's indicator table that went into no row (nor header, level or
+    footer): kept with the form so a reviewer sees what was not read."""
+
+    text: str  # as printed, whitespace cleaned
+    line: int | None = None  # 1-based, text-like sources
+    page: int | None = None
+    bbox: BBox | None = None
+
+
 @dataclass(slots=True)
 class RawForm:
     """One form as recovered by a layout parser, before normalization."""
@@ -200,3 +211,4 @@ class RawForm:
     page_start: int | None = None
     page_end: int | None = None
     flags: list[str] = field(default_factory=list)
+    unread: list[UnreadText] = field(default_factory=list)  # table text that went into no row
