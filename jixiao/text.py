@@ -70,6 +70,28 @@ def fold(text: str) -> str:
     return _FOLD_DROP.sub("", text)
 
 
+@lru_cache(maxsize=65536)
+def fold_with_positions(text: str) -> tuple[str, tuple[int, ...]]:
+    """`fold(text)` character by character, with the index in `text` of each folded
+    character (and `len(text)` at the end), so that a match in the folded text can be cut
+    out of the printed one. Whitespace and asterisks are dropped, pinyin glosses too."""
+    from jixiao.repairs import traditional_map
+
+    glossed = {i for m in _PINYIN_GLOSS.finditer(text) for i in range(m.start(), m.end())}
+    table = traditional_map()
+    chars: list[str] = []
+    positions: list[int] = []
+    for index, char in enumerate(text):
+        if index in glossed:
+            continue
+        folded = unicodedata.normalize("NFKC", char).translate(_EXTRA_FOLD).translate(table)
+        for piece in _FOLD_DROP.sub("", folded):
+            chars.append(piece)
+            positions.append(index)
+    positions.append(len(text))
+    return "".join(chars), tuple(positions)
+
+
 def nfc(text: str) -> str:
     if unicodedata.is_normalized("NFC", text):
         return text

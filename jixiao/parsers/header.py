@@ -16,7 +16,12 @@ _CORE_ROLES = frozenset({Role.NAME, Role.LEVEL1, Role.LEVEL2})
 @lru_cache(maxsize=65536)
 def header_role(text: str) -> Role | None:
     """The column role a header label names, or None when it is not a header label."""
-    return vocabulary().headers.get(_PERIOD_TAG.sub("", fold(text)))
+    folded = _PERIOD_TAG.sub("", fold(text))
+    return vocabulary().headers.get(_COLUMN_TAG.sub("", folded))
+
+
+# "年初目标值(A)" / "实际完成值(B)" / "执行率(B/A)": a column's letter in the form's formulas
+_COLUMN_TAG = re.compile(r"[(（][A-Z](?:/[A-Z])?[)）]$|[(（](?:分|%)[)）]$")
 
 
 # "二级指标(长期)" / "指标值(年度)": side-by-side long-term and annual columns

@@ -91,6 +91,11 @@ def _footer_pattern() -> re.Pattern[str]:
     return re.compile("(" + "|".join(re.escape(label) for label in labels) + r")\s*[:：]")
 
 
+def footer_label(folded: str) -> bool:
+    """A footer label alone (填表人, 联系电话), folded."""
+    return folded.rstrip(":") in vocabulary().footer
+
+
 def footer_pairs(text: str) -> dict[str, str] | None:
     """Footer "label: value" pairs of a line, or None when the line is not a footer line."""
     if ":" not in text and "：" not in text:

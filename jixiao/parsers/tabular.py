@@ -266,6 +266,19 @@ class FormAssembler:
 
     # --- for layouts that recognise indicators themselves (flattened text, prose) ---
 
+    def feed_outside(self, row: RawRow) -> None:
+        """A row its caller knows holds no indicator row (the table is read by the row
+        recognizer): it may still be a title, a head field or a footer line."""
+        if not row.filled or read_header(row) is not None:
+            return
+        pairs = footer_pairs(" ".join([c.text for c in row.filled]))
+        if pairs is not None:
+            self.draft.footer_row(row, pairs)
+        elif is_title(row):
+            self._title(row)
+        else:
+            self._outside_table(row)
+
     @property
     def table_closed(self) -> bool:
         return self.draft.table_closed

@@ -1,0 +1,79 @@
+"""The cost of each role for a cell, from what it holds (`kinds`) and `jixiao/data/rows.toml`."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from jixiao.parsers.recognizer.kinds import CellInfo, Kind, cell_info
+from jixiao.records import Role
+from jixiao.vocab import derived
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+SKIP = "skip"
+
+
+@dataclass(frozen=True, slots=True)
+class CellCosts:
+    info: CellInfo
+    roles: dict[Role, float]  # possible roles only
+    skip: float
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[dict[Kind, dict[str, float]], dict[str, float]]:
+    text = resources.files("jixiao.data").joinpath("rows.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    fit = {Kind(kind): {k: float(v) for k, v in row.items()} for kind, row in data["fit"].items()}
+    return fit, {k: float(v) for k, v in data["adjust"].items()}
+
+
+@derived
+@lru_cache(maxsize=131072)
+def cell_costs(text: str) -> CellCosts:
+    """Role costs of a candidate cell (text as printed)."""
+    info = cell_info(text)
+    fit, adjust = _tables()
+    row = dict(fit[info.kind])
+    skip = row.pop(SKIP, 1.0)
+    roles = {Role(name): cost for name, cost in row.items()}
+    if info.kind in (Kind.TEXT, Kind.LONG):
+        _adjust_text(info, roles, adjust)
+    elif info.kind in (Kind.NUMBER, Kind.WEIGHT):
+        _adjust_points(info, roles, adjust)
+    return CellCosts(info, roles, skip)
+
+
+def _adjust_text(info: CellInfo, roles: dict[Role, float], adjust: dict[str, float]) -> None:
+    if info.name_like:
+        roles[Role.NAME] += adjust["name_like"]
+    if info.target_like:
+        for role in (Role.VALUE, Role.ACTUAL):
+            roles[role] += adjust["target_like_value"]
+        roles[Role.NAME] += adjust["target_like_name"]
+    length = len(info.folded)
+    if length <= 1:
+        roles[Role.NAME] += adjust["short_name"]
+    elif length > 30:
+        roles[Role.NAME] += (length - 30) * adjust["long_name_per_char"]
+
+
+def _adjust_points(info: CellInfo, roles: dict[Role, float], adjust: dict[str, float]) -> None:
+    """Weights and scores are small numbers with at most one decimal."""
+    number = info.number
+    if number is None:
+        return
+    penalty = 0.0
+    if number > 100 or number < 0:
+        penalty += adjust["weight_over_100"]
+    if round(number, 1) != number:
+        penalty += adjust["weight_not_integral"]
+    for role in (Role.WEIGHT, Role.SCORE):
+        if role in roles:
+            roles[role] += penalty

@@ -1,0 +1,325 @@
+"""Rows as the cheapest path through the atoms: a semi-Markov dynamic programme.
+
+A cell is a span of atoms; it either takes a role of the column order (levels, the name,
+then the template's columns after the name) or is skipped. Within a row the columns only
+move forward; a level cell or a name starts a new row. A row is `[level1] [level2] name
+[columns…]`, or levels alone (a section row). The state is the column last filled and
+whether the row has a target yet (a value, operator, actual, weight or score); a named row
+closed without one costs `row_without_target`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from jixiao.parsers.recognizer.costs import CellCosts, cell_costs
+from jixiao.parsers.recognizer.lattice import Atom, Sep
+from jixiao.parsers.recognizer.settings import settings
+from jixiao.records import Role
+
+LEVELS = (Role.LEVEL1, Role.LEVEL2, Role.NAME)  # the columns before a template's
+TARGETS = frozenset({Role.VALUE, Role.OPERATOR, Role.ACTUAL, Role.SCORE, Role.WEIGHT})
+_NAME_COLUMN = 3  # columns are numbered from 1: level1, level2, name, template…
+_SKIP = -1
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    start: int  # atom index
+    end: int  # atom index after the last
+    text: str
+    role: Role | None  # None: skipped
+    new_row: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    cells: tuple[Cell, ...]
+    cost: float
+
+
+class Lattice:
+    """Atoms with the cost of cutting or merging at each boundary and the text of spans."""
+
+    def __init__(self, atoms: Sequence[Atom], layout: Layout) -> None:
+        self.atoms = atoms
+        self.cut = [0.0] * (len(atoms) + 1)
+        self.merge = [0.0] * (len(atoms) + 1)
+        boundary = settings().boundary
+        factor = settings().glued_factor if layout.glued else 1.0
+        for index, atom in enumerate(atoms):
+            if index == 0:
+                continue
+            cost = boundary[_boundary_name(atoms[index - 1], atom, layout)]
+            cut = cost.cut * factor if atom.sep is Sep.GLUE else cost.cut
+            self.cut[index], self.merge[index] = cut, cost.merge
+        self._texts: dict[tuple[int, int], str] = {}
+        self.locked = [False] * len(atoms)  # atoms read already (a header's labels)
+
+    def lock(self, start: int, end: int) -> None:
+        for index in range(start, end):
+            self.locked[index] = True
+
+    def text(self, start: int, end: int) -> str:
+        key = (start, end)
+        found = self._texts.get(key)
+        if found is None:
+            found = self._texts[key] = join_atoms(self.atoms[start:end])
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """What the separators of a text say about it, from counts over all its atoms."""
+
+    glued: bool = False  # few separators: glue points are cut cheaply
+    pipe_closed: bool = False  # cells end with "|" (one cell per line): a bare newline wraps
+    blank_cells: bool = False  # cells are separated by blank lines: a single newline wraps
+    space_cells: bool = False  # single spaces are the usual separator: they end cells
+
+
+def layout_of(atoms: Sequence[Atom]) -> Layout:
+    seps = [a.sep for a in atoms]
+    chars = sum(len(a.text) for a in atoms) or 1
+    separators = sum(s not in (Sep.GLUE, Sep.START) for s in seps)
+    newlines = seps.count(Sep.NEWLINE)
+    blanks = seps.count(Sep.BLANKLINE)
+    closed = sum(a.line_closed for a in atoms if a.first_in_line)
+    lines = sum(a.first_in_line for a in atoms) or 1
+    spaces = seps.count(Sep.SPACE)
+    return Layout(
+        glued=separators * 12 < chars,
+        pipe_closed=closed > 0.5 * lines,
+        blank_cells=blanks > newlines,
+        space_cells=spaces * 2 >= separators,
+    )
+
+
+def _boundary_name(before: Atom, atom: Atom, layout: Layout) -> str:
+    sep = atom.sep
+    if sep is Sep.PIPE:
+        return "pipe"
+    if sep is Sep.NEWLINE:
+        if layout.blank_cells or (layout.pipe_closed and not atom.line_closed):
+            return "newline_open"
+        return "newline"
+    if sep is Sep.BLANKLINE:
+        return "newline" if layout.blank_cells else "blankline"
+    if sep is Sep.WIDE:
+        return "wide"
+    if sep is Sep.SPACE:
+        if layout.space_cells:
+            return "space_cells"
+        return "space_cjk" if _cjk(before.text[-1:]) and _cjk(atom.text[:1]) else "space"
+    return f"glue_{atom.glue or 'class'}"
+
+
+def _cjk(char: str) -> bool:
+    return bool(char) and "\u4e00" <= char <= "\u9fff"
+
+
+def join_atoms(atoms: Sequence[Atom]) -> str:
+    """The printed text of a span of atoms: glued atoms joined as printed, spaces kept, a
+    wrapped line joined without a space between CJK characters."""
+    parts: list[str] = []
+    previous: Atom | None = None
+    for atom in atoms:
+        if previous is not None and atom.text and parts:
+            if atom.sep in (Sep.SPACE, Sep.WIDE):
+                parts.append(" ")
+            elif atom.sep in (Sep.NEWLINE, Sep.BLANKLINE):
+                if not (_cjk(parts[-1][-1:]) or _cjk(atom.text[:1])):
+                    parts.append(" ")
+        if atom.text:
+            parts.append(atom.text)
+        previous = atom
+    return "".join(parts)
+
+
+Entry = tuple[int, int, int, bool]  # (start atom, previous state, column or _SKIP, new row)
+
+
+def decode(
+    lattice: Lattice,
+    columns: tuple[Role, ...],
+    row_start_cost: Sequence[float],
+    name_extra: Sequence[float],
+    region: Sequence[bool],
+) -> Decoded:
+    """The cheapest reading of the atoms as rows in this column order (levels and name,
+    then `columns`). `row_start_cost[i]` is the cost of a row starting at atom i;
+    `name_extra[i]` is added to a name starting at atom i (outside the table region);
+    skipping outside the table `region` is cheaper."""
+    return _Decoder(lattice, columns, row_start_cost, name_extra, region).run()
+
+
+class _Decoder:
+    def __init__(
+        self,
+        lattice: Lattice,
+        columns: tuple[Role, ...],
+        row_start_cost: Sequence[float],
+        name_extra: Sequence[float],
+        region: Sequence[bool],
+    ) -> None:
+        config = settings()
+        self.lattice = lattice
+        self.max_atoms = int(config.cost("max_atoms"))
+        self.max_chars = int(config.cost("max_chars"))
+        self.gap = config.cost("gap")
+        self.no_target = config.cost("row_without_target")
+        self.outside_skip = config.cost("outside_skip")
+        self.beam = config.cost("beam")
+        self.glued_skip = config.cost("glued_skip")
+        self.order = (*LEVELS, *columns)
+        self.column_of = {role: i + 1 for i, role in reversed(list(enumerate(self.order)))}
+        self.row_start_cost = row_start_cost
+        self.name_extra = name_extra
+        self.region = region
+        count = len(lattice.atoms)
+        self.best: list[dict[int, float]] = [{} for _ in range(count + 1)]
+        self.back: list[dict[int, Entry]] = [{} for _ in range(count + 1)]
+        self.best[0][0] = 0.0
+
+    def run(self) -> Decoded:
+        count = len(self.lattice.atoms)
+        for i in range(count):
+            if self.best[i]:
+                self._prune(i)
+                self._from(i)
+        states = self.best[count]
+        final = min(((cost + self._close(s), s) for s, cost in states.items()), default=None)
+        if final is None:
+            return Decoded((), float("inf"))
+        return Decoded(_path(self.lattice, self.back, count, final[1], self.order), final[0])
+
+    def _prune(self, i: int) -> None:
+        """Drop the states at atom i that cannot lead to a reading near the best one."""
+        states = self.best[i]
+        if len(states) <= 4:
+            return
+        limit = min(states.values()) + self.beam
+        for state in [s for s, cost in states.items() if cost > limit]:
+            del states[state]
+
+    def _close(self, state: int) -> float:
+        column, targeted = state >> 1, state & 1
+        return self.no_target if column >= _NAME_COLUMN and not targeted else 0.0
+
+    def _relax(self, j: int, state: int, cost: float, entry: Entry) -> None:
+        if cost < self.best[j].get(state, float("inf")):
+            self.best[j][state] = cost
+            self.back[j][state] = entry
+
+    def _from(self, i: int) -> None:
+        """Every cell starting at atom i, from every state reached there."""
+        lattice = self.lattice
+        if lattice.locked[i]:  # a header label: read already
+            self._skip(i, i + 1, lattice.cut[i])
+            return
+        merged = 0.0
+        pieces = 1.0 if lattice.atoms[i].sep is not Sep.GLUE else self.glued_skip
+        outside = 1.0 if self.region[i] else self.outside_skip
+        heads = self._predecessors(i)
+        for j in range(i + 1, min(len(lattice.atoms), i + self.max_atoms) + 1):
+            if j > i + 1:
+                if lattice.locked[j - 1]:
+                    break
+                merged += lattice.merge[j - 1]
+                pieces += lattice.atoms[j - 1].sep is not Sep.GLUE
+                if merged >= 50:
+                    break
+            text = lattice.text(i, j)
+            base = lattice.cut[i] + merged
+            if len(text) > self.max_chars:
+                if j == i + 1:  # one atom longer than any cell: it can only be skipped
+                    self._skip(i, j, base + cell_costs(text[: self.max_chars]).skip * outside)
+                break
+            costs = cell_costs(text)
+            if j == i + 1 or j == len(lattice.atoms) or lattice.atoms[j].sep is not Sep.GLUE:
+                self._skip(i, j, base + costs.skip * pieces * outside)
+            self._roles(i, j, costs, base, heads)
+
+    def _skip(self, i: int, j: int, cost: float) -> None:
+        """Skipped text (to a separator): the state is kept."""
+        best, back = self.best[j], self.back[j]
+        for state, reached in self.best[i].items():
+            total = reached + cost
+            if total < best.get(state, _INF):
+                best[state] = total
+                back[state] = (i, state, _SKIP, False)
+
+    def _predecessors(self, i: int) -> _Heads:
+        """For each column, the cheapest state at atom i a cell in that column may follow
+        (less the gap cost of the columns between), for rows with and without a target."""
+        states = self.best[i]
+        closing_state = min(states, key=lambda s: states[s] + self._close(s))
+        closing = states[closing_state] + self._close(closing_state)
+        width = len(self.order) + 2
+        heads: list[list[tuple[float, int]]] = [[(_INF, -1)] * width, [(_INF, -1)] * width]
+        for targeted in (0, 1):
+            row = heads[targeted]
+            running = (_INF, -1)
+            for column in range(1, width):
+                # the columns after the name may follow the name or a later column only
+                if column == _NAME_COLUMN + 1:
+                    running = (_INF, -1)
+                    for previous in range(_NAME_COLUMN, column):
+                        running = min(running, self._entry(states, previous, targeted))
+                else:
+                    running = min(running, self._entry(states, column - 1, targeted))
+                row[column] = running
+        return _Heads(closing, closing_state, heads)
+
+    def _entry(self, states: dict[int, float], column: int, targeted: int) -> tuple[float, int]:
+        state = (column << 1) | targeted
+        reached = states.get(state)
+        if reached is None or column == 0:
+            return (_INF, -1)
+        return (reached - self.gap * column, state)
+
+    def _roles(self, i: int, j: int, costs: CellCosts, base: float, heads: _Heads) -> None:
+        for role, fit in costs.roles.items():
+            column = self.column_of.get(role)
+            if column is None:
+                continue
+            fit += base + (self.name_extra[i] if role is Role.NAME else 0.0)
+            if column <= _NAME_COLUMN:  # a level or a name may open a row
+                cost = heads.closing + self.row_start_cost[i] + self.gap * (column - 1) + fit
+                self._relax(j, column << 1, cost, (i, heads.closing_state, column, True))
+            target = 1 if role in TARGETS else 0
+            for targeted in (0, 1):
+                reached, state = heads.follow[targeted][column]
+                if state < 0:
+                    continue
+                cost = reached + self.gap * (column - 1) + fit
+                self._relax(j, (column << 1) | targeted | target, cost, (i, state, column, False))
+
+
+_INF = float("inf")
+
+
+@dataclass(frozen=True, slots=True)
+class _Heads:
+    closing: float  # the cheapest way to be between rows at an atom
+    closing_state: int
+    follow: list[list[tuple[float, int]]]  # [targeted][column] -> (cost - gap*column, state)
+
+
+def _path(
+    lattice: Lattice,
+    back: list[dict[int, tuple[int, int, int, bool]]],
+    end: int,
+    state: int,
+    order: tuple[Role, ...],
+) -> tuple[Cell, ...]:
+    cells: list[Cell] = []
+    j, s = end, state
+    while j > 0:
+        i, previous, column, new_row = back[j][s]
+        role = None if column == _SKIP else order[column - 1]
+        cells.append(Cell(i, j, lattice.text(i, j), role, new_row))
+        j, s = i, previous
+    cells.reverse()
+    return tuple(cells)

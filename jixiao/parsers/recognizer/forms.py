@@ -1,0 +1,282 @@
+"""From text lines to RawForms: header, templates, decoding, and the forms around the rows."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from jixiao.parsers.header import header_role
+from jixiao.parsers.metadata import footer_label as _footer_label
+from jixiao.parsers.recognizer.decode import Cell, Decoded, Lattice, decode, layout_of
+from jixiao.parsers.recognizer.kinds import Kind, cell_info
+from jixiao.parsers.recognizer.lattice import Atom, Sep, atoms_of
+from jixiao.parsers.recognizer.settings import settings
+from jixiao.parsers.tabular import FormAssembler
+from jixiao.records import RawCell, RawForm, RawIndicator, RawRow, Role, TextLine, UnreadText
+
+_FREE_COLUMN = Role.REMARK  # a header column whose label names no known role
+_NOT_COLUMNS = frozenset({Role.LEVEL1, Role.LEVEL2, Role.NAME, Role.IGNORE})
+_QUIET = frozenset({Kind.EMPTY, Kind.PLACEHOLDER, Kind.PAGE, Kind.HEADER, Kind.TEMPLATE})
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    start: int  # atom index
+    end: int
+    roles: tuple[Role, ...]  # every column, in order
+
+    @property
+    def columns(self) -> tuple[Role, ...]:
+        """The template: the columns after the name, each role once."""
+        seen: list[Role] = []
+        for role in self.roles:
+            if role not in _NOT_COLUMNS and role not in seen:
+                seen.append(role)
+        return tuple(seen)
+
+
+def recognize(lines: tuple[TextLine, ...]) -> list[RawForm]:
+    """The forms of a text, rows found by what their cells hold."""
+    atoms = atoms_of(lines)
+    if not atoms:
+        return []
+    lattice = Lattice(atoms, layout_of(atoms))
+    headers = find_headers(lattice)
+    for header in headers:
+        lattice.lock(header.start, header.end)
+    decoded = best_reading(lattice, headers)
+    return build_forms(lattice, decoded)
+
+
+def best_reading(lattice: Lattice, headers: list[Header]) -> Decoded:
+    config = settings()
+    row_start = _row_start_costs(lattice.atoms)
+    region = table_region(lattice.atoms, headers)
+    name_extra = _outside_costs(region)
+    candidates: list[tuple[tuple[Role, ...], float]] = []
+    if headers:
+        candidates.append((headers[0].columns, config.cost("header_prior")))
+    candidates += [(order, config.cost("template_prior")) for order in config.templates]
+    best: Decoded | None = None
+    best_cost = float("inf")
+    for columns, prior in candidates:
+        reading = decode(lattice, columns, row_start, name_extra, region)
+        rows = sum(cell.new_row for cell in reading.cells) or 1
+        cost = reading.cost + prior * rows
+        if cost < best_cost:
+            best, best_cost = reading, cost
+    assert best is not None
+    return best
+
+
+def _row_start_costs(atoms: Sequence[Atom]) -> list[float]:
+    config = settings()
+    lines = {a.line for a in atoms}
+    pieces = sum(a.sep not in (Sep.GLUE,) for a in atoms)
+    row_lines = pieces >= 3 * max(len(lines), 1)  # several cells a line: a line is a row
+    midline = config.cost("new_row_midline") if row_lines else 0.0
+    start = config.cost("new_row")
+    return [start + (0.0 if a.first_in_line else midline) for a in atoms]
+
+
+def table_region(atoms: Sequence[Atom], headers: list[Header]) -> list[bool]:
+    """Which atoms are inside an indicator table: from a header (or the start, when the
+    text has none) to a total, a footer label or a note; again from the next header."""
+    starts = {h.start for h in headers}
+    inside = not headers
+    region: list[bool] = []
+    for index, atom in enumerate(atoms):
+        if index in starts or (not headers and _is_level(atom.text)):
+            inside = True
+        elif inside and _ends_table(atom.text):
+            inside = False
+        region.append(inside)
+    return region
+
+
+def _is_level(text: str) -> bool:
+    return cell_info(text).kind in (Kind.LEVEL1, Kind.LEVEL2, Kind.LEVELX)
+
+
+def _ends_table(text: str) -> bool:
+    info = cell_info(text)
+    if info.kind is Kind.TOTAL:
+        return True
+    if info.kind is Kind.FIELD and _footer_label(info.folded):
+        return True
+    return bool(_NOTE.match(info.folded))
+
+
+_NOTE = re.compile(r"^(?:注|说明|备注)[:：\d.、]")
+
+
+def _outside_costs(region: Sequence[bool]) -> list[float]:
+    """A name outside the table region costs more (a form's head is not a table)."""
+    extra = settings().cost("outside_table")
+    return [0.0 if inside else extra for inside in region]
+
+
+# --- headers ------------------------------------------------------------------------------
+
+_MAX_HEADER_GAP = 2  # unknown cells tolerated between two header labels
+
+
+def find_headers(lattice: Lattice) -> list[Header]:
+    """Runs of header labels naming at least three columns, one of them the name or a level."""
+    atoms = lattice.atoms
+    headers: list[Header] = []
+    i = 0
+    while i < len(atoms):
+        found = _header_at(lattice, i)
+        if found is None:
+            i += 1
+            continue
+        headers.append(found)
+        i = found.end
+    return headers
+
+
+def _label_at(lattice: Lattice, i: int) -> tuple[int, Role] | None:
+    """The longest span at atom i that is a header label: (end, role)."""
+    best: tuple[int, Role] | None = None
+    merged = 0.0
+    for j in range(i + 1, min(len(lattice.atoms), i + 6) + 1):
+        if j > i + 1:
+            merged += lattice.merge[j - 1]
+            if merged > 3:
+                break
+        role = header_role(lattice.text(i, j))
+        if role is not None:
+            best = (j, role)
+    return best
+
+
+def _header_at(lattice: Lattice, i: int) -> Header | None:
+    labels: list[Role] = []
+    start = i
+    end = i
+    gap = 0
+    j = i
+    while j < len(lattice.atoms):
+        label = _label_at(lattice, j)
+        if label is not None:
+            j, role = label
+            labels.extend([_FREE_COLUMN] * gap if labels else [])
+            labels.append(role)
+            end, gap = j, 0
+            continue
+        if not labels or gap >= _MAX_HEADER_GAP:
+            break
+        if lattice.atoms[j].text and cell_info(lattice.atoms[j].text).kind not in _QUIET:
+            gap += 1
+        j += 1
+    first = next((k for k, role in enumerate(labels) if role in _OPENING), None)
+    if first is None:
+        return None
+    labels = labels[first:]  # labels before the levels belong to other rows of the head
+    known = sum(role is not _FREE_COLUMN and role is not Role.IGNORE for role in labels)
+    if known < 3:
+        return None
+    return Header(start, end, tuple(labels))
+
+
+_OPENING = frozenset({Role.NAME, Role.LEVEL1, Role.LEVEL2, Role.IGNORE})
+
+
+# --- forms --------------------------------------------------------------------------------
+
+
+def _raw_cell(lattice: Lattice, cell: Cell) -> RawCell:
+    atom = lattice.atoms[cell.start]
+    return RawCell(cell.text, atom.col, atom.line, atom.page)
+
+
+def _rows(decoded: Decoded) -> list[list[Cell]]:
+    rows: list[list[Cell]] = []
+    for cell in decoded.cells:
+        if cell.role is None:
+            continue
+        if cell.new_row or not rows:
+            rows.append([])
+        rows[-1].append(cell)
+    return rows
+
+
+def _indicator(lattice: Lattice, cells: list[Cell]) -> RawIndicator:
+    by_role = {cell.role: _raw_cell(lattice, cell) for cell in cells if cell.role is not None}
+    first = lattice.atoms[cells[0].start]
+    named = Role.NAME in by_role
+    return RawIndicator(cells=by_role, section=not named, line=first.line, page=first.page)
+
+
+def build_forms(lattice: Lattice, decoded: Decoded) -> list[RawForm]:
+    """Rows into forms; the text around them is read as the forms' heads and footers."""
+    atoms = lattice.atoms
+    rows = _rows(decoded)
+    in_row = {i for row in rows for cell in row for i in range(cell.start, cell.end)}
+    assembler = FormAssembler()
+    row_at = {row[0].start: row for row in rows}
+    pending: list[Atom] = []
+    table_open = False
+    for i, atom in enumerate(atoms):
+        if i in row_at:
+            _feed_head(assembler, pending)
+            pending = []
+            row = row_at[i]
+            indicator = _indicator(lattice, row)
+            if not table_open:
+                assembler.open_table()
+                table_open = True
+            if indicator.section and not any(c.role is Role.NAME for c in row):
+                assembler.add(indicator, indicator.line)
+                continue
+            assembler.add(indicator, indicator.line)
+            continue
+        if i in in_row:
+            continue
+        if pending and atom.line != pending[-1].line:
+            _feed_head(assembler, pending)
+            pending = []
+        pending.append(atom)
+    _feed_head(assembler, pending)
+    forms = assembler.finish()
+    _note_unread(forms, lattice, decoded)
+    return forms
+
+
+def _feed_head(assembler: FormAssembler, atoms: list[Atom]) -> None:
+    """Atoms of one line outside every row, fed as a row of cells split at separators."""
+    if not atoms:
+        return
+    groups: list[list[Atom]] = []
+    for atom in atoms:
+        if not groups or atom.sep in (Sep.PIPE, Sep.WIDE) or atom.first_in_line:
+            groups.append([])
+        groups[-1].append(atom)
+    cells = []
+    for col, group in enumerate(groups):
+        from jixiao.parsers.recognizer.decode import join_atoms
+
+        text = join_atoms(group).strip()
+        if text:
+            cells.append(RawCell(text, col, group[0].line, group[0].page))
+    if cells:
+        assembler.feed_outside(RawRow(tuple(cells), atoms[0].line, atoms[0].page))
+
+
+def _note_unread(forms: list[RawForm], lattice: Lattice, decoded: Decoded) -> None:
+    """Skipped cells between a form's first and last row lines, that hold something."""
+    for form in forms:
+        if form.line_start is None or form.line_end is None:
+            continue
+        first = min((i.line for i in form.indicators if i.line is not None), default=None)
+        if first is None:
+            continue
+        for cell in decoded.cells:
+            atom = lattice.atoms[cell.start]
+            if cell.role is not None or not (first <= atom.line <= form.line_end):
+                continue
+            if cell_info(cell.text).kind in _QUIET:
+                continue
+            form.unread.append(UnreadText(cell.text, atom.line, atom.page))

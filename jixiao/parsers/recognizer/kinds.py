@@ -1,0 +1,225 @@
+"""What a candidate cell holds, from its text alone: the evidence the role costs weigh.
+
+Extends `jixiao.parsers.cells.cell_type` with what a recognizer without a header needs to
+know: header labels, form-field and footer labels, totals, page markers, explanations,
+qualitative results, evaluation standards, template placeholders and long prose.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+
+from jixiao.normalizers.values import parse_target
+from jixiao.parsers.cells import PLACEHOLDERS, SCORING_MARKERS, CellType, cell_type
+from jixiao.parsers.header import header_role
+from jixiao.parsers.metadata import budget_key, field_of, footer_label
+from jixiao.text import fold
+from jixiao.vocab import derived, level_key, vocabulary
+
+
+class Kind(str, Enum):
+    __hash__ = str.__hash__
+
+    EMPTY = "empty"
+    PLACEHOLDER = "placeholder"
+    LEVEL1 = "level1"
+    LEVEL2 = "level2"
+    LEVELX = "levelx"  # a name used at both levels (满意度指标, 成本指标)
+    LEVEL_LIKE = "level_like"  # an unlisted level name (实施效果指标, 项目完成指标)
+    LOST_LEVEL = "lost_level"  # "(50分)": a level cell whose words were lost
+    LEVEL_PIECE = "level_piece"  # "指标" alone: the rest of a level name broken over lines
+    HEADER = "header"  # a column label of the indicator table
+    FIELD = "field"  # a label of the form's head or footer (项目名称, 资金总额, 填表人)
+    TOTAL = "total"  # 合计, 总分
+    PAGE = "page"  # a page marker ("- 3 -", "第 2 页")
+    OPERATOR = "operator"
+    DIRECTION = "direction"
+    NUMBER = "number"  # a bare number
+    QUANTITY = "quantity"  # a number with an operator, a unit or a percent sign
+    WEIGHT = "weight"  # "5分"
+    UNIT = "unit"
+    DATE = "date"
+    QUALITATIVE = "qualitative"
+    STANDARD = "standard"  # 计划标准, 行业标准
+    SCORING = "scoring"
+    EXPLANATION = "explanation"  # "反映…情况", "该指标…"
+    TEMPLATE = "template"  # "指标2:" with nothing after it
+    TEXT = "text"
+    LONG = "long"  # a sentence or more
+
+
+@dataclass(frozen=True, slots=True)
+class CellInfo:
+    kind: Kind
+    folded: str
+    number: float | None = None  # the number of a NUMBER / QUANTITY / WEIGHT cell
+    percent: bool = False
+    name_like: bool = False  # ends like an indicator name (…率, …数量, …满意度)
+    target_like: bool = False  # reads like a target phrase (…良好, 每亩300, 12月底到位)
+
+
+_PAGE = re.compile(
+    r"^(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[/,，]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3}|\d{1,2}、)$"
+)
+_TOTALS = frozenset({"合计", "总分", "总计", "小计", "分总", "总分值", "合计分"})
+_STANDARDS = frozenset({"计划标准", "行业标准", "历史标准", "其他标准", "预算标准"})
+_EXPLANATION_START = re.compile(r"^(?:反映|该指标|用以反映|主要反映|用于反映|考核|衡量)")
+_TEMPLATE = re.compile(r"^指标\d{1,2}[:：]?$")
+_NAME_END = re.compile(
+    r"(?:率|数|量|度|性|次数|人数|数量|面积|时间|时限|期限|成本|标准|情况|金额|收入|"
+    r"里程|长度|规模|个数|户数|人次|天数|年限|比例|占比|效益|效果|影响|水平|能力)$"
+)
+_TARGET_WORDS = re.compile(
+    r"(?:良好|明显|显著|较高|较好|有效|提高|提升|改善|可持续|及时|按时|按期|到位|完成|达标|合格|"
+    r"以内|以上|以下|之内|前|底|内|是|否|无|长期|全年|扩大|减轻|巩固|增加|增长|稳定)$"
+)
+_DIGIT = re.compile(r"\d")
+# a space touching a digit, a Latin letter or a sign: two cells, not one word wrapped
+_SPACED = re.compile(r"[\dA-Za-z%≥≤<>=](?:\s)|\s(?=[\dA-Za-z%≥≤<>=])")
+_LEVEL_ENDINGS = ("指标", "值")
+
+
+@derived
+@lru_cache(maxsize=131072)
+def cell_info(text: str) -> CellInfo:
+    """What a cell holds (text as printed; empty for an empty cell)."""
+    folded = fold(text)
+    if not folded:
+        return CellInfo(Kind.EMPTY, folded)
+    if _SPACED.search(text):  # pieces read as one cell: "100 8 8", "8 8 成本指标"
+        long = len(folded) >= 40
+        return CellInfo(Kind.LONG if long else Kind.TEXT, folded, target_like=len(folded) <= 8)
+    kind = _special_kind(folded)
+    if kind is not None:
+        return CellInfo(kind, folded)
+    base = cell_type(text)
+    if base is CellType.LEVELX and not vocabulary().is_level(folded):
+        base = CellType.TEXT  # an unlisted name ending in 指标: weighed as text below
+        if not _is_qualitative(folded):
+            return CellInfo(Kind.LEVEL_LIKE, folded)
+    if base in (CellType.NUMBER, CellType.WEIGHT):
+        return _number_info(folded, base)
+    mapped = _MAPPED.get(base)
+    if mapped is not None:
+        return CellInfo(mapped, folded)
+    if base is CellType.SCORING:
+        return CellInfo(Kind.SCORING, folded)
+    return _text_info(folded)
+
+
+_MAPPED = {
+    CellType.PLACEHOLDER: Kind.PLACEHOLDER,
+    CellType.LEVEL1: Kind.LEVEL1,
+    CellType.LEVEL2: Kind.LEVEL2,
+    CellType.LEVELX: Kind.LEVELX,
+    CellType.OPERATOR: Kind.OPERATOR,
+    CellType.DIRECTION: Kind.DIRECTION,
+    CellType.UNIT: Kind.UNIT,
+    CellType.DATE: Kind.DATE,
+}
+
+
+_LEVEL_PIECES = frozenset({"指标", "指", "标", "级", "一级", "二级", "三级"})
+_NOTHING = frozenset({"无", "空", "暂无", "不适用", "未填"})
+_FILLER = re.compile(r"^[-—–_.…/\\·]+$")
+_LOST_LEVEL = re.compile(r"^\(\d+(?:\.\d+)?分?\)$")
+
+
+def _special_kind(folded: str) -> Kind | None:
+    if _LOST_LEVEL.match(folded):
+        return Kind.LOST_LEVEL
+    if folded in PLACEHOLDERS or folded in _NOTHING or _FILLER.match(folded):
+        return Kind.PLACEHOLDER
+    if _PAGE.match(folded):
+        return Kind.PAGE
+    if folded.rstrip(":") in _TOTALS:
+        return Kind.TOTAL
+    if _TEMPLATE.match(folded):
+        return Kind.TEMPLATE
+    if folded in _LEVEL_PIECES:
+        return Kind.LEVEL_PIECE
+    if folded in _STANDARDS:
+        return Kind.STANDARD
+    if header_role(folded) is not None:
+        return Kind.HEADER
+    if field_of(folded) is not None or budget_key(folded) is not None and len(folded) <= 12:
+        return Kind.FIELD
+    if footer_label(folded):
+        return Kind.FIELD
+    if _is_level_like(folded):
+        return Kind.LEVEL_LIKE
+    return None
+
+
+def _is_level_like(folded: str) -> bool:
+    """An unlisted level name: short, ending in 指标 (or 值 after a listed level word)."""
+    if len(folded) > 10 or _DIGIT.search(folded):
+        return False
+    if folded.endswith("值") and vocabulary().is_level(folded[:-1]):
+        return True
+    return (
+        folded.endswith("指标")
+        and len(folded) >= 4
+        and not vocabulary().is_level(folded)
+        and not _is_qualitative(folded)
+    )
+
+
+def _number_info(folded: str, base: CellType) -> CellInfo:
+    parsed = parse_target(folded)
+    if base is CellType.WEIGHT:
+        return CellInfo(Kind.WEIGHT, folded, parsed.value)
+    unit = parsed.unit_raw
+    if unit is not None and not _plausible_unit(unit):
+        return _text_info(folded)  # "1:工程质量合格" is not a number with a unit
+    bare = parsed.operator is None and unit is None
+    return CellInfo(
+        Kind.NUMBER if bare else Kind.QUANTITY,
+        folded,
+        parsed.value,
+        percent=parsed.unit_raw in ("%", "％"),
+    )
+
+
+_UNIT_SHAPE = re.compile(
+    r"^(?:[\u4e00-\u9fff]{1,4}|[a-zA-Z²³]{1,4})(?:/[\u4e00-\u9fff]{1,3}(?:/[\u4e00-\u9fff]{1,3})?)?$"
+)
+
+
+def _plausible_unit(unit: str) -> bool:
+    """A listed unit, or a short word that could be one (厘米, 万平方米, 次/月, 元/生/年)."""
+    return unit in vocabulary().units or unit in ("%", "‰") or bool(_UNIT_SHAPE.match(unit))
+
+
+def _is_qualitative(folded: str) -> bool:
+    vocab = vocabulary()
+    return folded in vocab.qualitative or bool(vocab.qualitative_end.fullmatch(folded))
+
+
+def _text_info(folded: str) -> CellInfo:
+    if _is_qualitative(folded):
+        return CellInfo(Kind.QUALITATIVE, folded, target_like=True)
+    if _EXPLANATION_START.match(folded) and len(folded) >= 6:
+        return CellInfo(Kind.EXPLANATION, folded)
+    if SCORING_MARKERS.search(folded):
+        return CellInfo(Kind.SCORING, folded)
+    long = len(folded) >= 40 or (len(folded) >= 24 and bool(re.search(r"[,;.。]", folded)))
+    target_like = len(folded) <= 14 and (
+        bool(_TARGET_WORDS.search(folded)) or bool(_DIGIT.search(folded))
+    )
+    return CellInfo(
+        Kind.LONG if long else Kind.TEXT,
+        folded,
+        name_like=bool(_NAME_END.search(folded)),
+        target_like=target_like,
+    )
+
+
+def level_word(folded: str) -> bool:
+    """A level name, listed or not (used when a level cell sits in the name's slot)."""
+    return (
+        vocabulary().is_level(folded) or level_key(folded) in ("", None) or _is_level_like(folded)
+    )

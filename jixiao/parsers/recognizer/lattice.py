@@ -1,0 +1,229 @@
+"""Atoms: the smallest pieces of text a cell is made of, and the boundaries between them.
+
+A line is split at every separator it has ("|", tab, runs of spaces); each piece is split
+again at glue points, where a printed cell may end without a separator: a name running
+into a number or an operator, a number's unit ending before the next name, a vocabulary
+word (a level name, a header label, an explanation's first words) starting or ending.
+Every boundary is optional: the decoder chooses which ones are real cell boundaries, at a
+cost that depends on the kind of boundary (`jixiao/data/rows.toml`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import IntEnum
+from functools import lru_cache
+
+from jixiao.parsers.recognizer.settings import settings
+from jixiao.records import TextLine
+from jixiao.text import fold_with_positions
+from jixiao.vocab import derived, vocabulary
+
+
+class Sep(IntEnum):
+    """What separates an atom from the one before it."""
+
+    START = 0
+    PIPE = 1  # "|" or a tab: never inside a cell
+    NEWLINE = 2
+    BLANKLINE = 3  # one or more blank lines
+    WIDE = 4  # two or more spaces
+    SPACE = 5  # one space
+    GLUE = 6  # no separator: a glue point inside printed text
+
+
+@dataclass(frozen=True, slots=True)
+class Atom:
+    text: str  # as printed; "" for an empty cell between two pipes
+    line: int
+    page: int | None
+    sep: Sep  # the separator before this atom
+    col: int  # position of its piece in the line ("|"/tab-separated index)
+    glue: str = ""  # for Sep.GLUE: the kind of glue point ("class", "unit", "vocab", "digits")
+    first_in_line: bool = False
+    line_closed: bool = False  # for a line's first atom: the line before ended with "|"
+
+
+_HARD = re.compile(r"[|｜\t]")
+_SPACES = re.compile(r"([ \u3000\u00a0]+)")
+_PIPE_ONLY = re.compile(r"^[\s|｜]*$")
+
+
+def atoms_of(lines: tuple[TextLine, ...]) -> tuple[Atom, ...]:
+    """The atoms of these lines, in reading order."""
+    atoms: list[Atom] = []
+    blank = False
+    closed = False
+    for line in lines:
+        text = line.text
+        if not text.strip():
+            blank = True
+            continue
+        line_sep = Sep.BLANKLINE if blank else Sep.NEWLINE
+        blank = False
+        first = True
+        was_closed, closed = closed, text.rstrip().endswith(("|", "｜", "\t"))
+        for col, part in enumerate(_HARD.split(text)):
+            if not part.strip():
+                if "|" in text and not _PIPE_ONLY.match(text) and 0 < col < text.count("|"):
+                    sep = line_sep if first else Sep.PIPE
+                    atoms.append(
+                        Atom("", line.number, line.page, sep, col, "", first, first and was_closed)
+                    )
+                    first = False
+                continue
+            for piece_sep, piece in _pieces(part):
+                sep = line_sep if first else (Sep.PIPE if piece_sep is None else piece_sep)
+                for index, (glue, text_atom) in enumerate(_glued(piece)):
+                    atom_sep = sep if index == 0 else Sep.GLUE
+                    atoms.append(
+                        Atom(
+                            text_atom,
+                            line.number,
+                            line.page,
+                            atom_sep,
+                            col,
+                            glue,
+                            first,
+                            first and was_closed,
+                        )
+                    )
+                    first = False
+    return tuple(atoms)
+
+
+def _pieces(part: str) -> list[tuple[Sep | None, str]]:
+    """A "|"-free part of a line split at spaces: (separator before, text); None = the
+    part's own start."""
+    pieces: list[tuple[Sep | None, str]] = []
+    sep: Sep | None = None
+    for chunk in _SPACES.split(part.strip()):
+        if not chunk:
+            continue
+        if _SPACES.fullmatch(chunk):
+            sep = Sep.SPACE if chunk == " " else Sep.WIDE
+            continue
+        pieces.append((sep if pieces else None, chunk))
+        sep = None
+    return pieces
+
+
+def _glued(piece: str) -> list[tuple[str, str]]:
+    """A piece cut at its glue points: (kind of the glue point before, text)."""
+    points = glue_points(piece)
+    if not points:
+        return [("", piece)]
+    out: list[tuple[str, str]] = []
+    start, kind = 0, ""
+    for offset, point_kind in points:
+        out.append((kind, piece[start:offset]))
+        start, kind = offset, point_kind
+    out.append((kind, piece[start:]))
+    return out
+
+
+# --- glue points -------------------------------------------------------------------------
+
+_OPERATOR_CHARS = "≥≤≧≦⩾⩽<>=＞＜＝═"
+
+
+def _char_class(char: str) -> str:
+    if char.isdigit():
+        return "D"
+    if char in "%％‰":
+        return "P"
+    if char in _OPERATOR_CHARS:
+        return "O"
+    if "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf":
+        return "C"
+    if char.isascii() and char.isalpha():
+        return "L"
+    return "S"
+
+
+# class transitions that may end a cell: (class before, class after)
+_CLASS_CUTS = frozenset(
+    {("C", "D"), ("C", "O"), ("D", "C"), ("P", "C"), ("P", "D"), ("P", "O"), ("D", "O")}
+    | {("S", "D"), ("S", "O"), ("P", "S"), ("L", "C"), ("C", "L"), ("D", "S"), ("P", "L")}
+)
+
+
+@lru_cache(maxsize=65536)
+def glue_points(piece: str) -> tuple[tuple[int, str], ...]:
+    """Offsets inside a piece where a cell may end, with the kind of each point."""
+    if len(piece) < 2:
+        return ()
+    points: dict[int, str] = {}
+    _class_points(piece, points)
+    if len(piece) >= 4:
+        _vocabulary_points(piece, points)
+    _digit_run_points(piece, points)
+    return tuple(sorted((o, k) for o, k in points.items() if 0 < o < len(piece)))
+
+
+def _class_points(piece: str, points: dict[int, str]) -> None:
+    classes = [_char_class(c) for c in piece]
+    for i in range(1, len(piece)):
+        before, after = classes[i - 1], classes[i]
+        if before == after:
+            continue
+        # "." and "," inside a number, "/" inside a unit are not boundaries
+        if piece[i - 1] in ".,/" or piece[i] in ".,/":
+            continue
+        if (before, after) in _CLASS_CUTS:
+            points.setdefault(i, "class")
+        if before == "D" and after == "C":
+            end = _unit_end(piece, i)
+            if end is not None:
+                points.setdefault(end, "unit")
+
+
+def _unit_end(piece: str, start: int) -> int | None:
+    """The end of the longest known unit starting at `start` (after a number)."""
+    folded, positions = fold_with_positions(piece[start:])
+    for variant in vocabulary().unit_variants:  # longest first
+        if variant and folded.startswith(variant) and len(variant) < len(folded):
+            return start + positions[len(variant)]
+    return None
+
+
+def _vocabulary_points(piece: str, points: dict[int, str]) -> None:
+    folded, positions = fold_with_positions(piece)
+    spans = [(m.start(1), m.start(1) + len(m.group(1))) for m in _glue_words().finditer(folded)]
+    for start, end in spans:
+        if any(a <= start and end <= b and (a, b) != (start, end) for a, b in spans):
+            continue  # inside a longer word: 效益指标 in 社会效益指标
+        points.setdefault(positions[start], "vocab")
+        points.setdefault(positions[end], "vocab")
+
+
+@derived
+@lru_cache(maxsize=1)
+def _glue_words() -> re.Pattern[str]:
+    """Words at whose ends a glued cell may start or stop (overlapping matches allowed)."""
+    vocab = vocabulary()
+    words = set(settings().glue_words)
+    words |= {n for n in vocab.level_names if n.endswith("指标") or len(n) >= 4}
+    words |= {label for label in vocab.headers if len(label) >= 3}
+    words |= {w for w in vocab.operator_words if len(w) >= 2}
+    words |= {w for w in vocab.qualitative if len(w) >= 3}
+    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    weight = r"(?:\(\d+(?:\.\d+)?分?\))?"
+    return re.compile(rf"(?=((?:{alternation}){weight}|指标\d{{1,2}}:?))")
+
+
+_DIGIT_RUN = re.compile(r"\d{3,}(?:\.\d+)?(?:\d+)*")
+
+
+def _digit_run_points(piece: str, points: dict[int, str]) -> None:
+    """Inside a run of digits glued into text ("…预计值210010"), any position may be where
+    one number ends and the next begins."""
+    if piece.isdigit() or not any(_char_class(c) == "C" for c in piece):
+        return
+    for match in re.finditer(r"[\d.]{3,}", piece):
+        run = match.group()
+        for i in range(1, len(run)):
+            if run[i - 1] == "." or run[i] == ".":
+                continue
+            points.setdefault(match.start() + i, "digits")
