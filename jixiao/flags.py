@@ -45,6 +45,8 @@ GRID_OCR_RULED = "grid_ocr_ruled"
 GRID_OCR_ALIGNED = "grid_ocr_aligned"
 PAGE_TURNED = "page_turned"
 OCR_REPAIRED = "ocr_repaired"
+WEIGHTS_UNBALANCED = "weights_unbalanced"
+ROWS_RECOGNIZED = "rows_recognized"
 
 FLAGS: dict[str, Flag] = {
     f.name: f
@@ -98,5 +100,15 @@ FLAGS: dict[str, Flag] = {
         Flag(HIDDEN_ROWS_SKIPPED, "Hidden rows of the sheet were not read.", 1.0),
         Flag(CORRECTED, "A person corrected a field (OUT/corrections.jsonl, jixiao review).", 1.0),
         Flag(REDACTED, "Personal data removed or masked (--redact; form flag).", 1.0),
+        Flag(
+            WEIGHTS_UNBALANCED,
+            "The weights of a level-1 group do not add up to the subtotal it prints (form flag).",
+            1.0,
+        ),
+        Flag(
+            ROWS_RECOGNIZED,
+            "Rows read by the row recognizer (cells by content, no layout family; form flag).",
+            1.0,
+        ),
     )
 }

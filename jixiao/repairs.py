@@ -28,7 +28,11 @@ def _table() -> dict[str, dict[str, str]]:
 
 @lru_cache(maxsize=1)
 def traditional_map() -> dict[int, str]:
-    return str.maketrans(_table()["traditional"])
+    """Traditional to simplified characters: the generated table (data/traditional.txt)
+    and the hand entries of repairs.toml."""
+    text = resources.files("jixiao.data").joinpath("traditional.txt").read_text(encoding="utf-8")
+    pairs = {line[0]: line[1] for line in text.splitlines() if len(line) == 2 and line[0] != "#"}
+    return str.maketrans({**pairs, **_table()["traditional"]})
 
 
 def operator_confusions() -> dict[str, str]:

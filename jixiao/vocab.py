@@ -137,16 +137,22 @@ def _labels(table: dict[str, list[str]]) -> dict[str, str]:
 def _levels(data: dict[str, Any]) -> tuple[dict[str, str], dict[str, tuple[Level2Entry, ...]]]:
     level1: dict[str, str] = {}
     for entry in data["level1"]:
-        for variant in [entry["name"], *entry["variants"]]:
-            level1.setdefault(level_key(variant), entry["name"])
+        for key in _level_keys([entry["name"], *entry["variants"]]):
+            level1.setdefault(key, entry["name"])
     level2: dict[str, list[Level2Entry]] = {}
     for entry in data["level2"]:
         item = Level2Entry(entry["name"], tuple(entry["parents"]))
-        for variant in [entry["name"], *entry["variants"]]:
-            bucket = level2.setdefault(level_key(variant), [])
+        for key in _level_keys([entry["name"], *entry["variants"]]):
+            bucket = level2.setdefault(key, [])
             if item not in bucket:
                 bucket.append(item)
     return level1, {k: tuple(v) for k, v in level2.items()}
+
+
+def _level_keys(variants: list[str]) -> list[str]:
+    """Keys of a level's printed names; "值" may stand for "指标" (产出值, 数量值)."""
+    keys = [level_key(v) for v in variants]
+    return keys + [key + "值" for key in keys if key]
 
 
 def _operators(data: dict[str, Any]) -> tuple[tuple[tuple[str, str], ...], dict[str, str]]:

@@ -58,6 +58,8 @@ def _adjust_text(info: CellInfo, roles: dict[Role, float], adjust: dict[str, flo
             roles[role] += adjust["target_like_value"]
         roles[Role.NAME] += adjust["target_like_name"]
     length = len(info.folded)
+    if info.folded[:1].isdigit():
+        roles[Role.NAME] += adjust["name_from_number"]
     if length <= 1:
         roles[Role.NAME] += adjust["short_name"]
     elif length > 30:
@@ -72,6 +74,8 @@ def _adjust_points(info: CellInfo, roles: dict[Role, float], adjust: dict[str, f
     penalty = 0.0
     if number > 100 or number < 0:
         penalty += adjust["weight_over_100"]
+    elif number == 0:
+        penalty += adjust["weight_zero"]
     if round(number, 1) != number:
         penalty += adjust["weight_not_integral"]
     for role in (Role.WEIGHT, Role.SCORE):

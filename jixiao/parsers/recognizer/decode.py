@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from jixiao.parsers.recognizer.costs import CellCosts, cell_costs
+from jixiao.parsers.recognizer.kinds import Kind
 from jixiao.parsers.recognizer.lattice import Atom, Sep
 from jixiao.parsers.recognizer.settings import settings
 from jixiao.records import Role
@@ -21,6 +22,10 @@ from jixiao.records import Role
 LEVELS = (Role.LEVEL1, Role.LEVEL2, Role.NAME)  # the columns before a template's
 TARGETS = frozenset({Role.VALUE, Role.OPERATOR, Role.ACTUAL, Role.SCORE, Role.WEIGHT})
 _NAME_COLUMN = 3  # columns are numbered from 1: level1, level2, name, template…
+# cells that may sit inside a row without being part of it
+QUIET = frozenset(
+    {Kind.EMPTY, Kind.PLACEHOLDER, Kind.PAGE, Kind.TEMPLATE, Kind.LEVEL_PIECE, Kind.LOST_LEVEL}
+)
 _SKIP = -1
 
 
@@ -88,11 +93,12 @@ def layout_of(atoms: Sequence[Atom]) -> Layout:
     closed = sum(a.line_closed for a in atoms if a.first_in_line)
     lines = sum(a.first_in_line for a in atoms) or 1
     spaces = seps.count(Sep.SPACE)
+    in_line = spaces + seps.count(Sep.PIPE) + seps.count(Sep.WIDE)
     return Layout(
         glued=separators * 12 < chars,
         pipe_closed=closed > 0.5 * lines,
         blank_cells=blanks > newlines,
-        space_cells=spaces * 2 >= separators,
+        space_cells=spaces >= 5 and spaces * 2 >= in_line,
     )
 
 
@@ -172,8 +178,11 @@ class _Decoder:
         self.outside_skip = config.cost("outside_skip")
         self.beam = config.cost("beam")
         self.glued_skip = config.cost("glued_skip")
+        self.row_skip = config.cost("row_skip")
+        self.repeat = config.cost("repeat_last")
         self.order = (*LEVELS, *columns)
         self.column_of = {role: i + 1 for i, role in reversed(list(enumerate(self.order)))}
+        self.last = len(self.order) if len(self.order) > _NAME_COLUMN else -1
         self.row_start_cost = row_start_cost
         self.name_extra = name_extra
         self.region = region
@@ -219,10 +228,12 @@ class _Decoder:
             self._skip(i, i + 1, lattice.cut[i])
             return
         merged = 0.0
-        pieces = 1.0 if lattice.atoms[i].sep is not Sep.GLUE else self.glued_skip
         outside = 1.0 if self.region[i] else self.outside_skip
+        glued = lattice.atoms[i].sep is Sep.GLUE and not self.region[i]
+        pieces = self.glued_skip if glued else 1.0  # glued junk around a table skips cheaply
         heads = self._predecessors(i)
-        for j in range(i + 1, min(len(lattice.atoms), i + self.max_atoms) + 1):
+        last = i + 1 if not lattice.atoms[i].text else min(len(lattice.atoms), i + self.max_atoms)
+        for j in range(i + 1, last + 1):  # an empty cell is a cell of its own
             if j > i + 1:
                 if lattice.locked[j - 1]:
                     break
@@ -238,14 +249,17 @@ class _Decoder:
                 break
             costs = cell_costs(text)
             if j == i + 1 or j == len(lattice.atoms) or lattice.atoms[j].sep is not Sep.GLUE:
-                self._skip(i, j, base + costs.skip * pieces * outside)
+                in_row = 0.0 if costs.info.kind in QUIET else self.row_skip * pieces
+                self._skip(i, j, base + costs.skip * pieces * outside, in_row)
             self._roles(i, j, costs, base, heads)
 
-    def _skip(self, i: int, j: int, cost: float) -> None:
-        """Skipped text (to a separator): the state is kept."""
+    def _skip(self, i: int, j: int, cost: float, in_row: float = 0.0) -> None:
+        """Skipped text (to a separator): the state is kept; inside a named row, skipping
+        costs `in_row` more (a row does not reach over text that is not its own)."""
         best, back = self.best[j], self.back[j]
+        named = _NAME_COLUMN << 1
         for state, reached in self.best[i].items():
-            total = reached + cost
+            total = reached + cost + (in_row if state >= named else 0.0)
             if total < best.get(state, _INF):
                 best[state] = total
                 back[state] = (i, state, _SKIP, False)
@@ -291,10 +305,16 @@ class _Decoder:
             target = 1 if role in TARGETS else 0
             for targeted in (0, 1):
                 reached, state = heads.follow[targeted][column]
-                if state < 0:
-                    continue
-                cost = reached + self.gap * (column - 1) + fit
-                self._relax(j, (column << 1) | targeted | target, cost, (i, state, column, False))
+                if state >= 0:
+                    cost = reached + self.gap * (column - 1) + fit
+                    entry = (i, state, column, False)
+                    self._relax(j, (column << 1) | targeted | target, cost, entry)
+                if column == self.last:  # the last column may hold several cells
+                    state = (column << 1) | targeted
+                    reached_here = self.best[i].get(state)
+                    if reached_here is not None:
+                        cost = reached_here + self.repeat + fit
+                        self._relax(j, state | target, cost, (i, state, column, False))
 
 
 _INF = float("inf")

@@ -6,14 +6,25 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from jixiao.flags import ROWS_RECOGNIZED, WEIGHTS_UNBALANCED
 from jixiao.parsers.header import header_role
 from jixiao.parsers.metadata import footer_label as _footer_label
+from jixiao.parsers.recognizer.arithmetic import resolve_numbers
 from jixiao.parsers.recognizer.decode import Cell, Decoded, Lattice, decode, layout_of
 from jixiao.parsers.recognizer.kinds import Kind, cell_info
 from jixiao.parsers.recognizer.lattice import Atom, Sep, atoms_of
 from jixiao.parsers.recognizer.settings import settings
 from jixiao.parsers.tabular import FormAssembler
-from jixiao.records import RawCell, RawForm, RawIndicator, RawRow, Role, TextLine, UnreadText
+from jixiao.records import (
+    HeaderColumn,
+    RawCell,
+    RawForm,
+    RawIndicator,
+    RawRow,
+    Role,
+    TextLine,
+    UnreadText,
+)
 
 _FREE_COLUMN = Role.REMARK  # a header column whose label names no known role
 _NOT_COLUMNS = frozenset({Role.LEVEL1, Role.LEVEL2, Role.NAME, Role.IGNORE})
@@ -28,28 +39,49 @@ class Header:
 
     @property
     def columns(self) -> tuple[Role, ...]:
-        """The template: the columns after the name, each role once."""
+        """The template: the columns after the name, each role once; where no label names
+        the target, the first unlisted label's column holds it."""
+        roles = list(self.roles)
+        if Role.VALUE not in roles and _FREE_COLUMN in roles:
+            roles[roles.index(_FREE_COLUMN)] = Role.VALUE
         seen: list[Role] = []
-        for role in self.roles:
+        for role in roles:
             if role not in _NOT_COLUMNS and role not in seen:
                 seen.append(role)
         return tuple(seen)
 
 
+@dataclass(frozen=True)
+class Reading:
+    """Everything the recognizer found in a text: for building forms, and for debugging."""
+
+    lattice: Lattice
+    headers: list[Header]
+    decoded: Decoded
+    columns: tuple[Role, ...]
+
+
 def recognize(lines: tuple[TextLine, ...]) -> list[RawForm]:
     """The forms of a text, rows found by what their cells hold."""
+    reading = read(lines)
+    if reading is None:
+        return []
+    return build_forms(reading.lattice, reading.decoded, reading.columns, reading.headers)
+
+
+def read(lines: tuple[TextLine, ...]) -> Reading | None:
     atoms = atoms_of(lines)
     if not atoms:
-        return []
+        return None
     lattice = Lattice(atoms, layout_of(atoms))
     headers = find_headers(lattice)
     for header in headers:
         lattice.lock(header.start, header.end)
-    decoded = best_reading(lattice, headers)
-    return build_forms(lattice, decoded)
+    decoded, columns = best_reading(lattice, headers)
+    return Reading(lattice, headers, decoded, columns)
 
 
-def best_reading(lattice: Lattice, headers: list[Header]) -> Decoded:
+def best_reading(lattice: Lattice, headers: list[Header]) -> tuple[Decoded, tuple[Role, ...]]:
     config = settings()
     row_start = _row_start_costs(lattice.atoms)
     region = table_region(lattice.atoms, headers)
@@ -58,14 +90,14 @@ def best_reading(lattice: Lattice, headers: list[Header]) -> Decoded:
     if headers:
         candidates.append((headers[0].columns, config.cost("header_prior")))
     candidates += [(order, config.cost("template_prior")) for order in config.templates]
-    best: Decoded | None = None
+    best: tuple[Decoded, tuple[Role, ...]] | None = None
     best_cost = float("inf")
     for columns, prior in candidates:
         reading = decode(lattice, columns, row_start, name_extra, region)
         rows = sum(cell.new_row for cell in reading.cells) or 1
         cost = reading.cost + prior * rows
         if cost < best_cost:
-            best, best_cost = reading, cost
+            best, best_cost = (reading, columns), cost
     assert best is not None
     return best
 
@@ -85,14 +117,44 @@ def table_region(atoms: Sequence[Atom], headers: list[Header]) -> list[bool]:
     text has none) to a total, a footer label or a note; again from the next header."""
     starts = {h.start for h in headers}
     inside = not headers
+    others = _other_headers(atoms)
     region: list[bool] = []
     for index, atom in enumerate(atoms):
         if index in starts or (not headers and _is_level(atom.text)):
             inside = True
-        elif inside and _ends_table(atom.text):
+        elif inside and (_ends_table(atom.text) or index in others):
             inside = False
         region.append(inside)
     return region
+
+
+_MIN_OTHER_HEADER = 5
+
+
+def _other_headers(atoms: Sequence[Atom]) -> set[int]:
+    """First atoms of lines that read as the header of some other table: five or more
+    short labels, no level name, no number ("序号 | 学校性质 | 培训机构 | …")."""
+    found: set[int] = set()
+    line: list[int] = []
+    for index in range(len(atoms) + 1):
+        if index == len(atoms) or (atoms[index].first_in_line and line):
+            texts = [atoms[k].text for k in line if atoms[k].text]
+            kinds = [cell_info(t).kind for t in texts]
+            if (
+                len(texts) >= _MIN_OTHER_HEADER
+                and all(_label_like(t) for t in texts)
+                and kinds.count(Kind.HEADER) <= 1  # not a line of the indicator table's header
+            ):
+                found.add(line[0])
+            line = []
+        if index < len(atoms):
+            line.append(index)
+    return found
+
+
+def _label_like(text: str) -> bool:
+    info = cell_info(text)
+    return info.kind in (Kind.TEXT, Kind.HEADER, Kind.FIELD) and len(info.folded) <= 12
 
 
 def _is_level(text: str) -> bool:
@@ -139,6 +201,8 @@ def find_headers(lattice: Lattice) -> list[Header]:
 
 def _label_at(lattice: Lattice, i: int) -> tuple[int, Role] | None:
     """The longest span at atom i that is a header label: (end, role)."""
+    if not lattice.atoms[i].text:
+        return None
     best: tuple[int, Role] | None = None
     merged = 0.0
     for j in range(i + 1, min(len(lattice.atoms), i + 6) + 1):
@@ -178,7 +242,27 @@ def _header_at(lattice: Lattice, i: int) -> Header | None:
     known = sum(role is not _FREE_COLUMN and role is not Role.IGNORE for role in labels)
     if known < 3:
         return None
-    return Header(start, end, tuple(labels))
+    extra = _trailing_labels(lattice, end)
+    return Header(start, end + extra, (*labels, *[_FREE_COLUMN] * extra))
+
+
+_MAX_TRAILING = 3
+
+
+def _trailing_labels(lattice: Lattice, end: int) -> int:
+    """Unlisted labels right after a header's last one, on its line ("笏石街道办 | 埭头镇":
+    one target column per town): how many atoms."""
+    atoms = lattice.atoms
+    count = 0
+    while end + count < len(atoms) and count < _MAX_TRAILING:
+        atom = atoms[end + count]
+        if atom.line != atoms[end - 1].line or atom.first_in_line:
+            break
+        info = cell_info(atom.text)
+        if info.kind is not Kind.TEXT or len(info.folded) > 10:
+            break
+        count += 1
+    return count
 
 
 _OPENING = frozenset({Role.NAME, Role.LEVEL1, Role.LEVEL2, Role.IGNORE})
@@ -210,10 +294,12 @@ def _indicator(lattice: Lattice, cells: list[Cell]) -> RawIndicator:
     return RawIndicator(cells=by_role, section=not named, line=first.line, page=first.page)
 
 
-def build_forms(lattice: Lattice, decoded: Decoded) -> list[RawForm]:
+def build_forms(
+    lattice: Lattice, decoded: Decoded, columns: tuple[Role, ...], headers: list[Header]
+) -> list[RawForm]:
     """Rows into forms; the text around them is read as the forms' heads and footers."""
     atoms = lattice.atoms
-    rows = _rows(decoded)
+    rows, balanced = resolve_numbers(_rows(decoded), columns)
     in_row = {i for row in rows for cell in row for i in range(cell.start, cell.end)}
     assembler = FormAssembler()
     row_at = {row[0].start: row for row in rows}
@@ -242,7 +328,17 @@ def build_forms(lattice: Lattice, decoded: Decoded) -> list[RawForm]:
     _feed_head(assembler, pending)
     forms = assembler.finish()
     _note_unread(forms, lattice, decoded)
+    for form in forms:
+        form.flags.append(ROWS_RECOGNIZED)
+        if not balanced:
+            form.flags.append(WEIGHTS_UNBALANCED)
+        if not form.header and headers:
+            form.header = _header_columns(headers[0])
     return forms
+
+
+def _header_columns(header: Header) -> tuple[HeaderColumn, ...]:
+    return tuple(HeaderColumn(col, role, role.value) for col, role in enumerate(header.roles))
 
 
 def _feed_head(assembler: FormAssembler, atoms: list[Atom]) -> None:

@@ -47,6 +47,7 @@ class Kind(str, Enum):
     SCORING = "scoring"
     EXPLANATION = "explanation"  # "反映…情况", "该指标…"
     TEMPLATE = "template"  # "指标2:" with nothing after it
+    BOILERPLATE = "boilerplate"  # a web page's navigation, footer or download notice
     TEXT = "text"
     LONG = "long"  # a sentence or more
 
@@ -77,6 +78,12 @@ _TARGET_WORDS = re.compile(
     r"以内|以上|以下|之内|前|底|内|是|否|无|长期|全年|扩大|减轻|巩固|增加|增长|稳定)$"
 )
 _DIGIT = re.compile(r"\d")
+# a quantity inside a short text target: 每亩300, 2天以内, 1-6期, 3000元/人 (not a label: value)
+_QUANTITY_IN_TEXT = re.compile(r"^[^:]*(?:\d[\u4e00-\u9fff%]|每[\u4e00-\u9fff]{1,2}\d)[^:]*$")
+_BOILERPLATE = re.compile(
+    r"ICP|公网安备|网站标识码|版权所有|主办|承办|技术支持|联系我们|扫一扫|浏览次数|浏览量|点击率|"
+    r"发布时间|发布日期|信息来源|来源[:：]|字体[:：]|打印|关闭窗口|下载|上传|文档|页数|收藏|分享到|@|www\.|http"
+)
 # a space touching a digit, a Latin letter or a sign: two cells, not one word wrapped
 _SPACED = re.compile(r"[\dA-Za-z%≥≤<>=](?:\s)|\s(?=[\dA-Za-z%≥≤<>=])")
 _LEVEL_ENDINGS = ("指标", "值")
@@ -151,6 +158,8 @@ def _special_kind(folded: str) -> Kind | None:
         return Kind.FIELD
     if _is_level_like(folded):
         return Kind.LEVEL_LIKE
+    if _BOILERPLATE.search(folded):
+        return Kind.BOILERPLATE
     return None
 
 
@@ -173,6 +182,8 @@ def _number_info(folded: str, base: CellType) -> CellInfo:
     if base is CellType.WEIGHT:
         return CellInfo(Kind.WEIGHT, folded, parsed.value)
     unit = parsed.unit_raw
+    if _LEADING_ZERO.match(folded):
+        return CellInfo(Kind.TEXT, folded)  # "010": two numbers run together, cut wrongly
     if unit is not None and not _plausible_unit(unit):
         return _text_info(folded)  # "1:工程质量合格" is not a number with a unit
     bare = parsed.operator is None and unit is None
@@ -187,6 +198,9 @@ def _number_info(folded: str, base: CellType) -> CellInfo:
 _UNIT_SHAPE = re.compile(
     r"^(?:[\u4e00-\u9fff]{1,4}|[a-zA-Z²³]{1,4})(?:/[\u4e00-\u9fff]{1,3}(?:/[\u4e00-\u9fff]{1,3})?)?$"
 )
+
+
+_LEADING_ZERO = re.compile(r"^[<>=≥≤]*0\d")
 
 
 def _plausible_unit(unit: str) -> bool:
@@ -208,7 +222,7 @@ def _text_info(folded: str) -> CellInfo:
         return CellInfo(Kind.SCORING, folded)
     long = len(folded) >= 40 or (len(folded) >= 24 and bool(re.search(r"[,;.。]", folded)))
     target_like = len(folded) <= 14 and (
-        bool(_TARGET_WORDS.search(folded)) or bool(_DIGIT.search(folded))
+        bool(_TARGET_WORDS.search(folded)) or bool(_QUANTITY_IN_TEXT.search(folded))
     )
     return CellInfo(
         Kind.LONG if long else Kind.TEXT,

@@ -162,11 +162,15 @@ def glue_points(piece: str) -> tuple[tuple[int, str], ...]:
     return tuple(sorted((o, k) for o, k in points.items() if 0 < o < len(piece)))
 
 
+_TEMPLATE_PREFIX = re.compile(r"指标\s*\d{1,2}\s*[:：]?")
+
+
 def _class_points(piece: str, points: dict[int, str]) -> None:
     classes = [_char_class(c) for c in piece]
+    inside = {i for m in _TEMPLATE_PREFIX.finditer(piece) for i in range(m.start() + 1, m.end())}
     for i in range(1, len(piece)):
         before, after = classes[i - 1], classes[i]
-        if before == after:
+        if before == after or i in inside:
             continue
         # "." and "," inside a number, "/" inside a unit are not boundaries
         if piece[i - 1] in ".,/" or piece[i] in ".,/":
@@ -190,12 +194,14 @@ def _unit_end(piece: str, start: int) -> int | None:
 
 def _vocabulary_points(piece: str, points: dict[int, str]) -> None:
     folded, positions = fold_with_positions(piece)
-    spans = [(m.start(1), m.start(1) + len(m.group(1))) for m in _glue_words().finditer(folded)]
+    words = _glue_words()
+    spans = [(m.start(1), m.start(1) + len(m.group(1))) for m in words.finditer(folded)]
     for start, end in spans:
         if any(a <= start and end <= b and (a, b) != (start, end) for a, b in spans):
             continue  # inside a longer word: 效益指标 in 社会效益指标
-        points.setdefault(positions[start], "vocab")
-        points.setdefault(positions[end], "vocab")
+        kind = "label" if folded[start:end] in vocabulary().headers else "vocab"
+        points.setdefault(positions[start], kind)
+        points.setdefault(positions[end], kind)
 
 
 @derived
@@ -204,13 +210,13 @@ def _glue_words() -> re.Pattern[str]:
     """Words at whose ends a glued cell may start or stop (overlapping matches allowed)."""
     vocab = vocabulary()
     words = set(settings().glue_words)
-    words |= {n for n in vocab.level_names if n.endswith("指标") or len(n) >= 4}
-    words |= {label for label in vocab.headers if len(label) >= 3}
+    words |= {n for n in vocab.level_names if n.endswith("指标")}
+    words |= set(vocab.headers)
     words |= {w for w in vocab.operator_words if len(w) >= 2}
     words |= {w for w in vocab.qualitative if len(w) >= 3}
     alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     weight = r"(?:\(\d+(?:\.\d+)?分?\))?"
-    return re.compile(rf"(?=((?:{alternation}){weight}|指标\d{{1,2}}:?))")
+    return re.compile(rf"(?=((?:{alternation}){weight}))")
 
 
 _DIGIT_RUN = re.compile(r"\d{3,}(?:\.\d+)?(?:\d+)*")
@@ -221,7 +227,7 @@ def _digit_run_points(piece: str, points: dict[int, str]) -> None:
     one number ends and the next begins."""
     if piece.isdigit() or not any(_char_class(c) == "C" for c in piece):
         return
-    for match in re.finditer(r"[\d.]{3,}", piece):
+    for match in re.finditer(r"[\d.]{2,}", piece):
         run = match.group()
         for i in range(1, len(run)):
             if run[i - 1] == "." or run[i] == ".":
