@@ -91,10 +91,10 @@ def _readings(row: Row, numeric: list[Role], column_of: dict[Role, int]) -> Iter
         yield Reading((), 0.0, 0.0)
         return
     bounds = _bounds(row, movable, column_of)
-    as_decoded = tuple(row[k].role for k in movable if row[k].role is not None)
+    as_decoded = tuple(role for k in movable if (role := row[k].role) is not None)
     for roles in dict.fromkeys([as_decoded, *_increasing(numeric, column_of, bounds)]):
         values = {role: _number(row[k]) for k, role in zip(movable, roles)}
-        cost = sum(cell_costs(row[k].text).roles.get(r, 9.0) for k, r in zip(movable, roles))
+        cost = sum((cell_costs(row[k].text).roles.get(r, 9.0) for k, r in zip(movable, roles)), 0.0)
         cost += _row_arithmetic(values, row, movable)
         yield Reading(roles, cost, values.get(Role.WEIGHT) or 0.0)
 

@@ -8,6 +8,7 @@ qualitative results, evaluation standards, template placeholders and long prose.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
@@ -135,31 +136,37 @@ _FILLER = re.compile(r"^[-—–_.…/\\·]+$")
 _LOST_LEVEL = re.compile(r"^\(\d+(?:\.\d+)?分?\)$")
 
 
+def _is_placeholder(folded: str) -> bool:
+    return folded in PLACEHOLDERS or folded in _NOTHING or bool(_FILLER.match(folded))
+
+
+def _is_field(folded: str) -> bool:
+    """A label of the form's head or footer."""
+    if field_of(folded) is not None or footer_label(folded):
+        return True
+    return len(folded) <= 12 and budget_key(folded) is not None
+
+
+# Kinds recognised before the generic cell types, in order: the first test that holds wins.
+_SPECIAL: tuple[tuple[Callable[[str], object], Kind], ...] = (
+    (_LOST_LEVEL.match, Kind.LOST_LEVEL),
+    (_is_placeholder, Kind.PLACEHOLDER),
+    (_PAGE.match, Kind.PAGE),
+    (lambda folded: folded.rstrip(":") in _TOTALS, Kind.TOTAL),
+    (_TEMPLATE.match, Kind.TEMPLATE),
+    (_LEVEL_PIECES.__contains__, Kind.LEVEL_PIECE),
+    (_STANDARDS.__contains__, Kind.STANDARD),
+    (header_role, Kind.HEADER),
+    (_is_field, Kind.FIELD),
+    (lambda folded: _is_level_like(folded), Kind.LEVEL_LIKE),
+    (_BOILERPLATE.search, Kind.BOILERPLATE),
+)
+
+
 def _special_kind(folded: str) -> Kind | None:
-    if _LOST_LEVEL.match(folded):
-        return Kind.LOST_LEVEL
-    if folded in PLACEHOLDERS or folded in _NOTHING or _FILLER.match(folded):
-        return Kind.PLACEHOLDER
-    if _PAGE.match(folded):
-        return Kind.PAGE
-    if folded.rstrip(":") in _TOTALS:
-        return Kind.TOTAL
-    if _TEMPLATE.match(folded):
-        return Kind.TEMPLATE
-    if folded in _LEVEL_PIECES:
-        return Kind.LEVEL_PIECE
-    if folded in _STANDARDS:
-        return Kind.STANDARD
-    if header_role(folded) is not None:
-        return Kind.HEADER
-    if field_of(folded) is not None or budget_key(folded) is not None and len(folded) <= 12:
-        return Kind.FIELD
-    if footer_label(folded):
-        return Kind.FIELD
-    if _is_level_like(folded):
-        return Kind.LEVEL_LIKE
-    if _BOILERPLATE.search(folded):
-        return Kind.BOILERPLATE
+    for test, kind in _SPECIAL:
+        if test(folded):
+            return kind
     return None
 
 
