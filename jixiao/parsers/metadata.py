@@ -77,6 +77,11 @@ def is_title(row: RawRow) -> bool:
     return title_of(row) is not None
 
 
+def is_title_text(text: str) -> bool:
+    """A short text naming a form (项目支出绩效目标表, 部门整体支出绩效自评表)."""
+    return len(text) <= _TITLE_MAX and _has_title_marker(text)
+
+
 @derived
 @lru_cache(maxsize=65536)
 def field_of(text: str) -> str | None:

@@ -21,12 +21,15 @@ from jixiao.records import Role
 
 LEVELS = (Role.LEVEL1, Role.LEVEL2, Role.NAME)  # the columns before a template's
 TARGETS = frozenset({Role.VALUE, Role.OPERATOR, Role.ACTUAL, Role.SCORE, Role.WEIGHT})
+# free-text columns that may hold several cells when they come last (grade bands, notes)
+REPEATABLE = frozenset({Role.REMARK, Role.STANDARD, Role.DEVIATION})
 _NAME_COLUMN = 3  # columns are numbered from 1: level1, level2, name, template…
 # cells that may sit inside a row without being part of it
 QUIET = frozenset(
     {Kind.EMPTY, Kind.PLACEHOLDER, Kind.PAGE, Kind.TEMPLATE, Kind.LEVEL_PIECE, Kind.LOST_LEVEL}
 )
 _SKIP = -1
+_CLOSE = -2  # a zero-length step: the row closed
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +185,8 @@ class _Decoder:
         self.repeat = config.cost("repeat_last")
         self.order = (*LEVELS, *columns)
         self.column_of = {role: i + 1 for i, role in reversed(list(enumerate(self.order)))}
-        self.last = len(self.order) if len(self.order) > _NAME_COLUMN else -1
+        free = len(self.order) > _NAME_COLUMN and self.order[-1] in REPEATABLE
+        self.last = len(self.order) if free else -1
         self.row_start_cost = row_start_cost
         self.name_extra = name_extra
         self.region = region
@@ -227,6 +231,7 @@ class _Decoder:
         if lattice.locked[i]:  # a header label: read already
             self._skip(i, i + 1, lattice.cut[i])
             return
+        self._close_row(i)
         merged = 0.0
         outside = 1.0 if self.region[i] else self.outside_skip
         glued = lattice.atoms[i].sep is Sep.GLUE and not self.region[i]
@@ -252,6 +257,15 @@ class _Decoder:
                 in_row = 0.0 if costs.info.kind in QUIET else self.row_skip * pieces
                 self._skip(i, j, base + costs.skip * pieces * outside, in_row)
             self._roles(i, j, costs, base, heads)
+
+    def _close_row(self, i: int) -> None:
+        """Being between rows at atom i: the current row closed (a zero-length step)."""
+        states = self.best[i]
+        closing_state = min(states, key=lambda s: states[s] + self._close(s))
+        closing = states[closing_state] + self._close(closing_state)
+        if closing < states.get(0, _INF):
+            states[0] = closing
+            self.back[i][0] = (i, closing_state, _CLOSE, False)
 
     def _skip(self, i: int, j: int, cost: float, in_row: float = 0.0) -> None:
         """Skipped text (to a separator): the state is kept; inside a named row, skipping
@@ -338,6 +352,9 @@ def _path(
     j, s = end, state
     while j > 0:
         i, previous, column, new_row = back[j][s]
+        if column == _CLOSE:
+            s = previous
+            continue
         role = None if column == _SKIP else order[column - 1]
         cells.append(Cell(i, j, lattice.text(i, j), role, new_row))
         j, s = i, previous

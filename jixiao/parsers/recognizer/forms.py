@@ -8,9 +8,17 @@ from dataclasses import dataclass
 
 from jixiao.flags import ROWS_RECOGNIZED, WEIGHTS_UNBALANCED
 from jixiao.parsers.header import header_role
+from jixiao.parsers.metadata import field_of, is_title_text
 from jixiao.parsers.metadata import footer_label as _footer_label
 from jixiao.parsers.recognizer.arithmetic import resolve_numbers
-from jixiao.parsers.recognizer.decode import Cell, Decoded, Lattice, decode, layout_of
+from jixiao.parsers.recognizer.decode import (
+    Cell,
+    Decoded,
+    Lattice,
+    decode,
+    join_atoms,
+    layout_of,
+)
 from jixiao.parsers.recognizer.kinds import Kind, cell_info
 from jixiao.parsers.recognizer.lattice import Atom, Sep, atoms_of
 from jixiao.parsers.recognizer.settings import settings
@@ -138,7 +146,7 @@ def _other_headers(atoms: Sequence[Atom]) -> set[int]:
     line: list[int] = []
     for index in range(len(atoms) + 1):
         if index == len(atoms) or (atoms[index].first_in_line and line):
-            texts = [atoms[k].text for k in line if atoms[k].text]
+            texts = [t for t in _pieces_of(atoms, line) if t]
             kinds = [cell_info(t).kind for t in texts]
             if (
                 len(texts) >= _MIN_OTHER_HEADER
@@ -152,6 +160,16 @@ def _other_headers(atoms: Sequence[Atom]) -> set[int]:
     return found
 
 
+def _pieces_of(atoms: Sequence[Atom], indexes: list[int]) -> list[str]:
+    """The texts of the separator-delimited pieces these atoms make (glued atoms joined)."""
+    pieces: list[list[Atom]] = []
+    for k in indexes:
+        if atoms[k].sep is not Sep.GLUE or not pieces:
+            pieces.append([])
+        pieces[-1].append(atoms[k])
+    return [join_atoms(piece) for piece in pieces]
+
+
 def _label_like(text: str) -> bool:
     info = cell_info(text)
     return info.kind in (Kind.TEXT, Kind.HEADER, Kind.FIELD) and len(info.folded) <= 12
@@ -162,12 +180,13 @@ def _is_level(text: str) -> bool:
 
 
 def _ends_table(text: str) -> bool:
+    """A total, a footer or head label (the next form's 项目名称), a title, or a note."""
     info = cell_info(text)
     if info.kind is Kind.TOTAL:
         return True
-    if info.kind is Kind.FIELD and _footer_label(info.folded):
+    if info.kind is Kind.FIELD and (_footer_label(info.folded) or field_of(info.folded)):
         return True
-    return bool(_NOTE.match(info.folded))
+    return bool(_NOTE.match(info.folded)) or is_title_text(text)
 
 
 _NOTE = re.compile(r"^(?:注|说明|备注)[:：\d.、]")
@@ -352,8 +371,6 @@ def _feed_head(assembler: FormAssembler, atoms: list[Atom]) -> None:
         groups[-1].append(atom)
     cells = []
     for col, group in enumerate(groups):
-        from jixiao.parsers.recognizer.decode import join_atoms
-
         text = join_atoms(group).strip()
         if text:
             cells.append(RawCell(text, col, group[0].line, group[0].page))

@@ -55,13 +55,17 @@ def atoms_of(lines: tuple[TextLine, ...]) -> tuple[Atom, ...]:
     atoms: list[Atom] = []
     blank = False
     closed = False
+    pipes = False
     for line in lines:
         text = line.text
         if not text.strip():
             blank = True
             continue
-        line_sep = Sep.BLANKLINE if blank else Sep.NEWLINE
-        blank = False
+        if _PIPE_ONLY.match(text):  # "||||": the empty cells that end a row
+            pipes = True
+            continue
+        line_sep = Sep.PIPE if pipes else Sep.BLANKLINE if blank else Sep.NEWLINE
+        blank = pipes = False
         first = True
         was_closed, closed = closed, text.rstrip().endswith(("|", "｜", "\t"))
         for col, part in enumerate(_HARD.split(text)):
