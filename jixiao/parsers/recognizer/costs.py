@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,6 +18,8 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 SKIP = "skip"
+_ENDS_WITH_QUANTITY = re.compile(r"\d%?$")  # a name rarely ends with a bare number or percent
+_LEVEL_INSIDE = re.compile(r"指标(?!\d)")  # …满意度指标整编资料: a level name run into a name
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +63,10 @@ def _adjust_text(info: CellInfo, roles: dict[Role, float], adjust: dict[str, flo
     length = len(info.folded)
     if info.folded[:1].isdigit():
         roles[Role.NAME] += adjust["name_from_number"]
+    if _ENDS_WITH_QUANTITY.search(info.folded):
+        roles[Role.NAME] += adjust["name_ends_with_number"]
+    if _LEVEL_INSIDE.search(info.folded):
+        roles[Role.NAME] += adjust["name_with_level"]
     if length <= 1:
         roles[Role.NAME] += adjust["short_name"]
     elif length > 30:

@@ -228,10 +228,13 @@ class _Decoder:
     def _from(self, i: int) -> None:
         """Every cell starting at atom i, from every state reached there."""
         lattice = self.lattice
-        if lattice.locked[i]:  # a header label: read already
-            self._skip(i, i + 1, lattice.cut[i])
-            return
         self._close_row(i)
+        if lattice.locked[i]:  # a header label, read already: no row reaches over it
+            reached = self.best[i][0] + lattice.cut[i]
+            if reached < self.best[i + 1].get(0, _INF):
+                self.best[i + 1][0] = reached
+                self.back[i + 1][0] = (i, 0, _SKIP, False)
+            return
         merged = 0.0
         outside = 1.0 if self.region[i] else self.outside_skip
         glued = lattice.atoms[i].sep is Sep.GLUE and not self.region[i]

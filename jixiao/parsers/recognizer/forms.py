@@ -130,7 +130,7 @@ def table_region(atoms: Sequence[Atom], headers: list[Header]) -> list[bool]:
     for index, atom in enumerate(atoms):
         if index in starts or (not headers and _is_level(atom.text)):
             inside = True
-        elif inside and (_ends_table(atom.text) or index in others):
+        elif inside and (index in others or atom.sep is not Sep.GLUE and _ends_table(atom.text)):
             inside = False
         region.append(inside)
     return region

@@ -159,17 +159,27 @@ def glue_points(piece: str) -> tuple[tuple[int, str], ...]:
     if len(piece) < 2:
         return ()
     points: dict[int, str] = {}
-    _class_points(piece, points)
+    words: list[tuple[int, int]] = []
     if len(piece) >= 4:
-        _vocabulary_points(piece, points)
+        words = _vocabulary_points(piece, points)
+    _class_points(piece, points)
     _digit_run_points(piece, points)
-    return tuple(sorted((o, k) for o, k in points.items() if 0 < o < len(piece)))
+    inside = {i for start, end in words for i in range(start + 1, end)}
+    return tuple(
+        sorted((o, k) for o, k in points.items() if 0 < o < len(piece) and o not in inside)
+    )
 
 
 _TEMPLATE_PREFIX = re.compile(r"指标\s*\d{1,2}\s*[:：]?")
 
 
+_ORDINAL_START = re.compile(r"^\d{1,2}、")  # a page or paragraph number opening a line
+
+
 def _class_points(piece: str, points: dict[int, str]) -> None:
+    ordinal = _ORDINAL_START.match(piece)
+    if ordinal and ordinal.end() < len(piece):
+        points.setdefault(ordinal.end(), "class")
     classes = [_char_class(c) for c in piece]
     inside = {i for m in _TEMPLATE_PREFIX.finditer(piece) for i in range(m.start() + 1, m.end())}
     for i in range(1, len(piece)):
@@ -196,16 +206,22 @@ def _unit_end(piece: str, start: int) -> int | None:
     return None
 
 
-def _vocabulary_points(piece: str, points: dict[int, str]) -> None:
+def _vocabulary_points(piece: str, points: dict[int, str]) -> list[tuple[int, int]]:
+    """Glue points at the ends of vocabulary words; the words' spans in the piece (no other
+    glue point falls inside a word: "产出指标(50分)" stays whole)."""
     folded, positions = fold_with_positions(piece)
-    words = _glue_words()
-    spans = [(m.start(1), m.start(1) + len(m.group(1))) for m in words.finditer(folded)]
+    spans = [(m.start(1), m.start(1) + len(m.group(1))) for m in _glue_words().finditer(folded)]
+    if len(folded) >= _GLUED_PIECE:  # a form's head run together: cut at its labels too
+        spans += [(m.start(), m.end()) for m in _field_labels().finditer(folded)]
+    kept: list[tuple[int, int]] = []
     for start, end in spans:
         if any(a <= start and end <= b and (a, b) != (start, end) for a, b in spans):
             continue  # inside a longer word: 效益指标 in 社会效益指标
         kind = "label" if folded[start:end] in vocabulary().headers else "vocab"
         points.setdefault(positions[start], kind)
         points.setdefault(positions[end], kind)
+        kept.append((positions[start], positions[end]))
+    return kept
 
 
 @derived
@@ -221,6 +237,16 @@ def _glue_words() -> re.Pattern[str]:
     alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     weight = r"(?:\(\d+(?:\.\d+)?分?\))?"
     return re.compile(rf"(?=((?:{alternation}){weight}))")
+
+
+_GLUED_PIECE = 30  # a piece this long without a separator is glued text
+
+
+@derived
+@lru_cache(maxsize=1)
+def _field_labels() -> re.Pattern[str]:
+    labels = sorted((lab for lab in vocabulary().fields if len(lab) >= 4), key=len, reverse=True)
+    return re.compile("|".join(re.escape(label) for label in labels))
 
 
 _DIGIT_RUN = re.compile(r"\d{3,}(?:\.\d+)?(?:\d+)*")
