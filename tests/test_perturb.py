@@ -18,7 +18,14 @@ import pytest
 from jixiao.evaluate import FORM_FIELDS, INDICATOR_FIELDS
 from jixiao.text import fold
 from tests.fixtures.perturb import KINDS, Case, cases, main, render
-from tests.fixtures.perturb_print import Cell, collapsed_drops, glued_drops
+from tests.fixtures.perturb_print import (
+    ROLE_FIELDS,
+    Cell,
+    collapsed_drops,
+    glued_drops,
+    reordered_layouts,
+    standard_layouts,
+)
 from tests.fixtures.perturb_score import Scored, by_kind, kind_table, kind_total, score_case, worst
 from tests.fixtures.perturb_source import load_forms
 
@@ -143,6 +150,16 @@ def test_expected_files_are_valid(all_cases: list[Case]) -> None:
                     assert any(fold(n) in folded for n in names), (case.rel_path, names)
 
 
+def test_every_layout_prints_every_field_the_form_has() -> None:
+    for form in load_forms():
+        needed = {"level1", "level2", "operator", "value", "unit"}
+        needed |= {"weight"} if form.has_weights else set()
+        needed |= {"actual_value", "weight", "score"} if form.self_eval else set()
+        for layout in standard_layouts(form) + reordered_layouts(form):
+            printed = {f for role in layout for f in ROLE_FIELDS[role]}
+            assert needed <= printed, (form.key, layout)
+
+
 def test_cli_writes_forms_and_expected_files(tmp_path: Path) -> None:
     assert main([str(tmp_path), "--seed", "2", "--kinds", "clean_pipes,glued"]) == 0
     forms = sorted(p.relative_to(tmp_path / "forms") for p in (tmp_path / "forms").rglob("*.txt"))
@@ -159,9 +176,11 @@ def _row(*cells: tuple[str, str]) -> tuple[Cell, ...]:
     return tuple(Cell(role, text) for role, text in cells)
 
 
-def test_a_vanished_empty_cell_drops_what_follows_it_by_position() -> None:
+def test_a_vanished_empty_cell_drops_itself_and_what_follows_it_by_position() -> None:
     row = _row(("name", "x"), ("target", "≥50个"), ("actual", ""), ("weight", "8"), ("score", "8"))
-    assert collapsed_drops([row]) == {0: {"weight", "score"}}
+    assert collapsed_drops([row]) == {0: {"actual_value", "weight", "score"}}
+    trailing = _row(("name", "x"), ("target", "≥50个"), ("weight", ""))
+    assert collapsed_drops([trailing]) == {}
     levels = _row(("level1", ""), ("name", "x"), ("optype", ""), ("value", "5"), ("unit", "个"))
     assert collapsed_drops([levels]) == {}  # recognised by content: nothing moves
 
