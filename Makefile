@@ -37,8 +37,9 @@ lint: $(STAMP) ## ruff and strict mypy on the package
 	$(BIN)/ruff format --check jixiao
 	$(BIN)/mypy
 
-bench: $(STAMP) ## benchmarks: text (forms/s, cold start), PDFs, scans (s/page, RSS), office/HTML, report, hostile input, batch (BENCH_FILES=20000)
+bench: $(STAMP) ## benchmarks: text (forms/s, cold start), layout perturbations (scores by kind), PDFs, scans (s/page, RSS), office/HTML, report, hostile input, batch (BENCH_FILES=20000)
 	$(BIN)/python bench/bench_text.py
+	$(BIN)/python bench/bench_perturb.py
 	$(BIN)/python bench/bench_pdf.py
 	$(BIN)/python bench/bench_scan.py
 	$(BIN)/python bench/bench_office.py
