@@ -50,7 +50,24 @@ def cell_costs(text: str) -> CellCosts:
         _adjust_text(info, roles, adjust)
     elif info.kind in (Kind.NUMBER, Kind.WEIGHT):
         _adjust_points(info, roles, adjust)
+    if info.kind is Kind.NUMBER:
+        _adjust_long_number(info, roles, adjust)
     return CellCosts(info, roles, skip)
+
+
+def _adjust_long_number(info: CellInfo, roles: dict[Role, float], adjust: dict[str, float]) -> None:
+    """A run of six or more digits with no point or comma is rarely one number: numbers
+    run together ("901010010" = 90 | 10 | 100 | 10) or a phone number."""
+    digits = len(info.folded)
+    if not info.folded.isdigit() or digits <= _LONG_DIGITS:
+        return
+    penalty = (digits - _LONG_DIGITS) * adjust["long_number_per_digit"]
+    for role in (Role.VALUE, Role.ACTUAL):
+        if role in roles:
+            roles[role] += penalty
+
+
+_LONG_DIGITS = 5
 
 
 def _adjust_text(info: CellInfo, roles: dict[Role, float], adjust: dict[str, float]) -> None:

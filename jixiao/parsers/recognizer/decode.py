@@ -54,8 +54,12 @@ class Lattice:
         self.atoms = atoms
         self.cut = [0.0] * (len(atoms) + 1)
         self.merge = [0.0] * (len(atoms) + 1)
-        boundary = settings().boundary
-        factor = settings().glued_factor if layout.glued else 1.0
+        config = settings()
+        boundary = config.boundary
+        factor = config.glued_factor if layout.glued else 1.0
+        if layout.hard_cells:
+            factor = config.cost("hard_cells_factor")
+        self.max_chars = int(config.cost("max_chars_hard" if layout.hard_cells else "max_chars"))
         for index, atom in enumerate(atoms):
             if index == 0:
                 continue
@@ -85,6 +89,7 @@ class Layout:
     pipe_closed: bool = False  # cells end with "|" (one cell per line): a bare newline wraps
     blank_cells: bool = False  # cells are separated by blank lines: a single newline wraps
     space_cells: bool = False  # single spaces are the usual separator: they end cells
+    hard_cells: bool = False  # most lines are cut by "|" or tabs: those pieces are the cells
 
 
 def layout_of(atoms: Sequence[Atom]) -> Layout:
@@ -97,11 +102,13 @@ def layout_of(atoms: Sequence[Atom]) -> Layout:
     lines = sum(a.first_in_line for a in atoms) or 1
     spaces = seps.count(Sep.SPACE)
     in_line = spaces + seps.count(Sep.PIPE) + seps.count(Sep.WIDE)
+    hard_lines = len({a.line for a in atoms if a.sep is Sep.PIPE})
     return Layout(
         glued=separators * 12 < chars,
         pipe_closed=closed > 0.5 * lines,
         blank_cells=blanks > newlines,
-        space_cells=spaces >= 5 and spaces * 2 >= in_line,
+        space_cells=spaces >= 5 and spaces * 2 >= in_line and hard_lines * 2 < lines,
+        hard_cells=hard_lines * 2 >= lines and not closed > 0.5 * lines,
     )
 
 
@@ -115,6 +122,8 @@ def _boundary_name(before: Atom, atom: Atom, layout: Layout) -> str:
         return "newline"
     if sep is Sep.BLANKLINE:
         return "newline" if layout.blank_cells else "blankline"
+    if sep in (Sep.WIDE, Sep.SPACE) and layout.hard_cells:
+        return "space_in_cell"
     if sep is Sep.WIDE:
         return "wide"
     if sep is Sep.SPACE:
@@ -174,13 +183,13 @@ class _Decoder:
     ) -> None:
         config = settings()
         self.lattice = lattice
-        self.max_atoms = int(config.cost("max_atoms"))
-        self.max_chars = int(config.cost("max_chars"))
+        self.max_crossings = int(config.cost("max_crossings"))
         self.gap = config.cost("gap")
         self.no_target = config.cost("row_without_target")
         self.outside_skip = config.cost("outside_skip")
         self.beam = config.cost("beam")
         self.glued_skip = config.cost("glued_skip")
+        self.glued_atom_skip = config.cost("glued_atom_skip")
         self.row_skip = config.cost("row_skip")
         self.repeat = config.cost("repeat_last")
         self.order = (*LEVELS, *columns)
@@ -240,20 +249,23 @@ class _Decoder:
         glued = lattice.atoms[i].sep is Sep.GLUE and not self.region[i]
         pieces = self.glued_skip if glued else 1.0  # glued junk around a table skips cheaply
         heads = self._predecessors(i)
-        last = i + 1 if not lattice.atoms[i].text else min(len(lattice.atoms), i + self.max_atoms)
+        crossings = 0
+        last = i + 1 if not lattice.atoms[i].text else len(lattice.atoms)
         for j in range(i + 1, last + 1):  # an empty cell is a cell of its own
             if j > i + 1:
                 if lattice.locked[j - 1]:
                     break
                 merged += lattice.merge[j - 1]
-                pieces += lattice.atoms[j - 1].sep is not Sep.GLUE
-                if merged >= 50:
+                separated = lattice.atoms[j - 1].sep is not Sep.GLUE
+                pieces += 1.0 if separated else self.glued_atom_skip
+                crossings += separated
+                if merged >= 50 or crossings > self.max_crossings:
                     break
             text = lattice.text(i, j)
             base = lattice.cut[i] + merged
-            if len(text) > self.max_chars:
+            if len(text) > lattice.max_chars:
                 if j == i + 1:  # one atom longer than any cell: it can only be skipped
-                    self._skip(i, j, base + cell_costs(text[: self.max_chars]).skip * outside)
+                    self._skip(i, j, base + cell_costs(text[: lattice.max_chars]).skip * outside)
                 break
             costs = cell_costs(text)
             if j == i + 1 or j == len(lattice.atoms) or lattice.atoms[j].sep is not Sep.GLUE:

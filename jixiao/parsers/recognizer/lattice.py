@@ -149,6 +149,7 @@ def _char_class(char: str) -> str:
 # class transitions that may end a cell: (class before, class after)
 _CLASS_CUTS = frozenset(
     {("C", "D"), ("C", "O"), ("D", "C"), ("P", "C"), ("P", "D"), ("P", "O"), ("D", "O")}
+    | {("C", "P")}
     | {("S", "D"), ("S", "O"), ("P", "S"), ("L", "C"), ("C", "L"), ("D", "S"), ("P", "L")}
 )
 
