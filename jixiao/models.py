@@ -152,6 +152,10 @@ class UnreadText(_Model):
         default=None,
         description="[x0, y0, x1, y1] around the row's cells, page coordinates, top-left origin.",
     )
+    cell: str | None = Field(
+        default=None,
+        description='Where the row sits in a table grid, as Indicator.cell: "sheet 项目1, row 12".',
+    )
 
 
 class Form(_Model):

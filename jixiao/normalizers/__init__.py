@@ -52,7 +52,7 @@ def normalize(raw: RawForm, doc: SourceDoc, index: int) -> Form:
 def unread_text(raw: RawUnread) -> UnreadText:
     """Table text that went into no row, as the contract shows it."""
     bbox = list(raw.bbox) if raw.bbox else None
-    return UnreadText(text=raw.text, line=raw.line, page=raw.page, bbox=bbox)
+    return UnreadText(text=raw.text, line=raw.line, page=raw.page, bbox=bbox, cell=raw.where)
 
 
 def normalize_source(raws: list[RawForm], doc: SourceDoc) -> list[Form]:

@@ -140,6 +140,7 @@ def unread_text(row: RawRow, found: Iterable[RawIndicator]) -> UnreadText | None
         line=row.line,
         page=row.page,
         bbox=bbox or union_bbox(c.bbox for c in row.filled),
+        where=row.where,
     )
 
 
