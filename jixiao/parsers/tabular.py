@@ -84,10 +84,9 @@ def align_row(row: RawRow, template: Template) -> RawIndicator | None:
 
 # a total line: "合计", "合 计(100分)", "总分:"; not "总计划完成率"
 _TOTAL = re.compile(r"^(?:合计|总计|小计|总分|总得分|合计得分|得分合计)(?:\(.*\))?:?$")
-# a sign-off line: "项目负责人(签字)", "财政资金管理科室(盖章)", "审核意见"
-_SIGN_OFF = re.compile(
-    r"\((?:签字|签章|盖章|签名)\)|(?:签字|签章|盖章|签名):?$|^(?:审核|审批|审查)意见:?$"
-)
+# a sign-off line: "项目负责人(签字)", "财政资金管理科室(盖章)", "负责人签字:", "审核意见"
+# (not "推行电子签章": a bare 签章/签名 at the end may be an indicator's object)
+_SIGN_OFF = re.compile(r"\((?:签字|签章|盖章|签名)\)|(?:签字|盖章):?$|^(?:审核|审批|审查)意见:?$")
 
 
 def not_indicator(by_role: dict[Role, RawCell], template: Template) -> bool:
@@ -124,10 +123,9 @@ def union_bbox(boxes: Iterable[BBox | None]) -> BBox | None:
     )
 
 
-def unread_text(row: RawRow, found: Iterable[RawIndicator]) -> UnreadText | None:
+def unread_text(row: RawRow, found: list[RawIndicator]) -> UnreadText | None:
     """The row as unread text when it gave no indicator (at most level names) and holds a
     cell that went into nothing, placeholders and template labels aside; else None."""
-    found = list(found)
     if any(not indicator.section for indicator in found):
         return None
     used = {(cell.col, cell.text) for indicator in found for cell in indicator.cells.values()}
@@ -144,8 +142,8 @@ def unread_text(row: RawRow, found: Iterable[RawIndicator]) -> UnreadText | None
     )
 
 
-# the label of an unfilled slot of a blank template: "指标1:", "指标 2：/", "指标三" (folded)
-_TEMPLATE_LABEL = re.compile(r"^指标[\d一二三四五六七八九十]+:?[-/\\.…—]*$")
+# the label of an unfilled slot of a blank template, folded: "指标1:", "指标 2：/", "指标三"
+_TEMPLATE_LABEL = re.compile(r"^指标[\d一二三四五六七八九十]+:?[-/\\.]*$")
 
 
 def is_filler(text: str) -> bool:
