@@ -11,6 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from jixiao.cli import main
+from jixiao.corrections import set_field
 from jixiao.models import SourceResult
 from jixiao.normalizers import normalize
 from jixiao.output.json_out import json_path
@@ -91,6 +92,21 @@ def test_a_total_sign_off_or_budget_row_is_unread_not_an_indicator(row: str) -> 
     (form,) = process_bytes(text.encode("utf-8"), "t.txt").forms
     assert [i.name for i in form.indicators] == ["维修道路长度"]
     assert [u.line for u in form.unread] == [3]
+
+
+def test_a_garbled_row_under_its_level_cells_is_unread_and_its_levels_still_carry() -> None:
+    text = (
+        "| 一级指标 | 二级指标 | 三级指标 | 指标值 | 分值 |\n"
+        "| 产出指标 | 数量指标 | 维修道路长度 | ≥12公里 | 10 |\n"
+        "| | 质量指标 | ???? | | |\n"
+        "| | | 验收合格率 | 100% | 10 |\n"
+    )
+    (form,) = process_bytes(text.encode("utf-8"), "t.txt").forms
+    assert [(u.line, u.text) for u in form.unread] == [(3, "质量指标 | ????")]
+    assert [(i.level2, i.name) for i in form.indicators] == [
+        ("数量指标", "维修道路长度"),
+        ("质量指标", "验收合格率"),
+    ]
 
 
 def test_placeholders_template_slots_and_level_rows_are_not_unread(pipes: SourceResult) -> None:
@@ -280,3 +296,10 @@ def test_redact_masks_unread_text_like_other_free_text(pipes: SourceResult) -> N
     assert "上述指标由项目单位负责解释,联系人[name] [phone]。" in texts
     assert not any("13912345678" in t or "李四" in t for t in texts)
     assert [u.line for u in redacted.unread] == [u.line for u in form.unread]
+
+
+def test_unread_rows_cannot_be_corrected_away(pipes: SourceResult) -> None:
+    """What was not read is computed from the source: `jixiao review` may not set it."""
+    form = pipes.forms[0]
+    assert set_field(form, None, "unread", []) is None
+    assert set_field(form, None, "title", "x") is not None
