@@ -18,7 +18,7 @@ from jixiao.models import Form, Indicator
 
 FILE_NAME = "corrections.jsonl"
 # fields a person may not set: identities and computed values
-FROZEN = {"seq", "form_id", "confidence", "flags", "indicators"}
+FROZEN = {"seq", "form_id", "confidence", "flags", "indicators", "unread"}
 
 
 @dataclass(frozen=True, slots=True)

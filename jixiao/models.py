@@ -138,6 +138,26 @@ class Indicator(_Model):
     )
 
 
+class UnreadText(_Model):
+    """Text inside a form's indicator table that went into no indicator row."""
+
+    text: str = Field(
+        description='The row as printed, whitespace cleaned, its cells joined by " | ".'
+    )
+    line: int | None = Field(
+        default=None, description="1-based line of the row in a text-like source."
+    )
+    page: int | None = Field(default=None, description="1-based page of the row.")
+    bbox: list[float] | None = Field(
+        default=None,
+        description="[x0, y0, x1, y1] around the row's cells, page coordinates, top-left origin.",
+    )
+    cell: str | None = Field(
+        default=None,
+        description='Where the row sits in a table grid, as Indicator.cell: "sheet 项目1, row 12".',
+    )
+
+
 class Form(_Model):
     """One performance-target or self-evaluation form."""
 
@@ -173,6 +193,12 @@ class Form(_Model):
         default=None, description="Last line of the form, 1-based, text-like sources."
     )
     flags: list[str] = Field(default_factory=list, description="Form-level warnings.")
+    unread: list[UnreadText] = Field(
+        default_factory=list,
+        description="Rows inside the indicator table that went into no "
+        "indicator (garbled or name-only rows, page markers, stray sentences, totals, "
+        "sign-off and budget lines); not header, level, footer or placeholder-only rows.",
+    )
 
 
 class Problem(_Model):

@@ -61,15 +61,17 @@ class RunSummary:
     sources: int = 0
     forms: int = 0
     indicators: int = 0
+    unread: int = 0  # table rows that went into no indicator (Form.unread)
     problems: int = 0
     failed_sources: int = 0
     skipped: int = 0  # unchanged since the last run into the same OUT
     seconds: float = 0.0
 
-    def add(self, forms: int, indicators: int, problems: int) -> None:
+    def add(self, forms: int, indicators: int, unread: int, problems: int) -> None:
         self.sources += 1
         self.forms += forms
         self.indicators += indicators
+        self.unread += unread
         self.problems += problems
         self.failed_sources += bool(problems)
 
@@ -77,7 +79,8 @@ class RunSummary:
         skipped = f" ({self.skipped} unchanged, skipped)" if self.skipped else ""
         return (
             f"{self.sources} sources, {self.forms} forms, {self.indicators} indicators, "
-            f"{self.problems} problems in {self.seconds:.2f} s{skipped}"
+            f"{self.unread} unread table lines, {self.problems} problems "
+            f"in {self.seconds:.2f} s{skipped}"
         )
 
 

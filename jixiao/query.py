@@ -51,6 +51,8 @@ ZH_LABELS = {
     "score_check": "按规则得分",
     "score_agrees": "得分是否一致",
     "budget_total": "预算总额(万元)",
+    "n_indicators": "指标数",
+    "n_unread": "未读表格行数",
     "fill_date": "填表日期",
     "code": "问题代码",
     "message": "问题说明",

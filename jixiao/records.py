@@ -189,6 +189,7 @@ class UnreadText:
     line: int | None = None  # 1-based, text-like sources
     page: int | None = None
     bbox: BBox | None = None
+    where: str | None = None  # grid provenance of the row (RawRow.where)
 
 
 @dataclass(slots=True)

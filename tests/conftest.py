@@ -65,6 +65,36 @@ def redacted_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+UNREAD_PDF = "seed_001_word_like.pdf"
+
+
+@pytest.fixture(scope="session")
+def unread_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A run and report of a pipe table with unread rows (tests/fixtures/unread/pipes.txt)
+    and of a sample PDF whose JSON is given one unread row on page 1: no PDF fixture has a
+    junk row (they are rendered by tests/fixtures/make_pdfs.py, outside the tests)."""
+    import json
+
+    from jixiao.report import build_report
+
+    base = tmp_path_factory.mktemp("unread_run")
+    inputs, out = base / "in", base / "out"
+    inputs.mkdir()
+    shutil.copy(FIXTURES / "unread" / "pipes.txt", inputs / "pipes.txt")
+    shutil.copy(FORMS / "pdf" / UNREAD_PDF, inputs / UNREAD_PDF)
+    run([inputs], RunOptions(out=out, quiet=True))
+    path = out / "json" / f"{UNREAD_PDF}.json"
+    data = json.loads(path.read_text("utf-8"))
+    first = data["forms"][0]["indicators"][0]
+    x0, y0, x1, y1 = first["bbox"]
+    junk = {"text": "(cid:12)(cid:7)", "line": None, "page": first["page"], "cell": None,
+            "bbox": [x0, y1 + 2, x1, y1 + 2 + (y1 - y0)]}  # fmt: skip
+    data["forms"][0]["unread"] = [junk]
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    build_report(out)
+    return out
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """How many fuzz cases ran (tests/test_fuzz.py), per property under `make fuzz`."""
     for line in fuzz_profiles.summary(verbose=FUZZ_PROFILE == "fuzz"):

@@ -369,8 +369,8 @@ def test_progress_bar_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stderr", terminal)
     bar = progress.reporter(total=2, skipped=3, quiet=False)
     assert isinstance(bar, progress.BarReporter)
-    bar.advance(Outcome("a.txt", "0" * 64, 1, 18, (), 0.1))
-    bar.advance(Outcome("b.txt", "1" * 64, 0, 0, (("no_form_found", "no table"),), 0.1))
+    bar.advance(Outcome("a.txt", "0" * 64, 1, 18, 0, (), 0.1))
+    bar.advance(Outcome("b.txt", "1" * 64, 0, 0, 0, (("no_form_found", "no table"),), 0.1))
     bar.close()
     shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", terminal.getvalue())  # colours
     assert "3 sources unchanged" in shown and "b.txt: no_form_found: no table" in shown

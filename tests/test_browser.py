@@ -121,3 +121,25 @@ def test_screenshot_artefact(sample_run: Path, tmp_path: Path) -> None:
         (sample_run / "report" / "index.html").as_uri(),
     )
     assert dom(sample_run / "report" / "index.html").find("svg")
+
+
+def test_not_read_block_is_linked_and_stays_when_a_filter_hides_every_row(
+    unread_run: Path, tmp_path: Path
+) -> None:
+    page, result = _page(unread_run, "pipes.txt")
+    html = _chromium(tmp_path, "--dump-dom", page.as_uri() + "#filter=flag:no_such_flag")
+    assert _visible_rows(html) == []
+    block = re.search(r'<section class="unread"[^>]*>.*?</section>', html, re.S)
+    assert block and " hidden" not in block.group(0).split(">", 1)[0]
+    parser = Dom()
+    parser.feed(block.group(0))
+    items = [a for a in parser.find("li") if a.get("id", "").startswith("u")]
+    assert [a["id"] for a in items] == [
+        f"u0-{n}" for n in range(1, len(result.forms[0].unread) + 1)
+    ]
+    assert all("linked" in a.get("class", "").split() for a in items)  # report.js wired them
+    target = ARTIFACTS / "report_unread.png"
+    ARTIFACTS.mkdir(exist_ok=True)
+    target.unlink(missing_ok=True)
+    _chromium(tmp_path, f"--screenshot={target}", page.as_uri())
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

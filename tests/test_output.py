@@ -96,7 +96,7 @@ def test_cli_prints_summary_and_output_path(
 ) -> None:
     assert main(["run", str(FORMS / "004_a0dabc58212d71e8.txt"), "-o", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "1 sources, 1 forms, 29 indicators, 0 problems" in out
+    assert "1 sources, 1 forms, 29 indicators, 0 unread table lines, 0 problems" in out
     assert str(tmp_path.resolve()) in out
 
 

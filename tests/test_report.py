@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
 from jixiao.models import SourceResult
+from tests.conftest import UNREAD_PDF
 
 
 class Dom(HTMLParser):
@@ -90,6 +92,8 @@ def test_index_lists_every_form_and_the_overview(sample_run: Path) -> None:
     text = index.read_text("utf-8")
     n_indicators = sum(len(f.indicators) for r in results for f in r.forms)
     assert f"<b>{n_indicators}</b> indicators" in text
+    n_unread = sum(len(f.unread) for r in results for f in r.forms)
+    assert f"<b>{n_unread}</b> unread table lines" in text
     assert "<svg" in text and "Flags that fired most" in text
 
 
@@ -124,6 +128,63 @@ def _luminance(hex_colour: str) -> float:
 def test_flag_colours_have_aa_contrast(sample_run: Path) -> None:
     css = (sample_run / "report" / "static" / "report.css").read_text("utf-8")
     colours = dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-f]{6})", css))
-    for fg, bg in [("flag-fg", "flag-bg"), ("low-fg", "low-bg"), ("fg", "bg"), ("fg", "hl-bg")]:
+    pairs = [("flag-fg", "flag-bg"), ("low-fg", "low-bg"), ("fg", "bg"), ("fg", "hl-bg"),
+             ("unread-fg", "unread-bg")]  # fmt: skip
+    for fg, bg in pairs:
         light, dark = sorted([_luminance(colours[fg]), _luminance(colours[bg])], reverse=True)
         assert (light + 0.05) / (dark + 0.05) >= 4.5, (fg, bg)
+
+
+def _blocks(html: str) -> list[str]:
+    return re.findall(r'<section class="unread".*?</section>', html, re.S)
+
+
+def test_unread_rows_are_listed_under_their_form(unread_run: Path) -> None:
+    results = _results(unread_run)
+    assert [r.source.path for r in results] == ["pipes.txt", UNREAD_PDF]
+    for number, result in enumerate(results, 1):
+        html = (unread_run / "report" / "src" / f"s{number:05d}.html").read_text("utf-8")
+        (form,) = [f for f in result.forms if f.unread]
+        (block,) = _blocks(html)
+        assert "Not read" in block
+        items = re.findall(r'<li id="(u0-\d+)"[^>]*><span class="where">([^<]*)</span>', block)
+        where = [f"line {u.line}" if u.line else f"page {u.page}" for u in form.unread]
+        assert items == [(f"u0-{n}", w) for n, w in enumerate(where, 1)]
+        assert all(escape(u.text, quote=False) in block for u in form.unread)
+        # after the form's indicator table
+        assert html.index(block) > html.index(f'id="r0-{len(form.indicators)}"')
+
+
+def test_unread_lines_are_marked_in_the_text_source(unread_run: Path) -> None:
+    (result, _) = _results(unread_run)
+    page = dom(unread_run / "report" / "src" / "s00001.html")
+    marked = {a["id"]: a["data-row"] for a in page.find("li", "unread")}
+    expected = {f"L{u.line}": f"u0-{n}" for n, u in enumerate(result.forms[0].unread, 1)}
+    assert marked == expected
+    targets = {a["id"]: a.get("data-target") for a in page.find("li") if a.get("id", "")[:1] == "u"}
+    assert targets == {v: k for k, v in expected.items()}
+
+
+def test_unread_pdf_rows_are_outlined_on_the_page_image(unread_run: Path) -> None:
+    (_, result) = _results(unread_run)
+    page = dom(unread_run / "report" / "src" / "s00002.html")
+    (box,) = page.find("div", "ubox")
+    assert (box["id"], box["data-row"]) == ("Bu0-1", "u0-1")
+    left, top, width, height = (float(v) for v in re.findall(r"(-?[\d.]+)%", box["style"]))
+    assert 0 <= left and 0 <= top and left + width <= 100.5 and top + height <= 100.5
+    (item,) = [a for a in page.find("li") if a.get("id") == "u0-1"]
+    assert item["data-target"] == "Bu0-1"
+    with_bbox = sum(1 for f in result.forms for x in f.indicators if x.bbox)
+    assert len(page.find("div", "box")) == with_bbox  # indicator boxes unchanged
+
+
+def test_index_counts_unread_rows_per_form_and_in_all(unread_run: Path) -> None:
+    index = unread_run / "report" / "index.html"
+    results = _results(unread_run)
+    total = sum(len(f.unread) for r in results for f in r.forms)
+    assert total == 8
+    assert f"<b>{total}</b> unread table lines" in index.read_text("utf-8")
+    cells = re.findall(r'<td class="unread-n">(\d+)</td>', index.read_text("utf-8"))
+    assert sorted(int(c) for c in cells) == sorted(
+        len(f.unread) for r in results for f in r.forms if f.unread
+    )

@@ -45,6 +45,7 @@ class Entry:
     status: str
     forms: int
     indicators: int
+    unread: int  # required: an entry written before Form.unread existed is redone
     problems: int
     seconds: float
     size: int = -1  # the file's size and modification time when it was read (quick check)
@@ -60,6 +61,7 @@ class Entry:
             status=outcome.status,
             forms=outcome.forms,
             indicators=outcome.indicators,
+            unread=outcome.unread,
             problems=len(outcome.problems),
             seconds=outcome.seconds,
             size=quick[0],

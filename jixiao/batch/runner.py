@@ -183,12 +183,12 @@ def run_batch(inputs: list[Path], options: RunOptions) -> RunSummary:
     _clean(out, set(paths))
     summary = RunSummary(skipped=len(kept))
     for entry in kept:
-        summary.add(entry.forms, entry.indicators, entry.problems)
+        summary.add(entry.forms, entry.indicators, entry.unread, entry.problems)
     progress = reporter(len(tasks), len(kept), options.quiet)
 
     def on_done(outcome: Outcome) -> None:
         manifest.record(Entry.of(outcome, config, quicks.get(outcome.rel_path, (-1, -1))))
-        summary.add(outcome.forms, outcome.indicators, len(outcome.problems))
+        summary.add(outcome.forms, outcome.indicators, outcome.unread, len(outcome.problems))
         progress.advance(outcome)
 
     try:

@@ -78,6 +78,7 @@ class Outcome:
     sha256: str
     forms: int
     indicators: int
+    unread: int  # table rows that went into no indicator, over the source's forms
     problems: tuple[tuple[str, str], ...]  # (code, message)
     seconds: float
     worker_done: bool = field(default=False)  # the worker must be replaced after this source
@@ -95,6 +96,7 @@ def outcome_of(result: SourceResult, seconds: float) -> Outcome:
         sha256=result.source.sha256,
         forms=len(result.forms),
         indicators=sum(len(form.indicators) for form in result.forms),
+        unread=sum(len(form.unread) for form in result.forms),
         problems=tuple((p.code, p.message) for p in result.errors),
         seconds=round(seconds, 4),
     )

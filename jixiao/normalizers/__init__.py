@@ -6,11 +6,12 @@ Normalizers never raise on data: what cannot be parsed stays as printed in the `
 
 from __future__ import annotations
 
-from jixiao.models import Form, Indicator
+from jixiao.models import Form, Indicator, UnreadText
 from jixiao.normalizers import fields
 from jixiao.normalizers.indicators import build_indicator
 from jixiao.normalizers.levels import LevelTracker
 from jixiao.records import RawForm, Role, SourceDoc
+from jixiao.records import UnreadText as RawUnread
 
 
 def normalize_indicators(raw: RawForm, year: int | None = None) -> list[Indicator]:
@@ -44,7 +45,14 @@ def normalize(raw: RawForm, doc: SourceDoc, index: int) -> Form:
         line_start=raw.line_start,
         line_end=raw.line_end,
         flags=list(raw.flags),
+        unread=[unread_text(u) for u in raw.unread],
     )
+
+
+def unread_text(raw: RawUnread) -> UnreadText:
+    """Table text that went into no row, as the contract shows it."""
+    bbox = list(raw.bbox) if raw.bbox else None
+    return UnreadText(text=raw.text, line=raw.line, page=raw.page, bbox=bbox, cell=raw.where)
 
 
 def normalize_source(raws: list[RawForm], doc: SourceDoc) -> list[Form]:

@@ -40,6 +40,7 @@ FORMS_SCHEMA = pa.schema(
         ("page_start", I32),
         ("page_end", I32),
         ("flags", STR_LIST),
+        ("n_unread", I32),  # added last: the columns before it keep their positions
     ]
 )
 
@@ -108,6 +109,7 @@ def form_rows(results: Iterable[SourceResult]) -> Iterator[dict[str, Any]]:
                     "page_start": form.page_start,
                     "page_end": form.page_end,
                     "flags": form.flags,
+                    "n_unread": len(form.unread),
                 }
             )
 

@@ -47,6 +47,14 @@ _LOST_LEVEL = re.compile(r"^\(\d+(?:\.\d+)?分\)$")
 PLACEHOLDERS = frozenset({"-", "--", "/", "\\", "……", "...", "…", "——", "—", "无数据"})
 DIRECTIONS = frozenset({"正向", "反向", "正向指标", "反向指标"})
 
+
+@derived
+@lru_cache(maxsize=1)
+def _folded_placeholders() -> frozenset[str]:
+    """PLACEHOLDERS as cell_type compares them: folded ("……" folds to "......")."""
+    return frozenset(fold(p) for p in PLACEHOLDERS)
+
+
 _NUM = r"[-+]?\d[\d,]*(?:\.\d+)?"
 _NUMBER = re.compile(rf"^(?P<op>[<>=≥≤≧≦⩾⩽]{{0,2}})\s*(?P<num>{_NUM})\s*(?P<unit>[^\d\s]{{0,8}})$")
 _WEIGHT = re.compile(rf"^{_NUM}\s*分$")
@@ -71,7 +79,7 @@ def cell_type(text: str) -> CellType:
     if not text:
         return CellType.EMPTY
     folded = fold(text)
-    if not folded or folded in PLACEHOLDERS or _LOST_LEVEL.match(folded):
+    if not folded or folded in _folded_placeholders() or _LOST_LEVEL.match(folded):
         return CellType.PLACEHOLDER
     vocab = vocabulary()
     if folded in vocab.operator_words or any(folded == s for s, _ in vocab.operator_symbols):

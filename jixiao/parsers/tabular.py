@@ -9,6 +9,7 @@ rows starts the next form, so a file holding several forms gives several RawForm
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from jixiao.flags import COLUMNS_SHIFTED, COLUMNS_SWAPPED
@@ -17,6 +18,7 @@ from jixiao.parsers.cells import CellType, cell_type
 from jixiao.parsers.header import header_continuation, period_tag, read_header, split_periods
 from jixiao.parsers.metadata import (
     HeadReader,
+    budget_key,
     find_year,
     footer_pairs,
     is_other_table_title,
@@ -34,7 +36,9 @@ from jixiao.records import (
     RawIndicator,
     RawRow,
     Role,
+    UnreadText,
 )
+from jixiao.text import fold
 
 _SKIPPED = (CellType.EMPTY, CellType.PLACEHOLDER)
 # roles that make a named row an indicator
@@ -55,8 +59,10 @@ def align_row(row: RawRow, template: Template) -> RawIndicator | None:
     for (cell, _), role in zip(cells, alignment.roles):
         if role not in _UNASSIGNED and role not in by_role:
             by_role[role] = cell
-    if Role.NAME in by_role and by_role.keys().isdisjoint(TARGET_ROLES):
-        by_role.pop(Role.NAME)  # a name with no target: a sign-off line or a template row
+    if Role.NAME in by_role and (
+        by_role.keys().isdisjoint(TARGET_ROLES) or not_indicator(by_role, template)
+    ):
+        by_role.pop(Role.NAME)  # no target (a template row), or a total, sign-off, budget line
     named = Role.NAME in by_role
     if not named and by_role.keys().isdisjoint(_LEVELS):
         return None
@@ -74,6 +80,27 @@ def align_row(row: RawRow, template: Template) -> RawIndicator | None:
         flags=flags,
         where=row.where,
     )
+
+
+# a total line: "合计", "合 计(100分)", "总分:"; not "总计划完成率"
+_TOTAL = re.compile(r"^(?:合计|总计|小计|总分|总得分|合计得分|得分合计)(?:\(.*\))?:?$")
+# a sign-off line: "项目负责人(签字)", "财政资金管理科室(盖章)", "负责人签字:", "审核意见"
+# (not "推行电子签章": a bare 签章/签名 at the end may be an indicator's object)
+_SIGN_OFF = re.compile(r"\((?:签字|签章|盖章|签名)\)|(?:签字|盖章):?$|^(?:审核|审批|审查)意见:?$")
+
+
+def not_indicator(by_role: dict[Role, RawCell], template: Template) -> bool:
+    """A row named like a total, a sign-off or a budget line is no indicator. A budget label
+    counts only with no level cell and left of the name column (a budget block's label spans
+    the level columns): a cost indicator 项目资金总额 in the name column, or after its 成本指标
+    cell, stays one."""
+    name = by_role[Role.NAME]
+    folded = fold(name.text)
+    if _TOTAL.match(folded) or _SIGN_OFF.search(folded):
+        return True
+    if not by_role.keys().isdisjoint(_LEVELS) or budget_key(name.text) is None:
+        return False
+    return any(r is Role.NAME and name.col < c for c, r in template.head)
 
 
 def _row_bbox(by_role: dict[Role, RawCell]) -> BBox | None:
@@ -94,6 +121,35 @@ def union_bbox(boxes: Iterable[BBox | None]) -> BBox | None:
         max(b[2] for b in known),
         max(b[3] for b in known),
     )
+
+
+def unread_text(row: RawRow, found: list[RawIndicator]) -> UnreadText | None:
+    """The row as unread text when it gave no indicator (at most level names) and holds a
+    cell that went into nothing, placeholders and template labels aside; else None."""
+    if any(not indicator.section for indicator in found):
+        return None
+    used = {(cell.col, cell.text) for indicator in found for cell in indicator.cells.values()}
+    if all((c.col, c.text) in used or is_filler(c.text) for c in row.filled):
+        return None
+    levels = {(c.col, c.text) for i in found for r, c in i.cells.items() if r in _LEVELS}
+    bbox = union_bbox(c.bbox for c in row.filled if (c.col, c.text) not in levels)
+    return UnreadText(
+        text=" | ".join(c.text for c in row.filled),
+        line=row.line,
+        page=row.page,
+        bbox=bbox or union_bbox(c.bbox for c in row.filled),
+        where=row.where,
+    )
+
+
+# the label of an unfilled slot of a blank template, folded: "指标1:", "指标 2：/", "指标三"
+_TEMPLATE_LABEL = re.compile(r"^指标[\d一二三四五六七八九十]+:?[-/\\.]*$")
+
+
+def is_filler(text: str) -> bool:
+    """A cell that holds nothing to read: empty, a placeholder ("-", "/", "……") or the
+    label of an unfilled template slot ("指标2:")."""
+    return cell_type(text) in _SKIPPED or bool(_TEMPLATE_LABEL.match(fold(text)))
 
 
 _TEMPLATES: dict[tuple[HeaderColumn, ...], Template] = {}
@@ -170,14 +226,22 @@ class _Draft:
             self.form.department = org
 
     def table_row(self, row: RawRow) -> None:
+        """Align the row to each period's columns; a row that gives no indicator and leaves
+        text unused is kept as unread."""
         assert self.template is not None
+        found: list[RawIndicator] = []
         for template in self.periods:
             part = row if len(self.periods) == 1 else _only_columns(row, template, self.template)
             indicator = align_row(part, template)
             if indicator is not None:
+                found.append(indicator)
                 self.form.indicators.append(indicator)
                 self._rows_since_header = True
                 self.touch(row)
+        unread = unread_text(row, found)
+        if unread is not None:
+            self.form.unread.append(unread)
+            self.touch(row)
 
     def footer_row(self, row: RawRow, pairs: dict[str, str]) -> None:
         for key, value in pairs.items():

@@ -6,7 +6,7 @@ from collections import Counter
 from typing import Any
 
 from jixiao.flags import FLAGS
-from jixiao.models import Form, Indicator, SourceResult
+from jixiao.models import Form, Indicator, SourceResult, UnreadText
 
 LOW_CONFIDENCE = 0.9
 # which cell a flag is about (the whole row otherwise)
@@ -24,22 +24,29 @@ def page_id(number: int) -> str:
     return f"s{number:05d}"
 
 
+def page_box(
+    page_no: int | None, bbox: list[float] | None, pages: dict[int, Any]
+) -> dict[str, Any] | None:
+    """Where a bbox sits on its page image, in percent of the page; None without one."""
+    page = pages.get(page_no or 0)
+    if not bbox or not page:
+        return None
+    x0, y0, x1, y1 = bbox
+    w, h = page["width"], page["height"]
+    return {
+        "page": page_no,
+        "left": round(100 * x0 / w, 2),
+        "top": round(100 * y0 / h, 2),
+        "width": round(100 * (x1 - x0) / w, 2),
+        "height": round(100 * (y1 - y0) / h, 2),
+    }
+
+
 def row_view(form_index: int, form: Form, ind: Indicator, pages: dict[int, Any]) -> dict[str, Any]:
     cell_flags: dict[str, list[str]] = {}
     for flag in ind.flags:
         cell_flags.setdefault(FLAG_CELLS.get(flag, "name"), []).append(flag)
-    box = None
-    page = pages.get(ind.page or 0)
-    if ind.bbox and page:
-        x0, y0, x1, y1 = ind.bbox
-        w, h = page["width"], page["height"]
-        box = {
-            "page": ind.page,
-            "left": round(100 * x0 / w, 2),
-            "top": round(100 * y0 / h, 2),
-            "width": round(100 * (x1 - x0) / w, 2),
-            "height": round(100 * (y1 - y0) / h, 2),
-        }
+    box = page_box(ind.page, ind.bbox, pages)
     target = " ".join(t for t in (ind.operator_raw or "", ind.value_text or "") if t)
     level1, level2 = ind.level1 or ind.level1_raw or "", ind.level2 or ind.level2_raw or ""
     unit = ind.unit or ind.unit_raw or ""
@@ -69,37 +76,59 @@ def row_view(form_index: int, form: Form, ind: Indicator, pages: dict[int, Any])
     }
 
 
+def unread_view(
+    form_index: int, number: int, unread: UnreadText, pages: dict[int, Any]
+) -> dict[str, Any]:
+    """One line of a form's "not read" block: where it is, what it says."""
+    where = unread.cell or ""
+    if unread.line:
+        where = f"line {unread.line}"
+    elif unread.page:
+        where = f"page {unread.page}"
+    return {
+        "id": f"u{form_index}-{number}",
+        "where": where,
+        "text": unread.text,
+        "line": unread.line,
+        "box": page_box(unread.page, unread.bbox, pages),
+    }
+
+
 def source_rows(result: SourceResult, pages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     by_number = {p["n"]: p for p in pages}
     forms = []
     for index, form in enumerate(result.forms):
         rows = [row_view(index, form, ind, by_number) for ind in form.indicators]
-        forms.append({"form": form, "rows": rows})
+        unread = [unread_view(index, n, u, by_number) for n, u in enumerate(form.unread, 1)]
+        forms.append({"form": form, "rows": rows, "unread": unread})
     return forms
 
 
 def source_lines(
-    lines: list[tuple[int, str]], rows: list[dict[str, Any]]
+    lines: list[tuple[int, str]], forms: list[dict[str, Any]]
 ) -> list[tuple[int, str, str, str]]:
-    """(number, text, css class, row id) per line: the class marks indicator lines."""
-    by_line = {row["line"]: row for row in rows if row["line"]}
-    shown = []
-    for number, text in lines:
-        row = by_line.get(number)
-        if row is None:
-            shown.append((number, text, "", ""))
-        else:
-            css = "hl warn" if row["low"] or row["flags"] else "hl"
-            shown.append((number, text, css, row["id"]))
-    return shown
+    """(number, text, css class, row id) per line: the class marks indicator lines, and
+    the lines of table text that went into no row."""
+    marks: dict[int, tuple[str, str]] = {}
+    for form in forms:
+        for item in form["unread"]:
+            if item["line"]:
+                marks[item["line"]] = ("unread", item["id"])
+        for row in form["rows"]:
+            if row["line"]:
+                marks[row["line"]] = ("hl warn" if row["low"] or row["flags"] else "hl", row["id"])
+    return [(number, text, *marks.get(number, ("", ""))) for number, text in lines]
 
 
-def boxes_by_page(forms: list[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
+def boxes_by_page(
+    forms: list[dict[str, Any]], key: str = "rows"
+) -> dict[int, list[dict[str, Any]]]:
+    """The items of each form under `key` ("rows", or "unread") that have a box, by page."""
     found: dict[int, list[dict[str, Any]]] = {}
     for form in forms:
-        for row in form["rows"]:
-            if row["box"]:
-                found.setdefault(row["box"]["page"], []).append(row)
+        for item in form[key]:
+            if item["box"]:
+                found.setdefault(item["box"]["page"], []).append(item)
     return found
 
 
@@ -109,7 +138,8 @@ def form_summary(number: int, result: SourceResult) -> list[dict[str, Any]]:
     problems = [p.code for p in result.errors]
     if not result.forms:
         return [{**base, "form_id": "", "type": "", "year": "", "department": "", "title": "",
-                 "n": 0, "flags": problems, "min_conf": 1.0, "problems": problems}]  # fmt: skip
+                 "n": 0, "unread": 0, "flags": problems, "min_conf": 1.0,
+                 "problems": problems}]  # fmt: skip
     rows = []
     for form in result.forms:
         flags = sorted(set(form.flags) | {f for i in form.indicators for f in i.flags})
@@ -122,6 +152,7 @@ def form_summary(number: int, result: SourceResult) -> list[dict[str, Any]]:
                 "department": form.department or "",
                 "title": form.project or form.title or "",
                 "n": len(form.indicators),
+                "unread": len(form.unread),
                 "flags": flags + problems,
                 "min_conf": min((i.confidence for i in form.indicators), default=1.0),
                 "problems": problems,
@@ -143,6 +174,7 @@ def overview(results: list[SourceResult]) -> dict[str, Any]:
         "sources": len(results),
         "forms": len(forms),
         "indicators": len(indicators),
+        "unread": sum(len(f.unread) for f in forms),
         "problems": sum(len(r.errors) for r in results),
         "by_type": Counter(f.form_type for f in forms).most_common(),
         "by_year": sorted(Counter(str(f.year or "?") for f in forms).items()),

@@ -1,4 +1,5 @@
-/* jixiao report: filters, search, flag meanings on hover, row <-> source navigation.
+/* jixiao report: filters, search, flag meanings on hover, row <-> source navigation (rows
+   and the "Not read" lines of a form alike).
    Plain JavaScript, no network. A URL hash like #filter=flag:columns_shifted;conf:0.9
    applies a filter on load (used by the browser tests); #selftest checks the overlays. */
 (function () {
@@ -74,7 +75,8 @@
   }
 
   function navigation() {
-    rows.forEach(function (row) {
+    var unread = Array.prototype.slice.call(document.querySelectorAll("section.unread li"));
+    rows.concat(unread).forEach(function (row) {
       var target = row.dataset.target && document.getElementById(row.dataset.target);
       if (!target) return;
       row.classList.add("linked");
