@@ -21,6 +21,11 @@ def _jieba() -> Any:
 
     jieba.setLogLevel(60)
     tokenizer = jieba.Tokenizer()
+    # build the dictionary here: jieba's own initialize() writes a cache file to the temp
+    # folder, and a run leaves nothing behind
+    with tokenizer.get_dict_file() as dictionary:
+        tokenizer.FREQ, tokenizer.total = tokenizer.gen_pfdict(dictionary)
+    tokenizer.initialized = True
     for name in vocabulary().level_names:
         tokenizer.add_word(level_key(name), freq=2000)
     for word in ("服务对象", "社会公众", "可持续", "生态环境", "经济", "社会", "生态", "环境"):

@@ -72,6 +72,18 @@ _DATE = re.compile(
 )
 
 
+def number_parts(folded: str) -> tuple[str, float, str] | None:
+    """(operator, number, unit) of a folded number cell ("≥95%" -> ("≥", 95.0, "%"))."""
+    match = _NUMBER.match(folded)
+    if match is None:
+        return None
+    try:
+        value = float(match.group("num").replace(",", ""))
+    except ValueError:
+        return None
+    return match.group("op"), value, match.group("unit")
+
+
 @derived
 @lru_cache(maxsize=65536)
 def cell_type(text: str) -> CellType:

@@ -10,7 +10,8 @@ from importlib import resources
 
 from jixiao.parsers.recognizer.kinds import CellInfo, Kind, cell_info
 from jixiao.records import Role
-from jixiao.vocab import derived
+from jixiao.text import fold
+from jixiao.vocab import derived, vocabulary
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -19,7 +20,8 @@ else:  # pragma: no cover
 
 SKIP = "skip"
 _ENDS_WITH_QUANTITY = re.compile(r"\d%?$")  # a name rarely ends with a bare number or percent
-_LEVEL_INSIDE = re.compile(r"指标(?!\d)")  # …满意度指标整编资料: a level name run into a name
+_ENDS_WITH_UNIT = re.compile(r"\d[\u4e00-\u9fff]{1,3}$")
+_OPERATOR_INSIDE = re.compile(r".[≥≤<>=]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +54,19 @@ def cell_costs(text: str) -> CellCosts:
         _adjust_points(info, roles, adjust)
     if info.kind is Kind.NUMBER:
         _adjust_long_number(info, roles, adjust)
+    if info.percent and info.number is not None and info.number > 100:
+        for role in (Role.VALUE, Role.ACTUAL):
+            if role in roles:
+                roles[role] += adjust["percent_over_100"]
     return CellCosts(info, roles, skip)
+
+
+@derived
+@lru_cache(maxsize=1)
+def _level_inside() -> re.Pattern[str]:
+    """A level name run into a name (…服务对象满意度指标整编资料审核)."""
+    names = {fold(n) for n in vocabulary().level_names if n.endswith("指标") and len(n) >= 4}
+    return re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
 
 
 def _adjust_long_number(info: CellInfo, roles: dict[Role, float], adjust: dict[str, float]) -> None:
@@ -82,7 +96,11 @@ def _adjust_text(info: CellInfo, roles: dict[Role, float], adjust: dict[str, flo
         roles[Role.NAME] += adjust["name_from_number"]
     if _ENDS_WITH_QUANTITY.search(info.folded):
         roles[Role.NAME] += adjust["name_ends_with_number"]
-    if _LEVEL_INSIDE.search(info.folded):
+    elif _ENDS_WITH_UNIT.search(info.folded):
+        roles[Role.NAME] += adjust["name_ends_with_quantity"]
+    if _OPERATOR_INSIDE.search(info.folded):
+        roles[Role.NAME] += adjust["name_with_operator"]
+    if _level_inside().search(info.folded):
         roles[Role.NAME] += adjust["name_with_level"]
     if length <= 1:
         roles[Role.NAME] += adjust["short_name"]

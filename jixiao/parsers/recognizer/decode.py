@@ -54,18 +54,22 @@ class Lattice:
         self.atoms = atoms
         self.cut = [0.0] * (len(atoms) + 1)
         self.merge = [0.0] * (len(atoms) + 1)
+        self.joined = [False] * (len(atoms) + 1)  # boundary inside one printed cell
         config = settings()
         boundary = config.boundary
         factor = config.glued_factor if layout.glued else 1.0
         if layout.hard_cells:
             factor = config.cost("hard_cells_factor")
         self.max_chars = int(config.cost("max_chars_hard" if layout.hard_cells else "max_chars"))
+        self.hard_cells = layout.hard_cells
         for index, atom in enumerate(atoms):
             if index == 0:
                 continue
-            cost = boundary[_boundary_name(atoms[index - 1], atom, layout)]
+            name = _boundary_name(atoms[index - 1], atom, layout)
+            cost = boundary[name]
             cut = cost.cut * factor if atom.sep is Sep.GLUE else cost.cut
             self.cut[index], self.merge[index] = cut, cost.merge
+            self.joined[index] = atom.sep is Sep.GLUE or name == "space_in_cell"
         self._texts: dict[tuple[int, int], str] = {}
         self.locked = [False] * len(atoms)  # atoms read already (a header's labels)
 
@@ -164,12 +168,16 @@ def decode(
     row_start_cost: Sequence[float],
     name_extra: Sequence[float],
     region: Sequence[bool],
+    column_prior: dict[Role, int] | None = None,
 ) -> Decoded:
     """The cheapest reading of the atoms as rows in this column order (levels and name,
     then `columns`). `row_start_cost[i]` is the cost of a row starting at atom i;
     `name_extra[i]` is added to a name starting at atom i (outside the table region);
-    skipping outside the table `region` is cheaper."""
-    return _Decoder(lattice, columns, row_start_cost, name_extra, region).run()
+    skipping outside the table `region` is cheaper; `column_prior` gives the "|"/tab
+    column of each role's header label (a cell elsewhere costs a little more)."""
+    decoder = _Decoder(lattice, columns, row_start_cost, name_extra, region)
+    decoder.column_prior = column_prior or {}
+    return decoder.run()
 
 
 class _Decoder:
@@ -192,6 +200,10 @@ class _Decoder:
         self.glued_atom_skip = config.cost("glued_atom_skip")
         self.row_skip = config.cost("row_skip")
         self.repeat = config.cost("repeat_last")
+        self.off_template = config.cost("off_template")
+        self.column_cost = config.cost("column_distance")
+        self.column_cap = config.cost("column_distance_cap")
+        self.column_prior: dict[Role, int] = {}
         self.order = (*LEVELS, *columns)
         self.column_of = {role: i + 1 for i, role in reversed(list(enumerate(self.order)))}
         free = len(self.order) > _NAME_COLUMN and self.order[-1] in REPEATABLE
@@ -246,7 +258,7 @@ class _Decoder:
             return
         merged = 0.0
         outside = 1.0 if self.region[i] else self.outside_skip
-        glued = lattice.atoms[i].sep is Sep.GLUE and not self.region[i]
+        glued = lattice.joined[i] and not self.region[i]
         pieces = self.glued_skip if glued else 1.0  # glued junk around a table skips cheaply
         heads = self._predecessors(i)
         crossings = 0
@@ -256,7 +268,7 @@ class _Decoder:
                 if lattice.locked[j - 1]:
                     break
                 merged += lattice.merge[j - 1]
-                separated = lattice.atoms[j - 1].sep is not Sep.GLUE
+                separated = not lattice.joined[j - 1]
                 pieces += 1.0 if separated else self.glued_atom_skip
                 crossings += separated
                 if merged >= 50 or crossings > self.max_crossings:
@@ -268,7 +280,7 @@ class _Decoder:
                     self._skip(i, j, base + cell_costs(text[: lattice.max_chars]).skip * outside)
                 break
             costs = cell_costs(text)
-            if j == i + 1 or j == len(lattice.atoms) or lattice.atoms[j].sep is not Sep.GLUE:
+            if j == i + 1 or j == len(lattice.atoms) or not lattice.joined[j]:
                 in_row = 0.0 if costs.info.kind in QUIET else self.row_skip * pieces
                 self._skip(i, j, base + costs.skip * pieces * outside, in_row)
             self._roles(i, j, costs, base, heads)
@@ -326,8 +338,12 @@ class _Decoder:
         for role, fit in costs.roles.items():
             column = self.column_of.get(role)
             if column is None:
+                if role in EXTRAS:
+                    self._extra(i, j, role, fit + base + self.off_template)
                 continue
             fit += base + (self.name_extra[i] if role is Role.NAME else 0.0)
+            if self.column_prior:
+                fit += self._column_distance(i, role)
             if column <= _NAME_COLUMN:  # a level or a name may open a row
                 cost = heads.closing + self.row_start_cost[i] + self.gap * (column - 1) + fit
                 self._relax(j, column << 1, cost, (i, heads.closing_state, column, True))
@@ -345,8 +361,26 @@ class _Decoder:
                         cost = reached_here + self.repeat + fit
                         self._relax(j, state | target, cost, (i, state, column, False))
 
+    def _column_distance(self, i: int, role: Role) -> float:
+        atom = self.lattice.atoms[i]
+        col = self.column_prior.get(role)
+        if col is None or not self.lattice.hard_cells:
+            return 0.0
+        return min(abs(atom.col - col) * self.column_cost, self.column_cap)
+
+    def _extra(self, i: int, j: int, role: Role, cost: float) -> None:
+        """A unit or weight cell in a table whose columns name none: the state is kept."""
+        code = _EXTRA_BASE + EXTRAS.index(role)
+        target = 1 if role in TARGETS else 0
+        for state, reached in self.best[i].items():
+            if state >> 1 >= _NAME_COLUMN:
+                self._relax(j, state | target, reached + cost, (i, state, code, False))
+
 
 _INF = float("inf")
+# roles a cell may take in a row whose template has no such column (an unlabelled column)
+EXTRAS: tuple[Role, ...] = (Role.UNIT, Role.WEIGHT)
+_EXTRA_BASE = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,7 +404,12 @@ def _path(
         if column == _CLOSE:
             s = previous
             continue
-        role = None if column == _SKIP else order[column - 1]
+        if column == _SKIP:
+            role = None
+        elif column >= _EXTRA_BASE:
+            role = EXTRAS[column - _EXTRA_BASE]
+        else:
+            role = order[column - 1]
         cells.append(Cell(i, j, lattice.text(i, j), role, new_row))
         j, s = i, previous
     cells.reverse()

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from jixiao.flags import ROWS_RECOGNIZED, WEIGHTS_UNBALANCED
+from jixiao.flags import COLUMNS_SWAPPED, ROWS_RECOGNIZED, WEIGHTS_UNBALANCED
 from jixiao.parsers.header import header_role
 from jixiao.parsers.metadata import field_of, is_title_text
 from jixiao.parsers.metadata import footer_label as _footer_label
 from jixiao.parsers.recognizer.arithmetic import resolve_numbers
+from jixiao.parsers.recognizer.tails import reorder_tail
 from jixiao.parsers.recognizer.decode import (
     Cell,
     Decoded,
@@ -44,6 +46,16 @@ class Header:
     start: int  # atom index
     end: int
     roles: tuple[Role, ...]  # every column, in order
+    cols: tuple[int, ...] | None = None  # the "|"/tab column of each label, when known
+
+    def column_prior(self) -> dict[Role, int]:
+        """Where each role's cells sit in a line of "|"/tab cells ({} when unknown)."""
+        if self.cols is None:
+            return {}
+        found: dict[Role, int] = {}
+        for role, col in zip(self.roles, self.cols):
+            found.setdefault(role, col)
+        return found
 
     @property
     def columns(self) -> tuple[Role, ...]:
@@ -95,13 +107,15 @@ def best_reading(lattice: Lattice, headers: list[Header]) -> tuple[Decoded, tupl
     region = table_region(lattice.atoms, headers)
     name_extra = _outside_costs(region)
     candidates: list[tuple[tuple[Role, ...], float]] = []
+    positions: dict[Role, int] = {}
     if headers:
         candidates.append((headers[0].columns, config.cost("header_prior")))
+        positions = headers[0].column_prior()
     candidates += [(order, config.cost("template_prior")) for order in config.templates]
     best: tuple[Decoded, tuple[Role, ...]] | None = None
     best_cost = float("inf")
     for columns, prior in candidates:
-        reading = decode(lattice, columns, row_start, name_extra, region)
+        reading = decode(lattice, columns, row_start, name_extra, region, positions)
         rows = sum(cell.new_row for cell in reading.cells) or 1
         cost = reading.cost + prior * rows
         if cost < best_cost:
@@ -112,9 +126,10 @@ def best_reading(lattice: Lattice, headers: list[Header]) -> tuple[Decoded, tupl
 
 def _row_start_costs(atoms: Sequence[Atom]) -> list[float]:
     config = settings()
-    lines = {a.line for a in atoms}
-    pieces = sum(a.sep not in (Sep.GLUE,) for a in atoms)
-    row_lines = pieces >= 3 * max(len(lines), 1)  # several cells a line: a line is a row
+    per_line = Counter(a.line for a in atoms if a.sep is not Sep.GLUE)
+    typical = sorted(per_line.values())[len(per_line) // 2] if per_line else 0
+    # several cells a line, over several lines: a line is a row
+    row_lines = len(per_line) >= 3 and 3 <= typical <= 20
     midline = config.cost("new_row_midline") if row_lines else 0.0
     start = config.cost("new_row")
     return [start + (0.0 if a.first_in_line else midline) for a in atoms]
@@ -237,6 +252,7 @@ def _label_at(lattice: Lattice, i: int) -> tuple[int, Role] | None:
 
 def _header_at(lattice: Lattice, i: int) -> Header | None:
     labels: list[Role] = []
+    places: list[int] = []  # the first atom of each label (-1 for an unlisted one)
     start = i
     end = i
     gap = 0
@@ -244,8 +260,11 @@ def _header_at(lattice: Lattice, i: int) -> Header | None:
     while j < len(lattice.atoms):
         label = _label_at(lattice, j)
         if label is not None:
+            if labels:
+                labels.extend([_FREE_COLUMN] * gap)
+                places.extend([-1] * gap)
+            places.append(j)
             j, role = label
-            labels.extend([_FREE_COLUMN] * gap if labels else [])
             labels.append(role)
             end, gap = j, 0
             continue
@@ -257,12 +276,25 @@ def _header_at(lattice: Lattice, i: int) -> Header | None:
     first = next((k for k, role in enumerate(labels) if role in _OPENING), None)
     if first is None:
         return None
-    labels = labels[first:]  # labels before the levels belong to other rows of the head
+    labels, places = labels[first:], places[first:]  # earlier labels: other rows of the head
     known = sum(role is not _FREE_COLUMN and role is not Role.IGNORE for role in labels)
     if known < 3:
         return None
     extra = _trailing_labels(lattice, end)
-    return Header(start, end + extra, (*labels, *[_FREE_COLUMN] * extra))
+    roles = (*labels, *[_FREE_COLUMN] * extra)
+    return Header(
+        start, end + extra, roles, _columns_at(lattice, [*places, *range(end, end + extra)])
+    )
+
+
+def _columns_at(lattice: Lattice, places: list[int]) -> tuple[int, ...] | None:
+    """The "|"/tab column of each label, when they all sit on one line of such cells."""
+    atoms = [lattice.atoms[k] for k in places if k >= 0]
+    if len(atoms) != len(places) or len({a.line for a in atoms}) != 1:
+        return None
+    if not any(a.sep is Sep.PIPE for a in atoms):
+        return None
+    return tuple(a.col for a in atoms)
 
 
 _MAX_TRAILING = 3
@@ -306,11 +338,21 @@ def _rows(decoded: Decoded) -> list[list[Cell]]:
     return rows
 
 
-def _indicator(lattice: Lattice, cells: list[Cell]) -> RawIndicator:
-    by_role = {cell.role: _raw_cell(lattice, cell) for cell in cells if cell.role is not None}
+def _indicator(lattice: Lattice, cells: list[Cell], flags: tuple[str, ...]) -> RawIndicator:
+    """A decoded row as a RawIndicator; several cells in one role (grade bands in the last
+    column) are joined."""
+    by_role: dict[Role, RawCell] = {}
+    for cell in cells:
+        if cell.role is None:
+            continue
+        raw = _raw_cell(lattice, cell)
+        held = by_role.get(cell.role)
+        by_role[cell.role] = raw if held is None else replace(held, text=f"{held.text} {raw.text}")
     first = lattice.atoms[cells[0].start]
     named = Role.NAME in by_role
-    return RawIndicator(cells=by_role, section=not named, line=first.line, page=first.page)
+    return RawIndicator(
+        cells=by_role, section=not named, line=first.line, page=first.page, flags=flags
+    )
 
 
 def build_forms(
@@ -319,6 +361,11 @@ def build_forms(
     """Rows into forms; the text around them is read as the forms' heads and footers."""
     atoms = lattice.atoms
     rows, balanced = resolve_numbers(_rows(decoded), columns)
+    flags: dict[int, tuple[str, ...]] = {}
+    for index, row in enumerate(rows):
+        rows[index], swapped = reorder_tail(row, columns)
+        if swapped:
+            flags[row[0].start] = (COLUMNS_SWAPPED,)
     in_row = {i for row in rows for cell in row for i in range(cell.start, cell.end)}
     assembler = FormAssembler()
     row_at = {row[0].start: row for row in rows}
@@ -329,7 +376,7 @@ def build_forms(
             _feed_head(assembler, pending)
             pending = []
             row = row_at[i]
-            indicator = _indicator(lattice, row)
+            indicator = _indicator(lattice, row, flags.get(i, ()))
             if not table_open:
                 assembler.open_table()
                 table_open = True

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
-from jixiao.normalizers.values import parse_target
-from jixiao.parsers.cells import PLACEHOLDERS, SCORING_MARKERS, CellType, cell_type
+from jixiao.parsers.cells import PLACEHOLDERS, SCORING_MARKERS, CellType, cell_type, number_parts
 from jixiao.parsers.header import header_role
 from jixiao.parsers.metadata import budget_key, field_of, footer_label
 from jixiao.text import fold
@@ -80,10 +79,13 @@ _TARGET_WORDS = re.compile(
 )
 _DIGIT = re.compile(r"\d")
 # a quantity inside a short text target: 每亩300, 2天以内, 1-6期, 3000元/人 (not a label: value)
-_QUANTITY_IN_TEXT = re.compile(r"^[^:]*(?:\d[\u4e00-\u9fff%]|每[\u4e00-\u9fff]{1,2}\d)[^:]*$")
+_QUANTITY_IN_TEXT = re.compile(
+    r"^[^:≥≤<>=]{0,3}(?:\d[\u4e00-\u9fff%]|每[\u4e00-\u9fff]{1,2}\d)[^:≥≤<>=]*$"
+)
 _BOILERPLATE = re.compile(
-    r"ICP|公网安备|网站标识码|版权所有|主办|承办|技术支持|联系我们|扫一扫|浏览次数|浏览量|点击率|"
-    r"发布时间|发布日期|信息来源|来源[:：]|字体[:：]|打印|关闭窗口|下载|上传|文档|页数|收藏|分享到|@|www\.|http"
+    r"ICP|公网安备|网站标识码|版权所有|技术支持|联系我们|扫一扫|浏览次数|浏览量|点击率|发布时间|"
+    r"发布日期|信息来源|来源[:：]|字体[:：]|打印本页|关闭窗口|下载积分|资源ID|上传时间|文档编号|"
+    r"分享到|www\.|https?:|@|\.(?:docx?|xlsx?|pdf|wps)$|主办单位|承办单位|(?:主办|承办)$"
 )
 # a space touching a digit, a Latin letter or a sign: two cells, not one word wrapped
 _SPACED = re.compile(r"[\dA-Za-z%≥≤<>=](?:\s)|\s(?=[\dA-Za-z%≥≤<>=])")
@@ -185,20 +187,19 @@ def _is_level_like(folded: str) -> bool:
 
 
 def _number_info(folded: str, base: CellType) -> CellInfo:
-    parsed = parse_target(folded)
+    parts = number_parts(folded.removesuffix("分") if base is CellType.WEIGHT else folded)
+    if parts is None:
+        return _text_info(folded)
+    operator, value, unit = parts
     if base is CellType.WEIGHT:
-        return CellInfo(Kind.WEIGHT, folded, parsed.value)
-    unit = parsed.unit_raw
+        return CellInfo(Kind.WEIGHT, folded, value)
     if _LEADING_ZERO.match(folded):
         return CellInfo(Kind.TEXT, folded)  # "010": two numbers run together, cut wrongly
-    if unit is not None and not _plausible_unit(unit):
+    if unit and not _plausible_unit(unit):
         return _text_info(folded)  # "1:工程质量合格" is not a number with a unit
-    bare = parsed.operator is None and unit is None
+    bare = not operator and not unit
     return CellInfo(
-        Kind.NUMBER if bare else Kind.QUANTITY,
-        folded,
-        parsed.value,
-        percent=parsed.unit_raw in ("%", "％"),
+        Kind.NUMBER if bare else Kind.QUANTITY, folded, value, percent=unit in ("%", "％")
     )
 
 

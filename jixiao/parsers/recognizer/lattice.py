@@ -191,7 +191,7 @@ def _class_points(piece: str, points: dict[int, str]) -> None:
         if piece[i - 1] in ".,/" or piece[i] in ".,/":
             continue
         if (before, after) in _CLASS_CUTS:
-            points.setdefault(i, "class")
+            points.setdefault(i, "operator" if after == "O" else "class")
         if before == "D" and after == "C":
             end = _unit_end(piece, i)
             if end is not None:
@@ -215,9 +215,11 @@ def _vocabulary_points(piece: str, points: dict[int, str]) -> list[tuple[int, in
     if len(folded) >= _GLUED_PIECE:  # a form's head run together: cut at its labels too
         spans += [(m.start(), m.end()) for m in _field_labels().finditer(folded)]
     kept: list[tuple[int, int]] = []
-    for start, end in spans:
-        if any(a <= start and end <= b and (a, b) != (start, end) for a, b in spans):
-            continue  # inside a longer word: 效益指标 in 社会效益指标
+    reached = 0
+    for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
+        if start < reached:
+            continue  # inside or across an earlier, longer word: 效益指标 in 社会效益指标
+        reached = end
         kind = "label" if folded[start:end] in vocabulary().headers else "vocab"
         points.setdefault(positions[start], kind)
         points.setdefault(positions[end], kind)
