@@ -12,7 +12,6 @@ from jixiao.parsers.header import header_role
 from jixiao.parsers.metadata import field_of, is_title_text
 from jixiao.parsers.metadata import footer_label as _footer_label
 from jixiao.parsers.recognizer.arithmetic import resolve_numbers
-from jixiao.parsers.recognizer.tails import reorder_tail
 from jixiao.parsers.recognizer.decode import (
     Cell,
     Decoded,
@@ -24,6 +23,7 @@ from jixiao.parsers.recognizer.decode import (
 from jixiao.parsers.recognizer.kinds import Kind, cell_info
 from jixiao.parsers.recognizer.lattice import Atom, Sep, atoms_of
 from jixiao.parsers.recognizer.settings import settings
+from jixiao.parsers.recognizer.tails import reorder_tail
 from jixiao.parsers.tabular import FormAssembler
 from jixiao.records import (
     HeaderColumn,
