@@ -13,6 +13,7 @@ from jixiao.parsers.celllines import parse_cell_lines
 from jixiao.parsers.flat import parse_flat, parse_prose
 from jixiao.parsers.grid import row_from_line, rows_from_grid
 from jixiao.parsers.layouts import PRODUCERS, STRONG, content_lines, sniff_scores
+from jixiao.parsers.recognizer import recognize
 from jixiao.parsers.stream import parse_formula_stream
 from jixiao.parsers.tabular import FormAssembler
 from jixiao.records import CellGrid, RawForm, RawIndicator, Role, SourceDoc, TextLine
@@ -99,9 +100,9 @@ def _best(
     return best, best_score
 
 
-def parse_lines(lines: tuple[TextLine, ...]) -> list[RawForm]:
-    """Forms of a text dump: the sniffed row layouts first (the one reading most indicators
-    wins); only when none reads any, the layouts without separators."""
+def parse_families(lines: tuple[TextLine, ...]) -> list[RawForm]:
+    """Forms of a text dump by the layout families: the sniffed row layouts first (the one
+    reading most indicators wins); only when none reads any, the layouts without separators."""
     sniffed = sniff_scores(lines)
     if sniffed and sniffed[0][1] >= STRONG:
         forms = _rows_layout(sniffed[0][0])(lines)
@@ -111,6 +112,30 @@ def parse_lines(lines: tuple[TextLine, ...]) -> list[RawForm]:
     if score:
         return forms
     return _best(list(SEGMENTERS.values()), lines)[0]
+
+
+# Readers that stay beside the row recognizer, for text that is not a table of cells:
+# targets written in sentences under level headings (clauses, not cells), and a CSV dump
+# whose record breaks were lost (rows anchored on a name its explanation restates).
+NOT_TABLES: tuple[Callable[[tuple[TextLine, ...]], list[RawForm]], ...] = (
+    _prose,
+    parse_formula_stream,
+)
+
+
+def parse_lines(lines: tuple[TextLine, ...]) -> list[RawForm]:
+    """Forms of a text dump: the row recognizer's, unless a reader of text that is not a
+    table (prose, a broken CSV stream) reads more indicators."""
+    best = recognize(lines)
+    score = _useful(best)
+    for reader in NOT_TABLES if _FAMILIES_ONLY is None else _FAMILIES_ONLY:
+        forms = reader(lines)
+        if _useful(forms) > score:
+            best, score = forms, _useful(forms)
+    return best
+
+
+_FAMILIES_ONLY: tuple[Callable[[tuple[TextLine, ...]], list[RawForm]], ...] | None = None
 
 
 def parse(doc: SourceDoc) -> list[RawForm]:
