@@ -23,7 +23,15 @@ from enum import Enum
 from functools import lru_cache
 
 from jixiao.parsers.cells import CellType, cell_type
-from jixiao.parsers.prose_clauses import Found, Keyed, Span, bare_target, read_sentence, words
+from jixiao.parsers.prose_clauses import (
+    CLAUSE_END,
+    Found,
+    Keyed,
+    Span,
+    bare_target,
+    read_sentence,
+    words,
+)
 from jixiao.parsers.prose_head import complete_head
 from jixiao.parsers.tabular import FormAssembler
 from jixiao.records import RawCell, RawForm, RawIndicator, RawRow, Role, TextLine
@@ -71,13 +79,12 @@ Event = TextLine | _Open | Reading
 
 _HEADING_MAX = 30  # characters of a heading or label
 _ORDINAL = re.compile(
-    r"^\s*(?:(?P<cjk>[一二三四五六七八九十]+)[、.]|\((?P<pcjk>[一二三四五六七八九十]+)\)、?"
+    r"\s*(?:(?P<cjk>[一二三四五六七八九十]+)[、.]|\((?P<pcjk>[一二三四五六七八九十]+)\)、?"
     r"|(?P<num>\d{1,2})[、.](?!\d)|\((?P<pnum>\d{1,2})\)、?)\s*"
 )
 _STYLES = {"cjk": "一、", "pcjk": "(一)", "num": "1.", "pnum": "(1)"}
 _COLON = re.compile(r"(?<!\d):|:(?!\d)")
-_SENTENCE_END = "。;"
-_PUNCTUATION = re.compile(r"[,;。]")
+_SENTENCE_END = "。;."
 _TRAILING = " 。.:;,"
 _WEIGHT = re.compile(r"\(\s*\d+(?:\.\d+)?\s*分?\s*\)$")
 
@@ -191,7 +198,7 @@ def split_heading(keyed: Keyed) -> tuple[str, Span | None, int]:
     if ends:
         candidate: Span | None = (start, min(ends))
         body = min(ends) + 1
-    elif not _PUNCTUATION.search(key, start) and len(key) - start <= _HEADING_MAX:
+    elif not CLAUSE_END.search(key, start) and len(key) - start <= _HEADING_MAX:
         candidate, body = (start, len(key)), len(key)
     else:
         candidate, body = None, start
@@ -238,12 +245,14 @@ def body_parts(keyed: Keyed, start: int) -> list[tuple[Span, bool]]:
 
 def _label_before(keyed: Keyed, position: int, colon: int) -> Span | None:
     key = keyed.key
-    glued = next((w for w in words("sections", "result_labels") if key.endswith(w, 0, colon)), None)
-    if glued is not None and colon - len(glued) >= position:
-        return colon - len(glued), colon
-    start = max([position] + [m.end() for m in _PUNCTUATION.finditer(key, position, colon)])
+    start = max([position] + [m.end() for m in CLAUSE_END.finditer(key, position, colon)])
     span = (start, colon)
-    if not key[start:colon].strip() or colon - start > _HEADING_MAX:
+    if not key[start:colon].strip():
+        return None
+    glued = _glued_label(key, start, colon)
+    if glued is not None:
+        return glued
+    if colon - start > _HEADING_MAX:
         return None
     kind = classify(keyed, span).kind
     if kind is not Kind.NEUTRAL:
@@ -252,11 +261,26 @@ def _label_before(keyed: Keyed, position: int, colon: int) -> Span | None:
     return span if opens_sentence and not _name_value(keyed, colon) else None
 
 
+@derived
+@lru_cache(maxsize=1)
+def _glued_labels() -> tuple[str, ...]:
+    levels = {fold(n) for n in vocabulary().level_names if n.endswith("指标")}
+    labels = {*words("sections", "result_labels"), *levels}
+    return tuple(sorted(labels, key=len, reverse=True))
+
+
+def _glued_label(key: str, start: int, colon: int) -> Span | None:
+    """A results label or level name glued to the clause before it ("…服务21实际完成:",
+    "…3000株质量指标:")."""
+    label = next((w for w in _glued_labels() if key.endswith(w, start, colon)), None)
+    return (colon - len(label), colon) if label is not None else None
+
+
 def _name_value(keyed: Keyed, colon: int) -> bool:
     """ "完成时限:2025年10月底前": a colon between a name and its value, not a label."""
-    if keyed.key[colon : colon + 1] != ":":
-        return False
-    end = _PUNCTUATION.search(keyed.key, colon + 1)
+    if keyed.key[colon : colon + 1] != ":" or _ORDINAL.match(keyed.key, colon + 1):
+        return False  # not after a colon, or a numbered list follows ("建设内容:1.…")
+    end = CLAUSE_END.search(keyed.key, colon + 1)
     value = (colon + 1, end.start() if end else len(keyed.key))
     return value[1] > value[0] and bare_target(keyed, value)
 
@@ -334,18 +358,18 @@ class _Reader:
 
     def _level_role(self, name: str, style: str) -> Role:
         """Level-1 or level-2: by the vocabulary; for a name used at both levels (成本指标,
-        满意度指标), by the numbering style of earlier level headings, else by whether the
-        current level-1 allows it as a level-2."""
+        满意度指标), by the numbering style of earlier level headings, else level-2 when the
+        level-1 it names is a level-2 the current level-1 allows (成本指标 in 产出指标)."""
         vocab = vocabulary()
-        one = vocab.level1_of(name) is not None
-        candidates = vocab.level2_candidates(name)
-        if one != bool(candidates):
-            return Role.LEVEL1 if one else Role.LEVEL2
+        canonical = vocab.level1_of(name)
+        if (canonical is not None) != bool(vocab.level2_candidates(name)):
+            return Role.LEVEL1 if canonical is not None else Role.LEVEL2
         for role in (Role.LEVEL1, Role.LEVEL2):
             if style and self.styles.get(role) == style:
                 return role
-        current = vocab.level1_of(self.levels.get(Role.LEVEL1, "") or "")
-        if any(current in e.parents and e.name != current for e in candidates):
+        current = vocab.level1_of(self.levels.get(Role.LEVEL1, ""))
+        entry = vocab.level2_by_name.get(canonical or "")
+        if entry is not None and current in entry.parents and entry.name != current:
             return Role.LEVEL2
         return Role.LEVEL1
 

@@ -89,7 +89,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     suffixes = [w for w, _ in vocab.operator_suffixes]
     value = (
         rf"(?P<op>{_alternation(ops)})?\s*(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-        rf"\s*(?P<unit>{_alternation(vocab.unit_variants)})?(?P<suffix>{_alternation(suffixes)})?"
+        rf"\s*(?P<unit>(?:万|亿)?(?:{_alternation(vocab.unit_variants)}))?"
+        rf"(?P<suffix>{_alternation(suffixes)})?"
         rf"(?P<trail>{_alternation(words('clauses', 'value_trailers'))})?"
     )
     target, actual = words("clauses", "target_markers"), words("clauses", "actual_markers")
@@ -110,7 +111,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
-_CLAUSE_END = re.compile(r"[;。]|,(?!\d{3}(?!\d))|(?<!\d),")
+# where clauses end: ;。, and "." but not inside numbers ("1,000", "1.8")
+CLAUSE_END = re.compile(r"[;。]|,(?!\d{3}(?!\d))|(?<!\d),|\.(?!\d)|(?<!\d)\.")
 _EDGE = " \t、,:;。.-—"
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _YEARLIKE = re.compile(r"^(?:19|20)\d{2}$")
@@ -121,7 +123,7 @@ def clauses(keyed: Keyed, start: int, end: int) -> list[Span]:
     """Clause spans of key[start:end], cut at ，,;；。 (not inside "1,000")."""
     spans: list[Span] = []
     position = start
-    for match in _CLAUSE_END.finditer(keyed.key, start, end):
+    for match in CLAUSE_END.finditer(keyed.key, start, end):
         spans.append(_trim(keyed.key, position, match.start()))
         position = match.end()
     spans.append(_trim(keyed.key, position, end))
@@ -208,11 +210,16 @@ def _real(key: str, match: re.Match[str], occurrence: _Occurrence, end: int) -> 
 
 
 def _plausible(match: re.Match[str]) -> bool:
-    """Not a year, a phone number or a document number read as a target."""
+    """Not a year, a phone number, or the weight glued after a target ("…95%10", a row
+    of a table)."""
     number = match.group("num").replace(",", "")
     if match.group("unit") or match.group("op") or match.group("suffix"):
         return match.group("unit") != "年" or not _YEARLIKE.match(number)
-    return not _YEARLIKE.match(number) and len(number.split(".")[0]) < 7
+    glued = _GLUED_AFTER.search(match.string, 0, match.start("num"))
+    return not _YEARLIKE.match(number) and len(number.split(".")[0]) < 7 and glued is None
+
+
+_GLUED_AFTER = re.compile(r"[\d%‰]$")
 
 
 def _by_values(keyed: Keyed, span: Span, before: list[Found]) -> list[Found] | None:
@@ -260,18 +267,24 @@ def _names(keyed: Keyed, span: Span, shared: bool) -> list[Span]:
 
 def _name(keyed: Keyed, span: Span) -> Span | None:
     """The span of an indicator name, without edge punctuation and a leading "2019年完成";
-    None when it cannot be a name (too short, too long, opening with a count: "404名…")."""
+    None when it cannot be a name (too short, too long, cells of a table row, opening with a
+    count: "404名…")."""
     key = keyed.key
     start, end = _trim(key, *span)
     opener = _patterns()["year_opener"].match(key, start, end)
     if opener and len(_CJK.findall(key, opener.end(), end)) >= 2:
         start = opener.end()
     text = key[start:end]
-    if len(_CJK.findall(text)) < 2 or len(text) > _MAX_NAME:
-        return None
-    if _patterns()["count_start"].match(text):
+    if len(_CJK.findall(text)) < 2 or len(text) > _MAX_NAME or " " in text:
+        return None  # a name of prose has no spaces: "出差人数 正向 = 8" is a table row
+    if _patterns()["count_start"].match(text) or _generic(text):
         return None
     return start, end
+
+
+def _generic(text: str) -> bool:
+    """A label, not a name: "指标", "目标", "其中"."""
+    return text in words("clauses", "generic_names")
 
 
 def bare_target(keyed: Keyed, span: Span) -> bool:
@@ -293,9 +306,11 @@ def _qualitative(keyed: Keyed, span: Span) -> Found | None:
 
 
 def _described(keyed: Keyed, span: Span) -> Found | None:
-    """A connector and a described value holding a number: "资助标准为每生每年3000元、…"."""
+    """A connector and a described value holding a number, ending in words: "资助标准为每生
+    每年3000元、2000元、1000元3个档次"."""
     match = _patterns()["connector"].search(keyed.key, *span)
-    if match is None or not re.search(r"\d", keyed.key[match.end() : span[1]]):
+    rest = keyed.key[match.end() : span[1]] if match else ""
+    if match is None or not re.search(r"\d", rest) or rest[-1].isdigit():
         return None
     name = _name(keyed, (span[0], match.start()))
     return Found([name], value=(match.end(), span[1])) if name else None

@@ -56,15 +56,19 @@ def complete_head(form: RawForm, head: tuple[TextLine, ...]) -> None:
 
 
 def title(lines: list[Keyed]) -> str | None:
-    """The first short line holding a title marker and no sentence punctuation."""
+    """The first short line ending with a title marker ("…项目公示", "…绩效自评报告"; a
+    bracketed note after it is allowed) and holding no sentence punctuation."""
     markers = (*words("titles", "markers"), *vocabulary().title_markers)
     for line in lines:
-        key = line.key
+        key = _BRACKETED_END.sub("", line.key.strip())
         if len(key) > _TITLE_MAX or _SENTENCE.search(key):
             continue
-        if any(m in key and len(key) > len(m) + 2 for m in markers):
+        if any(key.endswith(m) and len(key) > len(m) + 2 for m in markers):
             return line.text.strip()
     return None
+
+
+_BRACKETED_END = re.compile(r"\([^()]{1,12}\)$")
 
 
 def title_parts(text: str) -> TitleParts:
