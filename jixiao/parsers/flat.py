@@ -251,7 +251,8 @@ def _indicator(levels: tuple[str, ...], cells: dict[Role, str], line: TextLine) 
     return RawIndicator(cells=raw, section=Role.NAME not in raw, line=line.number, page=line.page)
 
 
-def _head_row(line: TextLine) -> RawRow:
+def head_row(line: TextLine) -> RawRow:
+    """A line as a row of the form's head, its cells split at "|"."""
     cells = tuple(
         RawCell(text, col, line.number, line.page)
         for col, text in enumerate(clean(t) for t in line.text.split("|"))
@@ -298,7 +299,7 @@ def parse_flat(lines: tuple[TextLine, ...]) -> list[RawForm]:
             order = tuple(r for r in roles if r not in (Role.LEVEL1, Role.LEVEL2, Role.NAME))
             head_text = text[: text.find("一级指标")]
             for segment in glued_head_segments(head_text):
-                assembler.feed(_head_row(TextLine(line.number, segment, line.page)))
+                assembler.feed(head_row(TextLine(line.number, segment, line.page)))
             assembler.open_table()
             rest = text[end:]
             if rest and len(order) > 1:
@@ -312,7 +313,7 @@ def parse_flat(lines: tuple[TextLine, ...]) -> list[RawForm]:
             for indicator in _clauses_of(text, line, order):
                 assembler.add(indicator, line.number)
             continue
-        assembler.feed(_head_row(line))
+        assembler.feed(head_row(line))
     return assembler.finish()
 
 

@@ -23,6 +23,7 @@ from enum import Enum
 from functools import lru_cache
 
 from jixiao.parsers.cells import CellType, cell_type
+from jixiao.parsers.flat import head_row
 from jixiao.parsers.prose_clauses import (
     CLAUSE_END,
     Found,
@@ -34,7 +35,7 @@ from jixiao.parsers.prose_clauses import (
 )
 from jixiao.parsers.prose_head import complete_head
 from jixiao.parsers.tabular import FormAssembler
-from jixiao.records import RawCell, RawForm, RawIndicator, RawRow, Role, TextLine
+from jixiao.records import RawCell, RawForm, RawIndicator, Role, TextLine
 from jixiao.text import clean, fold
 from jixiao.vocab import derived, vocabulary
 
@@ -97,7 +98,7 @@ def parse_prose(lines: tuple[TextLine, ...]) -> list[RawForm]:
     assembler = FormAssembler()
     for event in reader.events:
         if isinstance(event, TextLine):
-            assembler.feed(_head_row(event))
+            assembler.feed(head_row(event))
         elif isinstance(event, _Open):
             assembler.open_table()
         else:
@@ -115,15 +116,6 @@ def parse_prose(lines: tuple[TextLine, ...]) -> list[RawForm]:
 def _is_self_eval(lines: tuple[TextLine, ...]) -> bool:
     head = fold(" ".join(line.text for line in lines[:12]))
     return any(marker in head for marker in vocabulary().form_type_markers["self_eval"])
-
-
-def _head_row(line: TextLine) -> RawRow:
-    cells = tuple(
-        RawCell(text, col, line.number, line.page)
-        for col, text in enumerate(clean(t) for t in line.text.split("|"))
-        if text
-    )
-    return RawRow(cells, line.number, line.page)
 
 
 def _indicator(reading: Reading) -> RawIndicator:
