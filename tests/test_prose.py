@@ -80,6 +80,12 @@ def test_clauses_are_cut_at_punctuation_but_not_inside_numbers() -> None:
         ("资助金額160.77萬元", [("资助金額", "160.77萬元", None)]),
         ("假肢安装及基本康复服务21", [("假肢安装及基本康复服务", "21", None)]),
         ("“0-6”残疾儿童康复救助39人", [("“0-6”残疾儿童康复救助", "39人", None)]),
+        ("一是资助学生1000人", [("资助学生", "1000人", None)]),  # enumerators
+        ("(2)资助标准100%达标", [("资助标准", "100%", None)]),
+        ("①资助学生1000人", [("资助学生", "1000人", None)]),
+        ("其中:中央资金414.45万元", [("中央资金", "414.45万元", None)]),  # a label
+        ("完成时限:2025年10月底前", [("完成时限", "2025年10月底前", None)]),
+        ("覆盖率≥95％", [("覆盖率", "≥95％", None)]),  # full-width forms
     ],
 )
 def test_value_at_the_end_or_after_a_connector(
@@ -447,7 +453,11 @@ def test_pipeline_reads_prose_documents_with_the_prose_reader(name: str) -> None
         ),
         ("昌吉職業(yè)技術(shù)學(xué)院項(xiàng)目情況公告公示", "昌吉職業技術學院", None),
         ("普通高中國家助學(xué)金計劃公告公示", None, "普通高中國家助學金"),
-        ("临翔区2025年临沧坚果提质增效示范基地建设项目公示", None, "临翔区2025年临沧坚果提质增效示范基地建设项目"),
+        (
+            "临翔区2025年临沧坚果提质增效示范基地建设项目公示",
+            None,
+            "临翔区2025年临沧坚果提质增效示范基地建设项目",
+        ),
     ],
 )
 def test_title_names_department_and_project(

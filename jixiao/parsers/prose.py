@@ -237,15 +237,17 @@ def body_parts(keyed: Keyed, start: int) -> list[tuple[Span, bool]]:
 
 def _label_before(keyed: Keyed, position: int, colon: int) -> Span | None:
     key = keyed.key
-    start = max([position] + [m.end() for m in CLAUSE_END.finditer(key, position, colon)])
+    window = max(position, colon - _HEADING_MAX - 1)  # a label is short: look back no further
+    ends = [m.end() for m in CLAUSE_END.finditer(key, window, colon)]
+    start = ends[-1] if ends else window
     span = (start, colon)
     if not key[start:colon].strip():
         return None
     glued = _glued_label(key, start, colon)
     if glued is not None:
         return glued
-    if colon - start > _HEADING_MAX:
-        return None
+    if not ends and window > position:
+        return None  # the text before the colon is longer than a label
     kind = classify(keyed, span).kind
     if kind is not Kind.NEUTRAL:
         return span
@@ -272,8 +274,9 @@ def _name_value(keyed: Keyed, colon: int) -> bool:
     """ "完成时限:2025年10月底前": a colon between a name and its value, not a label."""
     if keyed.key[colon : colon + 1] != ":" or _ORDINAL.match(keyed.key, colon + 1):
         return False  # not after a colon, or a numbered list follows ("建设内容:1.…")
-    end = CLAUSE_END.search(keyed.key, colon + 1)
-    value = (colon + 1, end.start() if end else len(keyed.key))
+    limit = min(len(keyed.key), colon + 1 + _HEADING_MAX)
+    end = CLAUSE_END.search(keyed.key, colon + 1, limit)
+    value = (colon + 1, end.start() if end else limit)
     return value[1] > value[0] and bare_target(keyed, value)
 
 

@@ -27,7 +27,8 @@ from jixiao.vocab import derived, vocabulary
 
 @dataclass(frozen=True, slots=True)
 class Keyed:
-    """Printed text and its comparison key; `pos[i]` is where key character i was printed."""
+    """Printed text and its comparison key; `pos[i]` is where key character i was printed.
+    The key has simplified characters, half-width forms and no pinyin glosses."""
 
     text: str
     key: str
@@ -44,7 +45,9 @@ class Keyed:
             if i in glosses:
                 i = glosses[i]
                 continue
-            char = unicodedata.normalize("NFKC", text[i])
+            char = text[i]
+            if "\uff00" <= char <= "\uffef" or "\ufe50" <= char <= "\ufe6f":
+                char = unicodedata.normalize("NFKC", char)  # full-width and small forms
             chars.append((char if len(char) == 1 else text[i]).translate(table))
             pos.append(i)
             i += 1
@@ -115,8 +118,12 @@ def _patterns() -> dict[str, re.Pattern[str]]:
 CLAUSE_END = re.compile(r"[;。]|,(?!\d{3}(?!\d))|(?<!\d),|\.(?!\d)|(?<!\d)\.")
 _EDGE = " \t、,:;。.-—"
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_ENUMERATOR = re.compile(
+    r"(?:[一二三四五六七八九十]+是|\(?\d{1,2}\)|\d{1,2}[.、](?!\d)|\([一二三四五六七八九十]+\)|[①-⑳])\s*"
+)
 _YEARLIKE = re.compile(r"^(?:19|20)\d{2}$")
 _MAX_NAME = 40
+_MAX_CLAUSE = 80  # one name and a value in words
 
 
 def clauses(keyed: Keyed, start: int, end: int) -> list[Span]:
@@ -164,6 +171,8 @@ def read_clause(keyed: Keyed, span: Span, before: list[Found]) -> list[Found] | 
     found = _by_values(keyed, span, before)
     if found is not None:
         return found
+    if span[1] - span[0] > _MAX_CLAUSE:
+        return None  # a paragraph without punctuation, not one name and its value
     single = _qualitative(keyed, span) or _described(keyed, span) or _deadline(keyed, span)
     return [single] if single is not None else None
 
@@ -271,6 +280,12 @@ def _name(keyed: Keyed, span: Span) -> Span | None:
     count: "404名…")."""
     key = keyed.key
     start, end = _trim(key, *span)
+    colon = key.rfind(":", start, end)
+    if colon >= 0:  # "其中:中央资金": the label before the colon names no indicator
+        start = colon + 1
+    enumerator = _ENUMERATOR.match(key, start, end)
+    if enumerator:  # "一是资助学生", "(1)资助学生"
+        start = enumerator.end()
     opener = _patterns()["year_opener"].match(key, start, end)
     if opener and len(_CJK.findall(key, opener.end(), end)) >= 2:
         start = opener.end()
