@@ -114,7 +114,7 @@ def parse_prose(lines: tuple[TextLine, ...]) -> list[RawForm]:
 
 
 def _is_self_eval(lines: tuple[TextLine, ...]) -> bool:
-    head = fold(" ".join(line.text for line in lines[:12]))
+    head = fold(" ".join(line.text[:200] for line in lines[:12]))
     return any(marker in head for marker in vocabulary().form_type_markers["self_eval"])
 
 

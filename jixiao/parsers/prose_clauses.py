@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -27,37 +28,47 @@ from jixiao.vocab import derived, vocabulary
 
 @dataclass(frozen=True, slots=True)
 class Keyed:
-    """Printed text and its comparison key; `pos[i]` is where key character i was printed.
-    The key has simplified characters, half-width forms and no pinyin glosses."""
+    """Printed text and its comparison key: simplified characters, half-width forms, no pinyin
+    glosses. `pos[i]` is where key character i was printed (None: the same place)."""
 
     text: str
     key: str
-    pos: tuple[int, ...]
+    pos: array[int] | None = None
 
     @classmethod
     def of(cls, text: str) -> Keyed:
-        glosses = {m.start(): m.end() for m in PINYIN_GLOSS.finditer(text)}
-        table = traditional_map()
-        chars: list[str] = []
-        pos: list[int] = []
-        i = 0
-        while i < len(text):
-            if i in glosses:
-                i = glosses[i]
-                continue
-            char = text[i]
-            if "\uff00" <= char <= "\uffef" or "\ufe50" <= char <= "\ufe6f":
-                char = unicodedata.normalize("NFKC", char)  # full-width and small forms
-            chars.append((char if len(char) == 1 else text[i]).translate(table))
-            pos.append(i)
-            i += 1
-        return cls(text, "".join(chars), tuple(pos))
+        table = _key_table()
+        glosses = list(PINYIN_GLOSS.finditer(text))
+        if not glosses:
+            return cls(text, text.translate(table))
+        parts: list[str] = []
+        pos = array("q")
+        start = 0
+        for gloss in [*glosses, None]:
+            end = gloss.start() if gloss else len(text)
+            parts.append(text[start:end].translate(table))
+            pos.extend(range(start, end))
+            start = gloss.end() if gloss else end
+        return cls(text, "".join(parts), pos)
 
     def printed(self, start: int, end: int) -> str:
         """The printed text of key positions [start, end)."""
         if end <= start:
             return ""
+        if self.pos is None:
+            return self.text[start:end]
         return self.text[self.pos[start] : self.pos[end - 1] + 1]
+
+
+@derived
+@lru_cache(maxsize=1)
+def _key_table() -> dict[int, str]:
+    """One character for one: full-width and small forms to half-width, traditional to
+    simplified (so key positions stay those of the printed text)."""
+    forms = [*range(0xFF00, 0xFFF0), *range(0xFE50, 0xFE70)]
+    table = {code: unicodedata.normalize("NFKC", chr(code)) for code in forms}
+    table.update(traditional_map())
+    return {code: char for code, char in table.items() if len(char) == 1}
 
 
 Span = tuple[int, int]
