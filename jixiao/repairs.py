@@ -14,6 +14,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 _PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（]([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ]{1,8})[)）]")
+PINYIN_GLOSS = _PINYIN  # a gloss after a character: "指標(biāo)"
 _QUESTION_RUN = re.compile(r"\?{2,}|？{2,}")
 _SPACED_NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?:\s+(\d{1,4}))+(?![\d.])")
 _LATIN = re.compile(r"[A-Za-z|]")

@@ -52,6 +52,7 @@ class Vocabulary:
     level2_by_name: dict[str, Level2Entry]
     operator_symbols: tuple[tuple[str, str], ...]  # (folded symbol, canonical), longest first
     operator_words: dict[str, str]  # folded word -> canonical ("unknown" for 定量)
+    operator_suffixes: tuple[tuple[str, str], ...]  # (printed word after a value, canonical)
     units: dict[str, str]  # folded variant -> canonical
     unit_variants: tuple[str, ...]  # folded variants, longest first
     headers: dict[str, Role]
@@ -64,6 +65,8 @@ class Vocabulary:
     qualitative: tuple[str, ...]  # longest first
     qualitative_end: re.Pattern[str]  # a qualitative result at the end of a text
     level_names: tuple[str, ...]  # printed level names and variants, longest first
+    org_suffixes: tuple[str, ...]  # endings of organisation names (局, 委员会, 学院), folded
+    prose: dict[str, dict[str, tuple[str, ...]]]  # prose.toml: section -> key -> words
 
     def level1_of(self, text: str) -> str | None:
         return self.level1.get(level_key(text))
@@ -165,6 +168,23 @@ def _operators(data: dict[str, Any]) -> tuple[tuple[tuple[str, str], ...], dict[
     return tuple(symbols), words
 
 
+def _operator_suffixes(data: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """Words after a value that give its operator ("60%及以上"), longest first."""
+    pairs = [
+        (word, canonical)
+        for canonical, spec in data["operators"].items()
+        for word in spec.get("suffixes", [])
+    ]
+    return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
+
+
+def _word_tables(data: dict[str, Any]) -> dict[str, dict[str, tuple[str, ...]]]:
+    return {
+        section: {key: tuple(words) for key, words in table.items()}
+        for section, table in data.items()
+    }
+
+
 def _level_surfaces(data: dict[str, Any]) -> tuple[str, ...]:
     """Every level name as it may be printed, with and without 指标, longest first."""
     names: set[str] = set()
@@ -182,7 +202,8 @@ def vocabulary() -> Vocabulary:
     layout = _read_toml("layout.toml")
     level1, level2 = _levels(levels)
     quality = _read_toml("qualitative.toml")["qualitative"]
-    symbols, words = _operators(_read_toml("operators.toml"))
+    operators = _read_toml("operators.toml")
+    symbols, words = _operators(operators)
     units = _labels(_read_toml("units.toml")["units"])
     return Vocabulary(
         level1=level1,
@@ -190,6 +211,7 @@ def vocabulary() -> Vocabulary:
         level2_by_name={e.name: e for es in level2.values() for e in es},
         operator_symbols=symbols,
         operator_words=words,
+        operator_suffixes=_operator_suffixes(operators),
         units=units,
         unit_variants=tuple(sorted(units, key=len, reverse=True)),
         headers={k: Role(v) for k, v in _labels(layout["headers"]).items()},
@@ -203,6 +225,8 @@ def vocabulary() -> Vocabulary:
             "(?:" + "|".join([*quality["patterns"], *map(re.escape, quality["words"])]) + ")$"
         ),
         level_names=_level_surfaces(levels),
+        org_suffixes=tuple(fold(s) for s in layout["organisations"]["suffixes"]),
+        prose=_word_tables(_read_toml("prose.toml")),
         form_type_markers={
             kind: tuple(fold(m) for m in markers) for kind, markers in layout["form_types"].items()
         },

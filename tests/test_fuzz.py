@@ -59,8 +59,9 @@ from jixiao.normalizers.values import parse_target
 from jixiao.normalizers.weights import score_of_cell, weight_of_cell, weight_of_scoring
 from jixiao.parsers import parse, parse_lines
 from jixiao.parsers.celllines import parse_cell_lines
-from jixiao.parsers.flat import parse_flat, parse_prose
+from jixiao.parsers.flat import parse_flat
 from jixiao.parsers.layouts import PRODUCERS, content_lines, sniff_scores
+from jixiao.parsers.prose import parse_prose
 from jixiao.parsers.stream import parse_formula_stream
 from jixiao.pipeline import process_bytes
 from jixiao.problems import PROBLEM_CODES, SourceError

@@ -9,16 +9,6 @@ from jixiao.text import fold
 from jixiao.vocab import derived, vocabulary
 
 UNKNOWN = "unknown"  # 定量: quantitative, no direction
-_SUFFIX_WORDS = (
-    ("(含)以上", ">="),
-    ("及以上", ">="),
-    ("以上", ">="),
-    ("(含)以下", "<="),
-    ("及以下", "<="),
-    ("以下", "<="),
-    ("以内", "<="),
-    ("之内", "<="),
-)
 
 
 @derived
@@ -55,7 +45,7 @@ def split_operator_prefix(text: str) -> tuple[str | None, str | None, str]:
 def split_operator_suffix(text: str) -> tuple[str | None, str | None, str]:
     """Split a trailing operator word off a value: "60%及以上" -> (">=", "及以上", "60%")."""
     folded = fold(text)
-    for word, canonical in _SUFFIX_WORDS:
+    for word, canonical in vocabulary().operator_suffixes:
         key = fold(word)
         if folded.endswith(key) and len(folded) > len(key):
             raw = text.rstrip()[-len(word) :] if fold(text.rstrip()[-len(word) :]) == key else word

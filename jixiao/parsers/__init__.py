@@ -10,9 +10,10 @@ import re
 from collections.abc import Callable
 
 from jixiao.parsers.celllines import parse_cell_lines
-from jixiao.parsers.flat import parse_flat, parse_prose
+from jixiao.parsers.flat import parse_flat
 from jixiao.parsers.grid import row_from_line, rows_from_grid
 from jixiao.parsers.layouts import PRODUCERS, STRONG, content_lines, sniff_scores
+from jixiao.parsers.prose import parse_prose
 from jixiao.parsers.recognizer import recognize
 from jixiao.parsers.stream import parse_formula_stream
 from jixiao.parsers.tabular import FormAssembler
@@ -71,16 +72,11 @@ def _rows_layout(name: str) -> Callable[[tuple[TextLine, ...]], list[RawForm]]:
     return parse_rows
 
 
-def _prose(lines: tuple[TextLine, ...]) -> list[RawForm]:
-    head = " ".join(line.text for line in lines[:12])
-    return parse_prose(lines, actual="自评" in head)
-
-
 # layouts without separators, tried after the sniffed row layouts
 SEGMENTERS: dict[str, Callable[[tuple[TextLine, ...]], list[RawForm]]] = {
     "cell_lines": parse_cell_lines,
     "flattened": parse_flat,
-    "prose": _prose,
+    "prose": parse_prose,
     "formula_stream": parse_formula_stream,
 }
 
@@ -118,7 +114,7 @@ def parse_families(lines: tuple[TextLine, ...]) -> list[RawForm]:
 # targets written in sentences under level headings (clauses, not cells), and a CSV dump
 # whose record breaks were lost (rows anchored on a name its explanation restates).
 NOT_TABLES: tuple[Callable[[tuple[TextLine, ...]], list[RawForm]], ...] = (
-    _prose,
+    parse_prose,
     parse_formula_stream,
 )
 

@@ -1,4 +1,4 @@
-"""Layouts with no cell separators: flattened rows, fully glued tables, and prose targets.
+"""Layouts with no cell separators: flattened rows and fully glued tables.
 
 Rows are segmented with the vocabulary instead of separators: level names are peeled off
 the front, the target (operator, number, unit, or a qualitative word) off the end, and what
@@ -27,7 +27,6 @@ _NUM = r"\d+(?:\.\d+)?"
 _UNIT = r"(?:%|％|‰|[\u4e00-\u9fff/]{1,4}|[a-zA-Z²³]{1,3})"
 _TARGET_END = re.compile(rf"(?P<op>{_OPS})?\s*(?P<num>{_NUM})\s*(?P<unit>{_UNIT})?$")
 _STOP = re.compile(r"^(?:合计|总分|总计|小计|附件|注[:：]|说明|评价结论|存在问题|改进措施)")
-_CLAUSE_SPLIT = re.compile(r"[;；。]")
 _LEVEL_WEIGHT = r"(?:[(（]\d+(?:\.\d+)?分?[)）])?"
 
 
@@ -252,7 +251,8 @@ def _indicator(levels: tuple[str, ...], cells: dict[Role, str], line: TextLine) 
     return RawIndicator(cells=raw, section=Role.NAME not in raw, line=line.number, page=line.page)
 
 
-def _head_row(line: TextLine) -> RawRow:
+def head_row(line: TextLine) -> RawRow:
+    """A line as a row of the form's head, its cells split at "|"."""
     cells = tuple(
         RawCell(text, col, line.number, line.page)
         for col, text in enumerate(clean(t) for t in line.text.split("|"))
@@ -299,7 +299,7 @@ def parse_flat(lines: tuple[TextLine, ...]) -> list[RawForm]:
             order = tuple(r for r in roles if r not in (Role.LEVEL1, Role.LEVEL2, Role.NAME))
             head_text = text[: text.find("一级指标")]
             for segment in glued_head_segments(head_text):
-                assembler.feed(_head_row(TextLine(line.number, segment, line.page)))
+                assembler.feed(head_row(TextLine(line.number, segment, line.page)))
             assembler.open_table()
             rest = text[end:]
             if rest and len(order) > 1:
@@ -313,7 +313,7 @@ def parse_flat(lines: tuple[TextLine, ...]) -> list[RawForm]:
             for indicator in _clauses_of(text, line, order):
                 assembler.add(indicator, line.number)
             continue
-        assembler.feed(_head_row(line))
+        assembler.feed(head_row(line))
     return assembler.finish()
 
 
@@ -334,67 +334,3 @@ def _clauses_of(text: str, line: TextLine, order: tuple[Role, ...]) -> Iterator[
         if re.fullmatch(_NUM, following):
             cells[Role.SCORE] = following
         yield _indicator(clause.levels, cells, line)
-
-
-_HEADING = re.compile(
-    r"^(?:[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、])\s*(?P<level>.+?)"
-    r"(?:完成情况分析|完成情况)?[。.:：]?$"
-)
-
-
-def _heading_level(text: str) -> str | None:
-    match = _HEADING.match(text)
-    if not match:
-        return None
-    level = match.group("level").strip()
-    return level if vocabulary().is_level(level) and len(level) <= 16 else None
-
-
-def parse_prose(lines: tuple[TextLine, ...], actual: bool = False) -> list[RawForm]:
-    """Targets in sentences under "一、产出指标 / (一)数量指标" headings."""
-    assembler = FormAssembler()
-    levels: dict[Role, str] = {}
-    in_targets = False
-    for line in lines:
-        text = clean(line.text)
-        if not text:
-            continue
-        level = _heading_level(text)
-        if level is not None:
-            in_targets = True
-            assembler.open_table()
-            role = (
-                Role.LEVEL1
-                if vocabulary().level1_of(level) and not _is_level2_heading(text)
-                else Role.LEVEL2
-            )
-            if role is Role.LEVEL1:
-                levels = {}
-            levels[role] = level
-            continue
-        if in_targets and re.match(r"^[(（]?[一二三四五六七八九十\d]+[)）.、]", text):
-            in_targets = False
-        if in_targets:
-            found = False
-            for part in _CLAUSE_SPLIT.split(text):
-                clause = parse_clause(part)
-                if clause is None:
-                    continue
-                found = True
-                target_role = Role.ACTUAL if actual and _numeric(clause.target) else Role.VALUE
-                cells = {Role.NAME: clause.name, target_role: clause.target or ""}
-                level_names = tuple(levels[r] for r in (Role.LEVEL1, Role.LEVEL2) if r in levels)
-                assembler.add(_indicator(level_names, cells, line), line.number)
-            if found:
-                continue
-            in_targets = False
-        assembler.feed(_head_row(line))
-    return assembler.finish()
-
-
-def _numeric(target: str | None) -> bool:
-    return bool(target and re.search(r"\d", target) and not re.search(r"年|月", target))
-
-
-def _is_level2_heading(text: str) -> bool:
-    return bool(re.match(r"^[(（]", text))

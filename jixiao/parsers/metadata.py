@@ -24,9 +24,13 @@ def find_year(text: str) -> str | None:
 # stamps and unit notes printed where a value belongs: "(盖章)", "单位:万元", "(部门)"
 STAMP_NOISE = re.compile(r"[(（]\s*盖章\s*[)）]|单位\s*[:：]\s*(?:万元|元)|[(（]\s*部门\s*[)）]$")
 _YEAR_LINE = re.compile(r"^[(（]?\s*(?:19|20)\d{2}\s*年?度?\s*[)）]?\s*年?度?\s*[)）]?$")
-_ORG_LINE = re.compile(
-    r"^(?:[\[(（]?\d{3,}[\])）]?\s*)?(?P<name>\S{4,40}?(?:局|委员会|委|办公室|中心|法院|检察院|政府|学校|学院|医院|站|所|队|处|馆|院|社|会|部|厅|署|室))$"
-)
+
+
+@derived
+@lru_cache(maxsize=1)
+def _org_line() -> re.Pattern[str]:
+    suffixes = "|".join(re.escape(s) for s in vocabulary().org_suffixes)
+    return re.compile(rf"^(?:[\[(（]?\d{{3,}}[\])）]?\s*)?(?P<name>\S{{4,40}}?(?:{suffixes}))$")
 
 
 def is_year_line(text: str) -> bool:
@@ -38,7 +42,7 @@ def org_name(row: RawRow) -> str | None:
     """An unlabelled organisation line in a form's head ("207101天津市河北区人民法院")."""
     if not 1 <= len(row.filled) <= 2:
         return None
-    match = _ORG_LINE.match(row.filled[0].text.strip())
+    match = _org_line().match(row.filled[0].text.strip())
     return match.group("name") if match else None
 
 
