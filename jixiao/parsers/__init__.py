@@ -110,28 +110,21 @@ def parse_families(lines: tuple[TextLine, ...]) -> list[RawForm]:
     return _best(list(SEGMENTERS.values()), lines)[0]
 
 
-# Readers that stay beside the row recognizer, for text that is not a table of cells:
-# targets written in sentences under level headings (clauses, not cells), and a CSV dump
-# whose record breaks were lost (rows anchored on a name its explanation restates).
-NOT_TABLES: tuple[Callable[[tuple[TextLine, ...]], list[RawForm]], ...] = (
-    parse_prose,
-    parse_formula_stream,
-)
-
-
 def parse_lines(lines: tuple[TextLine, ...]) -> list[RawForm]:
-    """Forms of a text dump: the row recognizer's, unless a reader of text that is not a
-    table (prose, a broken CSV stream) reads more indicators."""
+    """Forms of a text dump: the row recognizer's. Where it found no table header, prose
+    read under level or target headings wins when it reads anything (headings anchor it
+    better than columns guessed from the cells); a broken CSV stream wins when it reads
+    more indicators."""
     best = recognize(lines)
     score = _useful(best)
-    for reader in NOT_TABLES if _FAMILIES_ONLY is None else _FAMILIES_ONLY:
-        forms = reader(lines)
-        if _useful(forms) > score:
-            best, score = forms, _useful(forms)
+    tabled = any(form.header for form in best)
+    prose = parse_prose(lines)
+    if _useful(prose) and (not tabled or _useful(prose) > score):
+        best, score = prose, _useful(prose)
+    stream = parse_formula_stream(lines)
+    if _useful(stream) > score:
+        best = stream
     return best
-
-
-_FAMILIES_ONLY: tuple[Callable[[tuple[TextLine, ...]], list[RawForm]], ...] | None = None
 
 
 def parse(doc: SourceDoc) -> list[RawForm]:
