@@ -46,7 +46,6 @@ GRID_OCR_ALIGNED = "grid_ocr_aligned"
 PAGE_TURNED = "page_turned"
 OCR_REPAIRED = "ocr_repaired"
 WEIGHTS_UNBALANCED = "weights_unbalanced"
-ROWS_RECOGNIZED = "rows_recognized"
 
 FLAGS: dict[str, Flag] = {
     f.name: f
@@ -103,11 +102,6 @@ FLAGS: dict[str, Flag] = {
         Flag(
             WEIGHTS_UNBALANCED,
             "The weights of a level-1 group do not add up to the subtotal it prints (form flag).",
-            1.0,
-        ),
-        Flag(
-            ROWS_RECOGNIZED,
-            "Rows read by the row recognizer (cells by content, no layout family; form flag).",
             1.0,
         ),
     )

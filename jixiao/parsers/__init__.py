@@ -111,15 +111,15 @@ def parse_families(lines: tuple[TextLine, ...]) -> list[RawForm]:
 
 
 def parse_lines(lines: tuple[TextLine, ...]) -> list[RawForm]:
-    """Forms of a text dump: the row recognizer's. Where it found no table header, prose
-    read under level or target headings wins when it reads anything (headings anchor it
-    better than columns guessed from the cells); a broken CSV stream wins when it reads
-    more indicators."""
+    """Forms of a text dump: the row recognizer's. Where it found no table header (or read
+    nothing), prose read under level or target headings wins when it reads anything:
+    headings anchor it better than columns guessed from the cells. A broken CSV stream
+    wins when it reads more indicators."""
     best = recognize(lines)
     score = _useful(best)
     tabled = any(form.header for form in best)
     prose = parse_prose(lines)
-    if _useful(prose) and (not tabled or _useful(prose) > score):
+    if _useful(prose) and (not tabled or not score):
         best, score = prose, _useful(prose)
     stream = parse_formula_stream(lines)
     if _useful(stream) > score:

@@ -347,6 +347,11 @@ class FormAssembler:
     def table_closed(self) -> bool:
         return self.draft.table_closed
 
+    @property
+    def table_open(self) -> bool:
+        """Rows are being added to the current form's table."""
+        return self.draft.has_rows and not self.draft.table_closed
+
     def open_table(self) -> None:
         """Start (or continue) the indicator table without a header row."""
         if self.draft.has_rows and self.draft.table_closed:

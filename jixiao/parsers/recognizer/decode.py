@@ -10,6 +10,7 @@ closed without one costs `row_without_target`.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -106,13 +107,16 @@ def layout_of(atoms: Sequence[Atom]) -> Layout:
     lines = sum(a.first_in_line for a in atoms) or 1
     spaces = seps.count(Sep.SPACE)
     in_line = spaces + seps.count(Sep.PIPE) + seps.count(Sep.WIDE)
-    hard_lines = len({a.line for a in atoms if a.sep is Sep.PIPE})
+    # lines with two or more filled "|"/tab cells
+    filled = Counter(a.line for a in atoms if a.text and a.sep in (Sep.PIPE, Sep.START))
+    hard_lines = sum(count >= 1 for count in filled.values())
+    one_cell_lines = closed > 0.5 * lines and hard_lines * 4 < lines  # "产出指标 |" a line
     return Layout(
         glued=separators * 12 < chars,
-        pipe_closed=closed > 0.5 * lines,
+        pipe_closed=one_cell_lines,
         blank_cells=blanks > newlines,
         space_cells=spaces >= 5 and spaces * 2 >= in_line and hard_lines * 2 < lines,
-        hard_cells=hard_lines * 2 >= lines and not closed > 0.5 * lines,
+        hard_cells=hard_lines * 2 >= lines and not one_cell_lines,
     )
 
 

@@ -7,9 +7,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from jixiao.flags import COLUMNS_SWAPPED, ROWS_RECOGNIZED, WEIGHTS_UNBALANCED
+from jixiao.flags import COLUMNS_SHIFTED, COLUMNS_SWAPPED, WEIGHTS_UNBALANCED
 from jixiao.parsers.header import header_role
-from jixiao.parsers.metadata import field_of, is_title_text
+from jixiao.parsers.metadata import field_of, footer_pairs, is_title_text
 from jixiao.parsers.metadata import footer_label as _footer_label
 from jixiao.parsers.recognizer.arithmetic import resolve_numbers
 from jixiao.parsers.recognizer.decode import (
@@ -54,7 +54,8 @@ class Header:
             return {}
         found: dict[Role, int] = {}
         for role, col in zip(self.roles, self.cols):
-            found.setdefault(role, col)
+            if col >= 0:
+                found.setdefault(role, col)
         return found
 
     @property
@@ -97,6 +98,8 @@ def read(lines: tuple[TextLine, ...]) -> Reading | None:
     headers = find_headers(lattice)
     for header in headers:
         lattice.lock(header.start, header.end)
+    for start, end in _footer_lines(atoms):
+        lattice.lock(start, end)
     decoded, columns = best_reading(lattice, headers)
     return Reading(lattice, headers, decoded, columns)
 
@@ -124,28 +127,37 @@ def best_reading(lattice: Lattice, headers: list[Header]) -> tuple[Decoded, tupl
     return best
 
 
-def _row_start_costs(atoms: Sequence[Atom]) -> list[float]:
-    config = settings()
+def lines_are_rows(atoms: Sequence[Atom]) -> bool:
+    """Several cells a line, over several lines: each line is a row."""
     per_line = Counter(a.line for a in atoms if a.sep is not Sep.GLUE)
     typical = sorted(per_line.values())[len(per_line) // 2] if per_line else 0
-    # several cells a line, over several lines: a line is a row
-    row_lines = len(per_line) >= 3 and 3 <= typical <= 20
-    midline = config.cost("new_row_midline") if row_lines else 0.0
+    return len(per_line) >= 3 and 3 <= typical <= 20
+
+
+def _row_start_costs(atoms: Sequence[Atom]) -> list[float]:
+    config = settings()
+    midline = config.cost("new_row_midline") if lines_are_rows(atoms) else 0.0
     start = config.cost("new_row")
     return [start + (0.0 if a.first_in_line else midline) for a in atoms]
 
 
 def table_region(atoms: Sequence[Atom], headers: list[Header]) -> list[bool]:
-    """Which atoms are inside an indicator table: from a header (or the start, when the
-    text has none) to a total, a footer label or a note; again from the next header."""
+    """Which atoms are inside an indicator table: from a header (or, when the text has
+    none, from a level name) to a total, a footer label or a note; again from the next."""
     starts = {h.start for h in headers}
-    inside = not headers
+    inside = False  # a table starts at its header, or where there is none at a level name
     others = _other_headers(atoms)
     region: list[bool] = []
+    footers = {start for start, _ in _footer_lines(atoms)}
     for index, atom in enumerate(atoms):
         if index in starts or (not headers and _is_level(atom.text)):
             inside = True
-        elif inside and (index in others or atom.sep is not Sep.GLUE and _ends_table(atom.text)):
+        elif inside and (
+            index in others
+            or index in footers
+            or atom.sep is not Sep.GLUE
+            and _ends_table(atom.text)
+        ):
             inside = False
         region.append(inside)
     return region
@@ -192,6 +204,19 @@ def _label_like(text: str) -> bool:
 
 def _is_level(text: str) -> bool:
     return cell_info(text).kind in (Kind.LEVEL1, Kind.LEVEL2, Kind.LEVELX)
+
+
+def _footer_lines(atoms: Sequence[Atom]) -> list[tuple[int, int]]:
+    """Atom spans of the lines that are footer lines ("填表人: 王红 联系电话: …")."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for index in range(1, len(atoms) + 1):
+        if index == len(atoms) or atoms[index].line != atoms[start].line:
+            text = " ".join(_pieces_of(atoms, list(range(start, index))))
+            if footer_pairs(text) is not None:
+                spans.append((start, index))
+            start = index
+    return spans
 
 
 def _ends_table(text: str) -> bool:
@@ -288,13 +313,29 @@ def _header_at(lattice: Lattice, i: int) -> Header | None:
 
 
 def _columns_at(lattice: Lattice, places: list[int]) -> tuple[int, ...] | None:
-    """The "|"/tab column of each label, when they all sit on one line of such cells."""
-    atoms = [lattice.atoms[k] for k in places if k >= 0]
-    if len(atoms) != len(places) or len({a.line for a in atoms}) != 1:
+    """The "|"/tab column of each label (-1 where unknown), in a header of such cells.
+
+    A header broken over lines counts its columns from its first line of three or more
+    labels; the labels of the lines after it take the next columns, in order."""
+    atoms = [lattice.atoms[k] if k >= 0 else None for k in places]
+    known = [a for a in atoms if a is not None]
+    if not any(a.sep is Sep.PIPE for a in known):
         return None
-    if not any(a.sep is Sep.PIPE for a in atoms):
+    per_line = Counter(a.line for a in known)
+    base = next((line for line in sorted(per_line) if per_line[line] >= 3), None)
+    if base is None:
         return None
-    return tuple(a.col for a in atoms)
+    cols: list[int] = []
+    following = max(a.col for a in known if a.line == base) + 1
+    for atom in atoms:
+        if atom is None or atom.line < base:
+            cols.append(-1)
+        elif atom.line == base:
+            cols.append(atom.col)
+        else:
+            cols.append(following)
+            following += 1
+    return tuple(cols)
 
 
 _MAX_TRAILING = 3
@@ -348,10 +389,14 @@ def _indicator(lattice: Lattice, cells: list[Cell], flags: tuple[str, ...]) -> R
         raw = _raw_cell(lattice, cell)
         held = by_role.get(cell.role)
         by_role[cell.role] = raw if held is None else replace(held, text=f"{held.text} {raw.text}")
-    first = lattice.atoms[cells[0].start]
-    named = Role.NAME in by_role
+    named = next((cell for cell in cells if cell.role is Role.NAME), cells[0])
+    first = lattice.atoms[named.start]
     return RawIndicator(
-        cells=by_role, section=not named, line=first.line, page=first.page, flags=flags
+        cells=by_role,
+        section=Role.NAME not in by_role,
+        line=first.line,
+        page=first.page,
+        flags=flags,
     )
 
 
@@ -361,29 +406,29 @@ def build_forms(
     """Rows into forms; the text around them is read as the forms' heads and footers."""
     atoms = lattice.atoms
     rows, balanced = resolve_numbers(_rows(decoded), columns)
-    flags: dict[int, tuple[str, ...]] = {}
-    for index, row in enumerate(rows):
-        rows[index], swapped = reorder_tail(row, columns)
+    prior = headers[0].column_prior() if headers and lattice.hard_cells else {}
+    split = lines_are_rows(atoms)
+    indicators: dict[int, list[RawIndicator]] = {}
+    for row in rows:
+        row, swapped = reorder_tail(row, columns)
+        flags: tuple[str, ...] = (
+            (COLUMNS_SHIFTED,) if _shifted(lattice, row, prior, swapped) else ()
+        )
         if swapped:
-            flags[row[0].start] = (COLUMNS_SWAPPED,)
+            flags += (COLUMNS_SWAPPED,)
+        parts = _split_levels(lattice, row) if split else [row]
+        indicators[row[0].start] = [_indicator(lattice, part, flags) for part in parts]
     in_row = {i for row in rows for cell in row for i in range(cell.start, cell.end)}
     assembler = FormAssembler()
-    row_at = {row[0].start: row for row in rows}
     pending: list[Atom] = []
-    table_open = False
     for i, atom in enumerate(atoms):
-        if i in row_at:
+        if i in indicators:
             _feed_head(assembler, pending)
             pending = []
-            row = row_at[i]
-            indicator = _indicator(lattice, row, flags.get(i, ()))
-            if not table_open:
+            if not assembler.table_open:
                 assembler.open_table()
-                table_open = True
-            if indicator.section and not any(c.role is Role.NAME for c in row):
+            for indicator in indicators[i]:
                 assembler.add(indicator, indicator.line)
-                continue
-            assembler.add(indicator, indicator.line)
             continue
         if i in in_row:
             continue
@@ -395,12 +440,43 @@ def build_forms(
     forms = assembler.finish()
     _note_unread(forms, lattice, decoded)
     for form in forms:
-        form.flags.append(ROWS_RECOGNIZED)
         if not balanced:
             form.flags.append(WEIGHTS_UNBALANCED)
         if not form.header and headers:
             form.header = _header_columns(headers[0])
     return forms
+
+
+def _split_levels(lattice: Lattice, row: list[Cell]) -> list[list[Cell]]:
+    """A row whose level cells sit on lines above its name (rows one a line): the levels
+    as a section row of their own, as a table of merged cells prints them."""
+    name = next((k for k, cell in enumerate(row) if cell.role is Role.NAME), None)
+    if not name:
+        return [row]
+    line = lattice.atoms[row[name].start].line
+    if all(lattice.atoms[cell.start].line == line for cell in row[:name]):
+        return [row]
+    return [row[:name], row[name:]]
+
+
+def _shifted(lattice: Lattice, row: list[Cell], prior: dict[Role, int], swapped: bool) -> bool:
+    """A cell outside its header label's "|"/tab column (levels and unlabelled extras
+    aside; an explanation and a scoring rule that exactly traded columns count as
+    swapped, not shifted)."""
+    placed = {c.role: lattice.atoms[c.start].col for c in row if c.role is not None}
+    exact = swapped and all(
+        placed.get(a) == prior.get(b) is not None
+        for a, b in ((Role.EXPLANATION, Role.SCORING), (Role.SCORING, Role.EXPLANATION))
+    )
+    for role, col in placed.items():
+        if role in (Role.LEVEL1, Role.LEVEL2) or (exact and role in _TRADED):
+            continue
+        if role in prior and prior[role] != col:
+            return True
+    return False
+
+
+_TRADED = (Role.EXPLANATION, Role.SCORING)
 
 
 def _header_columns(header: Header) -> tuple[HeaderColumn, ...]:
@@ -417,10 +493,10 @@ def _feed_head(assembler: FormAssembler, atoms: list[Atom]) -> None:
             groups.append([])
         groups[-1].append(atom)
     cells = []
-    for col, group in enumerate(groups):
+    for group in groups:
         text = join_atoms(group).strip()
-        if text:
-            cells.append(RawCell(text, col, group[0].line, group[0].page))
+        if text:  # the "|"/tab column: a task or budget row continues where its label stood
+            cells.append(RawCell(text, group[0].col, group[0].line, group[0].page))
     if cells:
         assembler.feed_outside(RawRow(tuple(cells), atoms[0].line, atoms[0].page))
 
@@ -430,13 +506,17 @@ def _note_unread(forms: list[RawForm], lattice: Lattice, decoded: Decoded) -> No
     for form in forms:
         if form.line_start is None or form.line_end is None:
             continue
-        first = min((i.line for i in form.indicators if i.line is not None), default=None)
-        if first is None:
+        lines = [i.line for i in form.indicators if i.line is not None]
+        if not lines:
             continue
+        first, last = min(lines), max(lines)
+        sections = {i.line for i in form.indicators if i.section}
         for cell in decoded.cells:
             atom = lattice.atoms[cell.start]
-            if cell.role is not None or not (first <= atom.line <= form.line_end):
+            if cell.role is not None or not (first <= atom.line <= last):
                 continue
+            if lattice.locked[cell.start] or atom.line in sections:
+                continue  # a header, or the description a level row prints beside its name
             if cell_info(cell.text).kind in _QUIET:
                 continue
             form.unread.append(UnreadText(cell.text, atom.line, atom.page))

@@ -212,8 +212,9 @@ def _vocabulary_points(piece: str, points: dict[int, str]) -> list[tuple[int, in
     glue point falls inside a word: "产出指标(50分)" stays whole)."""
     folded, positions = fold_with_positions(piece)
     spans = [(m.start(1), m.start(1) + len(m.group(1))) for m in _glue_words().finditer(folded)]
+    labels = [(m.start(), m.end()) for m in _field_labels().finditer(folded)]
     if len(folded) >= _GLUED_PIECE:  # a form's head run together: cut at its labels too
-        spans += [(m.start(), m.end()) for m in _field_labels().finditer(folded)]
+        spans += labels
     kept: list[tuple[int, int]] = []
     reached = 0
     for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
@@ -224,7 +225,8 @@ def _vocabulary_points(piece: str, points: dict[int, str]) -> list[tuple[int, in
         points.setdefault(positions[start], kind)
         points.setdefault(positions[end], kind)
         kept.append((positions[start], positions[end]))
-    return kept
+    # a head label in a short piece is not cut into: "部门(单位)名称" holds no "单位" column
+    return kept + [(positions[start], positions[end]) for start, end in labels]
 
 
 @derived
