@@ -100,6 +100,23 @@ def _footer_pattern() -> re.Pattern[str]:
     return re.compile("(" + "|".join(re.escape(label) for label in labels) + r")\s*[:：]")
 
 
+# a total line: "合计", "合 计(100分)", "总分:"; not "总计划完成率"
+_TOTAL = re.compile(r"^(?:合计|总计|小计|总分|总得分|合计得分|得分合计|分总)(?:\(.*\))?:?$")
+# a sign-off line: "项目负责人(签字)", "财政资金管理科室(盖章)", "负责人签字:", "审核意见"
+# (not "推行电子签章": a bare 签章/签名 at the end may be an indicator's object)
+_SIGN_OFF = re.compile(r"\((?:签字|签章|盖章|签名)\)|(?:签字|盖章):?$|^(?:审核|审批|审查)意见:?$")
+
+
+def is_total(folded: str) -> bool:
+    """A total line's label, folded ("合计", "总分(100分)")."""
+    return bool(_TOTAL.match(folded))
+
+
+def is_sign_off(folded: str) -> bool:
+    """A sign-off label, folded ("项目负责人(签字)", "审核意见")."""
+    return bool(_SIGN_OFF.search(folded))
+
+
 def footer_label(folded: str) -> bool:
     """A footer label alone (填表人, 联系电话), folded."""
     return folded.rstrip(":") in vocabulary().footer

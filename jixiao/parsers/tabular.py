@@ -22,7 +22,9 @@ from jixiao.parsers.metadata import (
     find_year,
     footer_pairs,
     is_other_table_title,
+    is_sign_off,
     is_title,
+    is_total,
     is_year_line,
     opens_head,
     org_name,
@@ -82,11 +84,6 @@ def align_row(row: RawRow, template: Template) -> RawIndicator | None:
     )
 
 
-# a total line: "合计", "合 计(100分)", "总分:"; not "总计划完成率"
-_TOTAL = re.compile(r"^(?:合计|总计|小计|总分|总得分|合计得分|得分合计)(?:\(.*\))?:?$")
-# a sign-off line: "项目负责人(签字)", "财政资金管理科室(盖章)", "负责人签字:", "审核意见"
-# (not "推行电子签章": a bare 签章/签名 at the end may be an indicator's object)
-_SIGN_OFF = re.compile(r"\((?:签字|签章|盖章|签名)\)|(?:签字|盖章):?$|^(?:审核|审批|审查)意见:?$")
 
 
 def not_indicator(by_role: dict[Role, RawCell], template: Template) -> bool:
@@ -96,7 +93,7 @@ def not_indicator(by_role: dict[Role, RawCell], template: Template) -> bool:
     cell, stays one."""
     name = by_role[Role.NAME]
     folded = fold(name.text)
-    if _TOTAL.match(folded) or _SIGN_OFF.search(folded):
+    if is_total(folded) or is_sign_off(folded):
         return True
     if not by_role.keys().isdisjoint(_LEVELS) or budget_key(name.text) is None:
         return False

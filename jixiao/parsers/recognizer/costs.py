@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -19,9 +20,6 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 SKIP = "skip"
-_ENDS_WITH_QUANTITY = re.compile(r"\d%?$")  # a name rarely ends with a bare number or percent
-_ENDS_WITH_UNIT = re.compile(r"\d[\u4e00-\u9fff]{1,3}$")
-_OPERATOR_INSIDE = re.compile(r".[≥≤<>=]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,27 +83,38 @@ _LONG_DIGITS = 5
 
 
 def _adjust_text(info: CellInfo, roles: dict[Role, float], adjust: dict[str, float]) -> None:
-    if info.name_like:
-        roles[Role.NAME] += adjust["name_like"]
+    roles[Role.NAME] += _name_shape(info, adjust)
     if info.target_like:
         for role in (Role.VALUE, Role.ACTUAL):
             roles[role] += adjust["target_like_value"]
         roles[Role.NAME] += adjust["target_like_name"]
-    length = len(info.folded)
-    if info.folded[:1].isdigit():
-        roles[Role.NAME] += adjust["name_from_number"]
-    if _ENDS_WITH_QUANTITY.search(info.folded):
-        roles[Role.NAME] += adjust["name_ends_with_number"]
-    elif _ENDS_WITH_UNIT.search(info.folded):
-        roles[Role.NAME] += adjust["name_ends_with_quantity"]
-    if _OPERATOR_INSIDE.search(info.folded):
-        roles[Role.NAME] += adjust["name_with_operator"]
-    if _level_inside().search(info.folded):
-        roles[Role.NAME] += adjust["name_with_level"]
-    if length <= 1:
-        roles[Role.NAME] += adjust["short_name"]
-    elif length > 30:
-        roles[Role.NAME] += (length - 30) * adjust["long_name_per_char"]
+    elif info.sentence:
+        for role in (Role.VALUE, Role.ACTUAL):
+            roles[role] += adjust["sentence_value"]
+
+
+# what the shape of a text adds to its cost as a name: (test, adjustment key)
+_NAME_SHAPES: tuple[tuple[Callable[[str], object], str], ...] = (
+    (lambda folded: folded[:1].isdigit(), "name_from_number"),
+    (lambda folded: len(folded) <= 1, "short_name"),
+    (re.compile(r"\d%?$").search, "name_ends_with_number"),
+    (re.compile(r"\d[\u4e00-\u9fff]{1,3}$").search, "name_ends_with_quantity"),
+    (re.compile(r".[≥≤<>=]").search, "name_with_operator"),
+    (lambda folded: _level_inside().search(folded), "name_with_level"),
+)
+
+
+def _name_shape(info: CellInfo, adjust: dict[str, float]) -> float:
+    """Names end as names do (…率); they rarely start with a digit, end in a number, hold
+    an operator or a level name (cells run together), or run long."""
+    folded = info.folded
+    cost = adjust["name_like"] if info.name_like else 0.0
+    for test, key in _NAME_SHAPES:
+        if test(folded):
+            cost += adjust[key]
+    if len(folded) > 30:
+        cost += (len(folded) - 30) * adjust["long_name_per_char"]
+    return cost
 
 
 def _adjust_points(info: CellInfo, roles: dict[Role, float], adjust: dict[str, float]) -> None:

@@ -127,7 +127,7 @@ def _boundary_name(before: Atom, atom: Atom, layout: Layout) -> str:
     if sep is Sep.NEWLINE:
         if layout.blank_cells or (layout.pipe_closed and not atom.line_closed):
             return "newline_open"
-        return "newline"
+        return "newline_hard" if layout.hard_cells else "newline"
     if sep is Sep.BLANKLINE:
         return "newline" if layout.blank_cells else "blankline"
     if sep in (Sep.WIDE, Sep.SPACE) and layout.hard_cells:
@@ -173,14 +173,17 @@ def decode(
     name_extra: Sequence[float],
     region: Sequence[bool],
     column_prior: dict[Role, int] | None = None,
+    row_wrap: Sequence[float] | None = None,
 ) -> Decoded:
     """The cheapest reading of the atoms as rows in this column order (levels and name,
     then `columns`). `row_start_cost[i]` is the cost of a row starting at atom i;
     `name_extra[i]` is added to a name starting at atom i (outside the table region);
     skipping outside the table `region` is cheaper; `column_prior` gives the "|"/tab
-    column of each role's header label (a cell elsewhere costs a little more)."""
+    column of each role's header label (a cell elsewhere costs a little more);
+    `row_wrap[i]` is the cost of a row going on at atom i (a line that should start one)."""
     decoder = _Decoder(lattice, columns, row_start_cost, name_extra, region)
     decoder.column_prior = column_prior or {}
+    decoder.row_wrap = row_wrap or [0.0] * len(lattice.atoms)
     return decoder.run()
 
 
@@ -208,6 +211,7 @@ class _Decoder:
         self.column_cost = config.cost("column_distance")
         self.column_cap = config.cost("column_distance_cap")
         self.column_prior: dict[Role, int] = {}
+        self.row_wrap: Sequence[float] = [0.0] * len(lattice.atoms)
         self.order = (*LEVELS, *columns)
         self.column_of = {role: i + 1 for i, role in reversed(list(enumerate(self.order)))}
         free = len(self.order) > _NAME_COLUMN and self.order[-1] in REPEATABLE
@@ -300,9 +304,11 @@ class _Decoder:
 
     def _skip(self, i: int, j: int, cost: float, in_row: float = 0.0) -> None:
         """Skipped text (to a separator): the state is kept; inside a named row, skipping
-        costs `in_row` more (a row does not reach over text that is not its own)."""
+        costs `in_row` more (a row does not reach over text that is not its own), and more
+        again where a line that should start a row begins."""
         best, back = self.best[j], self.back[j]
         named = _NAME_COLUMN << 1
+        in_row += self.row_wrap[i]
         for state, reached in self.best[i].items():
             total = reached + cost + (in_row if state >= named else 0.0)
             if total < best.get(state, _INF):
@@ -352,17 +358,18 @@ class _Decoder:
                 cost = heads.closing + self.row_start_cost[i] + self.gap * (column - 1) + fit
                 self._relax(j, column << 1, cost, (i, heads.closing_state, column, True))
             target = 1 if role in TARGETS else 0
+            wrap = self.row_wrap[i]  # a row going on into the next line of a lines-are-rows text
             for targeted in (0, 1):
                 reached, state = heads.follow[targeted][column]
                 if state >= 0:
-                    cost = reached + self.gap * (column - 1) + fit
+                    cost = reached + self.gap * (column - 1) + fit + wrap
                     entry = (i, state, column, False)
                     self._relax(j, (column << 1) | targeted | target, cost, entry)
                 if column == self.last:  # the last column may hold several cells
                     state = (column << 1) | targeted
                     reached_here = self.best[i].get(state)
                     if reached_here is not None:
-                        cost = reached_here + self.repeat + fit
+                        cost = reached_here + self.repeat + fit + wrap
                         self._relax(j, state | target, cost, (i, state, column, False))
 
     def _column_distance(self, i: int, role: Role) -> float:

@@ -107,7 +107,8 @@ def read(lines: tuple[TextLine, ...]) -> Reading | None:
 def best_reading(lattice: Lattice, headers: list[Header]) -> tuple[Decoded, tuple[Role, ...]]:
     config = settings()
     row_start = _row_start_costs(lattice.atoms)
-    region = table_region(lattice.atoms, headers)
+    wraps = _row_wrap_costs(lattice.atoms)
+    region = table_region(lattice, headers)
     name_extra = _outside_costs(region)
     candidates: list[tuple[tuple[Role, ...], float]] = []
     positions: dict[Role, int] = {}
@@ -118,7 +119,7 @@ def best_reading(lattice: Lattice, headers: list[Header]) -> tuple[Decoded, tupl
     best: tuple[Decoded, tuple[Role, ...]] | None = None
     best_cost = float("inf")
     for columns, prior in candidates:
-        reading = decode(lattice, columns, row_start, name_extra, region, positions)
+        reading = decode(lattice, columns, row_start, name_extra, region, positions, wraps)
         rows = sum(cell.new_row for cell in reading.cells) or 1
         cost = reading.cost + prior * rows
         if cost < best_cost:
@@ -134,6 +135,14 @@ def lines_are_rows(atoms: Sequence[Atom]) -> bool:
     return len(per_line) >= 3 and 3 <= typical <= 20
 
 
+def _row_wrap_costs(atoms: Sequence[Atom]) -> list[float]:
+    """Where lines are rows, a row going on at the first cell of a line costs more."""
+    if not lines_are_rows(atoms):
+        return [0.0] * len(atoms)
+    wrap = settings().cost("row_wrap")
+    return [wrap if a.first_in_line else 0.0 for a in atoms]
+
+
 def _row_start_costs(atoms: Sequence[Atom]) -> list[float]:
     config = settings()
     midline = config.cost("new_row_midline") if lines_are_rows(atoms) else 0.0
@@ -141,26 +150,36 @@ def _row_start_costs(atoms: Sequence[Atom]) -> list[float]:
     return [start + (0.0 if a.first_in_line else midline) for a in atoms]
 
 
-def table_region(atoms: Sequence[Atom], headers: list[Header]) -> list[bool]:
+def table_region(lattice: Lattice, headers: list[Header]) -> list[bool]:
     """Which atoms are inside an indicator table: from a header (or, when the text has
-    none, from a level name) to a total, a footer label or a note; again from the next."""
+    none, from a level name) to a total, a footer label or a note; again from the next.
+    Labels are read per piece (a cell's atoms joined: "合 计" is a total)."""
+    atoms = lattice.atoms
     starts = {h.start for h in headers}
     inside = False  # a table starts at its header, or where there is none at a level name
     others = _other_headers(atoms)
-    region: list[bool] = []
     footers = {start for start, _ in _footer_lines(atoms)}
+    region: list[bool] = []
     for index, atom in enumerate(atoms):
+        piece = _piece_at(lattice, index)
         if index in starts or (not headers and _is_level(atom.text)):
             inside = True
         elif inside and (
-            index in others
-            or index in footers
-            or atom.sep is not Sep.GLUE
-            and _ends_table(atom.text)
+            index in others or index in footers or piece is not None and _ends_table(piece)
         ):
             inside = False
         region.append(inside)
     return region
+
+
+def _piece_at(lattice: Lattice, index: int) -> str | None:
+    """The text of the piece starting at this atom (None inside a piece)."""
+    if lattice.joined[index]:
+        return None
+    end = index + 1
+    while end < len(lattice.atoms) and lattice.joined[end]:
+        end += 1
+    return lattice.text(index, end)
 
 
 _MIN_OTHER_HEADER = 5

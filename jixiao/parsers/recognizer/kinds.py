@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from jixiao.parsers.cells import PLACEHOLDERS, SCORING_MARKERS, CellType, cell_type, number_parts
 from jixiao.parsers.header import header_role
-from jixiao.parsers.metadata import budget_key, field_of, footer_label
+from jixiao.parsers.metadata import budget_key, field_of, footer_label, is_sign_off, is_total
 from jixiao.text import fold
 from jixiao.vocab import derived, level_key, vocabulary
 
@@ -34,6 +34,7 @@ class Kind(str, Enum):
     HEADER = "header"  # a column label of the indicator table
     FIELD = "field"  # a label of the form's head or footer (项目名称, 资金总额, 填表人)
     TOTAL = "total"  # 合计, 总分
+    SIGN_OFF = "sign_off"  # 项目负责人(签字), 审核意见
     PAGE = "page"  # a page marker ("- 3 -", "第 2 页")
     OPERATOR = "operator"
     DIRECTION = "direction"
@@ -59,16 +60,16 @@ class CellInfo:
     number: float | None = None  # the number of a NUMBER / QUANTITY / WEIGHT cell
     percent: bool = False
     name_like: bool = False  # ends like an indicator name (…率, …数量, …满意度)
+    sentence: bool = False  # holds sentence punctuation (，。；) inside: prose, not a cell
     target_like: bool = False  # reads like a target phrase (…良好, 每亩300, 12月底到位)
 
 
 _PAGE = re.compile(
     r"^(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[/,，]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3}|\d{1,2}、)$"
 )
-_TOTALS = frozenset({"合计", "总分", "总计", "小计", "分总", "总分值", "合计分"})
 _STANDARDS = frozenset({"计划标准", "行业标准", "历史标准", "其他标准", "预算标准"})
 _EXPLANATION_START = re.compile(r"^(?:反映|该指标|用以反映|主要反映|用于反映|考核|衡量)")
-_TEMPLATE = re.compile(r"^指标\d{1,2}[:：]?$")
+_TEMPLATE = re.compile(r"^指标[\d一二三四五六七八九十]{1,2}:?[-/\\.]*$")  # an unfilled slot
 _NAME_END = re.compile(
     r"(?:率|数|量|度|性|次数|人数|数量|面积|时间|时限|期限|成本|标准|情况|金额|收入|"
     r"里程|长度|规模|个数|户数|人次|天数|年限|比例|占比|效益|效果|影响|水平|能力)$"
@@ -78,6 +79,7 @@ _TARGET_WORDS = re.compile(
     r"以内|以上|以下|之内|前|底|内|是|否|无|长期|全年|扩大|减轻|巩固|增加|增长|稳定)$"
 )
 _DIGIT = re.compile(r"\d")
+_SENTENCE = re.compile(r"[,;.。，；]")
 # a quantity inside a short text target: 每亩300, 2天以内, 1-6期, 3000元/人 (not a label: value)
 _QUANTITY_IN_TEXT = re.compile(
     r"^[^:≥≤<>=]{0,3}(?:\d[\u4e00-\u9fff%]|每[\u4e00-\u9fff]{1,2}\d)[^:≥≤<>=]*$"
@@ -99,6 +101,8 @@ def cell_info(text: str) -> CellInfo:
     folded = fold(text)
     if not folded:
         return CellInfo(Kind.EMPTY, folded)
+    if _PAGE.match(folded):
+        return CellInfo(Kind.PAGE, folded)
     if _SPACED.search(text):  # pieces read as one cell: "100 8 8", "8 8 成本指标"
         long = len(folded) >= 40
         return CellInfo(Kind.LONG if long else Kind.TEXT, folded, target_like=len(folded) <= 8)
@@ -154,7 +158,8 @@ _SPECIAL: tuple[tuple[Callable[[str], object], Kind], ...] = (
     (_LOST_LEVEL.match, Kind.LOST_LEVEL),
     (_is_placeholder, Kind.PLACEHOLDER),
     (_PAGE.match, Kind.PAGE),
-    (lambda folded: folded.rstrip(":") in _TOTALS, Kind.TOTAL),
+    (is_total, Kind.TOTAL),
+    (is_sign_off, Kind.SIGN_OFF),
     (_TEMPLATE.match, Kind.TEMPLATE),
     (_LEVEL_PIECES.__contains__, Kind.LEVEL_PIECE),
     (_STANDARDS.__contains__, Kind.STANDARD),
@@ -237,6 +242,7 @@ def _text_info(folded: str) -> CellInfo:
         folded,
         name_like=bool(_NAME_END.search(folded)),
         target_like=target_like,
+        sentence=bool(_SENTENCE.search(folded[:-1])),
     )
 
 

@@ -245,6 +245,7 @@ def _glue_words() -> re.Pattern[str]:
 
 
 _GLUED_PIECE = 30  # a piece this long without a separator is glued text
+_LONGEST_RUN = 10  # digits: longer runs are not cut into numbers
 
 
 @derived
@@ -264,6 +265,8 @@ def _digit_run_points(piece: str, points: dict[int, str]) -> None:
         return
     for match in re.finditer(r"[\d.]{2,}", piece):
         run = match.group()
+        if len(run) > _LONGEST_RUN:  # a phone or document number, not numbers run together
+            continue
         for i in range(1, len(run)):
             if run[i - 1] == "." or run[i] == ".":
                 continue
