@@ -63,6 +63,8 @@ class Lattice:
             factor = config.cost("hard_cells_factor")
         self.max_chars = int(config.cost("max_chars_hard" if layout.hard_cells else "max_chars"))
         self.hard_cells = layout.hard_cells
+        # in glued text, a skipped span pays for each atom it reaches over
+        self.glued_atom_skip = config.cost("glued_atom_skip") if layout.glued else 0.0
         for index, atom in enumerate(atoms):
             if index == 0:
                 continue
@@ -204,7 +206,6 @@ class _Decoder:
         self.outside_skip = config.cost("outside_skip")
         self.beam = config.cost("beam")
         self.glued_skip = config.cost("glued_skip")
-        self.glued_atom_skip = config.cost("glued_atom_skip")
         self.row_skip = config.cost("row_skip")
         self.repeat = config.cost("repeat_last")
         self.off_template = config.cost("off_template")
@@ -277,7 +278,7 @@ class _Decoder:
                     break
                 merged += lattice.merge[j - 1]
                 separated = not lattice.joined[j - 1]
-                pieces += 1.0 if separated else self.glued_atom_skip
+                pieces += 1.0 if separated else lattice.glued_atom_skip
                 crossings += separated
                 if merged >= 50 or crossings > self.max_crossings:
                     break
@@ -355,7 +356,10 @@ class _Decoder:
             if self.column_prior:
                 fit += self._column_distance(i, role)
             if column <= _NAME_COLUMN:  # a level or a name may open a row
-                cost = heads.closing + self.row_start_cost[i] + self.gap * (column - 1) + fit
+                # a row may open at either level (a merged level-1 above it); at its name
+                # it pays for both level columns it leaves out
+                skipped = 2 if column == _NAME_COLUMN else 0
+                cost = heads.closing + self.row_start_cost[i] + self.gap * skipped + fit
                 self._relax(j, column << 1, cost, (i, heads.closing_state, column, True))
             target = 1 if role in TARGETS else 0
             wrap = self.row_wrap[i]  # a row going on into the next line of a lines-are-rows text

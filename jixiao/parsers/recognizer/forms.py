@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 
 from jixiao.flags import COLUMNS_SHIFTED, COLUMNS_SWAPPED, WEIGHTS_UNBALANCED
 from jixiao.parsers.header import header_role
-from jixiao.parsers.metadata import field_of, footer_pairs, is_title_text
+from jixiao.parsers.metadata import budget_key, field_of, footer_pairs, is_title_text
 from jixiao.parsers.metadata import footer_label as _footer_label
 from jixiao.parsers.recognizer.arithmetic import resolve_numbers
 from jixiao.parsers.recognizer.decode import (
@@ -424,8 +424,9 @@ def build_forms(
 ) -> list[RawForm]:
     """Rows into forms; the text around them is read as the forms' heads and footers."""
     atoms = lattice.atoms
-    rows, balanced = resolve_numbers(_rows(decoded), columns)
     prior = headers[0].column_prior() if headers and lattice.hard_cells else {}
+    rows = [row for row in _rows(decoded) if not _budget_line(lattice, row, prior)]
+    rows, balanced = resolve_numbers(rows, columns)
     split = lines_are_rows(atoms)
     indicators: dict[int, list[RawIndicator]] = {}
     for row in rows:
@@ -457,13 +458,25 @@ def build_forms(
         pending.append(atom)
     _feed_head(assembler, pending)
     forms = assembler.finish()
-    _note_unread(forms, lattice, decoded)
+    _note_unread(forms, lattice, decoded, {cell.start for row in rows for cell in row})
     for form in forms:
         if not balanced:
             form.flags.append(WEIGHTS_UNBALANCED)
         if not form.header and headers:
             form.header = _header_columns(headers[0])
     return forms
+
+
+def _budget_line(lattice: Lattice, row: list[Cell], prior: dict[Role, int]) -> bool:
+    """A budget line inside the table ("年度资金总额 | 120万元"): a budget label read as the
+    name, with no level cell, printed left of the name column. A cost indicator named like
+    one (项目资金总额 in the name column, or after its 成本指标 cell) stays an indicator."""
+    name = next((cell for cell in row if cell.role is Role.NAME), None)
+    if name is None or any(cell.role in (Role.LEVEL1, Role.LEVEL2) for cell in row):
+        return False
+    if budget_key(name.text) is None or Role.NAME not in prior:
+        return False
+    return lattice.atoms[name.start].col < prior[Role.NAME]
 
 
 def _split_levels(lattice: Lattice, row: list[Cell]) -> list[list[Cell]]:
@@ -520,22 +533,50 @@ def _feed_head(assembler: FormAssembler, atoms: list[Atom]) -> None:
         assembler.feed_outside(RawRow(tuple(cells), atoms[0].line, atoms[0].page))
 
 
-def _note_unread(forms: list[RawForm], lattice: Lattice, decoded: Decoded) -> None:
-    """Skipped cells between a form's first and last row lines, that hold something."""
+def _note_unread(
+    forms: list[RawForm], lattice: Lattice, decoded: Decoded, used: set[int]
+) -> None:
+    """Lines of a form's table that gave no indicator and hold text that went into nothing
+    (placeholders and template labels aside), with all their cells: from the table's first
+    row to its footer, or to the next form. A level row's description (反映…) is its own.
+    `used`: the first atoms of the cells of the rows kept."""
+    by_line: dict[int, list[Cell]] = {}
+    for cell in decoded.cells:
+        if cell.text and not lattice.locked[cell.start]:
+            kept = cell if cell.start in used else replace(cell, role=None)
+            by_line.setdefault(lattice.atoms[cell.start].line, []).append(kept)
+    footers = [lattice.atoms[s].line for s, _ in _footer_lines(lattice.atoms)]
+    starts = [form.line_start for form in forms if form.line_start is not None]
+    end_of_text = lattice.atoms[-1].line if lattice.atoms else 0
     for form in forms:
-        if form.line_start is None or form.line_end is None:
+        rows = [i.line for i in form.indicators if i.line is not None and not i.section]
+        if not rows:
             continue
-        lines = [i.line for i in form.indicators if i.line is not None]
-        if not lines:
-            continue
-        first, last = min(lines), max(lines)
-        sections = {i.line for i in form.indicators if i.section}
-        for cell in decoded.cells:
-            atom = lattice.atoms[cell.start]
-            if cell.role is not None or not (first <= atom.line <= last):
-                continue
-            if lattice.locked[cell.start] or atom.line in sections:
-                continue  # a header, or the description a level row prints beside its name
-            if cell_info(cell.text).kind in _QUIET:
-                continue
-            form.unread.append(UnreadText(cell.text, atom.line, atom.page))
+        first = min(rows)
+        ends = [f - 1 for f in footers if f > first] + [s - 1 for s in starts if s > first]
+        last = min(ends, default=end_of_text)
+        for line in range(first, last + 1):
+            text = _unread_line(by_line.get(line, []))
+            if text:
+                page = lattice.atoms[by_line[line][0].start].page
+                form.unread.append(UnreadText(text, line, page))
+
+
+_ROW_ROLES = frozenset(Role) - {Role.LEVEL1, Role.LEVEL2}
+_DESCRIPTION = frozenset({Kind.EXPLANATION, Kind.LONG})
+
+
+def _unread_line(cells: list[Cell]) -> str | None:
+    """The line's cells joined, when none went into an indicator row and one that holds
+    something went into nothing."""
+    if any(cell.role in _ROW_ROLES for cell in cells):
+        return None
+    levels = any(cell.role is not None for cell in cells)
+    kinds = [cell_info(cell.text).kind for cell in cells if cell.role is None]
+    lost = [k for k in kinds if k not in _FILLERS and not (levels and k in _DESCRIPTION)]
+    if not lost:
+        return None
+    return " | ".join(cell.text for cell in cells if cell_info(cell.text).kind is not Kind.EMPTY)
+
+
+_FILLERS = frozenset({Kind.EMPTY, Kind.PLACEHOLDER, Kind.TEMPLATE, Kind.LEVEL_PIECE})

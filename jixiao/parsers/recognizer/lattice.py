@@ -246,6 +246,7 @@ def _glue_words() -> re.Pattern[str]:
 
 _GLUED_PIECE = 30  # a piece this long without a separator is glued text
 _LONGEST_RUN = 10  # digits: longer runs are not cut into numbers
+_DATE_PARTS = frozenset("年月日号时")
 
 
 @derived
@@ -267,6 +268,8 @@ def _digit_run_points(piece: str, points: dict[int, str]) -> None:
         run = match.group()
         if len(run) > _LONGEST_RUN:  # a phone or document number, not numbers run together
             continue
+        if piece[match.end() : match.end() + 1] in _DATE_PARTS:
+            continue  # 2023年, 12月: a date
         for i in range(1, len(run)):
             if run[i - 1] == "." or run[i] == ".":
                 continue
