@@ -84,8 +84,6 @@ def align_row(row: RawRow, template: Template) -> RawIndicator | None:
     )
 
 
-
-
 def not_indicator(by_role: dict[Role, RawCell], template: Template) -> bool:
     """A row named like a total, a sign-off or a budget line is no indicator. A budget label
     counts only with no level cell and left of the name column (a budget block's label spans

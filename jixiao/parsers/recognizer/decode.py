@@ -80,6 +80,21 @@ class Lattice:
         for index in range(start, end):
             self.locked[index] = True
 
+    def window(self, start: int, end: int) -> Lattice:
+        """The atoms [start, end) as a lattice of their own (costs kept; the first atom's
+        cut is free, as a text's first atom's is)."""
+        part = object.__new__(Lattice)
+        part.atoms = self.atoms[start:end]
+        part.cut = [0.0, *self.cut[start + 1 : end + 1]]
+        part.merge = [0.0, *self.merge[start + 1 : end + 1]]
+        part.joined = [False, *self.joined[start + 1 : end + 1]]
+        part.max_chars = self.max_chars
+        part.hard_cells = self.hard_cells
+        part.glued_atom_skip = self.glued_atom_skip
+        part._texts = {}
+        part.locked = self.locked[start:end]
+        return part
+
     def text(self, start: int, end: int) -> str:
         key = (start, end)
         found = self._texts.get(key)

@@ -90,7 +90,14 @@ def recognize(lines: tuple[TextLine, ...]) -> list[RawForm]:
     return build_forms(reading.lattice, reading.decoded, reading.columns, reading.headers)
 
 
+# words every indicator table prints (a level name or a header label), as printed in
+# simplified or traditional characters: a text without any holds no table
+_TABLE_WORDS = re.compile(r"指[标標]|[产產]出|效益|[满滿]意度|[一三][级級]")
+
+
 def read(lines: tuple[TextLine, ...]) -> Reading | None:
+    if not any(_TABLE_WORDS.search(line.text) for line in lines):
+        return None
     atoms = atoms_of(lines)
     if not atoms:
         return None
@@ -116,16 +123,85 @@ def best_reading(lattice: Lattice, headers: list[Header]) -> tuple[Decoded, tupl
         candidates.append((headers[0].columns, config.cost("header_prior")))
         positions = headers[0].column_prior()
     candidates += [(order, config.cost("template_prior")) for order in config.templates]
+    windows = _windows(region)
     best: tuple[Decoded, tuple[Role, ...]] | None = None
     best_cost = float("inf")
     for columns, prior in candidates:
-        reading = decode(lattice, columns, row_start, name_extra, region, positions, wraps)
+        parts = [
+            _decode_window(
+                lattice, start, end, columns, row_start, name_extra, region, positions, wraps
+            )
+            for start, end in windows
+        ]
+        reading = _joined(lattice, windows, parts)
         rows = sum(cell.new_row for cell in reading.cells) or 1
         cost = reading.cost + prior * rows
         if cost < best_cost:
             best, best_cost = (reading, columns), cost
     assert best is not None
     return best
+
+
+_WINDOW_MARGIN = 40  # atoms before a table region decoded with it (a row's start may lead in)
+
+
+def _windows(region: Sequence[bool]) -> list[tuple[int, int]]:
+    """The spans of atoms worth decoding: each table region, with a margin before it.
+    Text far from any table is only skipped: a huge page without a table costs nothing."""
+    spans: list[tuple[int, int]] = []
+    index = 0
+    while index < len(region):
+        if not region[index]:
+            index += 1
+            continue
+        end = index
+        while end < len(region) and region[end]:
+            end += 1
+        start = max(index - _WINDOW_MARGIN, spans[-1][1] if spans else 0)
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+        index = end
+    return spans
+
+
+def _decode_window(
+    lattice: Lattice,
+    start: int,
+    end: int,
+    columns: tuple[Role, ...],
+    row_start: Sequence[float],
+    name_extra: Sequence[float],
+    region: Sequence[bool],
+    positions: dict[Role, int],
+    wraps: Sequence[float],
+) -> Decoded:
+    return decode(
+        lattice.window(start, end),
+        columns,
+        row_start[start:end],
+        name_extra[start:end],
+        region[start:end],
+        positions,
+        wraps[start:end],
+    )
+
+
+def _joined(lattice: Lattice, windows: list[tuple[int, int]], parts: list[Decoded]) -> Decoded:
+    """The readings of the windows as one, every atom outside them a skipped cell."""
+    cells: list[Cell] = []
+    cost = 0.0
+    position = 0
+    for (start, end), part in zip(windows, parts):
+        cells += [Cell(i, i + 1, lattice.atoms[i].text, None) for i in range(position, start)]
+        cells += [replace(c, start=c.start + start, end=c.end + start) for c in part.cells]
+        cost += part.cost
+        position = end
+    cells += [
+        Cell(i, i + 1, lattice.atoms[i].text, None) for i in range(position, len(lattice.atoms))
+    ]
+    return Decoded(tuple(cells), cost)
 
 
 def lines_are_rows(atoms: Sequence[Atom]) -> bool:
@@ -429,8 +505,10 @@ def build_forms(
     rows, balanced = resolve_numbers(rows, columns)
     split = lines_are_rows(atoms)
     indicators: dict[int, list[RawIndicator]] = {}
+    order = headers[0].roles if headers else columns
     for row in rows:
-        row, swapped = reorder_tail(row, columns)
+        row, _ = reorder_tail(row, columns)
+        swapped = _swapped(row, order)
         flags: tuple[str, ...] = (
             (COLUMNS_SHIFTED,) if _shifted(lattice, row, prior, swapped) else ()
         )
@@ -491,6 +569,14 @@ def _split_levels(lattice: Lattice, row: list[Cell]) -> list[list[Cell]]:
     return [row[:name], row[name:]]
 
 
+def _swapped(row: list[Cell], order: tuple[Role, ...]) -> bool:
+    """The row prints its explanation and scoring rule in the opposite order to the
+    header's (or the template's) columns."""
+    printed = [cell.role for cell in row if cell.role in _TRADED]
+    expected = [role for role in order if role in _TRADED]
+    return len(printed) == 2 and len(expected) == 2 and printed != expected
+
+
 def _shifted(lattice: Lattice, row: list[Cell], prior: dict[Role, int], swapped: bool) -> bool:
     """A cell outside its header label's "|"/tab column (levels and unlabelled extras
     aside; an explanation and a scoring rule that exactly traded columns count as
@@ -533,9 +619,7 @@ def _feed_head(assembler: FormAssembler, atoms: list[Atom]) -> None:
         assembler.feed_outside(RawRow(tuple(cells), atoms[0].line, atoms[0].page))
 
 
-def _note_unread(
-    forms: list[RawForm], lattice: Lattice, decoded: Decoded, used: set[int]
-) -> None:
+def _note_unread(forms: list[RawForm], lattice: Lattice, decoded: Decoded, used: set[int]) -> None:
     """Lines of a form's table that gave no indicator and hold text that went into nothing
     (placeholders and template labels aside), with all their cells: from the table's first
     row to its footer, or to the next form. A level row's description (反映…) is its own.

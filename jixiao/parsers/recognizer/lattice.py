@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from jixiao.parsers.recognizer.settings import settings
 from jixiao.records import TextLine
-from jixiao.text import fold_with_positions
+from jixiao.text import fold_with_positions, strip_html
 from jixiao.vocab import derived, vocabulary
 
 
@@ -57,7 +57,7 @@ def atoms_of(lines: tuple[TextLine, ...]) -> tuple[Atom, ...]:
     closed = False
     pipes = False
     for line in lines:
-        text = line.text
+        text = strip_html(line.text)  # "<p>办理文件</p>": tags left by a web page
         if not text.strip():
             blank = True
             continue
@@ -114,8 +114,9 @@ def _pieces(part: str) -> list[tuple[Sep | None, str]]:
 
 
 def _glued(piece: str) -> list[tuple[str, str]]:
-    """A piece cut at its glue points: (kind of the glue point before, text)."""
-    points = glue_points(piece)
+    """A piece cut at its glue points: (kind of the glue point before, text). A piece
+    longer than any form's glued line is left whole (it is skipped as noise)."""
+    points = glue_points(piece) if len(piece) <= _LONGEST_PIECE else ()
     if not points:
         return [("", piece)]
     out: list[tuple[str, str]] = []
@@ -129,6 +130,7 @@ def _glued(piece: str) -> list[tuple[str, str]]:
 
 # --- glue points -------------------------------------------------------------------------
 
+_LONGEST_PIECE = 20_000  # characters: a form glued into one line is a few thousand at most
 _OPERATOR_CHARS = "≥≤≧≦⩾⩽<>=＞＜＝═"
 
 
