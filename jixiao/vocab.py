@@ -64,6 +64,7 @@ class Vocabulary:
     form_type_markers: dict[str, tuple[str, ...]]
     qualitative: tuple[str, ...]  # longest first
     qualitative_end: re.Pattern[str]  # a qualitative result at the end of a text
+    qualitative_any: re.Pattern[str]  # a qualitative result anywhere in a text
     level_names: tuple[str, ...]  # printed level names and variants, longest first
     org_suffixes: tuple[str, ...]  # endings of organisation names (局, 委员会, 学院), folded
     prose: dict[str, dict[str, tuple[str, ...]]]  # prose.toml: section -> key -> words
@@ -195,6 +196,11 @@ def _level_surfaces(data: dict[str, Any]) -> tuple[str, ...]:
     return tuple(sorted(names, key=len, reverse=True))
 
 
+def _qualitative_alternation(quality: dict[str, Any]) -> str:
+    words = sorted(quality["words"], key=len, reverse=True)  # the longest word first
+    return "|".join([*map(re.escape, words), *quality["patterns"]])
+
+
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
     """The package vocabulary, loaded once per process."""
@@ -221,9 +227,8 @@ def vocabulary() -> Vocabulary:
         footer=_labels(layout["footer"]),
         title_markers=tuple(fold(m) for m in layout["titles"]["markers"]),
         qualitative=tuple(sorted(quality["words"], key=len, reverse=True)),
-        qualitative_end=re.compile(
-            "(?:" + "|".join([*quality["patterns"], *map(re.escape, quality["words"])]) + ")$"
-        ),
+        qualitative_end=re.compile(f"(?:{_qualitative_alternation(quality)})$"),
+        qualitative_any=re.compile(_qualitative_alternation(quality)),
         level_names=_level_surfaces(levels),
         org_suffixes=tuple(fold(s) for s in layout["organisations"]["suffixes"]),
         prose=_word_tables(_read_toml("prose.toml")),

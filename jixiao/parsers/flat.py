@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from jixiao.parsers.cells import CellType, cell_type
+from jixiao.parsers.metadata import glued_head_segments
 from jixiao.parsers.tabular import FormAssembler
 from jixiao.records import RawCell, RawForm, RawIndicator, RawRow, Role, TextLine
 from jixiao.text import clean, fold
@@ -259,30 +260,6 @@ def head_row(line: TextLine) -> RawRow:
         if text
     )
     return RawRow(cells, line.number, line.page)
-
-
-@derived
-@lru_cache(maxsize=1)
-def _label_split() -> re.Pattern[str]:
-    labels = sorted((lab for lab in vocabulary().fields if len(lab) >= 4), key=len, reverse=True)
-    return re.compile("(?=" + "|".join(re.escape(label) for label in labels) + ")")
-
-
-_GLUED_TITLE = re.compile(
-    r"[^,，:：。;；\d]{2,40}?(?:绩效目标自评表|绩效自评表|绩效目标表|绩效目标申报表)(?:[(（]\s*\d{4}\s*年度?\s*[)）])?"
-)
-
-
-def glued_head_segments(text: str) -> list[str]:
-    """A form head glued into one string, cut before each field label; the title, when one
-    is embedded in running text, becomes its own segment."""
-    if not text:
-        return []
-    parts = [p for p in _label_split().split(text) if p]
-    first = parts[0] if parts and not _label_split().match(parts[0]) else ""
-    titles = list(_GLUED_TITLE.finditer(first)) if first else []
-    segments = [titles[-1].group()] if titles else []
-    return segments + [p for p in parts if p is not first or not titles]
 
 
 def parse_flat(lines: tuple[TextLine, ...]) -> list[RawForm]:

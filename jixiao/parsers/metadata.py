@@ -72,9 +72,12 @@ _OTHER_TABLE = re.compile(r"^(?:附表|附件|表\s*\d)|(?:统计表|明细表|�
 def is_other_table_title(row: RawRow) -> bool:
     """A one-line heading of some other table after the form ("附表: 三公经费统计表")."""
     filled = row.filled
-    return (
-        len(filled) == 1 and len(filled[0].text) <= 40 and bool(_OTHER_TABLE.search(filled[0].text))
-    )
+    return len(filled) == 1 and is_other_table_text(filled[0].text)
+
+
+def is_other_table_text(text: str) -> bool:
+    """The heading of some other table ("附表: 三公经费统计表", "…资金安排明细表")."""
+    return len(text) <= 40 and bool(_OTHER_TABLE.search(text))
 
 
 def is_title(row: RawRow) -> bool:
@@ -287,3 +290,27 @@ def _label_groups(cells: tuple[RawCell, ...]) -> list[tuple[str, list[RawCell]]]
     if groups and field_of(cells[0].text) is None:
         return []  # a label must open the row
     return groups
+
+
+@derived
+@lru_cache(maxsize=1)
+def _label_split() -> re.Pattern[str]:
+    labels = sorted((lab for lab in vocabulary().fields if len(lab) >= 4), key=len, reverse=True)
+    return re.compile("(?=" + "|".join(re.escape(label) for label in labels) + ")")
+
+
+_GLUED_TITLE = re.compile(
+    r"[^,，:：。;；\d]{2,40}?(?:绩效目标自评表|绩效自评表|绩效目标表|绩效目标申报表)(?:[(（]\s*\d{4}\s*年度?\s*[)）])?"
+)
+
+
+def glued_head_segments(text: str) -> list[str]:
+    """A form head glued into one string, cut before each field label; the title, when one
+    is embedded in running text, becomes its own segment."""
+    if not text:
+        return []
+    parts = [p for p in _label_split().split(text) if p]
+    first = parts[0] if parts and not _label_split().match(parts[0]) else ""
+    titles = list(_GLUED_TITLE.finditer(first)) if first else []
+    segments = [titles[-1].group()] if titles else []
+    return segments + [p for p in parts if p is not first or not titles]

@@ -20,6 +20,9 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 SKIP = "skip"
+# "92%10", "30…30", "明显改善明显改善": what several cells hold, run together
+_RUN_ON_ROLES = (Role.VALUE, Role.ACTUAL, Role.DEVIATION, Role.REMARK, Role.STANDARD)
+_NUMBER_RUN = re.compile(r"%\d|\d[^\d.,]+\d+%?$|(\D{2,8})\1")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +70,13 @@ def _level_inside() -> re.Pattern[str]:
     return re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
 
 
+@derived
+@lru_cache(maxsize=1)
+def _number_then_result() -> re.Pattern[str]:
+    """A number followed by a result word inside a name: "…改善30明显改善" runs cells on."""
+    return re.compile(r"\d%?(?:" + vocabulary().qualitative_any.pattern + ")")
+
+
 def _adjust_long_number(info: CellInfo, roles: dict[Role, float], adjust: dict[str, float]) -> None:
     """A run of six or more digits with no point or comma is rarely one number: numbers
     run together ("901010010" = 90 | 10 | 100 | 10) or a phone number."""
@@ -91,6 +101,10 @@ def _adjust_text(info: CellInfo, roles: dict[Role, float], adjust: dict[str, flo
     elif info.sentence:
         for role in (Role.VALUE, Role.ACTUAL):
             roles[role] += adjust["sentence_value"]
+    if _number_then_result().search(info.folded) or _NUMBER_RUN.search(info.folded):
+        for role in _RUN_ON_ROLES:  # "改善30明显改善": a weight and results run on
+            if role in roles:
+                roles[role] += adjust["value_runs_on"]
 
 
 # what the shape of a text adds to its cost as a name: (test, adjustment key)
@@ -101,6 +115,8 @@ _NAME_SHAPES: tuple[tuple[Callable[[str], object], str], ...] = (
     (re.compile(r"\d[\u4e00-\u9fff]{1,3}$").search, "name_ends_with_quantity"),
     (re.compile(r".[≥≤<>=]").search, "name_with_operator"),
     (lambda folded: _level_inside().search(folded), "name_with_level"),
+    (lambda folded: _number_then_result().search(folded), "name_with_result"),
+    (re.compile(r"(\D{2,8})\1").search, "name_repeats"),
 )
 
 

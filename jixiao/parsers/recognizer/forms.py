@@ -9,7 +9,14 @@ from dataclasses import dataclass, replace
 
 from jixiao.flags import COLUMNS_SHIFTED, COLUMNS_SWAPPED, WEIGHTS_UNBALANCED
 from jixiao.parsers.header import header_role
-from jixiao.parsers.metadata import budget_key, field_of, footer_pairs, is_title_text
+from jixiao.parsers.metadata import (
+    budget_key,
+    field_of,
+    footer_pairs,
+    glued_head_segments,
+    is_other_table_text,
+    is_title_text,
+)
 from jixiao.parsers.metadata import footer_label as _footer_label
 from jixiao.parsers.recognizer.arithmetic import resolve_numbers
 from jixiao.parsers.recognizer.decode import (
@@ -321,7 +328,7 @@ def _ends_table(text: str) -> bool:
         return True
     if info.kind is Kind.FIELD and (_footer_label(info.folded) or field_of(info.folded)):
         return True
-    return bool(_NOTE.match(info.folded)) or is_title_text(text)
+    return bool(_NOTE.match(info.folded)) or is_title_text(text) or is_other_table_text(text)
 
 
 _NOTE = re.compile(r"^(?:注|说明|备注)[:：\d.、]")
@@ -615,8 +622,15 @@ def _feed_head(assembler: FormAssembler, atoms: list[Atom]) -> None:
         text = join_atoms(group).strip()
         if text:  # the "|"/tab column: a task or budget row continues where its label stood
             cells.append(RawCell(text, group[0].col, group[0].line, group[0].page))
-    if cells:
-        assembler.feed_outside(RawRow(tuple(cells), atoms[0].line, atoms[0].page))
+    line, page = atoms[0].line, atoms[0].page
+    if len(cells) == 1 and len(cells[0].text) >= _GLUED_HEAD:
+        for segment in glued_head_segments(cells[0].text):  # "…自评表项目名称甲主管部门乙"
+            assembler.feed_outside(RawRow((RawCell(segment, 0, line, page),), line, page))
+    elif cells:
+        assembler.feed_outside(RawRow(tuple(cells), line, page))
+
+
+_GLUED_HEAD = 30  # characters: a head cell this long may hold several labels run together
 
 
 def _note_unread(forms: list[RawForm], lattice: Lattice, decoded: Decoded, used: set[int]) -> None:

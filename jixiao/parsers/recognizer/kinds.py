@@ -217,8 +217,11 @@ _LEADING_ZERO = re.compile(r"^[<>=≥≤]*0\d")
 
 
 def _plausible_unit(unit: str) -> bool:
-    """A listed unit, or a short word that could be one (厘米, 万平方米, 次/月, 元/生/年)."""
-    return unit in vocabulary().units or unit in ("%", "‰") or bool(_UNIT_SHAPE.match(unit))
+    """A listed unit, or a short word that could be one (厘米, 万平方米, 次/月, 元/生/年);
+    not a result word ("30明显改善" is a number and a result run together)."""
+    if unit in vocabulary().units or unit in ("%", "‰"):
+        return True
+    return bool(_UNIT_SHAPE.match(unit)) and not vocabulary().qualitative_any.search(unit)
 
 
 def _is_qualitative(folded: str) -> bool:

@@ -10,11 +10,13 @@ cost that depends on the kind of boundary (`jixiao/data/rows.toml`).
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
 from enum import IntEnum
 from functools import lru_cache
 
+from jixiao.parsers.header import header_role
 from jixiao.parsers.recognizer.settings import settings
 from jixiao.records import TextLine
 from jixiao.text import fold_with_positions, strip_html
@@ -56,6 +58,7 @@ def atoms_of(lines: tuple[TextLine, ...]) -> tuple[Atom, ...]:
     blank = False
     closed = False
     pipes = False
+    split = _csv_fields if _is_csv(lines) else _HARD.split
     for line in lines:
         text = strip_html(line.text)  # "<p>办理文件</p>": tags left by a web page
         if not text.strip():
@@ -68,7 +71,7 @@ def atoms_of(lines: tuple[TextLine, ...]) -> tuple[Atom, ...]:
         blank = pipes = False
         first = True
         was_closed, closed = closed, text.rstrip().endswith(("|", "｜", "\t"))
-        for col, part in enumerate(_HARD.split(text)):
+        for col, part in enumerate(split(text)):
             if not part.strip():
                 if "|" in text and not _PIPE_ONLY.match(text) and 0 < col < text.count("|"):
                     sep = line_sep if first else Sep.PIPE
@@ -95,6 +98,25 @@ def atoms_of(lines: tuple[TextLine, ...]) -> tuple[Atom, ...]:
                     )
                     first = False
     return tuple(atoms)
+
+
+def _is_csv(lines: tuple[TextLine, ...]) -> bool:
+    """Comma-separated values: a line whose comma-separated fields are three or more
+    header labels ("一级指标,二级指标,三级指标,指标值")."""
+    for line in lines:
+        if line.text.count(",") >= 2 and "|" not in line.text and "\t" not in line.text:
+            fields = _csv_fields(line.text)
+            if sum(header_role(field) is not None for field in fields) >= 3:
+                return True
+    return False
+
+
+def _csv_fields(text: str) -> list[str]:
+    """The fields of one comma-separated line (quotes honoured)."""
+    try:
+        return next(csv.reader([text], skipinitialspace=True))
+    except (csv.Error, StopIteration):
+        return _HARD.split(text)
 
 
 def _pieces(part: str) -> list[tuple[Sep | None, str]]:
@@ -176,6 +198,7 @@ def glue_points(piece: str) -> tuple[tuple[int, str], ...]:
 _TEMPLATE_PREFIX = re.compile(r"指标\s*\d{1,2}\s*[:：]?")
 
 
+_WEAK_POINTS = frozenset({"qualitative", "label"})
 _ORDINAL_START = re.compile(r"^\d{1,2}、")  # a page or paragraph number opening a line
 
 
@@ -193,7 +216,10 @@ def _class_points(piece: str, points: dict[int, str]) -> None:
         if piece[i - 1] in ".,/" or piece[i] in ".,/":
             continue
         if (before, after) in _CLASS_CUTS:
-            points.setdefault(i, "operator" if after == "O" else "class")
+            kind = "operator" if after == "O" else "class"
+            if points.get(i) in _WEAK_POINTS:  # a result word or a label against a number
+                points[i] = kind
+            points.setdefault(i, kind)
         if before == "D" and after == "C":
             end = _unit_end(piece, i)
             if end is not None:
@@ -215,19 +241,29 @@ def _vocabulary_points(piece: str, points: dict[int, str]) -> list[tuple[int, in
     folded, positions = fold_with_positions(piece)
     spans = [(m.start(1), m.start(1) + len(m.group(1))) for m in _glue_words().finditer(folded)]
     labels = [(m.start(), m.end()) for m in _field_labels().finditer(folded)]
+    labels += [(m.start(), m.end()) for m in _level_surfaces().finditer(folded)]
     if len(folded) >= _GLUED_PIECE:  # a form's head run together: cut at its labels too
         spans += labels
+    results = {(m.start(), m.end()) for m in vocabulary().qualitative_any.finditer(folded)}
+    spans += results
     kept: list[tuple[int, int]] = []
     reached = 0
     for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
         if start < reached:
             continue  # inside or across an earlier, longer word: 效益指标 in 社会效益指标
         reached = end
-        kind = "label" if folded[start:end] in vocabulary().headers else "vocab"
+        kind = (
+            "label"
+            if folded[start:end] in vocabulary().headers
+            else "qualitative"
+            if (start, end) in results
+            else "vocab"
+        )
         points.setdefault(positions[start], kind)
         points.setdefault(positions[end], kind)
         kept.append((positions[start], positions[end]))
-    # a head label in a short piece is not cut into: "部门(单位)名称" holds no "单位" column
+    # a head label in a short piece, a level name, are not cut into: "部门(单位)名称" holds
+    # no "单位" column
     return kept + [(positions[start], positions[end]) for start, end in labels]
 
 
@@ -256,6 +292,14 @@ _DATE_PARTS = frozenset("年月日号时")
 def _field_labels() -> re.Pattern[str]:
     labels = sorted((lab for lab in vocabulary().fields if len(lab) >= 4), key=len, reverse=True)
     return re.compile("|".join(re.escape(label) for label in labels))
+
+
+@derived
+@lru_cache(maxsize=1)
+def _level_surfaces() -> re.Pattern[str]:
+    """Every printed level name: nothing is cut inside one (重点工作任务完成 holds 完成)."""
+    names = sorted((n for n in vocabulary().level_names if len(n) >= 3), key=len, reverse=True)
+    return re.compile("|".join(re.escape(name) for name in names))
 
 
 _DIGIT_RUN = re.compile(r"\d{3,}(?:\.\d+)?(?:\d+)*")
