@@ -9,8 +9,13 @@ where one is found and that the cells choose among the usual templates where non
 - `lattice`: atoms and the boundaries between them;
 - `kinds`: what a cell holds (level name, operator, number, unit, header label, ...);
 - `costs`: the cost of each role for a cell, from `jixiao/data/rows.toml`;
-- `decode`: the dynamic programme;
-- `forms`: regions, headers, templates and RawForms.
+- `decode`: the dynamic programme (and the lattice's boundary costs);
+- `headers`: the table's header, its column order and columns;
+- `region`: where the tables are, and the costs that depend on it;
+- `arithmetic`: the form's arithmetic choosing among readings of bare numbers;
+- `tails`: free-text cells given roles by what they hold;
+- `build`: decoded rows into RawForms, with heads, footers and unread lines;
+- `forms`: the whole reading of a text.
 """
 
 from __future__ import annotations

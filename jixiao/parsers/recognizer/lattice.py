@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 from functools import lru_cache
@@ -59,6 +60,10 @@ def atoms_of(lines: tuple[TextLine, ...]) -> tuple[Atom, ...]:
     closed = False
     pipes = False
     split = _csv_fields if _is_csv(lines) else _HARD.split
+    # where "|" or tabs cut most lines into cells, a long cell (an explanation, a scoring
+    # rule) is one cell: only short ones are cut at glue points ("足额保障率=100%")
+    cut = _cells_cut(lines, split)
+    longest = _LONGEST_HARD_GLUED if cut else _LONGEST_PIECE
     for line in lines:
         text = strip_html(line.text)  # "<p>办理文件</p>": tags left by a web page
         if not text.strip():
@@ -80,9 +85,9 @@ def atoms_of(lines: tuple[TextLine, ...]) -> tuple[Atom, ...]:
                     )
                     first = False
                 continue
-            for piece_sep, piece in _pieces(part):
+            for piece_sep, piece in [(None, part.strip())] if cut else _pieces(part):
                 sep = line_sep if first else (Sep.PIPE if piece_sep is None else piece_sep)
-                for index, (glue, text_atom) in enumerate(_glued(piece)):
+                for index, (glue, text_atom) in enumerate(_glued(piece, longest)):
                     atom_sep = sep if index == 0 else Sep.GLUE
                     atoms.append(
                         Atom(
@@ -135,10 +140,17 @@ def _pieces(part: str) -> list[tuple[Sep | None, str]]:
     return pieces
 
 
-def _glued(piece: str) -> list[tuple[str, str]]:
+def _cells_cut(lines: tuple[TextLine, ...], split: Callable[[str], list[str]]) -> bool:
+    """Most lines hold two or more cells cut by "|", tabs or commas."""
+    content = [line.text for line in lines if line.text.strip()]
+    cut = sum(sum(bool(part.strip()) for part in split(text)) >= 2 for text in content)
+    return bool(content) and cut * 2 >= len(content)
+
+
+def _glued(piece: str, longest: int = 20_000) -> list[tuple[str, str]]:
     """A piece cut at its glue points: (kind of the glue point before, text). A piece
-    longer than any form's glued line is left whole (it is skipped as noise)."""
-    points = glue_points(piece) if len(piece) <= _LONGEST_PIECE else ()
+    longer than `longest` is left whole."""
+    points = glue_points(piece) if len(piece) <= longest else ()
     if not points:
         return [("", piece)]
     out: list[tuple[str, str]] = []
@@ -153,6 +165,7 @@ def _glued(piece: str) -> list[tuple[str, str]]:
 # --- glue points -------------------------------------------------------------------------
 
 _LONGEST_PIECE = 20_000  # characters: a form glued into one line is a few thousand at most
+_LONGEST_HARD_GLUED = 24  # characters: a "|"/tab cell longer than this is not cut into
 _OPERATOR_CHARS = "≥≤≧≦⩾⩽<>=＞＜＝═"
 
 

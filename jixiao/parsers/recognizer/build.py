@@ -1,0 +1,247 @@
+"""Decoded rows into RawForms: the arithmetic and tail fixes, flags, level rows, and the
+text around the rows read as the forms' heads and footers; unread table lines kept."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from jixiao.flags import COLUMNS_SHIFTED, COLUMNS_SWAPPED, WEIGHTS_UNBALANCED
+from jixiao.parsers.metadata import budget_key, glued_head_segments
+from jixiao.parsers.recognizer.arithmetic import resolve_numbers
+from jixiao.parsers.recognizer.decode import Cell, Decoded, Lattice, join_atoms
+from jixiao.parsers.recognizer.headers import Header
+from jixiao.parsers.recognizer.kinds import Kind, cell_info
+from jixiao.parsers.recognizer.lattice import Atom, Sep
+from jixiao.parsers.recognizer.region import footer_lines, lines_are_rows
+from jixiao.parsers.recognizer.tails import reorder_tail
+from jixiao.parsers.tabular import FormAssembler
+from jixiao.records import HeaderColumn, RawCell, RawForm, RawIndicator, RawRow, Role, UnreadText
+
+
+def _raw_cell(lattice: Lattice, cell: Cell) -> RawCell:
+    atom = lattice.atoms[cell.start]
+    return RawCell(cell.text, atom.col, atom.line, atom.page)
+
+
+def _rows(decoded: Decoded) -> list[list[Cell]]:
+    rows: list[list[Cell]] = []
+    for cell in decoded.cells:
+        if cell.role is None:
+            continue
+        if cell.new_row or not rows:
+            rows.append([])
+        rows[-1].append(cell)
+    return rows
+
+
+def _indicator(lattice: Lattice, cells: list[Cell], flags: tuple[str, ...]) -> RawIndicator:
+    """A decoded row as a RawIndicator; several cells in one role (grade bands in the last
+    column) are joined."""
+    by_role: dict[Role, RawCell] = {}
+    for cell in cells:
+        if cell.role is None:
+            continue
+        raw = _raw_cell(lattice, cell)
+        held = by_role.get(cell.role)
+        by_role[cell.role] = raw if held is None else replace(held, text=f"{held.text} {raw.text}")
+    named = next((cell for cell in cells if cell.role is Role.NAME), cells[0])
+    first = lattice.atoms[named.start]
+    return RawIndicator(
+        cells=by_role,
+        section=Role.NAME not in by_role,
+        line=first.line,
+        page=first.page,
+        flags=flags,
+    )
+
+
+def build_forms(
+    lattice: Lattice, decoded: Decoded, columns: tuple[Role, ...], headers: list[Header]
+) -> list[RawForm]:
+    """Rows into forms; the text around them is read as the forms' heads and footers."""
+    atoms = lattice.atoms
+    prior = headers[0].column_prior() if headers and lattice.hard_cells else {}
+    rows = [row for row in _rows(decoded) if not _budget_line(lattice, row, prior)]
+    rows, balanced = resolve_numbers(rows, columns)
+    split = lines_are_rows(atoms)
+    indicators: dict[int, list[RawIndicator]] = {}
+    order = headers[0].roles if headers else columns
+    for row in rows:
+        row, _ = reorder_tail(row, columns)
+        swapped = _swapped(row, order)
+        flags: tuple[str, ...] = (
+            (COLUMNS_SHIFTED,) if _shifted(lattice, row, prior, swapped) else ()
+        )
+        if swapped:
+            flags += (COLUMNS_SWAPPED,)
+        parts = _split_levels(lattice, row) if split else [row]
+        indicators[row[0].start] = [_indicator(lattice, part, flags) for part in parts]
+    in_row = {i for row in rows for cell in row for i in range(cell.start, cell.end)}
+    assembler = FormAssembler()
+    pending: list[Atom] = []
+    for i, atom in enumerate(atoms):
+        if i in indicators:
+            _feed_head(assembler, pending)
+            pending = []
+            if not assembler.table_open:
+                assembler.open_table()
+            for indicator in indicators[i]:
+                assembler.add(indicator, indicator.line)
+            continue
+        if i in in_row:
+            continue
+        if pending and atom.line != pending[-1].line:
+            _feed_head(assembler, pending)
+            pending = []
+        pending.append(atom)
+    _feed_head(assembler, pending)
+    forms = assembler.finish()
+    _note_unread(forms, lattice, decoded, {cell.start for row in rows for cell in row})
+    for form in forms:
+        if not balanced:
+            form.flags.append(WEIGHTS_UNBALANCED)
+        if not form.header and headers:
+            form.header = _header_columns(headers[0])
+    return forms
+
+
+def _budget_line(lattice: Lattice, row: list[Cell], prior: dict[Role, int]) -> bool:
+    """A budget line inside the table ("年度资金总额 | 120万元"): a budget label read as the
+    name, with no level cell, printed left of the name column. A cost indicator named like
+    one (项目资金总额 in the name column, or after its 成本指标 cell) stays an indicator."""
+    name = next((cell for cell in row if cell.role is Role.NAME), None)
+    if name is None or any(cell.role in (Role.LEVEL1, Role.LEVEL2) for cell in row):
+        return False
+    if budget_key(name.text) is None or Role.NAME not in prior:
+        return False
+    return lattice.atoms[name.start].col < prior[Role.NAME]
+
+
+def _split_levels(lattice: Lattice, row: list[Cell]) -> list[list[Cell]]:
+    """A row whose level cells sit on lines above its name (rows one a line): the levels
+    as a section row of their own, as a table of merged cells prints them."""
+    name = next((k for k, cell in enumerate(row) if cell.role is Role.NAME), None)
+    if not name:
+        return [row]
+    line = lattice.atoms[row[name].start].line
+    if all(lattice.atoms[cell.start].line == line for cell in row[:name]):
+        return [row]
+    return [row[:name], row[name:]]
+
+
+def _swapped(row: list[Cell], order: tuple[Role, ...]) -> bool:
+    """The row prints its explanation and scoring rule in the opposite order to the
+    header's (or the template's) columns."""
+    printed = [cell.role for cell in row if cell.role in _TRADED]
+    expected = [role for role in order if role in _TRADED]
+    return len(printed) == 2 and len(expected) == 2 and printed != expected
+
+
+def _shifted(lattice: Lattice, row: list[Cell], prior: dict[Role, int], swapped: bool) -> bool:
+    """A cell outside its header label's "|"/tab column (levels and unlabelled extras
+    aside; an explanation and a scoring rule that exactly traded columns count as
+    swapped, not shifted)."""
+    placed = {c.role: lattice.atoms[c.start].col for c in row if c.role is not None}
+    exact = swapped and all(
+        placed.get(a) == prior.get(b) is not None
+        for a, b in ((Role.EXPLANATION, Role.SCORING), (Role.SCORING, Role.EXPLANATION))
+    )
+    for role, col in placed.items():
+        if role in (Role.LEVEL1, Role.LEVEL2) or (exact and role in _TRADED):
+            continue
+        if role in prior and prior[role] != col:
+            return True
+    return False
+
+
+_TRADED = (Role.EXPLANATION, Role.SCORING)
+
+
+def _header_columns(header: Header) -> tuple[HeaderColumn, ...]:
+    return tuple(HeaderColumn(col, role, role.value) for col, role in enumerate(header.roles))
+
+
+def _feed_head(assembler: FormAssembler, atoms: list[Atom]) -> None:
+    """Atoms of one line outside every row, fed as a row of cells split at separators."""
+    if not atoms:
+        return
+    groups: list[list[Atom]] = []
+    for atom in atoms:
+        if not groups or atom.sep in (Sep.PIPE, Sep.WIDE) or atom.first_in_line:
+            groups.append([])
+        groups[-1].append(atom)
+    cells = []
+    for group in groups:
+        text = join_atoms(group).strip()
+        if text:  # the "|"/tab column: a task or budget row continues where its label stood
+            cells.append(RawCell(text, group[0].col, group[0].line, group[0].page))
+    line, page = atoms[0].line, atoms[0].page
+    if len(cells) == 1 and len(cells[0].text) >= _GLUED_HEAD:
+        for segment in glued_head_segments(cells[0].text):  # "…自评表项目名称甲主管部门乙"
+            assembler.feed_outside(RawRow((RawCell(segment, 0, line, page),), line, page))
+    elif cells:
+        assembler.feed_outside(RawRow(tuple(cells), line, page))
+
+
+_GLUED_HEAD = 30  # characters: a head cell this long may hold several labels run together
+
+
+def _note_unread(forms: list[RawForm], lattice: Lattice, decoded: Decoded, used: set[int]) -> None:
+    """Lines of a form's table that gave no indicator and hold text that went into nothing
+    (placeholders and template labels aside), with all their cells: from the table's first
+    row to its footer, or to the next form. A level row's description (反映…) is its own.
+    `used`: the first atoms of the cells of the rows kept."""
+    by_line: dict[int, list[Cell]] = {}
+    for cell in decoded.cells:
+        if cell.text and not lattice.locked[cell.start]:
+            kept = cell if cell.start in used else replace(cell, role=None)
+            by_line.setdefault(lattice.atoms[cell.start].line, []).append(kept)
+    footers = [lattice.atoms[s].line for s, _ in footer_lines(lattice.atoms)]
+    starts = [form.line_start for form in forms if form.line_start is not None]
+    end_of_text = lattice.atoms[-1].line if lattice.atoms else 0
+    for form in forms:
+        rows = [i.line for i in form.indicators if i.line is not None and not i.section]
+        if not rows:
+            continue
+        first = min(rows)
+        ends = [f - 1 for f in footers if f > first] + [s - 1 for s in starts if s > first]
+        last = min(ends, default=end_of_text)
+        for line in range(first, last + 1):
+            text = _unread_line(lattice, by_line.get(line, []))
+            if text:
+                page = lattice.atoms[by_line[line][0].start].page
+                form.unread.append(UnreadText(text, line, page))
+
+
+_ROW_ROLES = frozenset(Role) - {Role.LEVEL1, Role.LEVEL2}
+_DESCRIPTION = frozenset({Kind.EXPLANATION, Kind.LONG})
+
+
+def _cell_texts(lattice: Lattice, cells: list[Cell]) -> list[str]:
+    """The printed cells of a line: the decoder's cells joined back where they were cut
+    inside one printed cell ("2026|年|3|月" is "2026年3月")."""
+    texts: list[str] = []
+    for cell in cells:
+        if not cell.text:
+            continue
+        if lattice.joined[cell.start] and texts:
+            texts[-1] += cell.text
+        else:
+            texts.append(cell.text)
+    return texts
+
+
+def _unread_line(lattice: Lattice, cells: list[Cell]) -> str | None:
+    """The line's cells joined, when none went into an indicator row and one that holds
+    something went into nothing."""
+    if any(cell.role in _ROW_ROLES for cell in cells):
+        return None
+    levels = any(cell.role is not None for cell in cells)
+    kinds = [cell_info(cell.text).kind for cell in cells if cell.role is None]
+    lost = [k for k in kinds if k not in _FILLERS and not (levels and k in _DESCRIPTION)]
+    if not lost:
+        return None
+    return " | ".join(_cell_texts(lattice, cells))
+
+
+_FILLERS = frozenset({Kind.EMPTY, Kind.PLACEHOLDER, Kind.TEMPLATE, Kind.LEVEL_PIECE})

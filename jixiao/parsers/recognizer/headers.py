@@ -1,0 +1,180 @@
+"""The indicator table's header: runs of column labels naming three or more columns, one
+of them a level or the name; their roles give the decoder its column order, and, in a
+text whose cells are cut by "|" or tabs, the column each role's cells sit in."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from jixiao.parsers.header import header_role
+from jixiao.parsers.recognizer.decode import Lattice
+from jixiao.parsers.recognizer.kinds import Kind, cell_info
+from jixiao.parsers.recognizer.lattice import Sep
+from jixiao.records import Role
+
+_FREE_COLUMN = Role.REMARK  # a header column whose label names no known role
+_NOT_COLUMNS = frozenset({Role.LEVEL1, Role.LEVEL2, Role.NAME, Role.IGNORE})
+_QUIET = frozenset({Kind.EMPTY, Kind.PLACEHOLDER, Kind.PAGE, Kind.HEADER, Kind.TEMPLATE})
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    start: int  # atom index
+    end: int
+    roles: tuple[Role, ...]  # every column, in order
+    cols: tuple[int, ...] | None = None  # the "|"/tab column of each label, when known
+
+    def column_prior(self) -> dict[Role, int]:
+        """Where each role's cells sit in a line of "|"/tab cells ({} when unknown)."""
+        if self.cols is None:
+            return {}
+        found: dict[Role, int] = {}
+        for role, col in zip(self.roles, self.cols):
+            if col >= 0:
+                found.setdefault(role, col)
+        return found
+
+    @property
+    def columns(self) -> tuple[Role, ...]:
+        """The template: the columns after the name, each role once; where no label names
+        the target, the first unlisted label's column holds it."""
+        roles = list(self.roles)
+        if Role.VALUE not in roles and _FREE_COLUMN in roles:
+            roles[roles.index(_FREE_COLUMN)] = Role.VALUE
+        seen: list[Role] = []
+        for role in roles:
+            if role not in _NOT_COLUMNS and role not in seen:
+                seen.append(role)
+        return tuple(seen)
+
+
+def header_orders(columns: tuple[Role, ...]) -> list[tuple[Role, ...]]:
+    """The header's column order, and the same with its operator and direction columns
+    traded: forms label them both ways (指标性质 holds 正向 in some, ≥ in others)."""
+    if Role.OPERATOR not in columns or Role.DIRECTION not in columns:
+        return [columns]
+    a, b = columns.index(Role.OPERATOR), columns.index(Role.DIRECTION)
+    traded = list(columns)
+    traded[a], traded[b] = traded[b], traded[a]
+    return [columns, tuple(traded)]
+
+
+_MAX_HEADER_GAP = 2  # unknown cells tolerated between two header labels
+
+
+def find_headers(lattice: Lattice) -> list[Header]:
+    """Runs of header labels naming at least three columns, one of them the name or a level."""
+    atoms = lattice.atoms
+    headers: list[Header] = []
+    i = 0
+    while i < len(atoms):
+        found = _header_at(lattice, i)
+        if found is None:
+            i += 1
+            continue
+        headers.append(found)
+        i = found.end
+    return headers
+
+
+def _label_at(lattice: Lattice, i: int) -> tuple[int, Role] | None:
+    """The longest span at atom i that is a header label: (end, role)."""
+    if not lattice.atoms[i].text:
+        return None
+    best: tuple[int, Role] | None = None
+    merged = 0.0
+    for j in range(i + 1, min(len(lattice.atoms), i + 6) + 1):
+        if j > i + 1:
+            merged += lattice.merge[j - 1]
+            if merged > 3:
+                break
+        role = header_role(lattice.text(i, j))
+        if role is not None:
+            best = (j, role)
+    return best
+
+
+def _header_at(lattice: Lattice, i: int) -> Header | None:
+    labels: list[Role] = []
+    places: list[int] = []  # the first atom of each label (-1 for an unlisted one)
+    start = i
+    end = i
+    gap = 0
+    j = i
+    while j < len(lattice.atoms):
+        label = _label_at(lattice, j)
+        if label is not None:
+            if labels:
+                labels.extend([_FREE_COLUMN] * gap)
+                places.extend([-1] * gap)
+            places.append(j)
+            j, role = label
+            labels.append(role)
+            end, gap = j, 0
+            continue
+        if not labels or gap >= _MAX_HEADER_GAP:
+            break
+        if lattice.atoms[j].text and cell_info(lattice.atoms[j].text).kind not in _QUIET:
+            gap += 1
+        j += 1
+    first = next((k for k, role in enumerate(labels) if role in _OPENING), None)
+    if first is None:
+        return None
+    labels, places = labels[first:], places[first:]  # earlier labels: other rows of the head
+    known = sum(role is not _FREE_COLUMN and role is not Role.IGNORE for role in labels)
+    if known < 3:
+        return None
+    extra = _trailing_labels(lattice, end)
+    roles = (*labels, *[_FREE_COLUMN] * extra)
+    return Header(
+        start, end + extra, roles, _columns_at(lattice, [*places, *range(end, end + extra)])
+    )
+
+
+def _columns_at(lattice: Lattice, places: list[int]) -> tuple[int, ...] | None:
+    """The "|"/tab column of each label (-1 where unknown), in a header of such cells.
+
+    A header broken over lines counts its columns from its first line of three or more
+    labels; the labels of the lines after it take the next columns, in order."""
+    atoms = [lattice.atoms[k] if k >= 0 else None for k in places]
+    known = [a for a in atoms if a is not None]
+    if not any(a.sep is Sep.PIPE for a in known):
+        return None
+    per_line = Counter(a.line for a in known)
+    base = next((line for line in sorted(per_line) if per_line[line] >= 3), None)
+    if base is None:
+        return None
+    cols: list[int] = []
+    following = max(a.col for a in known if a.line == base) + 1
+    for atom in atoms:
+        if atom is None or atom.line < base:
+            cols.append(-1)
+        elif atom.line == base:
+            cols.append(atom.col)
+        else:
+            cols.append(following)
+            following += 1
+    return tuple(cols)
+
+
+_MAX_TRAILING = 3
+
+
+def _trailing_labels(lattice: Lattice, end: int) -> int:
+    """Unlisted labels right after a header's last one, on its line ("笏石街道办 | 埭头镇":
+    one target column per town): how many atoms."""
+    atoms = lattice.atoms
+    count = 0
+    while end + count < len(atoms) and count < _MAX_TRAILING:
+        atom = atoms[end + count]
+        if atom.line != atoms[end - 1].line or atom.first_in_line:
+            break
+        info = cell_info(atom.text)
+        if info.kind is not Kind.TEXT or len(info.folded) > 10:
+            break
+        count += 1
+    return count
+
+
+_OPENING = frozenset({Role.NAME, Role.LEVEL1, Role.LEVEL2, Role.IGNORE})

@@ -1,0 +1,174 @@
+"""Where the indicator tables are: from a header (or a level name) to a total, a footer,
+a note, the next form's head or another table; and the costs that depend on it."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from jixiao.parsers.metadata import (
+    field_of,
+    footer_pairs,
+    is_other_table_text,
+    is_title_text,
+)
+from jixiao.parsers.metadata import footer_label as _footer_label
+from jixiao.parsers.recognizer.decode import Lattice, join_atoms
+from jixiao.parsers.recognizer.headers import Header
+from jixiao.parsers.recognizer.kinds import Kind, cell_info
+from jixiao.parsers.recognizer.lattice import Atom, Sep
+from jixiao.parsers.recognizer.settings import settings
+
+
+def lines_are_rows(atoms: Sequence[Atom]) -> bool:
+    """Several cells a line, over several lines: each line is a row."""
+    per_line = Counter(a.line for a in atoms if a.sep is not Sep.GLUE)
+    typical = sorted(per_line.values())[len(per_line) // 2] if per_line else 0
+    return len(per_line) >= 3 and 3 <= typical <= 20
+
+
+def row_wrap_costs(atoms: Sequence[Atom]) -> list[float]:
+    """Where lines are rows, a row going on at the first cell of a line costs more."""
+    if not lines_are_rows(atoms):
+        return [0.0] * len(atoms)
+    wrap = settings().cost("row_wrap")
+    return [wrap if a.first_in_line else 0.0 for a in atoms]
+
+
+def row_start_costs(atoms: Sequence[Atom]) -> list[float]:
+    config = settings()
+    midline = config.cost("new_row_midline") if lines_are_rows(atoms) else 0.0
+    start = config.cost("new_row")
+    return [start + (0.0 if a.first_in_line else midline) for a in atoms]
+
+
+def table_region(lattice: Lattice, headers: list[Header]) -> list[bool]:
+    """Which atoms are inside an indicator table: from a header (or, when the text has
+    none, from a level name) to a total, a footer label or a note; again from the next.
+    Labels are read per piece (a cell's atoms joined: "合 计" is a total)."""
+    atoms = lattice.atoms
+    starts = {h.start for h in headers}
+    inside = False  # a table starts at its header, or where there is none at a level name
+    others = _other_headers(atoms)
+    footers = {start for start, _ in footer_lines(atoms)}
+    region: list[bool] = []
+    for index, atom in enumerate(atoms):
+        piece = _piece_at(lattice, index)
+        if index in starts or (not headers and _is_level(atom.text)):
+            inside = True
+        elif inside and (
+            index in others or index in footers or piece is not None and _ends_table(piece)
+        ):
+            inside = False
+        region.append(inside)
+    return region
+
+
+def _piece_at(lattice: Lattice, index: int) -> str | None:
+    """The text of the piece starting at this atom (None inside a piece)."""
+    if lattice.joined[index]:
+        return None
+    end = index + 1
+    while end < len(lattice.atoms) and lattice.joined[end]:
+        end += 1
+    return lattice.text(index, end)
+
+
+_MIN_OTHER_HEADER = 5
+
+
+def _other_headers(atoms: Sequence[Atom]) -> set[int]:
+    """First atoms of lines that read as the header of some other table: five or more
+    short labels, no level name, no number ("序号 | 学校性质 | 培训机构 | …")."""
+    found: set[int] = set()
+    line: list[int] = []
+    for index in range(len(atoms) + 1):
+        if index == len(atoms) or (atoms[index].first_in_line and line):
+            texts = [t for t in _pieces_of(atoms, line) if t]
+            kinds = [cell_info(t).kind for t in texts]
+            if (
+                len(texts) >= _MIN_OTHER_HEADER
+                and all(_label_like(t) for t in texts)
+                and kinds.count(Kind.HEADER) <= 1  # not a line of the indicator table's header
+            ):
+                found.add(line[0])
+            line = []
+        if index < len(atoms):
+            line.append(index)
+    return found
+
+
+def _pieces_of(atoms: Sequence[Atom], indexes: list[int]) -> list[str]:
+    """The texts of the separator-delimited pieces these atoms make (glued atoms joined)."""
+    pieces: list[list[Atom]] = []
+    for k in indexes:
+        if atoms[k].sep is not Sep.GLUE or not pieces:
+            pieces.append([])
+        pieces[-1].append(atoms[k])
+    return [join_atoms(piece) for piece in pieces]
+
+
+def _label_like(text: str) -> bool:
+    info = cell_info(text)
+    return info.kind in (Kind.TEXT, Kind.HEADER, Kind.FIELD) and len(info.folded) <= 12
+
+
+def _is_level(text: str) -> bool:
+    return cell_info(text).kind in (Kind.LEVEL1, Kind.LEVEL2, Kind.LEVELX)
+
+
+def footer_lines(atoms: Sequence[Atom]) -> list[tuple[int, int]]:
+    """Atom spans of the lines that are footer lines ("填表人: 王红 联系电话: …")."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for index in range(1, len(atoms) + 1):
+        if index == len(atoms) or atoms[index].line != atoms[start].line:
+            text = " ".join(_pieces_of(atoms, list(range(start, index))))
+            if footer_pairs(text) is not None:
+                spans.append((start, index))
+            start = index
+    return spans
+
+
+def _ends_table(text: str) -> bool:
+    """A total, a footer or head label (the next form's 项目名称), a title, or a note."""
+    info = cell_info(text)
+    if info.kind is Kind.TOTAL:
+        return True
+    if info.kind is Kind.FIELD and (_footer_label(info.folded) or field_of(info.folded)):
+        return True
+    return bool(_NOTE.match(info.folded)) or is_title_text(text) or is_other_table_text(text)
+
+
+_NOTE = re.compile(r"^(?:注|说明|备注)[:：\d.、]")
+
+
+def outside_costs(region: Sequence[bool]) -> list[float]:
+    """A name outside the table region costs more (a form's head is not a table)."""
+    extra = settings().cost("outside_table")
+    return [0.0 if inside else extra for inside in region]
+
+
+_WINDOW_MARGIN = 40  # atoms before a table region decoded with it (a row's start may lead in)
+
+
+def windows_of(region: Sequence[bool]) -> list[tuple[int, int]]:
+    """The spans of atoms worth decoding: each table region, with a margin before it.
+    Text far from any table is only skipped: a huge page without a table costs nothing."""
+    spans: list[tuple[int, int]] = []
+    index = 0
+    while index < len(region):
+        if not region[index]:
+            index += 1
+            continue
+        end = index
+        while end < len(region) and region[end]:
+            end += 1
+        start = max(index - _WINDOW_MARGIN, spans[-1][1] if spans else 0)
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+        index = end
+    return spans
