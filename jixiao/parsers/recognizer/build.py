@@ -77,6 +77,7 @@ def build_forms(
         parts = _split_levels(lattice, row) if split else [row]
         indicators[row[0].start] = [_indicator(lattice, part, flags) for part in parts]
     in_row = {i for row in rows for cell in row for i in range(cell.start, cell.end)}
+    labels = {i for header in headers for i in range(header.start, header.end)}
     assembler = FormAssembler()
     pending: list[Atom] = []
     for i, atom in enumerate(atoms):
@@ -88,8 +89,8 @@ def build_forms(
             for indicator in indicators[i]:
                 assembler.add(indicator, indicator.line)
             continue
-        if i in in_row:
-            continue
+        if i in in_row or i in labels:
+            continue  # a header's labels say nothing of the form's head
         if pending and atom.line != pending[-1].line:
             _feed_head(assembler, pending)
             pending = []

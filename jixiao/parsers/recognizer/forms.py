@@ -44,7 +44,7 @@ def recognize(lines: tuple[TextLine, ...]) -> list[RawForm]:
 
 # words every indicator table prints (a level name or a header label), as printed in
 # simplified or traditional characters: a text without any holds no table
-_TABLE_WORDS = re.compile(r"指[标標]|[产產]出|效益|[满滿]意度|[一三][级級]")
+_TABLE_WORDS = re.compile(r"指[标標]|[产產]出|效益|[满滿]意度|[一三][级級]|分值")
 
 
 def read(lines: tuple[TextLine, ...]) -> Reading | None:

@@ -123,7 +123,7 @@ def _header_at(lattice: Lattice, i: int) -> Header | None:
         return None
     labels, places = labels[first:], places[first:]  # earlier labels: other rows of the head
     known = sum(role is not _FREE_COLUMN and role is not Role.IGNORE for role in labels)
-    if known < 3:
+    if known < 3 and not (known == 2 and _NAME_AND_NUMBER <= set(labels)):
         return None
     extra = _trailing_labels(lattice, end)
     roles = (*labels, *[_FREE_COLUMN] * extra)
@@ -177,4 +177,6 @@ def _trailing_labels(lattice: Lattice, end: int) -> int:
     return count
 
 
+# A scoring sheet's header may name only two columns: the indicator and its points.
+_NAME_AND_NUMBER = frozenset({Role.NAME, Role.WEIGHT})
 _OPENING = frozenset({Role.NAME, Role.LEVEL1, Role.LEVEL2, Role.IGNORE})
