@@ -119,6 +119,30 @@ EXPECTED: dict[str, tuple[dict[str, object], list[Row]]] = {
             ("家长安全感", "效益指标", "社会效益指标", "qualitative", None, None),
         ],
     ),
+    # a row's separators lost or replaced: pipes, runs of spaces and tabs line by line
+    "mixed_separators.txt": (
+        {"year": 2024, "project": "社区养老服务中心运营补助", "department": "某区民政局"},
+        [
+            ("服务老人人次", "产出指标", "数量指标", ">=", 12000.0, "人次"),
+            ("助餐服务合格率", "产出指标", "质量指标", ">=", 98.0, "%"),
+            ("补助资金拨付时间", "产出指标", "时效指标", "<=", None, None),
+            ("每人次服务补助标准", "产出指标", "成本指标", "<=", 15.0, "元"),
+            ("老年人生活质量", "效益指标", "社会效益指标", "qualitative", None, None),
+            ("服务老人满意度", "满意度指标", "服务对象满意度指标", ">=", 90.0, "%"),
+        ],
+    ),
+    # one cell a line, each level name after the rows it groups (vertically centred cells)
+    "levels_after_rows.txt": (
+        {"year": 2023, "department": "某县林业局", "form_type": "department_target"},
+        [
+            ("森林防火巡护天数", "产出指标", "数量指标", ">=", 180.0, "天"),
+            ("新造林面积", "产出指标", "数量指标", ">=", 2000.0, "亩"),
+            ("苗木成活率", "产出指标", "质量指标", ">=", 85.0, "%"),
+            ("林区群众增收", "效益指标", "经济效益指标", ">=", 300.0, "万元"),
+            ("森林覆盖率", "效益指标", "生态效益指标", ">=", 62.0, "%"),
+            ("林农满意度", "满意度指标", "服务对象满意度指标", ">=", 90.0, "%"),
+        ],
+    ),
     "pipe_lines_cells.txt": (
         {"project": "演示项目"},
         [

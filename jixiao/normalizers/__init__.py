@@ -9,19 +9,54 @@ from __future__ import annotations
 from jixiao.models import Form, Indicator, UnreadText
 from jixiao.normalizers import fields
 from jixiao.normalizers.indicators import build_indicator
-from jixiao.normalizers.levels import LevelTracker
-from jixiao.records import RawForm, Role, SourceDoc
+from jixiao.normalizers.levels import Levels, LevelTracker
+from jixiao.records import RawForm, RawIndicator, Role, SourceDoc
 from jixiao.records import UnreadText as RawUnread
 
 
 def normalize_indicators(raw: RawForm, year: int | None = None) -> list[Indicator]:
-    tracker = LevelTracker()
+    rows = raw.indicators
+    levels = _trailing_levels(rows) if _levels_trail(rows) else _leading_levels(rows)
     indicators: list[Indicator] = []
-    for row in raw.indicators:
-        levels = tracker.resolve(row.texts.get(Role.LEVEL1), row.texts.get(Role.LEVEL2))
+    for row, row_levels in zip(rows, levels):
         if not row.section:
-            indicators.append(build_indicator(row, levels, len(indicators) + 1, year))
+            indicators.append(build_indicator(row, row_levels, len(indicators) + 1, year))
     return indicators
+
+
+def _printed_levels(row: RawIndicator) -> tuple[str | None, str | None]:
+    return row.texts.get(Role.LEVEL1), row.texts.get(Role.LEVEL2)
+
+
+def _leading_levels(rows: list[RawIndicator]) -> list[Levels]:
+    """Level names carried down from the row that prints them (merged cells)."""
+    tracker = LevelTracker()
+    return [tracker.resolve(*_printed_levels(row)) for row in rows]
+
+
+def _trailing_levels(rows: list[RawIndicator]) -> list[Levels]:
+    """Level names printed after the rows they group: carried up. Printed in a row, they
+    close the group before it (a text of one cell a line reads them with the next row)."""
+    tracker = LevelTracker()
+    levels: list[Levels] = []
+    for row in reversed(rows):
+        printed = _printed_levels(row)
+        if row.section or printed == (None, None):
+            levels.append(tracker.resolve(*printed))
+            continue
+        levels.append(tracker.resolve(None, None))
+        tracker.resolve(*printed)
+    return levels[::-1]
+
+
+def _levels_trail(rows: list[RawIndicator]) -> bool:
+    """Level names printed after the rows they group (where a vertically centred merged
+    cell lands in some text dumps): none before or on the first row, and the table ends
+    with a line of level names."""
+    first = next((k for k, row in enumerate(rows) if not row.section), None)
+    if first is None or any(_printed_levels(row) != (None, None) for row in rows[: first + 1]):
+        return False
+    return rows[-1].section and _printed_levels(rows[-1]) != (None, None)
 
 
 def normalize(raw: RawForm, doc: SourceDoc, index: int) -> Form:

@@ -86,6 +86,8 @@ def _label_at(lattice: Lattice, i: int) -> tuple[int, Role] | None:
     merged = 0.0
     for j in range(i + 1, min(len(lattice.atoms), i + 6) + 1):
         if j > i + 1:
+            if not lattice.atoms[j - 1].text:
+                break  # an empty cell ends a label
             merged += lattice.merge[j - 1]
             if merged > 3:
                 break

@@ -50,6 +50,7 @@ class Atom:
 
 _HARD = re.compile(r"[|｜\t]")
 _SPACES = re.compile(r"([ \u3000\u00a0]+)")
+_WIDE_SPACES = re.compile(r"[ \u3000\u00a0]{2,}")
 _PIPE_ONLY = re.compile(r"^[\s|｜]*$")
 
 
@@ -76,7 +77,7 @@ def atoms_of(lines: tuple[TextLine, ...]) -> tuple[Atom, ...]:
         blank = pipes = False
         first = True
         was_closed, closed = closed, text.rstrip().endswith(("|", "｜", "\t"))
-        for col, part in enumerate(split(text)):
+        for col, part in enumerate(_cells_of_line(text, split, cut)):
             if not part.strip():
                 if "|" in text and not _PIPE_ONLY.match(text) and 0 < col < text.count("|"):
                     sep = line_sep if first else Sep.PIPE
@@ -103,6 +104,18 @@ def atoms_of(lines: tuple[TextLine, ...]) -> tuple[Atom, ...]:
                     )
                     first = False
     return tuple(atoms)
+
+
+def _cells_of_line(text: str, split: Callable[[str], list[str]], cut: bool) -> list[str]:
+    """The cells of one line. Where most lines are cut by "|" or tabs, a line without them
+    that runs of spaces cut into three or more cells is cut there (a row whose separators
+    were lost or replaced)."""
+    parts = split(text)
+    if cut and len(parts) == 1:
+        wide = [part for part in _WIDE_SPACES.split(text.strip()) if part]
+        if len(wide) >= 3:
+            return wide
+    return parts
 
 
 def _is_csv(lines: tuple[TextLine, ...]) -> bool:
