@@ -41,24 +41,37 @@ def operator_confusions() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def _digit_confusions() -> tuple[dict[int, str], re.Pattern[str]]:
+def _digit_confusions() -> tuple[dict[str, str], re.Pattern[str]]:
     table = _table()["ocr_digit_confusions"]
     wrong = re.escape("".join(table))
-    # an optional operator, then digits/confusables with at least one real digit, a unit sign
-    pattern = re.compile(rf"^([≥≤<>=＞＜]*)((?=[^\d]*\d)[\d.,{wrong}]+)([%％]?)$")
-    return str.maketrans(table), pattern
+    # a run of digits and confusables holding a real digit, not part of a Latin word
+    run = re.compile(rf"(?<![A-Za-z])(?=[\d{wrong}.,]*\d)[\d{wrong}.,]+(?![A-Za-z])")
+    return table, run
+
+
+_ROUND = frozenset("Oo")  # read for 0 beside any digit ("3O%"); the others only before one
 
 
 def fix_ocr_digits(text: str) -> tuple[str, bool]:
-    """OCR letters inside a number: "1O0%" -> "100%", "l5" -> "15"."""
+    """OCR letters inside a number: "1O0%" -> "100%", "l5" -> "15", "≥3O%" -> "≥30%"."""
     if text.isascii() and not _LATIN.search(text):
         return text, False  # nothing a digit could have been misread as
-    table, pattern = _digit_confusions()
-    match = pattern.match(text.strip())
-    if match is None:
-        return text, False
-    repaired = match.group(1) + match.group(2).translate(table) + match.group(3)
-    return repaired, repaired != text.strip()
+    table, run = _digit_confusions()
+    repaired = run.sub(lambda m: _repair_run(m.group(0), table), text)
+    return repaired, repaired != text
+
+
+def _repair_run(run: str, table: dict[str, str]) -> str:
+    chars = list(run)
+    for k, char in enumerate(run):
+        if char not in table:
+            continue
+        after = run[k + 1 : k + 2]
+        before = run[k - 1 : k]
+        digit_after = after.isdigit() or (char in _ROUND and after in _ROUND)
+        if digit_after or (char in _ROUND and (before.isdigit() or chars[k - 1 : k] == ["0"])):
+            chars[k] = table[char]
+    return "".join(chars)
 
 
 def strip_pinyin(text: str) -> tuple[str, bool]:

@@ -153,6 +153,10 @@ EXPECTED: dict[str, tuple[dict[str, object], list[Row]]] = {
 }
 
 
+# fixtures with a test of their own below
+OWN_TESTS = ["side_by_side_pipes.txt"]
+
+
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_layout_family_reads_every_row(name: str) -> None:
     fields, rows = EXPECTED[name]
@@ -187,7 +191,7 @@ def test_glued_self_evaluation_cut_by_plausibility() -> None:
 
 
 def test_every_fixture_is_covered() -> None:
-    assert sorted(p.name for p in Path(LAYOUTS).iterdir()) == sorted(EXPECTED)
+    assert sorted(p.name for p in Path(LAYOUTS).iterdir()) == sorted([*EXPECTED, *OWN_TESTS])
 
 
 def test_a_formula_restating_the_name_without_its_bracketed_part_anchors_a_row() -> None:
@@ -197,3 +201,31 @@ def test_a_formula_restating_the_name_without_its_bracketed_part_anchors_a_row()
     assert _is_anchor("应付账款(暂存款)变动率", "应付账款变动率=(本年期末应付账款总额-…)")
     assert not _is_anchor("应付账款(暂存款)变动率", "应付账款率=本年应付账款总额…")
     assert not _is_anchor("结转结余率", "按完成比例计算得分=满分为止")
+
+
+def test_two_forms_side_by_side_are_read_apart() -> None:
+    """Two forms printed side by side in one pipe table: each line holds a row of each."""
+    result = process_bytes((LAYOUTS / "side_by_side_pipes.txt").read_bytes(), "x.txt")
+    got = [
+        (form.project, [(i.name, i.level2, i.value, i.weight) for i in form.indicators])
+        for form in result.forms
+    ]
+    assert got == [
+        (
+            "农村公路养护",
+            [
+                ("养护公路里程", "数量指标", 320.0, 20.0),
+                ("路况优良率", "质量指标", 85.0, 20.0),
+                ("群众出行条件", "社会效益指标", None, 30.0),
+                ("沿线群众满意度", "服务对象满意度指标", 90.0, 30.0),
+            ],
+        ),
+        (
+            "中小学校舍维修",
+            [
+                ("维修校舍面积", "数量指标", 4500.0, 30.0),
+                ("维修工程验收合格率", "质量指标", 100.0, 30.0),
+                ("师生满意度", "服务对象满意度指标", 90.0, 40.0),
+            ],
+        ),
+    ]

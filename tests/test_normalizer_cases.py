@@ -191,6 +191,14 @@ TARGETS = [
         (None, 968.1918, None, "万元", ("number_repaired", "operator_unknown")),
     ),
     ("满意度", None, "≥95%??", None, (">=", 95.0, None, "%", ("text_repaired",))),
+    # OCR's stand-ins for signs before a number, its letters for digits
+    ("检查次数", None, "$2次", None, (">=", 2.0, None, "次", ("operator_repaired",))),
+    ("宣传次数", None, "^20次", None, (">=", 20.0, None, "次", ("operator_repaired",))),
+    ("验收通过率", None, "工９５％", None, (">=", 95.0, None, "%", ("operator_repaired",))),
+    ("完成率", None, "═１００%", None, ("=", 100.0, None, "%", ("operator_repaired",))),
+    ("预算调整率", None, "小于等于3O%", None, ("<=", 30.0, None, "%", ("ocr_repaired",))),
+    ("维修次数", None, "≥2O次", None, (">=", 20.0, None, "次", ("ocr_repaired",))),
+    ("工程进度", None, "工程竣工", None, ("qualitative", None, None, None, ())),
 ]
 
 

@@ -44,9 +44,9 @@ FLOORS: dict[str, tuple[float, float]] = {
     "levels_first_row_only": (0.95, 0.95),
     "levels_after_group": (0.95, 0.95),
     "columns_reordered": (0.95, 0.95),
-    "ocr_confusions": (0.95, 0.85),
+    "ocr_confusions": (0.95, 0.95),
     "page_markers": (0.95, 0.95),
-    "side_by_side": (0.95, 0.90),
+    "side_by_side": (0.95, 0.95),
     "transposed": (0.10, 0.55),
 }
 TARGET = 0.95

@@ -178,7 +178,20 @@ def test_every_frame_of_a_tiff_is_a_page() -> None:
 
 @pytest.mark.parametrize(
     ("printed", "repaired"),
-    [("1O0%", "100%"), ("l5", "15"), ("≥9O%", "≥90%"), ("2023", "2023"), ("Ok", "Ok"), ("1.5万", "1.5万")],
+    [
+        ("1O0%", "100%"),
+        ("l5", "15"),
+        ("≥9O%", "≥90%"),
+        ("2023", "2023"),
+        ("Ok", "Ok"),
+        ("1.5万", "1.5万"),
+        ("小于等于3O%", "小于等于30%"),
+        ("2O次", "20次"),
+        ("1O", "10"),
+        ("3D打印", "3D打印"),
+        ("ISO9001", "ISO9001"),
+        ("I级", "I级"),
+    ],
 )
 def test_ocr_letters_inside_numbers(printed: str, repaired: str) -> None:
     assert fix_ocr_digits(printed) == (repaired, printed != repaired)

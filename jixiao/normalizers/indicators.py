@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 
-from jixiao.flags import OCR, UNIT_INFERRED
+from jixiao.flags import OCR, OCR_REPAIRED, UNIT_INFERRED
 from jixiao.models import Indicator
 from jixiao.normalizers.confidence import confidence
 from jixiao.normalizers.levels import Levels
@@ -16,6 +16,7 @@ from jixiao.normalizers.values import ParsedValue, parse_target
 from jixiao.normalizers.weights import score_of_cell, weight_of_cell, weight_of_scoring
 from jixiao.parsers.cells import CellType, cell_type
 from jixiao.records import RawIndicator, Role
+from jixiao.repairs import fix_ocr_digits
 
 # template numbering leaked into names: "指标1:开展…", "指标2工程验收合格率"
 _TEMPLATE_PREFIX = re.compile(r"^指标\s*\d{1,2}\s*[:：.、]?\s*(?=\S)")
@@ -61,11 +62,25 @@ def _weight(texts: Mapping[Role, str]) -> float | None:
     return weight
 
 
+_NUMBER_ROLES = (Role.WEIGHT, Role.SCORE, Role.ACTUAL)
+
+
+def _repair_number_cells(texts: Mapping[Role, str]) -> tuple[dict[Role, str], bool]:
+    """Weight, score and actual cells with OCR's letters for digits undone ("1O" -> "10")."""
+    repaired = dict(texts)
+    changed = False
+    for role in _NUMBER_ROLES:
+        if role in repaired:
+            repaired[role], fixed = fix_ocr_digits(repaired[role])
+            changed = changed or fixed
+    return repaired, changed
+
+
 def build_indicator(
     row: RawIndicator, levels: Levels, seq: int, year: int | None = None
 ) -> Indicator:
     target = _infer_missing_unit(read_target(row, year), row)
-    texts = row.texts
+    texts, digits_repaired = _repair_number_cells(row.texts)
     actual_text = texts.get(Role.ACTUAL)
     actual = (
         parse_target(actual_text)
@@ -76,6 +91,8 @@ def build_indicator(
         target = _from_actual(target, actual)
     name, name_flags = repair_text(indicator_name(texts.get(Role.NAME) or ""))
     flags = list(dict.fromkeys((*row.flags, *levels.flags, *name_flags, *target.flags)))
+    if digits_repaired and OCR_REPAIRED not in flags:
+        flags.append(OCR_REPAIRED)
     ocr_cells = [cell for cell in row.cells.values() if cell.origin == "ocr"]
     if ocr_cells:
         flags.append(OCR)

@@ -87,11 +87,14 @@ def _printed_operator(texts: Mapping[Role, str]) -> tuple[str | None, str | None
     return None, first, False
 
 
+_DIGIT_NEXT = re.compile(r"\s*[\d０-９]")
+
+
 def _fix_confused_prefix(value_text: str) -> tuple[str, bool]:
     if not value_text or value_text[0] not in _CONFUSED_FIRST():
         return value_text, False
     for wrong, right in operator_confusions().items():
-        if value_text.startswith(wrong):
+        if value_text.startswith(wrong) and _DIGIT_NEXT.match(value_text, len(wrong)):
             symbol = {">=": "≥", "<=": "≤"}.get(right, right)
             return symbol + value_text[len(wrong) :], True
     return value_text, False

@@ -76,12 +76,38 @@ def number_parts(folded: str) -> tuple[str, float, str] | None:
     """(operator, number, unit) of a folded number cell ("≥95%" -> ("≥", 95.0, "%"))."""
     match = _NUMBER.match(folded)
     if match is None:
-        return None
+        return _worded_number_parts(folded)
     try:
         value = float(match.group("num").replace(",", ""))
     except ValueError:
         return None
     return match.group("op"), value, match.group("unit")
+
+
+def _worded_number_parts(folded: str) -> tuple[str, float, str] | None:
+    """A number after an operator word or a sign OCR confuses ("不低于95%", "$2次")."""
+    for prefix in _operator_prefixes():
+        if folded.startswith(prefix):
+            match = _NUMBER.match(folded[len(prefix) :])
+            if match is None or match.group("op"):
+                return None
+            try:
+                return prefix, float(match.group("num").replace(",", "")), match.group("unit")
+            except ValueError:
+                return None
+    return None
+
+
+@derived
+@lru_cache(maxsize=1)
+def _operator_prefixes() -> tuple[str, ...]:
+    """Operator words with a direction and OCR's stand-ins for signs, longest first."""
+    words = [w for w, canonical in vocabulary().operator_words.items() if canonical in _SIGNED]
+    confused = [fold(wrong) for wrong in operator_confusions()]
+    return tuple(sorted({*words, *confused}, key=len, reverse=True))
+
+
+_SIGNED = frozenset({">=", "<=", "=", ">", "<"})
 
 
 @derived
@@ -109,7 +135,7 @@ def cell_type(text: str) -> CellType:
         return CellType.UNIT
     if _DATE.match(folded):
         return CellType.DATE
-    if _NUMBER.match(folded):
+    if number_parts(folded) is not None:
         return CellType.NUMBER
     if SCORING_MARKERS.search(folded):
         return CellType.SCORING

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 
 from jixiao.parsers.recognizer.build import build_forms
 from jixiao.parsers.recognizer.decode import QUIET, Cell, Decoded, Lattice, decode, layout_of
+from jixiao.parsers.recognizer.halves import side_by_side
 from jixiao.parsers.recognizer.headers import Header, find_headers, header_orders
 from jixiao.parsers.recognizer.kinds import cell_info
 from jixiao.parsers.recognizer.lattice import atoms_of
@@ -36,6 +37,9 @@ class Reading:
 
 def recognize(lines: tuple[TextLine, ...]) -> list[RawForm]:
     """The forms of a text, rows found by what their cells hold."""
+    halves = side_by_side(lines)
+    if halves is not None:
+        return [form for half in halves for form in recognize(half)]
     reading = read(lines)
     if reading is None:
         return []

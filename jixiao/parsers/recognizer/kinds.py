@@ -16,6 +16,7 @@ from functools import lru_cache
 from jixiao.parsers.cells import PLACEHOLDERS, SCORING_MARKERS, CellType, cell_type, number_parts
 from jixiao.parsers.header import header_role
 from jixiao.parsers.metadata import budget_key, field_of, footer_label, is_sign_off, is_total
+from jixiao.repairs import fix_ocr_digits
 from jixiao.text import fold
 from jixiao.vocab import derived, level_key, vocabulary
 
@@ -109,6 +110,9 @@ def cell_info(text: str) -> CellInfo:
     kind = _special_kind(folded)
     if kind is not None:
         return CellInfo(kind, folded)
+    repaired, changed = fix_ocr_digits(text)  # "1O": OCR's letter for a digit
+    if changed:
+        text, folded = repaired, fold(repaired)
     base = cell_type(text)
     if base is CellType.LEVELX and not vocabulary().is_level(folded):
         base = CellType.TEXT  # an unlisted name ending in 指标: weighed as text below
