@@ -143,6 +143,27 @@ EXPECTED: dict[str, tuple[dict[str, object], list[Row]]] = {
             ("林农满意度", "满意度指标", "服务对象满意度指标", ">=", 90.0, "%"),
         ],
     ),
+    # two levels only: the level-2 cell (指标名称) names the row, 指标描述 describes it
+    "two_levels_named_by_level.txt": (
+        {"project": "社区公园日常管护", "department": "某区园林绿化局"},
+        [
+            ("数量指标", "产出指标", "数量指标", None, 42.0, "个"),
+            ("质量指标", "产出指标", "质量指标", None, 95.0, "%"),
+            ("时效指标", "产出指标", "时效指标", "<=", None, None),
+            ("社会效益指标", "效益指标", "社会效益指标", "qualitative", None, None),
+            ("服务对象满意度指标", "满意度指标", "服务对象满意度指标", ">=", 90.0, "%"),
+        ],
+    ),
+    # flattened, a space between each number and its unit, the level column headed 指标
+    "flattened_units_spaced.txt": (
+        {"project": "农村饮水工程运行维护补助", "department": "某县水务局"},
+        [
+            ("维修供水管网长度", "产出指标", None, None, 120.0, "公里"),
+            ("水质检测次数", "产出指标", None, None, 24.0, "次"),
+            ("供水保证率", "产出指标", None, None, 95.0, "%"),
+            ("受益人口", "效益指标", None, None, 3.2, "万人"),
+        ],
+    ),
     "pipe_lines_cells.txt": (
         {"project": "演示项目"},
         [

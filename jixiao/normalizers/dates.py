@@ -26,7 +26,7 @@ def iso_date(text: str | None) -> str | None:
 _DAY = re.compile(r"((?:19|20)\d{2})\s*[年.\-/]\s*(\d{1,2})\s*[月.\-/]\s*(\d{1,2})\s*[日号]?")
 _MONTH_END = re.compile(r"(?:((?:19|20)\d{2})\s*年)?\s*(\d{1,2})\s*月\s*(底|末|份)?")
 _PERIOD = re.compile(r"^(?:19|20)\d{2}[./-]\d{1,2}\s*[-~～—至到]\s*((?:19|20)\d{2})[./-](\d{1,2})$")
-_YEAR_END = re.compile(r"^(?:((?:19|20)\d{2})\s*年)?\s*(?:年底|年末|年内|当年|12月底)")
+_YEAR_END = re.compile(r"^(?:((?:19|20)\d{2})\s*年)?\s*(?:年底|年末|年内|当年|全年|12月底)")
 EXCEL_EPOCH = date(1899, 12, 30)
 EXCEL_SERIALS = range(25569, 73051)  # 1970-01-01 .. 2099-12-31
 

@@ -61,6 +61,8 @@ class LevelTracker:
     def resolve(self, raw1: str | None, raw2: str | None) -> Levels:
         if raw1 is not None and raw2 is None and self._level2_here(raw1):
             raw1, raw2 = None, raw1  # 成本指标 printed alone inside 产出指标: a level-2
+        elif raw1 is None and raw2 is not None and self._level1_here(raw2):
+            raw1, raw2 = raw2, None  # 满意度指标 read in the level-2 column: a level-1
         flags: list[str] = []
         if raw1 is not None:
             level1 = self._level1_name(raw1, flags)
@@ -91,6 +93,13 @@ class LevelTracker:
             return close
         flags.append(LEVEL_UNKNOWN)
         return clean(raw)
+
+    def _level1_here(self, raw: str) -> bool:
+        """A level-1 name read where a level-2 was expected, naming no level-2 under the
+        current level-1."""
+        if vocabulary().level1_of(raw) is None:
+            return False
+        return _pick_level2(raw, self.level1) is None
 
     def _level2_here(self, raw: str) -> bool:
         """A name that is both a level-1 and a level-2 (成本指标), printed alone where the

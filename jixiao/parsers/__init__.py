@@ -110,17 +110,23 @@ def parse_families(lines: tuple[TextLine, ...]) -> list[RawForm]:
     return _best(list(SEGMENTERS.values()), lines)[0]
 
 
+# without a table header, prose read under headings wins unless the recognizer reads this
+# many times as many indicators (rows guessed from cells alone are less sure)
+_PROSE_SHARE = 2
+
+
 def parse_lines(lines: tuple[TextLine, ...]) -> list[RawForm]:
-    """Forms of a text dump: the row recognizer's. Where it found no table header (or read
-    nothing), prose read under level or target headings wins when it reads anything:
-    headings anchor it better than columns guessed from the cells. A broken CSV stream
-    wins when it reads more indicators."""
+    """Forms of a text dump: the row recognizer's. Where it read nothing, or found no
+    table header and reads fewer than twice as many indicators, prose read under level or
+    target headings wins: headings anchor it better than columns guessed from the cells.
+    A broken CSV stream wins when it reads more indicators."""
     best = recognize(lines)
     score = _useful(best)
     tabled = any(form.header for form in best)
     prose = parse_prose(lines)
-    if _useful(prose) and (not tabled or not score):
-        best, score = prose, _useful(prose)
+    read = _useful(prose)
+    if read and (not score or (not tabled and read * _PROSE_SHARE >= score)):
+        best, score = prose, read
     stream = parse_formula_stream(lines)
     if _useful(stream) > score:
         best = stream

@@ -46,6 +46,10 @@ def _indicator(lattice: Lattice, cells: list[Cell], flags: tuple[str, ...]) -> R
         by_role[cell.role] = raw if held is None else replace(held, text=f"{held.text} {raw.text}")
     named = next((cell for cell in cells if cell.role is Role.NAME), cells[0])
     first = lattice.atoms[named.start]
+    if Role.NAME not in by_role and not by_role.keys() <= _LEVELS:
+        level = by_role.get(Role.LEVEL2) or by_role.get(Role.LEVEL1)
+        if level is not None:  # a row its level cell names (指标名称 holding 数量指标)
+            by_role[Role.NAME] = level
     return RawIndicator(
         cells=by_role,
         section=Role.NAME not in by_role,
@@ -53,6 +57,9 @@ def _indicator(lattice: Lattice, cells: list[Cell], flags: tuple[str, ...]) -> R
         page=first.page,
         flags=flags,
     )
+
+
+_LEVELS = frozenset({Role.LEVEL1, Role.LEVEL2})
 
 
 def build_forms(

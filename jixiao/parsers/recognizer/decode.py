@@ -25,6 +25,7 @@ TARGETS = frozenset({Role.VALUE, Role.OPERATOR, Role.ACTUAL, Role.SCORE, Role.WE
 # free-text columns that may hold several cells when they come last (grade bands, notes)
 REPEATABLE = frozenset({Role.REMARK, Role.STANDARD, Role.DEVIATION})
 _NAME_COLUMN = 3  # columns are numbered from 1: level1, level2, name, template…
+_LEVEL_STATE = 1 << 1  # the first state inside a row (its level-1 cell read)
 # cells that may sit inside a row without being part of it
 QUIET = frozenset(
     {Kind.EMPTY, Kind.PLACEHOLDER, Kind.PAGE, Kind.TEMPLATE, Kind.LEVEL_PIECE, Kind.LOST_LEVEL}
@@ -191,14 +192,19 @@ def decode(
     region: Sequence[bool],
     column_prior: dict[Role, int] | None = None,
     row_wrap: Sequence[float] | None = None,
+    named_by_level: bool = True,
 ) -> Decoded:
     """The cheapest reading of the atoms as rows in this column order (levels and name,
     then `columns`). `row_start_cost[i]` is the cost of a row starting at atom i;
     `name_extra[i]` is added to a name starting at atom i (outside the table region);
     skipping outside the table `region` is cheaper; `column_prior` gives the "|"/tab
     column of each role's header label (a cell elsewhere costs a little more);
-    `row_wrap[i]` is the cost of a row going on at atom i (a line that should start one)."""
+    `row_wrap[i]` is the cost of a row going on at atom i (a line that should start one);
+    `named_by_level`: a row may have no name, its level-2 cell naming it (not where a
+    header names both a level-2 and a name column)."""
     decoder = _Decoder(lattice, columns, row_start_cost, name_extra, region)
+    if not named_by_level:
+        decoder.without_name = _INF
     decoder.column_prior = column_prior or {}
     decoder.row_wrap = row_wrap or [0.0] * len(lattice.atoms)
     return decoder.run()
@@ -222,8 +228,10 @@ class _Decoder:
         self.beam = config.cost("beam")
         self.glued_skip = config.cost("glued_skip")
         self.row_skip = config.cost("row_skip")
+        self.without_name = config.cost("row_without_name")
         self.repeat = config.cost("repeat_last")
         self.off_template = config.cost("off_template")
+        self.unit_after_value = config.cost("unit_after_value")
         self.column_cost = config.cost("column_distance")
         self.column_cap = config.cost("column_distance_cap")
         self.column_prior: dict[Role, int] = {}
@@ -323,10 +331,9 @@ class _Decoder:
         costs `in_row` more (a row does not reach over text that is not its own), and more
         again where a line that should start a row begins."""
         best, back = self.best[j], self.back[j]
-        named = _NAME_COLUMN << 1
         in_row += self.row_wrap[i]
         for state, reached in self.best[i].items():
-            total = reached + cost + (in_row if state >= named else 0.0)
+            total = reached + cost + (in_row if state >= _LEVEL_STATE else 0.0)
             if total < best.get(state, _INF):
                 best[state] = total
                 back[state] = (i, state, _SKIP, False)
@@ -345,9 +352,10 @@ class _Decoder:
             for column in range(1, width):
                 # the columns after the name may follow the name or a later column only
                 if column == _NAME_COLUMN + 1:
-                    running = (_INF, -1)
-                    for previous in range(_NAME_COLUMN, column):
-                        running = min(running, self._entry(states, previous, targeted))
+                    running = self._entry(states, _NAME_COLUMN, targeted)
+                    for previous in range(1, _NAME_COLUMN):  # a row named by its level only
+                        reached, state = self._entry(states, previous, targeted)
+                        running = min(running, (reached + self.without_name, state))
                 else:
                     running = min(running, self._entry(states, column - 1, targeted))
                 row[column] = running
@@ -365,7 +373,7 @@ class _Decoder:
             column = self.column_of.get(role)
             if column is None:
                 if role in EXTRAS:
-                    self._extra(i, j, role, fit + base + self.off_template)
+                    self._extra(i, j, role, fit + base)
                 continue
             fit += base + (self.name_extra[i] if role is Role.NAME else 0.0)
             if self.column_prior:
@@ -399,12 +407,16 @@ class _Decoder:
         return min(abs(atom.col - col) * self.column_cost, self.column_cap)
 
     def _extra(self, i: int, j: int, role: Role, cost: float) -> None:
-        """A unit or weight cell in a table whose columns name none: the state is kept."""
+        """A unit or weight cell in a table whose columns name none: the state is kept. A
+        unit right after the value ("120 公里") is as usual as one in its own column."""
         code = _EXTRA_BASE + EXTRAS.index(role)
         target = 1 if role in TARGETS else 0
+        value = self.column_of.get(Role.VALUE)
         for state, reached in self.best[i].items():
             if state >> 1 >= _NAME_COLUMN:
-                self._relax(j, state | target, reached + cost, (i, state, code, False))
+                after_value = role is Role.UNIT and state >> 1 == value
+                extra = self.unit_after_value if after_value else self.off_template
+                self._relax(j, state | target, reached + cost + extra, (i, state, code, False))
 
 
 _INF = float("inf")

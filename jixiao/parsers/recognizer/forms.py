@@ -75,6 +75,8 @@ def best_reading(lattice: Lattice, headers: list[Header]) -> tuple[Decoded, tupl
     name_extra = outside_costs(region)
     candidates: list[tuple[tuple[Role, ...], float]] = []
     positions: dict[Role, int] = {}
+    # where a header names a level-2 column beside the name's, a row's level never names it
+    named_by_level = not headers or Role.LEVEL2 not in headers[0].roles
     if headers:
         for columns in header_orders(headers[0].columns):
             candidates.append((columns, config.cost("header_prior")))
@@ -89,7 +91,12 @@ def best_reading(lattice: Lattice, headers: list[Header]) -> tuple[Decoded, tupl
             break  # the header's own order reads the table well: no other order is tried
         parts = [
             _decode_window(
-                lattice, start, end, columns, row_start, name_extra, region, positions, wraps
+                lattice,
+                (start, end),
+                columns,
+                (row_start, name_extra, region, wraps),
+                positions,
+                named_by_level,
             )
             for start, end in windows
         ]
@@ -118,15 +125,16 @@ def _fits(reading: Decoded, lattice: Lattice, region: Sequence[bool]) -> bool:
 
 def _decode_window(
     lattice: Lattice,
-    start: int,
-    end: int,
+    window: tuple[int, int],
     columns: tuple[Role, ...],
-    row_start: Sequence[float],
-    name_extra: Sequence[float],
-    region: Sequence[bool],
+    per_atom: tuple[Sequence[float], Sequence[float], Sequence[bool], Sequence[float]],
     positions: dict[Role, int],
-    wraps: Sequence[float],
+    named_by_level: bool,
 ) -> Decoded:
+    """The reading of one window; `per_atom` holds the row-start, outside, region and wrap
+    values of every atom of the text."""
+    start, end = window
+    row_start, name_extra, region, wraps = per_atom
     return decode(
         lattice.window(start, end),
         columns,
@@ -135,6 +143,7 @@ def _decode_window(
         region[start:end],
         positions,
         wraps[start:end],
+        named_by_level,
     )
 
 

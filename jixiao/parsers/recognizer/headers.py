@@ -125,7 +125,7 @@ def _header_at(lattice: Lattice, i: int) -> Header | None:
         return None
     labels, places = labels[first:], places[first:]  # earlier labels: other rows of the head
     known = sum(role is not _FREE_COLUMN and role is not Role.IGNORE for role in labels)
-    if known < 3 and not (known == 2 and _NAME_AND_NUMBER <= set(labels)):
+    if known < 3 and not (known == 2 and _two_label_header(set(labels))):
         return None
     extra = _trailing_labels(lattice, end)
     roles = (*labels, *[_FREE_COLUMN] * extra)
@@ -179,6 +179,10 @@ def _trailing_labels(lattice: Lattice, end: int) -> int:
     return count
 
 
-# A scoring sheet's header may name only two columns: the indicator and its points.
-_NAME_AND_NUMBER = frozenset({Role.NAME, Role.WEIGHT})
+def _two_label_header(roles: set[Role]) -> bool:
+    """A header naming only two columns: the indicator and its points (a scoring sheet's
+    目标名称 | 分值) or its target (指标内容 | 指标值, the level column headed 指标)."""
+    return Role.NAME in roles and bool(roles & {Role.WEIGHT, Role.VALUE})
+
+
 _OPENING = frozenset({Role.NAME, Role.LEVEL1, Role.LEVEL2, Role.IGNORE})

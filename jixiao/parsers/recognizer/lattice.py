@@ -88,7 +88,10 @@ def atoms_of(lines: tuple[TextLine, ...]) -> tuple[Atom, ...]:
                 continue
             for piece_sep, piece in [(None, part.strip())] if cut else _pieces(part):
                 sep = line_sep if first else (Sep.PIPE if piece_sep is None else piece_sep)
-                for index, (glue, text_atom) in enumerate(_glued(piece, longest)):
+                parts = _glued(piece, longest)
+                if piece_sep in (Sep.SPACE, Sep.WIDE) and atoms and atoms[-1].text[-1:].isdigit():
+                    parts = _unit_first(parts)  # "2000 次汇总…": the number's unit, a name
+                for index, (glue, text_atom) in enumerate(parts):
                     atom_sep = sep if index == 0 else Sep.GLUE
                     atoms.append(
                         Atom(
@@ -116,6 +119,15 @@ def _cells_of_line(text: str, split: Callable[[str], list[str]], cut: bool) -> l
         if len(wide) >= 3:
             return wide
     return parts
+
+
+def _unit_first(parts: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A piece after a number, cut after the unit it opens with when a word follows."""
+    glue, text = parts[0]
+    end = _unit_end(text, 0)
+    if end is None or not _char_class(text[end]) == "C":
+        return parts
+    return [(glue, text[:end]), ("number_unit", text[end:]), *parts[1:]]
 
 
 def _is_csv(lines: tuple[TextLine, ...]) -> bool:
@@ -285,6 +297,8 @@ def _vocabulary_points(piece: str, points: dict[int, str]) -> list[tuple[int, in
             if (start, end) in results
             else "vocab"
         )
+        if kind == "vocab" and points.get(positions[start]) in _WEAK_POINTS:
+            points[positions[start]] = kind  # a level name begins: "指标值产出指标"
         points.setdefault(positions[start], kind)
         points.setdefault(positions[end], kind)
         kept.append((positions[start], positions[end]))
