@@ -155,6 +155,14 @@ EXPECTED: dict[str, tuple[dict[str, object], list[Row]]] = {
         ],
     ),
     # flattened, a space between each number and its unit, the level column headed 指标
+    "cell_per_line_empty_group.txt": (
+        {"project": "城区公厕保洁服务", "department": "某市城市管理局"},
+        [
+            ("保洁公厕座数", "产出指标", "数量指标", None, 120.0, "座"),
+            ("公厕卫生状况", "效益指标", "社会效益指标", "qualitative", None, None),
+            ("满意度", "满意度指标", "服务对象满意度指标", None, 90.0, "%"),
+        ],
+    ),
     "flattened_units_spaced.txt": (
         {"project": "农村饮水工程运行维护补助", "department": "某县水务局"},
         [

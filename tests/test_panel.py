@@ -260,9 +260,19 @@ def test_xlsx_survives_a_libreoffice_round_trip(out: Path, tmp_path: Path) -> No
     converted = tmp_path / "lo"
     profile = tmp_path / "profile"
     subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "xlsx",
-         "--outdir", str(converted), str(exported)],
-        check=True, capture_output=True, timeout=180,
+        [
+            soffice,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(converted),
+            str(exported),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     book = load_workbook(converted / "panel.xlsx")
     sheet = book["targets_vs_actuals"]

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from jixiao.parsers.recognizer.costs import CellCosts, cell_costs
-from jixiao.parsers.recognizer.kinds import Kind
+from jixiao.parsers.recognizer.kinds import Kind, cell_info
 from jixiao.parsers.recognizer.lattice import Atom, Sep
 from jixiao.parsers.recognizer.settings import settings
 from jixiao.records import Role
@@ -73,6 +73,8 @@ class Lattice:
             cost = boundary[name]
             cut = cost.cut * factor if atom.sep is Sep.GLUE else cost.cut
             self.cut[index], self.merge[index] = cut, cost.merge
+            if atom.sep is not Sep.GLUE and _level_run_on(atoms[index - 1], atom):
+                self.merge[index] += config.cost("level_run_on")
             self.joined[index] = atom.sep is Sep.GLUE or name == "space_in_cell"
         self._texts: dict[tuple[int, int], str] = {}
         self.locked = [False] * len(atoms)  # atoms read already (a header's labels)
@@ -113,6 +115,21 @@ class Layout:
     blank_cells: bool = False  # cells are separated by blank lines: a single newline wraps
     space_cells: bool = False  # single spaces are the usual separator: they end cells
     hard_cells: bool = False  # most lines are cut by "|" or tabs: those pieces are the cells
+
+
+_LEVEL_KINDS = frozenset({Kind.LEVEL1, Kind.LEVEL2, Kind.LEVELX, Kind.LEVEL_LIKE})
+
+
+def _level_run_on(before: Atom, after: Atom) -> bool:
+    """A separator beside a whole level name ("服务对象满意度指标" on a line of its own): a
+    cell does not run on across it, unless the two make a level name ("服务对象 | 满意度指标")."""
+    if not any(_whole_level(atom.text) for atom in (before, after)):
+        return False
+    return cell_info(before.text + after.text).kind not in _LEVEL_KINDS
+
+
+def _whole_level(text: str) -> bool:
+    return text.rstrip().endswith("指标") and cell_info(text).kind in _LEVEL_KINDS
 
 
 def layout_of(atoms: Sequence[Atom]) -> Layout:
@@ -200,11 +217,11 @@ def decode(
     skipping outside the table `region` is cheaper; `column_prior` gives the "|"/tab
     column of each role's header label (a cell elsewhere costs a little more);
     `row_wrap[i]` is the cost of a row going on at atom i (a line that should start one);
-    `named_by_level`: a row may have no name, its level-2 cell naming it (not where a
+    `named_by_level`: a row may have no name, its level-2 cell naming it (rarer where a
     header names both a level-2 and a name column)."""
     decoder = _Decoder(lattice, columns, row_start_cost, name_extra, region)
     if not named_by_level:
-        decoder.without_name = _INF
+        decoder.without_name = settings().cost("row_without_name_headed")
     decoder.column_prior = column_prior or {}
     decoder.row_wrap = row_wrap or [0.0] * len(lattice.atoms)
     return decoder.run()
