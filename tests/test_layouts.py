@@ -183,7 +183,7 @@ EXPECTED: dict[str, tuple[dict[str, object], list[Row]]] = {
 
 
 # fixtures with a test of their own below
-OWN_TESTS = ["side_by_side_pipes.txt"]
+OWN_TESTS = ["side_by_side_pipes.txt", "glued_digit_runs.txt"]
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -217,6 +217,25 @@ def test_glued_self_evaluation_cut_by_plausibility() -> None:
     rows = [(i.weight, i.value, i.actual_value, i.score) for i in result.forms[0].indicators]
     assert rows[2] == (15.0, 95.0, 90.0, 13.0)
     assert rows[0] == (20.0, 15.0, 16.2, 20.0)
+
+
+def test_glued_digit_runs_cut_by_the_forms_arithmetic() -> None:
+    """"%901095.59": target 90, weight 10, actual 95.5, score 9 (a score within its weight,
+    an actual near its target, a percentage within 100), not 9010 | 95.59."""
+    result = process_bytes((LAYOUTS / "glued_digit_runs.txt").read_bytes(), "x")
+    rows = [
+        (i.name, i.value, i.unit, i.weight, i.actual_value, i.score)
+        for i in result.forms[0].indicators
+    ]
+    assert rows == [
+        ("农村供水工程维修养护完成率", 95.0, "%", 15.0, 100.0, 15.0),
+        ("新建改造供水管网长度", 120.0, "公里", 20.0, 135.0, 20.0),
+        ("水质检测合格率", 90.0, "%", 10.0, 95.5, 9.0),
+        ("河道清淤长度", 48.0, "公里", 20.0, 50.0, 20.0),
+        ("供水保证率", 95.0, "%", 15.0, 96.0, 15.0),
+        ("群众满意度", 90.0, "%", 20.0, 93.3, 20.0),
+    ]
+    assert sum(i.weight or 0 for i in result.forms[0].indicators) == 100
 
 
 def test_every_fixture_is_covered() -> None:

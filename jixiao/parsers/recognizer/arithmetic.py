@@ -9,10 +9,15 @@ columns of the template, in order, and each reading is weighed by the row's own 
 are common) and by the form's: the weights of a group add up to the subtotal its level-1
 cell prints ("产出指标(50分)", "(30分)"). Groups whose weights cannot be made to add up are
 reported, so the form can be flagged.
+
+Digits glued together ("%901010010": 90 | 10 | 100 | 10) are cut again here: every cut of
+the run into as many numbers as the numeric columns hold is weighed the same way, with a
+percentage over 100 and a numeric column left empty counting against a reading.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -28,6 +33,13 @@ _SUBTOTAL = re.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分?\s*[)）]$")
 _SCORE_OVER_WEIGHT = 2.5
 _EQUAL_BONUS = -0.2
 _MISSED_SUBTOTAL = 3.0
+_PERCENT_OVER_100 = 2.0  # a target or actual over 100 in a row whose unit is %
+_EMPTY_NUMERIC = 0.6  # a numeric column of the template the row leaves empty
+_FAR_FROM_TARGET = 0.5  # per power of ten between an actual and its target
+_EXTRA_CUT = 0.15  # each number cut out of a glued run beyond the decoder's
+_LONGEST_RUN = 12  # digits: longer runs are not cut again
+_WHOLE_NUMBER = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
+_DIGITS = re.compile(r"[\d.]+")
 
 Row = list[Cell]
 
@@ -37,6 +49,7 @@ class Reading:
     roles: tuple[Role, ...]  # for the row's movable cells, in order
     cost: float
     weight: float  # the row's weight under this reading (0 without one)
+    texts: tuple[str, ...] | None = None  # the movable cells cut anew from a glued run
 
 
 def subtotal(level1_text: str) -> float | None:
@@ -45,8 +58,11 @@ def subtotal(level1_text: str) -> float | None:
     return float(match.group(1)) if match else None
 
 
-def resolve_numbers(rows: list[Row], columns: Sequence[Role]) -> tuple[list[Row], bool]:
-    """Rows with their bare numbers re-assigned; and whether every printed subtotal adds up."""
+def resolve_numbers(
+    rows: list[Row], columns: Sequence[Role], joined: Sequence[bool] = ()
+) -> tuple[list[Row], bool]:
+    """Rows with their bare numbers re-assigned; and whether every printed subtotal adds up.
+    `joined[i]`: atom i is glued to the one before (digits there may be cut anew)."""
     numeric = [role for role in columns if role in NUMERIC]
     if len(numeric) < 2:
         return rows, True
@@ -54,7 +70,7 @@ def resolve_numbers(rows: list[Row], columns: Sequence[Role]) -> tuple[list[Row]
     balanced = True
     for group in _groups(rows):
         total = _group_total(rows, group)
-        readings = [list(_readings(rows[i], numeric, column_of)) for i in group]
+        readings = [list(_readings(rows[i], numeric, column_of, joined)) for i in group]
         chosen, added_up = _choose(readings, total)
         balanced &= added_up
         for index, reading in zip(group, chosen):
@@ -83,20 +99,100 @@ def _movable(cell: Cell) -> bool:
     return cell.role in NUMERIC and cell_costs(cell.text).info.kind is Kind.NUMBER
 
 
-def _readings(row: Row, numeric: list[Role], column_of: dict[Role, int]) -> Iterator[Reading]:
+def _readings(
+    row: Row, numeric: list[Role], column_of: dict[Role, int], joined: Sequence[bool]
+) -> Iterator[Reading]:
     """Every assignment of the row's bare numbers to numeric columns that keeps the row's
-    cells in column order; the decoder's own reading among them."""
+    cells in column order, the decoder's own reading among them; where the numbers are one
+    glued run of digits, every cut of it too."""
     movable = [k for k, cell in enumerate(row) if _movable(cell)]
     if not movable:
         yield Reading((), 0.0, 0.0)
         return
     bounds = _bounds(row, movable, column_of)
     as_decoded = tuple(role for k in movable if (role := row[k].role) is not None)
+    texts = tuple(row[k].text for k in movable)
+    run = _glued_run(row, movable, joined)
+    context = _RowContext(row, movable, numeric, glued=run is not None)
     for roles in dict.fromkeys([as_decoded, *_increasing(numeric, column_of, bounds)]):
-        values = {role: _number(row[k]) for k, role in zip(movable, roles)}
-        cost = sum((cell_costs(row[k].text).roles.get(r, 9.0) for k, r in zip(movable, roles)), 0.0)
-        cost += _row_arithmetic(values, row, movable)
-        yield Reading(roles, cost, values.get(Role.WEIGHT) or 0.0)
+        yield context.weigh(roles, texts)
+    if run is None:
+        return
+    span = (bounds[0][0], bounds[-1][1])
+    for count in range(1, len(numeric) + 1):
+        for pieces in _cuts(run, count):
+            if pieces == texts:
+                continue
+            for roles in _increasing(numeric, column_of, [span] * count):
+                yield context.weigh(roles, pieces, cut_anew=True)
+
+
+@dataclass(frozen=True, slots=True)
+class _RowContext:
+    row: Row
+    movable: list[int]
+    numeric: list[Role]
+    glued: bool  # the movable numbers are one glued run of digits
+
+    def weigh(
+        self, roles: tuple[Role, ...], texts: tuple[str, ...], cut_anew: bool = False
+    ) -> Reading:
+        """A reading of the movable numbers, as `texts` (cut anew from a glued run, or the
+        decoder's cells)."""
+        values = {role: cell_info_number(text) for role, text in zip(roles, texts)}
+        cost = sum((cell_costs(t).roles.get(r, 9.0) for t, r in zip(texts, roles)), 0.0)
+        cost += _row_arithmetic(values, self.row, self.movable)
+        if self.glued:
+            cost += self._glued_evidence(values)
+        if cut_anew:
+            cost += _EXTRA_CUT * max(len(texts) - len(self.movable), 0)
+        return Reading(roles, cost, values.get(Role.WEIGHT) or 0.0, texts if cut_anew else None)
+
+    def _glued_evidence(self, values: dict[Role, float | None]) -> float:
+        """How a reading of a glued run fits its row: numeric columns left empty,
+        percentages over 100 and an actual far from its target count against it."""
+        fixed = {c.role for k, c in enumerate(self.row) if k not in self.movable}
+        empty = [r for r in self.numeric if r not in values and r not in fixed]
+        cost = _EMPTY_NUMERIC * len(empty)
+        if any(c.role is Role.UNIT and fold(c.text) in ("%", "％") for c in self.row):
+            over = [r for r in (Role.VALUE, Role.ACTUAL) if (values.get(r) or 0.0) > 100]
+            cost += _PERCENT_OVER_100 * len(over)
+        target, actual = values.get(Role.VALUE), values.get(Role.ACTUAL)
+        if target and actual:  # an actual is of the size of its target (0 is neither)
+            cost += _FAR_FROM_TARGET * min(abs(math.log10(actual / target)), 4.0)
+        return cost
+
+
+def cell_info_number(text: str) -> float | None:
+    return cell_costs(text).info.number
+
+
+def _glued_run(row: Row, movable: list[int], joined: Sequence[bool]) -> str | None:
+    """The movable cells' digits, where they are one run printed without a separator."""
+    if not joined:
+        return None
+    cells = [row[k] for k in movable]
+    if movable != list(range(movable[0], movable[-1] + 1)):
+        return None
+    if any(not _DIGITS.fullmatch(c.text) for c in cells):
+        return None
+    if any(not joined[b.start] for b in cells[1:] if b.start < len(joined)):
+        return None
+    run = "".join(c.text for c in cells)
+    return run if len(run) <= _LONGEST_RUN else None
+
+
+def _cuts(run: str, count: int) -> Iterator[tuple[str, ...]]:
+    """Every way to cut a run of digits into `count` whole numbers."""
+    if count == 1:
+        if _WHOLE_NUMBER.fullmatch(run):
+            yield (run,)
+        return
+    for end in range(1, len(run)):
+        head = run[:end]
+        if _WHOLE_NUMBER.fullmatch(head):
+            for rest in _cuts(run[end:], count - 1):
+                yield (head, *rest)
 
 
 def _bounds(row: Row, movable: list[int], column_of: dict[Role, int]) -> list[tuple[int, int]]:
@@ -177,6 +273,13 @@ def _choose(readings: list[list[Reading]], total: float | None) -> tuple[list[Re
 def _apply(row: Row, reading: Reading) -> Row:
     movable = [k for k, cell in enumerate(row) if _movable(cell)]
     updated = list(row)
+    if reading.texts is not None:  # a glued run cut anew: its pieces share its atoms
+        first, last = row[movable[0]], row[movable[-1]]
+        pieces = [
+            Cell(first.start, last.end, text, role)
+            for text, role in zip(reading.texts, reading.roles)
+        ]
+        return [*updated[: movable[0]], *pieces, *updated[movable[-1] + 1 :]]
     for k, role in zip(movable, reading.roles):
         updated[k] = replace(row[k], role=role)
     return updated

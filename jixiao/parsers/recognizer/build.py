@@ -69,7 +69,7 @@ def build_forms(
     atoms = lattice.atoms
     prior = headers[0].column_prior() if headers and lattice.hard_cells else {}
     rows = [row for row in _rows(decoded) if not _budget_line(lattice, row, prior)]
-    rows, balanced = resolve_numbers(rows, columns)
+    rows, balanced = resolve_numbers(rows, columns, lattice.joined)
     split = lines_are_rows(atoms)
     indicators: dict[int, list[RawIndicator]] = {}
     order = headers[0].roles if headers else columns

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -20,9 +20,20 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 SKIP = "skip"
-# "92%10", "30…30", "明显改善明显改善": what several cells hold, run together
-_RUN_ON_ROLES = (Role.VALUE, Role.ACTUAL, Role.DEVIATION, Role.REMARK, Role.STANDARD)
-_NUMBER_RUN = re.compile(r"%\d|\d[^\d.,]+\d+%?$|(\D{2,8})\1")
+# "92%10", "30…30", "明显改善明显改善", "…面积万亩2810810": what several cells hold, run together
+_RUN_ON_ROLES = (
+    Role.VALUE,
+    Role.ACTUAL,
+    Role.DEVIATION,
+    Role.REMARK,
+    Role.STANDARD,
+    Role.EXPLANATION,
+)
+_NUMBER_RUN = re.compile(r"%\d|\d[^\d.,]+\d+%?$|(\D{2,8})\1|[\u4e00-\u9fff]\d{4,}$")
+# a number glued between words ("…万亩2810810森林…"), not a date: rows run together
+_GLUED_NUMBER = re.compile(
+    r"(?<=[\u4e00-\u9fff%)）])(?:\d[\d.]*(?=[\u4e00-\u9fff(（])(?![年月日])|\d{3,}$)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +64,7 @@ def cell_costs(text: str) -> CellCosts:
         _adjust_text(info, roles, adjust)
     elif info.kind in (Kind.NUMBER, Kind.WEIGHT):
         _adjust_points(info, roles, adjust)
-    if info.kind is Kind.NUMBER:
+    if info.kind in (Kind.NUMBER, Kind.QUANTITY):
         _adjust_long_number(info, roles, adjust)
     if info.percent and info.number is not None and info.number > 100:
         for role in (Role.VALUE, Role.ACTUAL):
@@ -80,8 +91,9 @@ def _number_then_result() -> re.Pattern[str]:
 def _adjust_long_number(info: CellInfo, roles: dict[Role, float], adjust: dict[str, float]) -> None:
     """A run of six or more digits with no point or comma is rarely one number: numbers
     run together ("901010010" = 90 | 10 | 100 | 10) or a phone number."""
-    digits = len(info.folded)
-    if not info.folded.isdigit() or digits <= _LONG_DIGITS:
+    run = _LEADING_DIGITS.match(info.folded)
+    digits = len(run.group(1)) if run else 0
+    if digits <= _LONG_DIGITS:
         return
     penalty = (digits - _LONG_DIGITS) * adjust["long_number_per_digit"]
     for role in (Role.VALUE, Role.ACTUAL):
@@ -90,6 +102,7 @@ def _adjust_long_number(info: CellInfo, roles: dict[Role, float], adjust: dict[s
 
 
 _LONG_DIGITS = 5
+_LEADING_DIGITS = re.compile(r"[<>=≥≤]*(\d+)(?![.,\d])")  # a whole number, no point or comma
 
 
 def _adjust_text(info: CellInfo, roles: dict[Role, float], adjust: dict[str, float]) -> None:
@@ -101,10 +114,63 @@ def _adjust_text(info: CellInfo, roles: dict[Role, float], adjust: dict[str, flo
     elif info.sentence:
         for role in (Role.VALUE, Role.ACTUAL):
             roles[role] += adjust["sentence_value"]
-    if _number_then_result().search(info.folded) or _NUMBER_RUN.search(info.folded):
+    folded = info.folded
+    if (
+        _number_then_result().search(folded)
+        or _NUMBER_RUN.search(folded)
+        or _number_opens_words().match(folded)
+        or _number_inside().search(folded)
+    ):
         for role in _RUN_ON_ROLES:  # "改善30明显改善": a weight and results run on
             if role in roles:
                 roles[role] += adjust["value_runs_on"]
+    _adjust_rows_run_together(info, roles, adjust)
+
+
+def _adjust_rows_run_together(
+    info: CellInfo, roles: dict[Role, float], adjust: dict[str, float]
+) -> None:
+    """A cell with no sentence punctuation holding numbers glued between words
+    ("面积万亩2810810森林抚育面积万亩2110110…") is rows run together, not one cell."""
+    if info.sentence:
+        return
+    extra = len(_GLUED_NUMBER.findall(info.folded)) - 1
+    if extra <= 0:
+        return
+    for role in roles:
+        roles[role] += extra * adjust["holds_rows"]
+
+
+_GLUED_DIGITS = r"\d{2,}(?:\.\d+)?%?"
+_NOT_A_QUANTITY = "[年月日号期批次个]"  # dates and counters after a number
+
+
+def _words_after_a_number(*groups: Iterable[str]) -> str:
+    words = sorted({w for group in groups for w in group if w[:1] >= "\u4e00"}, key=len)
+    return "|".join(re.escape(w) for w in reversed(words))
+
+
+@derived
+@lru_cache(maxsize=1)
+def _number_inside() -> re.Pattern[str]:
+    """A number of two or more digits glued between words, neither a date nor a quantity
+    ("…达到预计值210010资金支出率…": a target and a weight run into the names around); six
+    digits or more are never one quantity ("…万亩2110110天保工程…")."""
+    units = _words_after_a_number(vocabulary().unit_variants)
+    return re.compile(
+        rf"(?<=[\u4e00-\u9fff%])(?:\d{{6,}}|{_GLUED_DIGITS}(?!{_NOT_A_QUANTITY}|{units}))"
+        r"(?=[\u4e00-\u9fff])"
+    )
+
+
+@derived
+@lru_cache(maxsize=1)
+def _number_opens_words() -> re.Pattern[str]:
+    """A cell opening with a number glued to words that are not its unit or operator
+    ("210010资金支出率…": numbers run into the next row's name; not "20%以上", "3个")."""
+    vocab = vocabulary()
+    after = _words_after_a_number(vocab.unit_variants, (w for w, _ in vocab.operator_suffixes))
+    return re.compile(rf"{_GLUED_DIGITS}(?!{_NOT_A_QUANTITY}|{after})(?=[\u4e00-\u9fff])")
 
 
 # what the shape of a text adds to its cost as a name: (test, adjustment key)
@@ -117,6 +183,7 @@ _NAME_SHAPES: tuple[tuple[Callable[[str], object], str], ...] = (
     (lambda folded: _level_inside().search(folded), "name_with_level"),
     (lambda folded: _number_then_result().search(folded), "name_with_result"),
     (re.compile(r"(\D{2,8})\1").search, "name_repeats"),
+    (lambda folded: _number_inside().search(folded), "name_holds_number"),
 )
 
 

@@ -80,7 +80,9 @@ _TARGET_WORDS = re.compile(
     r"以内|以上|以下|之内|前|底|内|是|否|无|长期|全年|扩大|减轻|巩固|增加|增长|稳定)$"
 )
 _DIGIT = re.compile(r"\d")
-_SENTENCE = re.compile(r"[,;.。，；]")
+_SENTENCE = re.compile(
+    r"[;。，；]|(?<!\d)[,.]|[,.](?!\d)"
+)  # not a decimal point or thousands comma
 # a quantity inside a short text target: 每亩300, 2天以内, 1-6期, 3000元/人 (not a label: value)
 _QUANTITY_IN_TEXT = re.compile(
     r"^[^:≥≤<>=]{0,3}(?:\d[\u4e00-\u9fff%]|每[\u4e00-\u9fff]{1,2}\d)[^:≥≤<>=]*$"
@@ -93,6 +95,7 @@ _BOILERPLATE = re.compile(
 # a space touching a digit, a Latin letter or a sign: two cells, not one word wrapped
 _SPACED = re.compile(r"[\dA-Za-z%≥≤<>=](?:\s)|\s(?=[\dA-Za-z%≥≤<>=])")
 _LEVEL_ENDINGS = ("指标", "值")
+_WORDS_FIRST = re.compile(r"[\u4e00-\u9fff]{4,}")
 
 
 @derived
@@ -106,7 +109,9 @@ def cell_info(text: str) -> CellInfo:
         return CellInfo(Kind.PAGE, folded)
     if _SPACED.search(text):  # pieces read as one cell: "100 8 8", "8 8 成本指标"
         long = len(folded) >= 40
-        return CellInfo(Kind.LONG if long else Kind.TEXT, folded, target_like=len(folded) <= 8)
+        # a short target printed spaced ("12 月底"), not a name run into a number
+        target_like = len(folded) <= 8 and not _WORDS_FIRST.match(folded)
+        return CellInfo(Kind.LONG if long else Kind.TEXT, folded, target_like=target_like)
     kind = _special_kind(folded)
     if kind is not None:
         return CellInfo(kind, folded)
@@ -249,8 +254,17 @@ def _text_info(folded: str) -> CellInfo:
         folded,
         name_like=bool(_NAME_END.search(folded)),
         target_like=target_like,
-        sentence=bool(_SENTENCE.search(folded[:-1])),
+        sentence=_holds_sentence_punctuation(folded),
     )
+
+
+def _holds_sentence_punctuation(folded: str) -> bool:
+    """Punctuation inside the text (a final one does not count)."""
+    inner = folded[:-1] if folded[-1:] in _FINAL_PUNCTUATION else folded
+    return bool(_SENTENCE.search(inner))
+
+
+_FINAL_PUNCTUATION = frozenset(",.;。，；:：")
 
 
 def level_word(folded: str) -> bool:

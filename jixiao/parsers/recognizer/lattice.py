@@ -262,6 +262,20 @@ def _class_points(piece: str, points: dict[int, str]) -> None:
             end = _unit_end(piece, i)
             if end is not None:
                 points.setdefault(end, "unit")
+        elif before == "C" and after == "D":
+            start = _unit_start(piece, i)
+            if start is not None:
+                points.setdefault(start, "unit")
+
+
+def _unit_start(piece: str, end: int) -> int | None:
+    """The start of the longest known unit ending at `end`, before a number, in its own
+    column ("…供水管网长度公里120"); never the whole word before it."""
+    folded, positions = fold_with_positions(piece[:end])
+    for variant in vocabulary().unit_variants:  # longest first
+        if len(variant) >= 2 and folded.endswith(variant) and len(variant) < len(folded):
+            return positions[len(folded) - len(variant)]
+    return None
 
 
 def _unit_end(piece: str, start: int) -> int | None:

@@ -1,0 +1,92 @@
+"""What the row recognizer sees in one cell: its kind, its role costs, where a glued piece
+may be cut, and how a glued run of digits is cut again by the form's arithmetic."""
+
+from __future__ import annotations
+
+import pytest
+
+from jixiao.parsers.recognizer.arithmetic import _cuts, resolve_numbers
+from jixiao.parsers.recognizer.costs import cell_costs
+from jixiao.parsers.recognizer.decode import Cell
+from jixiao.parsers.recognizer.kinds import cell_info
+from jixiao.parsers.recognizer.lattice import glue_points
+from jixiao.records import Role
+
+
+@pytest.mark.parametrize(
+    ("text", "sentence"),
+    [
+        ("面积万亩0.910010主要林业有害生物成灾率%0.4100.1", False),  # decimal points
+        ("资金1,000万元", False),  # a thousands comma
+        ("按时完成,质量合格", True),
+        ("按时完成。", False),  # a final stop is not inside
+    ],
+)
+def test_sentence_punctuation_is_not_a_decimal_point(text: str, sentence: bool) -> None:
+    assert cell_info(text).sentence is sentence
+
+
+def test_a_unit_before_a_glued_number_may_be_cut_off() -> None:
+    """ "…管网长度公里120": the unit column's 公里 between the name and the number."""
+    piece = "新建改造供水管网长度公里120"
+    assert (piece.index("公里"), "unit") in glue_points(piece)
+
+
+def test_a_name_holding_numbers_run_together_costs_more() -> None:
+    clean = cell_costs("享受资助人数达到预计值").roles[Role.NAME]
+    run_on = cell_costs("享受资助人数达到预计值210010资金支出率达到目标值").roles[Role.NAME]
+    quantity = cell_costs("完成120户改造").roles[Role.NAME]
+    assert run_on >= clean + 0.8
+    assert quantity < run_on  # a number with its unit inside a name is a quantity
+
+
+def test_a_cell_holding_rows_run_together_costs_more_as_a_remark() -> None:
+    one = cell_costs("国家级公益林管护面积万亩").roles[Role.REMARK]
+    rows = cell_costs("国家级公益林管护面积万亩2810810森林抚育面积万亩2110110").roles[Role.REMARK]
+    assert rows > one + 1.0
+
+
+def test_every_cut_of_a_digit_run_into_whole_numbers() -> None:
+    assert list(_cuts("9010", 2)) == [("90", "10"), ("901", "0")]  # never "010"
+    assert ("0.9", "10", "0", "10") in set(_cuts("0.910010", 4))
+    assert all(
+        not piece.startswith("0") or piece == "0" or piece.startswith("0.")
+        for pieces in _cuts("100100", 3)
+        for piece in pieces
+    )
+
+
+def _row(*cells: tuple[str, Role | None]) -> list[Cell]:
+    return [Cell(i, i + 1, text, role) for i, (text, role) in enumerate(cells)]
+
+
+def test_a_glued_run_is_cut_into_the_numeric_columns() -> None:
+    row = _row(
+        ("天然林管护任务完成率", Role.NAME),
+        ("%", Role.UNIT),
+        ("9010", Role.VALUE),
+        ("10010", Role.ACTUAL),
+    )
+    columns = (Role.UNIT, Role.VALUE, Role.WEIGHT, Role.ACTUAL, Role.SCORE)
+    joined = [False, False, True, True, True]  # the numbers glued to each other and the unit
+    (resolved,), _ = resolve_numbers([row], columns, joined)
+    numbers = [
+        (c.text, c.role)
+        for c in resolved
+        if c.role in (Role.VALUE, Role.WEIGHT, Role.ACTUAL, Role.SCORE)
+    ]
+    assert numbers == [
+        ("90", Role.VALUE),
+        ("10", Role.WEIGHT),
+        ("100", Role.ACTUAL),
+        ("10", Role.SCORE),
+    ]
+
+
+def test_numbers_printed_apart_are_not_cut_again() -> None:
+    row = _row(
+        ("群众满意度", Role.NAME), ("%", Role.UNIT), ("9010", Role.VALUE), ("10010", Role.ACTUAL)
+    )
+    columns = (Role.UNIT, Role.VALUE, Role.WEIGHT, Role.ACTUAL, Role.SCORE)
+    (resolved,), _ = resolve_numbers([row], columns, [False] * 5)
+    assert [c.text for c in resolved] == ["群众满意度", "%", "9010", "10010"]
