@@ -236,3 +236,20 @@ def vocabulary() -> Vocabulary:
             kind: tuple(fold(m) for m in markers) for kind, markers in layout["form_types"].items()
         },
     )
+
+
+_UNIT_SHAPE = re.compile(
+    r"^(?:[\u4e00-\u9fff]{1,4}|[a-zA-Z²³]{1,4})(?:/[\u4e00-\u9fff]{1,3}(?:/[\u4e00-\u9fff]{1,3})?)?$"
+)
+
+
+@derived
+@lru_cache(maxsize=65536)
+def plausible_unit(unit: str) -> bool:
+    """A listed unit (folded), or a short word that could be one (厘米, 万平方米, 次/月,
+    元/生/年); not a result word ("30明显改善" is a number and a result run together), not a
+    phrase ("1-6期培训结束后及时考核" is no range in 期培训结束后及时考核)."""
+    vocab = vocabulary()
+    if unit in vocab.units or unit in ("%", "‰", "％"):
+        return True
+    return bool(_UNIT_SHAPE.match(unit)) and not vocab.qualitative_any.search(unit)

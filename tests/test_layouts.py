@@ -220,7 +220,7 @@ def test_glued_self_evaluation_cut_by_plausibility() -> None:
 
 
 def test_glued_digit_runs_cut_by_the_forms_arithmetic() -> None:
-    """"%901095.59": target 90, weight 10, actual 95.5, score 9 (a score within its weight,
+    """ "%901095.59": target 90, weight 10, actual 95.5, score 9 (a score within its weight,
     an actual near its target, a percentage within 100), not 9010 | 95.59."""
     result = process_bytes((LAYOUTS / "glued_digit_runs.txt").read_bytes(), "x")
     rows = [

@@ -85,6 +85,13 @@ def test_split_operator_prefix(raw: str, expected: tuple[str | None, str | None,
         ("-0.3", None, -0.3, None, None),
         ("效果明显", None, None, None, None),
         ("2026年12月31日前", None, None, None, None),
+        # a phrase after a number is no unit: texts, not numbers or ranges
+        ("12月底到位", None, None, None, None),
+        ("1-6期培训结束后及时考核", None, None, None, None),
+        ("30明显改善", None, None, None, None),
+        ("1000元/人·年", None, 1000.0, None, "元/人·年"),
+        ("10台(套)", None, 10.0, None, "台(套)"),
+        ("12个月", None, 12.0, None, "个月"),
     ],
 )
 def test_parse_target(

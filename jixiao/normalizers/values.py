@@ -9,7 +9,7 @@ from functools import lru_cache
 from jixiao.normalizers.numbers import parse_number
 from jixiao.normalizers.operators import split_operator_prefix, split_operator_suffix
 from jixiao.text import fold
-from jixiao.vocab import derived
+from jixiao.vocab import derived, plausible_unit, vocabulary
 
 _UNIT = r"[^\d\s\-~～—–][^\d]{0,9}"
 _NUMBER_UNIT = re.compile(rf"^(?P<num>[-+]?\d[\d,]*(?:\.\d+)?)\s*(?P<unit>{_UNIT})?$")
@@ -39,17 +39,34 @@ def parse_target(text: str) -> ParsedValue:
         operator, operator_raw, rest = split_operator_suffix(rest)
     rest = rest.strip()
     number = _NUMBER_UNIT.match(rest)
-    if number is not None:
+    if number is not None and _unit_or_none(number.group("unit")):
         value = parse_number(number.group("num"))
         if value is not None:
             return ParsedValue(operator, operator_raw, value, None, _unit(number.group("unit")))
     span = _RANGE.match(rest)
     if span is not None and operator is None:
         lo, hi = parse_number(span.group("lo")), parse_number(span.group("hi"))
-        if lo is not None and hi is not None and lo <= hi:
-            unit = span.group("unit") or span.group("lo_unit")
+        unit = span.group("unit") or span.group("lo_unit")
+        if lo is not None and hi is not None and lo <= hi and _unit_or_none(unit):
             return ParsedValue("range", None, lo, hi, _unit(unit))
     return ParsedValue(operator, operator_raw)
+
+
+def _unit_or_none(text: str | None) -> bool:
+    """No unit, or one that could be a unit (元/人·年, 台(套)): "12月底到位" and
+    "1-6期培训结束后及时考核" are texts, not a number or a range with a unit."""
+    folded = fold(text or "")
+    if not folded:
+        return True
+    if _DATE_PHRASE.match(folded) and folded not in vocabulary().units:
+        return False
+    return plausible_unit(folded) or (
+        len(folded) <= _LONGEST_UNIT and not vocabulary().qualitative_any.search(folded)
+    )
+
+
+_LONGEST_UNIT = 6
+_DATE_PHRASE = re.compile(r"[年月日号][底末初中前后内]")  # 12月底到位, 6月末前
 
 
 def _unit(text: str | None) -> str | None:

@@ -281,15 +281,24 @@ def opens_head(row: RawRow) -> bool:
 def _label_groups(cells: tuple[RawCell, ...]) -> list[tuple[str, list[RawCell]]]:
     """Split a row into (field, content cells) groups at each metadata label cell."""
     groups: list[tuple[str, list[RawCell]]] = []
+    open_ = False  # the last label still takes cells
     for cell in cells:
         field = field_of(cell.text)
         if field is not None:
             groups.append((field, []))
-        elif groups:
+            open_ = True
+        elif groups and groups[-1][0] != "budget" and _other_label(cell.text):
+            open_ = False  # "项目名称 | 预算数 | 年度目标": a header row
+        elif groups and open_:
             groups[-1][1].append(cell)
     if groups and field_of(cells[0].text) is None:
         return []  # a label must open the row
     return groups
+
+
+def _other_label(text: str) -> bool:
+    """A budget label or a column label: never a head field's value."""
+    return budget_key(text) is not None or fold(text) in vocabulary().headers
 
 
 @derived

@@ -66,6 +66,9 @@ def cell_costs(text: str) -> CellCosts:
         _adjust_points(info, roles, adjust)
     if info.kind in (Kind.NUMBER, Kind.QUANTITY):
         _adjust_long_number(info, roles, adjust)
+    if info.kind is Kind.NUMBER and _MONEY.fullmatch(info.folded):
+        for role in (Role.VALUE, Role.ACTUAL):  # "3,309,840.00": a budget, not a target
+            roles[role] += adjust["money_amount"]
     if info.percent and info.number is not None and info.number > 100:
         for role in (Role.VALUE, Role.ACTUAL):
             if role in roles:
@@ -102,6 +105,7 @@ def _adjust_long_number(info: CellInfo, roles: dict[Role, float], adjust: dict[s
 
 
 _LONG_DIGITS = 5
+_MONEY = re.compile(r"\d{1,3}(?:,\d{3})+\.\d\d")  # an amount printed as accounts print it
 _LEADING_DIGITS = re.compile(r"[<>=≥≤]*(\d+)(?![.,\d])")  # a whole number, no point or comma
 
 
@@ -173,6 +177,14 @@ def _number_opens_words() -> re.Pattern[str]:
     return re.compile(rf"{_GLUED_DIGITS}(?!{_NOT_A_QUANTITY}|{after})(?=[\u4e00-\u9fff])")
 
 
+@derived
+@lru_cache(maxsize=1)
+def _head_label_first() -> re.Pattern[str]:
+    """A form-head label opening a text ("年度绩效目标2(40分)"): a section, not a name."""
+    labels = sorted((lab for lab in vocabulary().fields if len(lab) >= 4), key=len, reverse=True)
+    return re.compile("|".join(re.escape(label) for label in labels))
+
+
 # what the shape of a text adds to its cost as a name: (test, adjustment key)
 _NAME_SHAPES: tuple[tuple[Callable[[str], object], str], ...] = (
     (lambda folded: folded[:1].isdigit(), "name_from_number"),
@@ -184,6 +196,8 @@ _NAME_SHAPES: tuple[tuple[Callable[[str], object], str], ...] = (
     (lambda folded: _number_then_result().search(folded), "name_with_result"),
     (re.compile(r"(\D{2,8})\1").search, "name_repeats"),
     (lambda folded: _number_inside().search(folded), "name_holds_number"),
+    (re.compile(r"%\d").search, "name_holds_number"),  # "…審核98%98%19.6": cells run on
+    (lambda folded: _head_label_first().match(folded), "name_from_label"),
 )
 
 

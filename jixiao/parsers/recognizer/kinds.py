@@ -18,7 +18,7 @@ from jixiao.parsers.header import header_role
 from jixiao.parsers.metadata import budget_key, field_of, footer_label, is_sign_off, is_total
 from jixiao.repairs import fix_ocr_digits
 from jixiao.text import fold
-from jixiao.vocab import derived, level_key, vocabulary
+from jixiao.vocab import derived, level_key, plausible_unit, vocabulary
 
 
 class Kind(str, Enum):
@@ -69,7 +69,11 @@ _PAGE = re.compile(
     r"^(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[/,，]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3}|\d{1,2}、)$"
 )
 _STANDARDS = frozenset({"计划标准", "行业标准", "历史标准", "其他标准", "预算标准"})
-_EXPLANATION_START = re.compile(r"^(?:反映|该指标|用以反映|主要反映|用于反映|考核|衡量)")
+# an explanation opens "反映…" (at six characters or more), or "考核…" at twelve: shorter,
+# "考核任务完成及时" is a name
+_EXPLANATION_START = re.compile(
+    r"^(?:(?:反映|该指标|用以反映|主要反映|用于反映).{4}|(?:考核|衡量).{10})"
+)
 _TEMPLATE = re.compile(r"^指标[\d一二三四五六七八九十]{1,2}:?[-/\\.]*$")  # an unfilled slot
 _NAME_END = re.compile(
     r"(?:率|数|量|度|性|次数|人数|数量|面积|时间|时限|期限|成本|标准|情况|金额|收入|"
@@ -209,7 +213,7 @@ def _number_info(folded: str, base: CellType) -> CellInfo:
         return CellInfo(Kind.WEIGHT, folded, value)
     if _LEADING_ZERO.match(folded):
         return CellInfo(Kind.TEXT, folded)  # "010": two numbers run together, cut wrongly
-    if unit and not _plausible_unit(unit):
+    if unit and not plausible_unit(unit):
         return _text_info(folded)  # "1:工程质量合格" is not a number with a unit
     bare = not operator and not unit
     return CellInfo(
@@ -217,20 +221,7 @@ def _number_info(folded: str, base: CellType) -> CellInfo:
     )
 
 
-_UNIT_SHAPE = re.compile(
-    r"^(?:[\u4e00-\u9fff]{1,4}|[a-zA-Z²³]{1,4})(?:/[\u4e00-\u9fff]{1,3}(?:/[\u4e00-\u9fff]{1,3})?)?$"
-)
-
-
 _LEADING_ZERO = re.compile(r"^[<>=≥≤]*0\d")
-
-
-def _plausible_unit(unit: str) -> bool:
-    """A listed unit, or a short word that could be one (厘米, 万平方米, 次/月, 元/生/年);
-    not a result word ("30明显改善" is a number and a result run together)."""
-    if unit in vocabulary().units or unit in ("%", "‰"):
-        return True
-    return bool(_UNIT_SHAPE.match(unit)) and not vocabulary().qualitative_any.search(unit)
 
 
 def _is_qualitative(folded: str) -> bool:
@@ -241,7 +232,7 @@ def _is_qualitative(folded: str) -> bool:
 def _text_info(folded: str) -> CellInfo:
     if _is_qualitative(folded):
         return CellInfo(Kind.QUALITATIVE, folded, target_like=True)
-    if _EXPLANATION_START.match(folded) and len(folded) >= 6:
+    if _EXPLANATION_START.match(folded):
         return CellInfo(Kind.EXPLANATION, folded)
     if SCORING_MARKERS.search(folded):
         return CellInfo(Kind.SCORING, folded)

@@ -58,11 +58,19 @@ def table_region(lattice: Lattice, headers: list[Header]) -> list[bool]:
         if index in starts or (not headers and _is_level(atom.text)):
             inside = True
         elif inside and (
-            index in others or index in footers or piece is not None and _ends_table(piece)
+            index in others
+            or index in footers
+            or (_ends_table(piece) if piece is not None else _glued_total(lattice, index))
         ):
             inside = False
         region.append(inside)
     return region
+
+
+def _glued_total(lattice: Lattice, index: int) -> bool:
+    """A total glued inside a line ("…19.6總分99.6偏差大或…"): the table ends there too."""
+    atom = lattice.atoms[index]
+    return not lattice.locked[index] and cell_info(atom.text).kind is Kind.TOTAL
 
 
 def _piece_at(lattice: Lattice, index: int) -> str | None:
