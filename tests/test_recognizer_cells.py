@@ -8,7 +8,7 @@ import pytest
 from jixiao.parsers.recognizer.arithmetic import _cuts, resolve_numbers
 from jixiao.parsers.recognizer.costs import cell_costs
 from jixiao.parsers.recognizer.decode import Cell
-from jixiao.parsers.recognizer.kinds import cell_info
+from jixiao.parsers.recognizer.kinds import Kind, cell_info
 from jixiao.parsers.recognizer.lattice import glue_points
 from jixiao.records import Role
 
@@ -90,3 +90,11 @@ def test_numbers_printed_apart_are_not_cut_again() -> None:
     columns = (Role.UNIT, Role.VALUE, Role.WEIGHT, Role.ACTUAL, Role.SCORE)
     (resolved,), _ = resolve_numbers([row], columns, [False] * 5)
     assert [c.text for c in resolved] == ["群众满意度", "%", "9010", "10010"]
+
+
+@pytest.mark.parametrize(
+    "text", ["2020年1月--2020年11月", "2021.1.1-12.31", "2021年1月-12月", "2021年1月至2021年12月"]
+)
+def test_a_period_is_a_date(text: str) -> None:
+    """A period printed as a target ("各项费用使用周期 | 2020年1月--2020年11月") reads as one."""
+    assert cell_info(text).kind is Kind.DATE

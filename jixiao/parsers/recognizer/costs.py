@@ -198,6 +198,7 @@ _NAME_SHAPES: tuple[tuple[Callable[[str], object], str], ...] = (
     (lambda folded: _number_inside().search(folded), "name_holds_number"),
     (re.compile(r"%\d").search, "name_holds_number"),  # "…審核98%98%19.6": cells run on
     (lambda folded: _head_label_first().match(folded), "name_from_label"),
+    (re.compile(r"^[一二三四五六七八九十]+、").match, "name_from_label"),  # 二、…分析: a heading
 )
 
 

@@ -94,7 +94,8 @@ _QUANTITY_IN_TEXT = re.compile(
 _BOILERPLATE = re.compile(
     r"ICP|公网安备|网站标识码|版权所有|技术支持|联系我们|扫一扫|浏览次数|浏览量|点击率|发布时间|"
     r"发布日期|信息来源|来源[:：]|字体[:：]|打印本页|关闭窗口|下载积分|资源ID|上传时间|文档编号|"
-    r"分享到|www\.|https?:|@|\.(?:docx?|xlsx?|pdf|wps)$|主办单位|承办单位|(?:主办|承办)$"
+    r"分享到|www\.|https?:|@|\.(?:docx?|xlsx?|pdf|wps)$|主办单位|承办单位|(?:主办|承办)$|"
+    r"^地址[:：]|监督电话|邮箱[:：]|□.*□"  # a site's address line; a form's tick boxes
 )
 # a space touching a digit, a Latin letter or a sign: two cells, not one word wrapped
 _SPACED = re.compile(r"[\dA-Za-z%≥≤<>=](?:\s)|\s(?=[\dA-Za-z%≥≤<>=])")
