@@ -1,18 +1,16 @@
 """Stage 2: recover forms (head, indicator rows, footer) from a SourceDoc.
 
-Layout parsers turn a source's lines or grids into `RawForm`s whose cells keep the text as
-printed; the layout is chosen per source by sniffing.
+Grids (PDF, office files, web pages) are read row by row; text dumps by the row recognizer,
+whatever their separators, with the prose and CSV-stream readers beside it for text that
+holds no table. `RawForm` cells keep the text as printed.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
-from jixiao.parsers.celllines import parse_cell_lines
-from jixiao.parsers.flat import parse_flat
 from jixiao.parsers.grid import row_from_line, rows_from_grid
-from jixiao.parsers.layouts import PRODUCERS, STRONG, content_lines, sniff_scores
+from jixiao.parsers.layouts import content_lines
 from jixiao.parsers.prose import parse_prose
 from jixiao.parsers.recognizer import recognize
 from jixiao.parsers.stream import parse_formula_stream
@@ -51,63 +49,10 @@ def _useful(forms: list[RawForm]) -> int:
     )
 
 
-def _any_useful(forms: list[RawForm]) -> bool:
-    return any(_has_target(row) for form in forms for row in form.indicators)
-
-
 _SEPARATORS = re.compile(r"[,|\t]|\s{2,}")
 
 
 _TARGET_ROLES = (Role.VALUE, Role.OPERATOR, Role.ACTUAL, Role.SCORE)
-_CONFIDENT = 3  # stop trying layouts once the likeliest one gives this many indicators
-
-
-def _rows_layout(name: str) -> Callable[[tuple[TextLine, ...]], list[RawForm]]:
-    def parse_rows(lines: tuple[TextLine, ...]) -> list[RawForm]:
-        assembler = FormAssembler()
-        for row in PRODUCERS[name](lines):
-            assembler.feed(row)
-        return assembler.finish()
-
-    return parse_rows
-
-
-# layouts without separators, tried after the sniffed row layouts
-SEGMENTERS: dict[str, Callable[[tuple[TextLine, ...]], list[RawForm]]] = {
-    "cell_lines": parse_cell_lines,
-    "flattened": parse_flat,
-    "prose": parse_prose,
-    "formula_stream": parse_formula_stream,
-}
-
-
-def _best(
-    candidates: list[Callable[[tuple[TextLine, ...]], list[RawForm]]], lines: tuple[TextLine, ...]
-) -> tuple[list[RawForm], int]:
-    best: list[RawForm] = []
-    best_score = 0
-    for index, layout in enumerate(candidates):
-        forms = layout(lines)
-        score = _useful(forms)
-        if score > best_score:
-            best, best_score = forms, score
-        if index == 0 and score >= _CONFIDENT:
-            break
-    return best, best_score
-
-
-def parse_families(lines: tuple[TextLine, ...]) -> list[RawForm]:
-    """Forms of a text dump by the layout families: the sniffed row layouts first (the one
-    reading most indicators wins); only when none reads any, the layouts without separators."""
-    sniffed = sniff_scores(lines)
-    if sniffed and sniffed[0][1] >= STRONG:
-        forms = _rows_layout(sniffed[0][0])(lines)
-        if _any_useful(forms):
-            return forms  # the layout the separators show, when it reads anything
-    forms, score = _best([_rows_layout(name) for name, _ in sniffed], lines)
-    if score:
-        return forms
-    return _best(list(SEGMENTERS.values()), lines)[0]
 
 
 # without a table header, prose read under headings wins unless the recognizer reads this

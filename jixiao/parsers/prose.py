@@ -23,7 +23,7 @@ from enum import Enum
 from functools import lru_cache
 
 from jixiao.parsers.cells import CellType, cell_type
-from jixiao.parsers.flat import head_row
+from jixiao.parsers.layouts import head_row
 from jixiao.parsers.prose_clauses import (
     CLAUSE_END,
     Found,
