@@ -26,7 +26,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from jixiao.extract.pdf import TABLE_SETTINGS  # noqa: E402  (the reader's own settings)
+from jixiao.extract.pdf_page import TABLE_SETTINGS  # noqa: E402  (the reader's own settings)
 from tests.fixtures.pdf_truth import (  # noqa: E402
     FIELD_OF,
     LEVELS,

@@ -10,6 +10,7 @@ import pytest
 from jixiao.extract import pdf as pdf_reader
 from jixiao.extract import pdf_camelot, scan
 from jixiao.extract.pdf_grid import grid_score, lattice_grid
+from jixiao.extract.pdf_page import usable
 from jixiao.extract.pdf_text import Char, cell_text, join_wrapped
 from jixiao.output.json_out import dump_result
 from jixiao.pipeline import process_bytes
@@ -114,9 +115,9 @@ def test_lattice_grid_keeps_spans_and_positions() -> None:
 
 def test_unmapped_glyphs_mean_the_page_needs_ocr() -> None:
     garbage = [(0.0, 0.0, 5.0, 5.0, "(cid:1234)", 5.0)] * 20
-    assert not pdf_reader._usable(garbage)
-    assert not pdf_reader._usable([])
-    assert pdf_reader._usable(_chars("项目支出绩效目标表", 0, 0))
+    assert not usable(garbage)
+    assert not usable([])
+    assert usable(_chars("项目支出绩效目标表", 0, 0))
 
 
 def _grid(rows: int, cols: int) -> CellGrid:

@@ -1,0 +1,281 @@
+"""The two PDF engines: PDFium (default) against pdfplumber (the reference) on every PDF
+fixture, page rotation, the per-page fallback, the table finder, and the CLI switch."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jixiao.cli import main
+from jixiao.extract import pdf as pdf_reader
+from jixiao.extract import pdf_pdfium, pdf_plumber
+from jixiao.extract.pdf_page import PageContent, smallest_cells
+from jixiao.output.json_out import dump_result
+from jixiao.pipeline import process_bytes
+from tests.conftest import FIXTURES, FORMS, ROOT
+
+PDF_FIXTURES = sorted(
+    [*(FORMS / "pdf").glob("*.pdf"), *FIXTURES.glob("*.pdf"), *(FIXTURES / "bad").glob("*.pdf")]
+)
+BBOX_TOLERANCE = 0.5  # points; PDFium's boxes are float32
+
+
+def _result(path: Path, engine: str) -> dict[str, Any]:
+    """The JSON result; a problem's message is left out (it quotes the library's error)."""
+    rel = str(path.relative_to(ROOT))
+    result = json.loads(dump_result(process_bytes(path.read_bytes(), rel, engine)))
+    for problem in result["errors"]:
+        problem["message"] = problem["message"].split(" (")[0]
+    return result
+
+
+def _split_boxes(value: Any, boxes: list[float]) -> Any:
+    """The result without its bboxes (collected into `boxes`, in order)."""
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if key == "bbox" and isinstance(item, list):
+                boxes.extend(item)
+                out[key] = "bbox"
+            else:
+                out[key] = _split_boxes(item, boxes)
+        return out
+    if isinstance(value, list):
+        return [_split_boxes(item, boxes) for item in value]
+    return value
+
+
+@pytest.mark.parametrize("path", PDF_FIXTURES, ids=lambda p: p.name)
+def test_both_engines_give_the_same_rows_and_fields(path: Path) -> None:
+    boxes_a: list[float] = []
+    boxes_b: list[float] = []
+    pdfium = _split_boxes(_result(path, "pdfium"), boxes_a)
+    plumber = _split_boxes(_result(path, "pdfplumber"), boxes_b)
+    assert pdfium == plumber
+    assert len(boxes_a) == len(boxes_b)
+    assert all(abs(a - b) <= BBOX_TOLERANCE for a, b in zip(boxes_a, boxes_b))
+
+
+def test_the_fixtures_include_forms_and_the_bad_pdfs() -> None:
+    names = {p.name for p in PDF_FIXTURES}
+    assert {"seed_001_word_like.pdf", "wuhai_2021_unruled.pdf", "encrypted.pdf"} <= names
+
+
+def _pages(data: bytes, engine: Any) -> list[PageContent]:
+    pdf = engine.open_document(data)
+    try:
+        return [engine.read_page(pdf, n) for n in range(1, engine.page_count(pdf) + 1)]
+    finally:
+        pdf.close()
+
+
+def _same_chars(a: PageContent, b: PageContent, tolerance: float = BBOX_TOLERANCE) -> None:
+    assert (a.width, a.height) == pytest.approx((b.width, b.height), abs=0.01)
+    key = lambda c: (round(c[1]), c[0])  # noqa: E731
+    chars_a, chars_b = sorted(a.chars, key=key), sorted(b.chars, key=key)
+    assert "".join(c[4] for c in chars_a) == "".join(c[4] for c in chars_b)
+    for ca, cb in zip(chars_a, chars_b):
+        assert ca[:4] == pytest.approx(cb[:4], abs=tolerance)
+        assert ca[5] == pytest.approx(cb[5], abs=tolerance)  # font size
+
+
+def _same_tables(a: PageContent, b: PageContent) -> None:
+    assert len(a.tables) == len(b.tables)
+    for ta, tb in zip(a.tables, b.tables):
+        assert ta.bbox == pytest.approx(tb.bbox, abs=BBOX_TOLERANCE)
+        assert len(ta.cells) == len(tb.cells)
+
+
+def test_pdfium_characters_and_cells_have_pdfplumber_meaning() -> None:
+    data = (FORMS / "pdf" / "seed_001_word_like.pdf").read_bytes()
+    for a, b in zip(_pages(data, pdf_pdfium), _pages(data, pdf_plumber)):
+        _same_chars(a, b)
+        _same_tables(a, b)
+
+
+def test_a_space_printed_on_its_own_is_kept() -> None:
+    # PDFium leaves a text object holding only a space out of its text page
+    data = (FORMS / "pdf" / "seed_001_word_like.pdf").read_bytes()
+    doc = pdf_reader.read_pdf(data, "a.pdf", "x", "pdfium")
+    assert any(getattr(b, "text", "") == "填表人: 周妮妮 联系电话: 13787572712" for b in doc.blocks)
+
+
+def _turned(data: bytes, degrees: int) -> bytes:
+    """Each page drawn turned by `degrees` counter-clockwise inside a form XObject, on a
+    page whose /Rotate turns it back upright (as scanners and some exporters store
+    landscape pages), or, with `degrees` = 0, only /Rotate set (the text shows sideways)."""
+    import io
+
+    import pypdfium2
+
+    source = pypdfium2.PdfDocument(data)
+    out = pypdfium2.PdfDocument.new()
+    for index, page in enumerate(source):
+        width, height = page.get_size()
+        form = source.page_as_xobject(index, out)
+        obj = form.as_pageobject()
+        turn = {0: (1, 0, 0, 1, 0, 0), 90: (0, 1, -1, 0, height, 0),
+                180: (-1, 0, 0, -1, width, height), 270: (0, -1, 1, 0, 0, width)}[degrees]  # fmt: skip
+        obj.transform(pypdfium2.PdfMatrix(*turn))
+        size = (height, width) if degrees in (90, 270) else (width, height)
+        new = out.new_page(*size)
+        new.insert_obj(obj)
+        new.gen_content()
+        new.set_rotation(degrees or 90)
+    buffer = io.BytesIO()
+    out.save(buffer)
+    return buffer.getvalue()
+
+
+def _names(data: bytes, engine: str) -> list[str]:
+    result = json.loads(dump_result(process_bytes(data, "r.pdf", engine)))
+    return [i["name"] for f in result["forms"] for i in f["indicators"]]
+
+
+@pytest.mark.parametrize("degrees", [90, 180, 270])
+def test_a_turned_page_shown_upright_reads_as_the_original(degrees: int) -> None:
+    original = (FORMS / "pdf" / "xiangtan_2023_landscape.pdf").read_bytes()
+    data = _turned(original, degrees)
+    (a,), (b,) = _pages(data, pdf_pdfium), _pages(data, pdf_plumber)
+    (flat,) = _pages(original, pdf_plumber)
+    assert (a.width, a.height) == pytest.approx((flat.width, flat.height), abs=0.01)
+    _same_chars(a, b)
+    _same_tables(a, b)
+    assert _names(data, "pdfium") == _names(data, "pdfplumber") == _names(original, "pdfium")
+
+
+def test_a_page_shown_sideways_gives_the_same_text_to_both_engines() -> None:
+    from collections import Counter
+
+    data = _turned((FORMS / "pdf" / "xiangtan_2023_landscape.pdf").read_bytes(), 0)
+    (a,), (b,) = _pages(data, pdf_pdfium), _pages(data, pdf_plumber)
+    # sideways glyph boxes differ a little (PDFium's font ascent and descent against
+    # pdfminer's em box), so compare the characters as a multiset, and the grids
+    assert Counter(c[4] for c in a.chars) == Counter(c[4] for c in b.chars)
+    _same_tables(a, b)
+
+
+def _unmapped(page: PageContent) -> PageContent:
+    chars = tuple((*c[:4], "\ufffd", c[5]) for c in page.chars)
+    return PageContent(page.number, page.width, page.height, chars, page.tables, page.engine)
+
+
+def test_a_page_pdfium_cannot_map_is_read_by_pdfplumber(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = (FORMS / "pdf" / "jinzhai_2023_split_no_header.pdf").read_bytes()
+    read = pdf_pdfium.read_page
+    monkeypatch.setattr(
+        pdf_pdfium,
+        "read_page",
+        lambda pdf, n: _unmapped(read(pdf, n)) if n == 2 else read(pdf, n),
+    )
+    fallback = pdf_reader.read_pdf(data, "a.pdf", "x", "pdfium")
+    reference = pdf_reader.read_pdf(data, "a.pdf", "x", "pdfplumber")
+    assert fallback.ocr_pages == ()
+    assert [getattr(b, "text", None) for b in fallback.blocks] == [
+        getattr(b, "text", None) for b in reference.blocks
+    ]
+
+
+def test_a_page_neither_engine_can_map_goes_to_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = (FORMS / "pdf" / "jinzhai_2023_split_no_header.pdf").read_bytes()
+    for module in (pdf_pdfium, pdf_plumber):
+        read = module.read_page
+        monkeypatch.setattr(
+            module,
+            "read_page",
+            lambda pdf, n, read=read: _unmapped(read(pdf, n)) if n == 2 else read(pdf, n),
+        )
+    doc = pdf_reader.read_pdf(data, "a.pdf", "x", "pdfium")
+    assert doc.ocr_pages == (2,)
+    assert {getattr(b, "page", None) for b in doc.blocks} == {1}
+
+
+def test_pdfplumber_is_not_opened_when_pdfium_reads_every_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse(data: bytes) -> None:
+        raise AssertionError("pdfplumber opened")
+
+    monkeypatch.setattr(pdf_plumber, "open_document", refuse)
+    for name in ("seed_004_split_repeated_header.pdf", "wuhai_2021_unruled.pdf"):
+        doc = pdf_reader.read_pdf((FORMS / "pdf" / name).read_bytes(), name, "x", "pdfium")
+        assert doc.blocks and not doc.ocr_pages
+    # an image-only page has no characters for pdfminer either: straight to OCR
+    mixed = pdf_reader.read_pdf((FIXTURES / "mixed_scan_page.pdf").read_bytes(), "m", "x")
+    assert mixed.ocr_pages == (2,)
+
+
+def test_an_unknown_engine_is_a_programming_error() -> None:
+    with pytest.raises(ValueError, match="unknown PDF engine 'mupdf'"):
+        pdf_reader.read_pdf((FIXTURES / "mixed_scan_page.pdf").read_bytes(), "m", "x", "mupdf")
+
+
+def _grid_edges(xs: list[float], ys: list[float]) -> list[dict[str, Any]]:
+    def h(y: float, x0: float, x1: float) -> dict[str, Any]:
+        return {"x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0.0,
+                "orientation": "h", "object_type": "line"}  # fmt: skip
+
+    def v(x: float, y0: float, y1: float) -> dict[str, Any]:
+        return {"x0": x, "x1": x, "top": y0, "bottom": y1, "width": 0.0, "height": y1 - y0,
+                "orientation": "v", "object_type": "line"}  # fmt: skip
+
+    return [h(y, xs[0], xs[-1]) for y in ys] + [v(x, ys[0], ys[-1]) for x in xs]
+
+
+def test_smallest_cells_match_pdfplumber_on_random_rulings() -> None:
+    from pdfplumber.table import edges_to_intersections, intersections_to_cells
+
+    rng = random.Random(16)
+    for _ in range(40):
+        xs = sorted(rng.sample(range(0, 400, 7), rng.randint(2, 7)))
+        ys = sorted(rng.sample(range(0, 600, 9), rng.randint(2, 9)))
+        edges = _grid_edges([float(x) for x in xs], [float(y) for y in ys])
+        # drop some edges and cut others, as merged cells and broken rulings do
+        edges = [e for e in edges if rng.random() > 0.15]
+        for e in edges:
+            if rng.random() < 0.2 and e["orientation"] == "h":
+                e["x1"] = e["x0"] + (e["x1"] - e["x0"]) / 2
+                e["width"] = e["x1"] - e["x0"]
+        found = edges_to_intersections(edges, 3, 3)
+        assert smallest_cells(found) == intersections_to_cells(found)
+
+
+def test_cli_reads_with_either_engine(tmp_path: Path) -> None:
+    pdf = FORMS / "pdf" / "tianjin_2023_multi_project.pdf"
+    rows = {}
+    for engine in ("pdfium", "pdfplumber"):
+        out = tmp_path / engine
+        assert main(["run", str(pdf), "-o", str(out), "-q", "--pdf-engine", engine]) == 0
+        (result,) = (out / "json").rglob("*.json")
+        data = json.loads(result.read_text("utf-8"))
+        rows[engine] = [
+            (i["name"], i["value_text"]) for f in data["forms"] for i in f["indicators"]
+        ]
+    assert rows["pdfium"] == rows["pdfplumber"] and len(rows["pdfium"]) >= 10
+
+
+def test_cli_refuses_an_unknown_engine(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["run", str(FORMS / "pdf"), "-o", "x", "--pdf-engine", "mupdf"])
+    assert exit_info.value.code == 2
+    assert "invalid choice: 'mupdf'" in capsys.readouterr().err
+
+
+def test_camelot_is_not_imported_when_no_grid_is_doubtful() -> None:
+    script = (
+        "import sys, pathlib; from jixiao.pipeline import process_bytes\n"
+        f"for p in sorted(pathlib.Path({str(FORMS / 'pdf')!r}).glob('*.pdf')):\n"
+        "    process_bytes(p.read_bytes(), p.name)\n"
+        "print(sorted(m for m in ('camelot', 'cv2', 'pandas', 'pdfminer') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    # pdfminer comes with pdfplumber's table finder (pure functions over the edges)
+    assert done.stdout.strip() == "['pdfminer']"
