@@ -176,3 +176,55 @@ def test_a_scanned_page_needs_ocr_and_the_other_pages_are_read(
     assert [(p.code, p.page) for p in result.errors] == [("ocr_unavailable", 2)]
     assert "pip install 'jixiao[ocr]'" in result.errors[0].message
     assert [len(f.indicators) for f in result.forms] == [7]
+
+
+def test_merged_level_cells_cut_by_a_page_break_keep_their_names() -> None:
+    # LibreOffice prints a merged cell's text once, centred over the whole merge: across a
+    # page break it lands half on each page, and the cut side of the cell has no ruling
+    (form,) = _run("lo_merged_levels_over_pages.pdf")["forms"]
+    rows = {i["name"]: (i["page"], i["level1"], i["level2"]) for i in form["indicators"]}
+    assert rows["带动农民就业人数"] == (1, "效益指标", "社会效益指标")
+    assert rows["农民人均可支配收入增长率"] == (2, "效益指标", "社会效益指标")
+    assert rows["化肥使用量零增长"] == (2, "效益指标", "生态效益指标")
+
+
+def test_a_level_2_cell_ends_where_the_next_one_starts() -> None:
+    (form,) = _run("lo_merged_levels.pdf")["forms"]
+    levels = [(i["name"], i["level2"]) for i in form["indicators"]]
+    assert levels[13:18] == [
+        ("制度建设完善率", "工作目标管理"),
+        ("政府采购执行率", "工作目标管理"),
+        ("固定资产管理规范性", "工作目标管理"),
+        ("预算执行率", "预算和财务管理"),
+        ("结转结余变动率", "预算和财务管理"),
+    ]
+
+
+def test_positions_no_ruled_cell_covers_become_one_cell_per_column_run() -> None:
+    # a 3x2 table whose left column is a merged cell without its bottom ruling (cut by a
+    # page break): the table finder gives only the right column's cells
+    cells = [(40, 0, 100, 20), (40, 20, 100, 40), (40, 40, 100, 60), (0, 0, 40, 20)]
+    chars = (
+        _chars("一级", 5, 5)
+        + _chars("社会效益", 5, 52)  # over the bottom edge: half of it on the next page
+        + _chars("甲", 50, 5)
+        + _chars("乙", 50, 25)
+        + _chars("丙", 50, 45)
+    )
+    grid = lattice_grid(cells, chars, 1)
+    assert [(c.row, c.col, c.text, c.rowspan) for c in grid.cells] == [
+        (0, 0, "一级", 1),
+        (0, 1, "甲", 1),
+        (1, 0, "社会效益", 2),
+        (1, 1, "乙", 1),
+        (2, 1, "丙", 1),
+    ]
+    assert grid.cells[2].bbox == (0, 20, 40, 60)
+
+
+def test_a_character_across_the_table_edge_is_in_the_table() -> None:
+    table = (50.0, 100.0, 300.0, 400.0)
+    assert pdf_reader._in_table((60, 96, 68, 104, "社", 8), table)  # half above the top
+    assert pdf_reader._in_table((60, 396, 68, 404, "社", 8), table)  # half below the bottom
+    assert not pdf_reader._in_table((60, 85, 68, 93, "填", 8), table)  # a line above it
+    assert not pdf_reader._in_table((20, 200, 28, 208, "页", 8), table)  # beside it

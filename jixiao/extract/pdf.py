@@ -23,7 +23,7 @@ from typing import Any
 from jixiao.extract.archive import check_pdf_streams
 from jixiao.extract.pdf_grid import grid_score, lattice_grid, stream_grid
 from jixiao.extract.pdf_page import PDF_ENGINES, PageContent, usable
-from jixiao.extract.pdf_text import group_lines, line_text
+from jixiao.extract.pdf_text import Box, Char, group_lines, line_text
 from jixiao.flags import CONTINUED_ACROSS_PAGES, GRID_CAMELOT, GRID_PDFPLUMBER, GRID_STREAM
 from jixiao.problems import SourceError
 from jixiao.records import Block, CellGrid, SourceDoc, TextLine
@@ -172,12 +172,8 @@ def _page_blocks(content: PageContent, data: bytes) -> list[tuple[int, float, Bl
     out: list[tuple[int, float, Block]] = []
     inside: set[int] = set()
     for table in content.tables:
-        x0, top, x1, bottom = table.bbox
-        idx = [
-            i
-            for i, c in enumerate(chars)
-            if x0 <= (c[0] + c[2]) / 2 <= x1 and top <= (c[1] + c[3]) / 2 <= bottom
-        ]
+        top = table.bbox[1]
+        idx = [i for i, c in enumerate(chars) if _in_table(c, table.bbox)]
         inside.update(idx)
         grid = lattice_grid(table.cells, [chars[i] for i in idx], number)
         if _doubtful(grid):
@@ -200,6 +196,19 @@ def _page_blocks(content: PageContent, data: bytes) -> list[tuple[int, float, Bl
         if text:
             out.append((number, min(c[1] for c in line), TextLine(0, text, number)))
     return out
+
+
+def _in_table(ch: Char, bbox: Box) -> bool:
+    """The character's centre is in the table, or it lies across the table's top or bottom
+    edge (text of a merged cell cut by a page break, printed half on each page)."""
+    x0, top, x1, bottom = bbox
+    if not x0 <= (ch[0] + ch[2]) / 2 <= x1:
+        return False
+    return (
+        ch[1] <= bottom
+        and ch[3] >= top
+        and (ch[1] < top < ch[3] or ch[1] < bottom < ch[3] or top <= (ch[1] + ch[3]) / 2 <= bottom)
+    )
 
 
 def _doubtful(grid: CellGrid) -> bool:

@@ -40,24 +40,24 @@ def _index(bounds: list[float], v: float, tol: float = 1.5) -> int:
 
 
 def lattice_grid(cells: Sequence[Box], chars: Sequence[Char], page: int) -> CellGrid:
-    """A grid from ruled cell boxes (x0, top, x1, bottom); merged cells span boundaries."""
+    """A grid from ruled cell boxes (x0, top, x1, bottom); merged cells span boundaries.
+
+    Positions no ruled cell covers become cells too, one per vertical run in a column: a
+    merged cell cut by a page break has no ruling on the cut side, so the table finder
+    does not close it, and its text (printed across the cut, often half on each page)
+    would be lost. A character just over the table's top or bottom edge is read in the
+    edge row."""
     xs = _cluster([v for c in cells for v in (c[0], c[2])])
     ys = _cluster([v for c in cells for v in (c[1], c[3])])
-    owner: dict[tuple[int, int], int] = {}
-    placed: list[tuple[int, int, int, int, Box]] = []
-    for box in cells:
-        r0, r1 = _index(ys, box[1]), _index(ys, box[3])
-        c0, c1 = _index(xs, box[0]), _index(xs, box[2])
-        k = len(placed)
-        placed.append((r0, c0, max(r1 - r0, 1), max(c1 - c0, 1), box))
-        for r in range(r0, max(r1, r0 + 1)):
-            for c in range(c0, max(c1, c0 + 1)):
-                owner.setdefault((r, c), k)
+    placed, owner = _place(cells, xs, ys)
+    _add_open_cells(placed, owner, xs, ys)
     texts: dict[int, list[Char]] = defaultdict(list)
+    last_row, last_col = max(len(ys) - 2, 0), max(len(xs) - 2, 0)
     for ch in chars:
         cx, cy = (ch[0] + ch[2]) / 2, (ch[1] + ch[3]) / 2
-        key = (bisect_right(ys, cy) - 1, bisect_right(xs, cx) - 1)
-        k = owner.get(key, -1)
+        row = min(max(bisect_right(ys, cy) - 1, 0), last_row)
+        col = min(max(bisect_right(xs, cx) - 1, 0), last_col)
+        k = owner.get((row, col), -1)
         if k >= 0:
             texts[k].append(ch)
     out = []
@@ -67,6 +67,48 @@ def lattice_grid(cells: Sequence[Box], chars: Sequence[Char], page: int) -> Cell
             out.append(GridCell(r, c, text, rs, cs, page, _round(box)))
     out.sort(key=lambda g: (g.row, g.col))
     return CellGrid(tuple(out), page, f"page {page}")
+
+
+Placed = list[tuple[int, int, int, int, Box]]  # row, col, rowspan, colspan, box
+
+
+def _place(
+    cells: Sequence[Box], xs: list[float], ys: list[float]
+) -> tuple[Placed, dict[tuple[int, int], int]]:
+    """Each cell's row, column and spans on the boundaries, and which cell owns each
+    position (the first one placed there)."""
+    owner: dict[tuple[int, int], int] = {}
+    placed: Placed = []
+    for box in cells:
+        r0, r1 = _index(ys, box[1]), _index(ys, box[3])
+        c0, c1 = _index(xs, box[0]), _index(xs, box[2])
+        k = len(placed)
+        placed.append((r0, c0, max(r1 - r0, 1), max(c1 - c0, 1), box))
+        for r in range(r0, max(r1, r0 + 1)):
+            for c in range(c0, max(c1, c0 + 1)):
+                owner.setdefault((r, c), k)
+    return placed, owner
+
+
+def _add_open_cells(
+    placed: Placed, owner: dict[tuple[int, int], int], xs: list[float], ys: list[float]
+) -> None:
+    """One cell for each vertical run of positions no ruled cell covers."""
+    for col in range(len(xs) - 1):
+        row = 0
+        while row < len(ys) - 1:
+            if (row, col) in owner:
+                row += 1
+                continue
+            end = row
+            while end + 1 < len(ys) - 1 and (end + 1, col) not in owner:
+                end += 1
+            k = len(placed)
+            box = (xs[col], ys[row], xs[col + 1], ys[end + 1])
+            placed.append((row, col, end - row + 1, 1, box))
+            for r in range(row, end + 1):
+                owner[(r, col)] = k
+            row = end + 1
 
 
 def _round(box: Box) -> Box:

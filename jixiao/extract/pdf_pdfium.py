@@ -110,6 +110,8 @@ def _chars(handle: Any, frame: Frame) -> list[Char]:
     loose_box, font_size = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetFontSize
     angle_of, unmapped = pdfium_c.FPDFText_GetCharAngle, pdfium_c.FPDFText_HasUnicodeMapError
     generated = pdfium_c.FPDFText_IsGenerated
+    # upright text on an unrotated page, the common case, is boxed inline (no calls)
+    unturned, left0, top0 = frame.rotation == 0, frame.x0, frame.y0 + frame.height
     out: list[Char] = []
     for i, text in enumerate(texts):
         if text in _MAYBE_GENERATED and (text != " " or generated(handle, i) == 1):
@@ -118,7 +120,12 @@ def _chars(handle: Any, frame: Frame) -> list[Char]:
             continue
         if unmapped(handle, i) == 1:
             text = "\ufffd"
-        box, size = _char_box(frame, rect, font_size(handle, i), angle_of(handle, i))
+        size, angle = font_size(handle, i), angle_of(handle, i)
+        if unturned and angle == 0.0 and size > 0:
+            bottom = top0 - rect.bottom
+            out.append((rect.left - left0, bottom - size, rect.right - left0, bottom, text, size))
+            continue
+        box, size = _char_box(frame, rect, size, angle)
         out.append((box[0], box[1], box[2], box[3], text, size))
     return out
 
