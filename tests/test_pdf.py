@@ -4,6 +4,7 @@ scan detection, continuation across pages, and the camelot second opinion."""
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 
 import pytest
 
@@ -228,3 +229,51 @@ def test_a_character_across_the_table_edge_is_in_the_table() -> None:
     assert pdf_reader._in_table((60, 396, 68, 404, "社", 8), table)  # half below the bottom
     assert not pdf_reader._in_table((60, 85, 68, 93, "填", 8), table)  # a line above it
     assert not pdf_reader._in_table((20, 200, 28, 208, "页", 8), table)  # beside it
+
+
+def test_an_unruled_level_name_centred_between_rows_spans_them() -> None:
+    # rows 20 pt apart (8 pt text); 产出 is centred on the first two body rows, in the gap
+    # between them, and 效益 on the next three, level with the middle one
+    from jixiao.extract.pdf_stream import stream_grid
+
+    chars = _chars("一级", 10, 0) + _chars("名称", 60, 0) + _chars("值", 120, 0)
+    chars += _chars("产出", 10, 30)
+    chars += _chars("甲甲", 60, 20) + _chars("1", 120, 20)
+    chars += _chars("乙乙", 60, 40) + _chars("2", 120, 40)
+    chars += _chars("效益", 10, 80)
+    for k, (name, value) in enumerate((("丙丙", "3"), ("丁丁", "4"), ("戊戊", "5"))):
+        chars += _chars(name, 60, 60 + 20 * k) + _chars(value, 120, 60 + 20 * k)
+    grid, _ = stream_grid(chars, 1)
+    assert grid is not None
+    assert [(c.row, c.col, c.text, c.rowspan) for c in grid.cells if c.col == 0] == [
+        (0, 0, "一级", 1),
+        (1, 0, "产出", 2),
+        (3, 0, "效益", 3),
+    ]
+    assert [c.text for c in grid.cells if c.col == 1] == [
+        "名称",
+        "甲甲",
+        "乙乙",
+        "丙丙",
+        "丁丁",
+        "戊戊",
+    ]
+
+
+def test_an_unruled_wrapped_name_stays_one_row() -> None:
+    from jixiao.extract.pdf_stream import stream_grid
+
+    chars = _chars("一级", 10, 0) + _chars("名称", 60, 0) + _chars("值", 120, 0)
+    chars += _chars("产出", 10, 24) + _chars("很长的名", 60, 20) + _chars("称", 60, 29)
+    chars += _chars("1", 120, 24)
+    chars += _chars("产出", 10, 50) + _chars("短名", 60, 50) + _chars("2", 120, 50)
+    grid, _ = stream_grid(chars, 1)
+    assert grid is not None
+    rows = defaultdict(dict)
+    for c in grid.cells:
+        rows[c.row][c.col] = c.text
+    assert list(rows.values()) == [
+        {0: "一级", 1: "名称", 2: "值"},
+        {0: "产出", 1: "很长的名称", 2: "1"},
+        {0: "产出", 1: "短名", 2: "2"},
+    ]

@@ -172,8 +172,13 @@ def _page_blocks(content: PageContent, data: bytes) -> list[tuple[int, float, Bl
     out: list[tuple[int, float, Block]] = []
     inside: set[int] = set()
     for table in content.tables:
-        top = table.bbox[1]
-        idx = [i for i, c in enumerate(chars) if _in_table(c, table.bbox)]
+        x0, top, x1, bottom = table.bbox
+        idx = [
+            i
+            for i, c in enumerate(chars)
+            if x0 <= (c[0] + c[2]) / 2 <= x1 and c[1] <= bottom and c[3] >= top
+            if _in_table(c, table.bbox)
+        ]
         inside.update(idx)
         grid = lattice_grid(table.cells, [chars[i] for i in idx], number)
         if _doubtful(grid):

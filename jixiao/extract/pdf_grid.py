@@ -1,5 +1,6 @@
 """Table grids of a PDF page: lattice (from ruling-line cells) and stream (from text
-alignment), plus a structural quality score used to pick between competing grids.
+alignment, pdf_stream.py), plus a structural quality score used to pick between competing
+grids.
 
 The score is structural on purpose (extract must not use the parsers): rows with at least
 three filled cells count, rows with one or two filled cells inside the table body (a sign of
@@ -12,17 +13,11 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 
-from jixiao.extract.pdf_text import (
-    Box,
-    Char,
-    bbox_of,
-    cell_text,
-    group_lines,
-    join_wrapped,
-    line_text,
-    segments,
-)
+from jixiao.extract.pdf_stream import stream_grid
+from jixiao.extract.pdf_text import Box, Char, cell_text
 from jixiao.records import CellGrid, GridCell
+
+__all__ = ["grid_score", "lattice_grid", "stream_grid"]
 
 
 def _cluster(values: Sequence[float], tol: float = 1.5) -> list[float]:
@@ -113,52 +108,6 @@ def _add_open_cells(
 
 def _round(box: Box) -> Box:
     return (round(box[0], 1), round(box[1], 1), round(box[2], 1), round(box[3], 1))
-
-
-def stream_grid(chars: Sequence[Char], page: int) -> tuple[CellGrid | None, list[list[Char]]]:
-    """A grid from text alignment on a page without ruling lines.
-
-    Returns the grid (None when no line has two columns) and the lines outside it.
-    """
-    lines = group_lines(chars)
-    segs = [segments(line) for line in lines]
-    multi = [i for i, s in enumerate(segs) if len(s) >= 2]
-    if not multi:
-        return None, lines
-    first, last = multi[0], multi[-1]
-    body = [s for s in segs[first : last + 1] if len(s) >= 3] or segs[first : last + 1]
-    bounds = _column_starts([seg for s in body for seg in s])
-    rows: list[dict[int, list[list[Char]]]] = []
-    prev_bottom: float | None = None
-    for line, line_segs in zip(lines[first : last + 1], segs[first : last + 1]):
-        size = max(c[5] for c in line)
-        top = min(c[1] for c in line)
-        if prev_bottom is None or top - prev_bottom > 0.5 * size:
-            rows.append(defaultdict(list))
-        prev_bottom = max(c[3] for c in line)
-        for seg in line_segs:
-            col = max(bisect_right(bounds, seg[0][0] + 1.0) - 1, 0)
-            rows[-1][col].append(seg)
-    cells = []
-    for r, row in enumerate(rows):
-        for col, col_segs in sorted(row.items()):
-            text = join_wrapped(line_text(s) for s in col_segs)
-            box = bbox_of(ch for s in col_segs for ch in s)
-            cells.append(GridCell(r, col, text, 1, 1, page, _round(box)))
-    outside = lines[:first] + lines[last + 1 :]
-    return CellGrid(tuple(cells), page, f"page {page}"), outside
-
-
-def _column_starts(segs: Sequence[list[Char]]) -> list[float]:
-    """Left edges of the columns: x ranges covered by no segment separate columns."""
-    spans = sorted((s[0][0], s[-1][2]) for s in segs)
-    starts: list[float] = []
-    end = float("-inf")
-    for x0, x1 in spans:
-        if x0 > end + 0.5:
-            starts.append(x0)
-        end = max(end, x1)
-    return starts
 
 
 def grid_score(grid: CellGrid) -> float:

@@ -79,8 +79,9 @@ Point = tuple[float, float]
 def smallest_cells(intersections: dict[Point, dict[str, list[dict[str, Any]]]]) -> list[Box]:
     """pdfplumber's `intersections_to_cells`, same result: for each intersection (sorted),
     the smallest rectangle whose other corners are intersections joined to it by edges."""
-    vertical = {p: {_key(e) for e in v["v"]} for p, v in intersections.items()}
-    horizontal = {p: {_key(e) for e in v["h"]} for p, v in intersections.items()}
+    ids: dict[Box, int] = {}  # pdfplumber compares edges by bbox: equal boxes, one id
+    vertical = {p: {_id(ids, e) for e in v["v"]} for p, v in intersections.items()}
+    horizontal = {p: {_id(ids, e) for e in v["h"]} for p, v in intersections.items()}
 
     def joined(a: Point, b: Point) -> bool:
         if a[0] == b[0] and not vertical[a].isdisjoint(vertical[b]):
@@ -114,8 +115,8 @@ def _first_closed(
     return None
 
 
-def _key(edge: dict[str, Any]) -> Box:
-    return (edge["x0"], edge["top"], edge["x1"], edge["bottom"])
+def _id(ids: dict[Box, int], edge: dict[str, Any]) -> int:
+    return ids.setdefault((edge["x0"], edge["top"], edge["x1"], edge["bottom"]), len(ids))
 
 
 def _union(cells: list[Box]) -> Box:
