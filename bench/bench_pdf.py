@@ -246,13 +246,13 @@ def _print(rows: list[dict[str, Any]], args: argparse.Namespace) -> None:
     )
     print(
         f"{'tool':<32}{'whole p/s':>10}{'steady p/s':>11}{'1-page/s':>9}{'first pass':>11}"
-        f"{'accuracy':>9}{'fields':>9}{'peak RSS MB':>12}"
+        f"{'accuracy':>9}{'fields':>11}{'peak RSS MB':>12}"
     )
     for r in rows:
         print(
             f"{NAMES[r['tool']]:<32}{r['whole_pages_per_s']:>10.1f}{r['pages_per_s']:>11.1f}"
             f"{r['single_pages_per_s']:>9.1f}{r['first_pass_s']:>10.2f}s{r['accuracy']:>9.3f}"
-            f"{r['fields']:>9}{r['rss_mb']:>12.0f}"
+            f"{r['fields']:>11}{r['rss_mb']:>12.0f}"
         )
     for r in rows:
         for failure in r["failures"]:

@@ -15,7 +15,8 @@ import pytest
 from jixiao.cli import main
 from jixiao.extract import pdf as pdf_reader
 from jixiao.extract import pdf_pdfium, pdf_plumber
-from jixiao.extract.pdf_page import PageContent, smallest_cells
+from jixiao.extract.pdf_page import PageContent
+from jixiao.extract.pdf_rules import Edge, smallest_cells
 from jixiao.output.json_out import dump_result
 from jixiao.pipeline import process_bytes
 from tests.conftest import FIXTURES, FORMS, ROOT
@@ -216,34 +217,79 @@ def test_an_unknown_engine_is_a_programming_error() -> None:
         pdf_reader.read_pdf((FIXTURES / "mixed_scan_page.pdf").read_bytes(), "m", "x", "mupdf")
 
 
-def _grid_edges(xs: list[float], ys: list[float]) -> list[dict[str, Any]]:
-    def h(y: float, x0: float, x1: float) -> dict[str, Any]:
-        return {"x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0.0,
-                "orientation": "h", "object_type": "line"}  # fmt: skip
+def _random_rulings(rng: random.Random) -> list[Edge]:
+    """A ruled grid as an exporter draws it: some lines missing (merged cells), some cut
+    short, some drawn per cell or twice, ends and positions off by up to 2 points."""
+    xs = sorted(rng.sample(range(0, 500, 9), rng.randint(2, 8)))
+    ys = sorted(rng.sample(range(0, 700, 11), rng.randint(2, 12)))
+    jitter = lambda: rng.choice((0.0, 0.0, 0.5, -0.7, 1.9, -2.0))  # noqa: E731
+    edges: list[Edge] = []
+    for y in ys:
+        pieces = zip(xs, xs[1:]) if rng.random() < 0.3 else [(xs[0], xs[-1])]
+        for x0, x1 in pieces:
+            if rng.random() > 0.12:
+                top = y + jitter()
+                edges.append(("h", x0 + jitter(), top, x1 + jitter(), top))
+    for x in xs:
+        pieces = zip(ys, ys[1:]) if rng.random() < 0.3 else [(ys[0], ys[-1])]
+        for y0, y1 in pieces:
+            if rng.random() > 0.12:
+                left = x + jitter()
+                edges.append(("v", left, y0 + jitter(), left, y1 + jitter() * rng.random()))
+    edges += rng.sample(edges, k=min(3, len(edges)))  # drawn twice
+    edges.append(("h", 3.0, 3.0, 3.5, 3.0))  # a speck
+    return [e for e in edges if (e[3] > e[1] if e[0] == "h" else e[4] > e[2])]
 
-    def v(x: float, y0: float, y1: float) -> dict[str, Any]:
-        return {"x0": x, "x1": x, "top": y0, "bottom": y1, "width": 0.0, "height": y1 - y0,
-                "orientation": "v", "object_type": "line"}  # fmt: skip
 
-    return [h(y, xs[0], xs[-1]) for y in ys] + [v(x, ys[0], ys[-1]) for x in xs]
+class _EdgesOnly:
+    """What pdfplumber's TableFinder reads from a page with the "lines" strategies."""
+
+    def __init__(self, edges: list[Edge]) -> None:
+        self.bbox = (0.0, 0.0, 600.0, 800.0)
+        self.edges = [
+            {
+                "x0": x0,
+                "top": top,
+                "x1": x1,
+                "bottom": bottom,
+                "width": x1 - x0,
+                "height": bottom - top,
+                "orientation": o,
+                "object_type": "line",
+                "doctop": top,
+            }  # fmt: skip
+            for o, x0, top, x1, bottom in edges
+        ]
 
 
-def test_smallest_cells_match_pdfplumber_on_random_rulings() -> None:
-    from pdfplumber.table import edges_to_intersections, intersections_to_cells
+def test_ruled_tables_match_pdfplumbers_table_finder_on_random_rulings() -> None:
+    from pdfplumber.table import TableFinder
+
+    from jixiao.extract.pdf_page import TABLE_SETTINGS
+    from jixiao.extract.pdf_rules import tables_from_edges
 
     rng = random.Random(16)
-    for _ in range(40):
-        xs = sorted(rng.sample(range(0, 400, 7), rng.randint(2, 7)))
-        ys = sorted(rng.sample(range(0, 600, 9), rng.randint(2, 9)))
-        edges = _grid_edges([float(x) for x in xs], [float(y) for y in ys])
-        # drop some edges and cut others, as merged cells and broken rulings do
-        edges = [e for e in edges if rng.random() > 0.15]
-        for e in edges:
-            if rng.random() < 0.2 and e["orientation"] == "h":
-                e["x1"] = e["x0"] + (e["x1"] - e["x0"]) / 2
-                e["width"] = e["x1"] - e["x0"]
-        found = edges_to_intersections(edges, 3, 3)
-        assert smallest_cells(found) == intersections_to_cells(found)
+    found = 0
+    for _ in range(60):
+        edges = _random_rulings(rng)
+        reference = TableFinder(_EdgesOnly(edges), TABLE_SETTINGS).tables  # type: ignore[arg-type]
+        ours = tables_from_edges(edges)
+        assert ours == [t.cells for t in reference]
+        found += len(ours)
+    assert found >= 40
+
+
+def test_smallest_cells_match_pdfplumber() -> None:
+    from pdfplumber.table import edges_to_intersections, intersections_to_cells
+
+    from jixiao.extract.pdf_rules import intersections, merge_edges
+
+    rng = random.Random(61)
+    for _ in range(30):
+        edges = merge_edges(_random_rulings(rng))
+        ours = smallest_cells(intersections(edges))
+        theirs = intersections_to_cells(edges_to_intersections(_EdgesOnly(edges).edges, 3, 3))
+        assert ours == theirs
 
 
 def test_cli_reads_with_either_engine(tmp_path: Path) -> None:
@@ -267,7 +313,7 @@ def test_cli_refuses_an_unknown_engine(capsys: pytest.CaptureFixture[str]) -> No
     assert "invalid choice: 'mupdf'" in capsys.readouterr().err
 
 
-def test_camelot_is_not_imported_when_no_grid_is_doubtful() -> None:
+def test_neither_camelot_nor_pdfminer_is_imported_when_pdfium_reads_every_page() -> None:
     script = (
         "import sys, pathlib; from jixiao.pipeline import process_bytes\n"
         f"for p in sorted(pathlib.Path({str(FORMS / 'pdf')!r}).glob('*.pdf')):\n"
@@ -277,5 +323,4 @@ def test_camelot_is_not_imported_when_no_grid_is_doubtful() -> None:
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True
     )
-    # pdfminer comes with pdfplumber's table finder (pure functions over the edges)
-    assert done.stdout.strip() == "['pdfminer']"
+    assert done.stdout.strip() == "[]"

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from jixiao.extract.pdf_page import PageContent, RuledTable, ruled_tables
+from jixiao.extract.pdf_rules import Edge
 from jixiao.extract.pdf_text import Box, Char
 
 # characters PDFium may generate itself (a space only sometimes), and controls it emits
@@ -286,15 +287,13 @@ def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
     return (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
 
 
-def _edge(frame: Frame, a: tuple[float, float], b: tuple[float, float]) -> dict[str, Any] | None:
-    """A pdfplumber edge for an axis-parallel segment (None for a slanted one)."""
+def _edge(frame: Frame, a: tuple[float, float], b: tuple[float, float]) -> Edge | None:
+    """A ruling edge for an axis-parallel segment (None for a slanted one)."""
     (xa, ta), (xb, tb) = frame.point(*a), frame.point(*b)
     if abs(ta - tb) < _FLAT:
-        x0, x1, top = min(xa, xb), max(xa, xb), (ta + tb) / 2
-        return {"x0": x0, "x1": x1, "top": top, "bottom": top, "width": x1 - x0, "height": 0.0,
-                "orientation": "h", "object_type": "line"}  # fmt: skip
+        top = (ta + tb) / 2
+        return ("h", min(xa, xb), top, max(xa, xb), top)
     if abs(xa - xb) < _FLAT:
-        top, bottom, x = min(ta, tb), max(ta, tb), (xa + xb) / 2
-        return {"x0": x, "x1": x, "top": top, "bottom": bottom, "width": 0.0,
-                "height": bottom - top, "orientation": "v", "object_type": "line"}  # fmt: skip
+        x = (xa + xb) / 2
+        return ("v", x, min(ta, tb), x, max(ta, tb))
     return None
