@@ -277,3 +277,12 @@ def test_an_unruled_wrapped_name_stays_one_row() -> None:
         {0: "产出", 1: "很长的名称", 2: "1"},
         {0: "产出", 1: "短名", 2: "2"},
     ]
+
+
+def test_a_spanning_column_does_not_stretch_its_first_cell_over_the_rows_above() -> None:
+    # head rows 0-1 have nothing in this column; its first block is the header, on row 2
+    from jixiao.extract.pdf_stream import Block, _centred_spans
+
+    rows = [(20.0 * r, 20.0 * r + 10) for r in range(6)]
+    blocks = [Block(3, 40, 50), Block(3, 60, 70), Block(3, 85, 95)]  # rows 2, 3, and 4-5
+    assert _centred_spans(blocks, rows) == [(2, 2), (3, 3), (4, 5)]

@@ -168,21 +168,26 @@ def _distance(band: Band, y: float) -> float:
 
 
 def _centred_spans(col_blocks: Sequence[Block], rows: Sequence[Band]) -> list[tuple[int, int]]:
-    """Each block's rows: from the row after the previous block's to the row that centres
-    it best, and not into the next block's own row."""
+    """Each block's rows: those it is centred on, after the previous block's rows and
+    before the next block's own row. Of the spans centring it about as well (within a
+    third of a row), the longest: a name centred on six rows is also centred on the middle
+    two."""
     own = [_nearest(rows, b.centre) for b in col_blocks]
+    slack = median(bottom - top for top, bottom in rows) / 3
     spans: list[tuple[int, int]] = []
-    start = 0
+    first = 0
     for k, block in enumerate(col_blocks):
-        start = min(start, own[k])
-        limit = own[k + 1] - 1 if k + 1 < len(col_blocks) else len(rows) - 1
-        limit = max(limit, own[k])
-        end = min(
-            range(own[k], limit + 1),
-            key=lambda e: abs((rows[start][0] + rows[e][1]) / 2 - block.centre),
-        )
+        first = min(first, own[k])
+        last = max(own[k + 1] - 1 if k + 1 < len(col_blocks) else len(rows) - 1, own[k])
+        options = [
+            (abs((rows[a][0] + rows[b][1]) / 2 - block.centre), a, b)
+            for a in range(first, own[k] + 1)
+            for b in range(own[k], last + 1)
+        ]
+        best = min(error for error, _, _ in options)
+        _, start, end = min((a - b, a, b) for error, a, b in options if error <= best + slack)
         spans.append((start, end))
-        start = end + 1
+        first = end + 1
     return spans
 
 
