@@ -159,10 +159,16 @@ def _dropped_spaces(page: Any, textpage: Any, frame: Frame) -> list[Char]:
     import pypdfium2.raw as pdfium_c
 
     out: list[Char] = []
+    left, bottom_, right, top_ = (ctypes.c_float() for _ in range(4))
+    bounds = [ctypes.byref(v) for v in (left, bottom_, right, top_)]
     for i in range(pdfium_c.FPDFPage_CountObjects(page)):
         obj = pdfium_c.FPDFPage_GetObject(page, i)
         if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_TEXT:
             continue
+        # inked glyphs have a box; the text lookup below is the costly call
+        if pdfium_c.FPDFPageObj_GetBounds(obj, *bounds):
+            if right.value - left.value > 0.5 and top_.value - bottom_.value > 0.5:
+                continue
         if pdfium_c.FPDFTextObj_GetText(obj, textpage, None, 0) > 2:  # more than the NUL
             continue
         size = ctypes.c_float()
