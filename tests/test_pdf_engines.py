@@ -324,3 +324,24 @@ def test_neither_camelot_nor_pdfminer_is_imported_when_pdfium_reads_every_page()
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_a_media_box_off_the_origin_gives_the_same_rows() -> None:
+    # PDFium's boxes start at the media box's corner; pdfplumber's keep x in user space
+    # (and top from the box height), so they are shifted by the origin: rows are the same
+    import io
+
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument((FORMS / "pdf" / "xiangtan_2023_landscape.pdf").read_bytes())
+    x0, y0, x1, y1 = pdf[0].get_mediabox()
+    pdf[0].set_mediabox(x0 - 30, y0 + 20, x1 - 30, y1 + 20)
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    data = buffer.getvalue()
+    (page,) = _pages(data, pdf_pdfium)
+    (flat,) = _pages((FORMS / "pdf" / "xiangtan_2023_landscape.pdf").read_bytes(), pdf_pdfium)
+    # the content stays where it was: 30 points right of the new corner, 20 below its top
+    moved = [v for c in page.chars for v in c[:2]]
+    assert moved == pytest.approx([v for c in flat.chars for v in (c[0] + 30, c[1] + 20)])
+    assert _names(data, "pdfium") == _names(data, "pdfplumber") != []
