@@ -345,3 +345,15 @@ def test_a_media_box_off_the_origin_gives_the_same_rows() -> None:
     moved = [v for c in page.chars for v in c[:2]]
     assert moved == pytest.approx([v for c in flat.chars for v in (c[0] + 30, c[1] + 20)])
     assert _names(data, "pdfium") == _names(data, "pdfplumber") != []
+
+
+def test_a_font_without_a_tounicode_map_sends_the_page_to_ocr() -> None:
+    # the subset font's ToUnicode map renamed away: PDFium cannot map the glyphs (U+FFFD),
+    # pdfminer gives (cid:N); neither text layer is usable, so the page is left to OCR
+    data = (FORMS / "pdf" / "xiangtan_2023_landscape.pdf").read_bytes()
+    blind = data.replace(b"/ToUnicode", b"/XoUnicode")
+    assert blind != data
+    (page,) = _pages(blind, pdf_pdfium)
+    assert "\ufffd" in {c[4] for c in page.chars}
+    doc = pdf_reader.read_pdf(blind, "a.pdf", "x", "pdfium")
+    assert (doc.ocr_pages, doc.blocks) == ((1,), ())
