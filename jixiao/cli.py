@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from jixiao import __version__
+from jixiao.extract.pdf_page import PDF_ENGINES
 
 RUN_EXAMPLES = """\
 examples:
@@ -24,6 +25,8 @@ examples:
   jixiao run archive -o out --partition-by year
                                         Hive-partitioned forms/ and indicators/ datasets
   jixiao run archive -o /shared/out --engine dask --scheduler tcp://HOST:8786
+  jixiao run pdfs/ -o out --pdf-engine pdfplumber
+                                        read PDF text with pdfminer (the reference)
 
 formats are detected from the content, not the extension (a ".xls" that is a web page is
 read as HTML); .doc, WPS and OFD files are reported with the tool that converts them.
@@ -140,6 +143,14 @@ def _build_parser() -> argparse.ArgumentParser:
         "--partition-by",
         choices=("year", "department"),
         help="write forms and indicators as Hive-partitioned datasets",
+    )
+    run.add_argument(
+        "--pdf-engine",
+        choices=PDF_ENGINES,
+        default=PDF_ENGINES[0],
+        help="library reading PDF text layers: pdfium (default, fast) or pdfplumber (pdfminer, "
+        "the slower reference); a page whose text PDFium cannot map to Unicode is read by "
+        "pdfplumber, and a page neither can read goes to OCR",
     )
     run.add_argument(
         "--fail-fast",
@@ -299,6 +310,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         checksum=args.checksum,
         partition_by=args.partition_by,
         quiet=args.quiet,
+        pdf_engine=args.pdf_engine,
     )
     summary = run(args.inputs, options)
     if not args.quiet:

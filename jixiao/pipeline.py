@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 from jixiao.extract import guess_format, read_bytes, read_source
+from jixiao.extract.pdf_page import PDF_ENGINES
 from jixiao.models import Problem, Source, SourceResult
 from jixiao.normalizers import normalize_source
 from jixiao.parsers import parse
@@ -47,6 +48,7 @@ class RunOptions:
     checksum: bool = False  # re-run: compare sha256 of every source, not size and mtime
     partition_by: Literal["year", "department"] | None = None
     quiet: bool = False
+    pdf_engine: str = PDF_ENGINES[0]  # library reading PDF text layers (PDF_ENGINES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,11 +170,11 @@ def _refused_link(path: str, real_root: str) -> str:
     return ""
 
 
-def process_bytes(data: bytes, rel_path: str) -> SourceResult:
+def process_bytes(data: bytes, rel_path: str, pdf_engine: str = PDF_ENGINES[0]) -> SourceResult:
     """Read, parse and normalize one source's bytes; bad input becomes a Problem."""
     sha256 = hashlib.sha256(data).hexdigest()
     try:
-        doc = read_source(data, rel_path, sha256)
+        doc = read_source(data, rel_path, sha256, pdf_engine)
     except SourceError as exc:
         source = Source(path=rel_path, sha256=sha256, format=guess_format(data))  # type: ignore[arg-type]
         return SourceResult(source=source, errors=[_problem(exc)])
@@ -216,7 +218,9 @@ def _problem(exc: SourceError) -> Problem:
     return Problem(code=exc.code, message=exc.message, page=exc.page)
 
 
-def process_file(item: InputFile, fail_fast: bool = False) -> SourceResult:
+def process_file(
+    item: InputFile, fail_fast: bool = False, pdf_engine: str = PDF_ENGINES[0]
+) -> SourceResult:
     """process_bytes for a file on disk; defects become `internal_error` unless fail_fast."""
     try:
         if item.refused:
@@ -226,7 +230,7 @@ def process_file(item: InputFile, fail_fast: bool = False) -> SourceResult:
         source = Source(path=item.rel_path, sha256="", format="text")
         return SourceResult(source=source, errors=[_problem(exc)])
     try:
-        return process_bytes(data, item.rel_path)
+        return process_bytes(data, item.rel_path, pdf_engine)
     except MemoryError:
         raise  # the batch engine turns it into `too_large` and replaces the worker
     except Exception as exc:

@@ -4,12 +4,14 @@ scan detection, continuation across pages, and the camelot second opinion."""
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 
 import pytest
 
 from jixiao.extract import pdf as pdf_reader
 from jixiao.extract import pdf_camelot, scan
 from jixiao.extract.pdf_grid import grid_score, lattice_grid
+from jixiao.extract.pdf_page import usable
 from jixiao.extract.pdf_text import Char, cell_text, join_wrapped
 from jixiao.output.json_out import dump_result
 from jixiao.pipeline import process_bytes
@@ -114,9 +116,9 @@ def test_lattice_grid_keeps_spans_and_positions() -> None:
 
 def test_unmapped_glyphs_mean_the_page_needs_ocr() -> None:
     garbage = [(0.0, 0.0, 5.0, 5.0, "(cid:1234)", 5.0)] * 20
-    assert not pdf_reader._usable(garbage)
-    assert not pdf_reader._usable([])
-    assert pdf_reader._usable(_chars("项目支出绩效目标表", 0, 0))
+    assert not usable(garbage)
+    assert not usable([])
+    assert usable(_chars("项目支出绩效目标表", 0, 0))
 
 
 def _grid(rows: int, cols: int) -> CellGrid:
@@ -175,3 +177,112 @@ def test_a_scanned_page_needs_ocr_and_the_other_pages_are_read(
     assert [(p.code, p.page) for p in result.errors] == [("ocr_unavailable", 2)]
     assert "pip install 'jixiao[ocr]'" in result.errors[0].message
     assert [len(f.indicators) for f in result.forms] == [7]
+
+
+def test_merged_level_cells_cut_by_a_page_break_keep_their_names() -> None:
+    # LibreOffice prints a merged cell's text once, centred over the whole merge: across a
+    # page break it lands half on each page, and the cut side of the cell has no ruling
+    (form,) = _run("lo_merged_levels_over_pages.pdf")["forms"]
+    rows = {i["name"]: (i["page"], i["level1"], i["level2"]) for i in form["indicators"]}
+    assert rows["带动农民就业人数"] == (1, "效益指标", "社会效益指标")
+    assert rows["农民人均可支配收入增长率"] == (2, "效益指标", "社会效益指标")
+    assert rows["化肥使用量零增长"] == (2, "效益指标", "生态效益指标")
+
+
+def test_a_level_2_cell_ends_where_the_next_one_starts() -> None:
+    (form,) = _run("lo_merged_levels.pdf")["forms"]
+    levels = [(i["name"], i["level2"]) for i in form["indicators"]]
+    assert levels[13:18] == [
+        ("制度建设完善率", "工作目标管理"),
+        ("政府采购执行率", "工作目标管理"),
+        ("固定资产管理规范性", "工作目标管理"),
+        ("预算执行率", "预算和财务管理"),
+        ("结转结余变动率", "预算和财务管理"),
+    ]
+
+
+def test_positions_no_ruled_cell_covers_become_one_cell_per_column_run() -> None:
+    # a 3x2 table whose left column is a merged cell without its bottom ruling (cut by a
+    # page break): the table finder gives only the right column's cells
+    cells = [(40, 0, 100, 20), (40, 20, 100, 40), (40, 40, 100, 60), (0, 0, 40, 20)]
+    chars = (
+        _chars("一级", 5, 5)
+        + _chars("社会效益", 5, 52)  # over the bottom edge: half of it on the next page
+        + _chars("甲", 50, 5)
+        + _chars("乙", 50, 25)
+        + _chars("丙", 50, 45)
+    )
+    grid = lattice_grid(cells, chars, 1)
+    assert [(c.row, c.col, c.text, c.rowspan) for c in grid.cells] == [
+        (0, 0, "一级", 1),
+        (0, 1, "甲", 1),
+        (1, 0, "社会效益", 2),
+        (1, 1, "乙", 1),
+        (2, 1, "丙", 1),
+    ]
+    assert grid.cells[2].bbox == (0, 20, 40, 60)
+
+
+def test_a_character_across_the_table_edge_is_in_the_table() -> None:
+    table = (50.0, 100.0, 300.0, 400.0)
+    assert pdf_reader._in_table((60, 96, 68, 104, "社", 8), table)  # half above the top
+    assert pdf_reader._in_table((60, 396, 68, 404, "社", 8), table)  # half below the bottom
+    assert not pdf_reader._in_table((60, 85, 68, 93, "填", 8), table)  # a line above it
+    assert not pdf_reader._in_table((20, 200, 28, 208, "页", 8), table)  # beside it
+
+
+def test_an_unruled_level_name_centred_between_rows_spans_them() -> None:
+    # rows 20 pt apart (8 pt text); 产出 is centred on the first two body rows, in the gap
+    # between them, and 效益 on the next three, level with the middle one
+    from jixiao.extract.pdf_stream import stream_grid
+
+    chars = _chars("一级", 10, 0) + _chars("名称", 60, 0) + _chars("值", 120, 0)
+    chars += _chars("产出", 10, 30)
+    chars += _chars("甲甲", 60, 20) + _chars("1", 120, 20)
+    chars += _chars("乙乙", 60, 40) + _chars("2", 120, 40)
+    chars += _chars("效益", 10, 80)
+    for k, (name, value) in enumerate((("丙丙", "3"), ("丁丁", "4"), ("戊戊", "5"))):
+        chars += _chars(name, 60, 60 + 20 * k) + _chars(value, 120, 60 + 20 * k)
+    grid, _ = stream_grid(chars, 1)
+    assert grid is not None
+    assert [(c.row, c.col, c.text, c.rowspan) for c in grid.cells if c.col == 0] == [
+        (0, 0, "一级", 1),
+        (1, 0, "产出", 2),
+        (3, 0, "效益", 3),
+    ]
+    assert [c.text for c in grid.cells if c.col == 1] == [
+        "名称",
+        "甲甲",
+        "乙乙",
+        "丙丙",
+        "丁丁",
+        "戊戊",
+    ]
+
+
+def test_an_unruled_wrapped_name_stays_one_row() -> None:
+    from jixiao.extract.pdf_stream import stream_grid
+
+    chars = _chars("一级", 10, 0) + _chars("名称", 60, 0) + _chars("值", 120, 0)
+    chars += _chars("产出", 10, 24) + _chars("很长的名", 60, 20) + _chars("称", 60, 29)
+    chars += _chars("1", 120, 24)
+    chars += _chars("产出", 10, 50) + _chars("短名", 60, 50) + _chars("2", 120, 50)
+    grid, _ = stream_grid(chars, 1)
+    assert grid is not None
+    rows = defaultdict(dict)
+    for c in grid.cells:
+        rows[c.row][c.col] = c.text
+    assert list(rows.values()) == [
+        {0: "一级", 1: "名称", 2: "值"},
+        {0: "产出", 1: "很长的名称", 2: "1"},
+        {0: "产出", 1: "短名", 2: "2"},
+    ]
+
+
+def test_a_spanning_column_does_not_stretch_its_first_cell_over_the_rows_above() -> None:
+    # head rows 0-1 have nothing in this column; its first block is the header, on row 2
+    from jixiao.extract.pdf_stream import Block, _centred_spans
+
+    rows = [(20.0 * r, 20.0 * r + 10) for r in range(6)]
+    blocks = [Block(3, 40, 50), Block(3, 60, 70), Block(3, 85, 95)]  # rows 2, 3, and 4-5
+    assert _centred_spans(blocks, rows) == [(2, 2), (3, 3), (4, 5)]

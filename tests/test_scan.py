@@ -299,3 +299,58 @@ def test_a_300_dpi_scan_reads_like_its_200_dpi_self_with_boxes_in_its_own_pixels
         assert a.bbox and b.bbox
         assert b.bbox[2] == pytest.approx(1.5 * a.bbox[2], rel=0.05)
         assert b.bbox[3] == pytest.approx(1.5 * a.bbox[3], rel=0.05)
+
+
+@pytest.mark.skipif(not ocr_available(), reason="OCR extra not installed")
+@pytest.mark.parametrize(
+    "name",
+    [
+        "guangshui_2024_unruled_centred_levels.jpg",  # no rulings, level names centred
+        "lo_merged_levels.jpg",  # LibreOffice export, level cells merged over many rows
+    ],
+)
+def test_a_150_dpi_scan_of_each_grid_kind_reads_its_rows_and_fields(name: str) -> None:
+    import json
+
+    from jixiao.evaluate import score_source
+    from jixiao.output.json_out import dump_result
+
+    rel = f"scan/{name}"
+    result = json.loads(dump_result(process_bytes((FORMS / rel).read_bytes(), rel)))
+    expected = json.loads((FORMS.parent / "expected" / f"{rel}.json").read_text("utf-8"))
+    score = score_source(rel, expected, result)
+    correct = sum(t.correct for t in score.fields.values())
+    total = sum(t.total for t in score.fields.values())
+    assert score.recall is not None and score.recall >= 0.97, score.misses
+    assert correct / total >= 0.95, score.misses
+
+
+def test_a_level_name_spanning_rows_fills_them_for_the_gap_reader() -> None:
+    # the gap reader must not re-read the rows a centred level name spans (its text, in
+    # the middle of them, read again over one of them came out garbled)
+    from jixiao.records import GridCell
+
+    cells = [GridCell(0, 0, "产出指标", 3, 1, 1, (0.0, 40.0, 40.0, 50.0))]
+    for r in range(3):
+        y = 20.0 * r + 5
+        cells += [
+            GridCell(r, c, f"{r}{c}", 1, 1, 1, (50.0 * c, y, 50.0 * c + 30, y + 10))
+            for c in (1, 2, 3)
+        ]
+    grid = CellGrid(tuple(cells), 1, "page 1")
+    page = np.full((100, 250), 255, np.uint8)
+    ink = np.zeros((100, 250), np.uint8)
+    ink[:, :40] = 255  # ink all down the level column
+    seen: list[object] = []
+    original = scan._missed
+
+    def spy(page_: object, ink_: object, gaps: list[object], *rest: object) -> list[object]:
+        seen.extend(gaps)
+        return original(page_, ink_, [], *rest)  # type: ignore[arg-type]
+
+    scan._missed, saved = spy, scan._missed  # type: ignore[assignment]
+    try:
+        scan._gaps(page, ink, grid, [])
+    finally:
+        scan._missed = saved  # type: ignore[assignment]
+    assert seen == []

@@ -120,6 +120,7 @@ def settings_of(options: RunOptions) -> Settings:
         vocab=tuple(str(p.resolve()) for p in options.vocab),
         redact=options.redact,
         corrections=tuple(load_corrections(options.out)),
+        pdf_engine=options.pdf_engine,
     )
 
 
@@ -149,7 +150,8 @@ def _execute(tasks: list[SourceTask], options: RunOptions, on_done: OnDone) -> N
 
 
 def _output_options(options: RunOptions) -> dict[str, object]:
-    """What changes a source's JSON besides its bytes: user vocabulary, corrections, redaction."""
+    """What changes a source's JSON besides its bytes: user vocabulary, corrections,
+    redaction, the PDF engine."""
     from jixiao.corrections import corrections_path
     from jixiao.vocab import fingerprint
 
@@ -157,6 +159,7 @@ def _output_options(options: RunOptions) -> dict[str, object]:
     return {
         "vocab": fingerprint(),
         "redact": options.redact,
+        "pdf_engine": options.pdf_engine,
         "corrections": hashlib.sha256(corrections.read_bytes()).hexdigest()
         if corrections.exists()
         else "",

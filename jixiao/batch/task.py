@@ -37,6 +37,7 @@ class Settings:
     vocab: tuple[str, ...] = ()
     redact: bool = False
     corrections: tuple[Any, ...] = ()  # jixiao.corrections.Correction records
+    pdf_engine: str = "pdfium"  # jixiao.extract.PDF_ENGINES
 
 
 _APPLIED: dict[str, Any] = {}  # the Settings this process is configured for, and its PostOptions
@@ -116,12 +117,18 @@ def run_task(
     started = time.perf_counter()
     if not fail_fast:  # in a worker process (fail-fast runs in the caller's own process)
         _use_scratch(out)
-    post = _post_options(settings or Settings())
+    settings = settings or Settings()
+    post = _post_options(settings)
     try:
         if faults:
             inject(faults, task.rel_path)
         result = finalize(
-            process_file(InputFile(Path(task.path), task.rel_path, task.refused), fail_fast), post
+            process_file(
+                InputFile(Path(task.path), task.rel_path, task.refused),
+                fail_fast,
+                settings.pdf_engine,
+            ),
+            post,
         )
     except MemoryError:
         result = contained_result(task, "too_large")

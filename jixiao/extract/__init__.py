@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
+from jixiao.extract.pdf_page import PDF_ENGINES
 from jixiao.extract.sniff import sniff_format
 from jixiao.extract.text import decode_text, split_lines
 from jixiao.problems import SourceError
@@ -39,11 +40,12 @@ def lazy_reader(module: str, name: str) -> Reader:
     return read
 
 
-def read_pdf(data: bytes, rel_path: str, sha256: str) -> SourceDoc:
-    """Text-layer pages by the PDF reader; image-only pages by OCR when the extra is there."""
+def read_pdf(data: bytes, rel_path: str, sha256: str, engine: str = PDF_ENGINES[0]) -> SourceDoc:
+    """Text-layer pages by the PDF reader (`engine`: PDFium, or pdfplumber as the reference);
+    image-only pages by OCR when the extra is there."""
     from jixiao.extract.pdf import read_pdf as read
 
-    doc = read(data, rel_path, sha256)
+    doc = read(data, rel_path, sha256, engine)
     if not doc.ocr_pages:
         return doc
     from jixiao.extract.scan import ocr_pdf_pages
@@ -177,8 +179,11 @@ def _kind_of(mode: int) -> str:
     return next((name for test, name in kinds if test(mode)), "a special file")
 
 
-def read_source(data: bytes, rel_path: str, sha256: str | None = None) -> SourceDoc:
-    """Read a source's bytes into a SourceDoc, or raise SourceError."""
+def read_source(
+    data: bytes, rel_path: str, sha256: str | None = None, pdf_engine: str = PDF_ENGINES[0]
+) -> SourceDoc:
+    """Read a source's bytes into a SourceDoc, or raise SourceError. `pdf_engine` picks the
+    library reading a PDF's text layer (PDF_ENGINES)."""
     digest = sha256 or hashlib.sha256(data).hexdigest()
     fmt = sniff_format(data)
     if fmt == "encrypted":
@@ -188,6 +193,8 @@ def read_source(data: bytes, rel_path: str, sha256: str | None = None) -> Source
         )
     if fmt in _CONVERT:
         raise SourceError("unsupported_format", f"{rel_path} is {_CONVERT[fmt]}.")
+    if fmt == "pdf":
+        return read_pdf(data, rel_path, digest, pdf_engine)
     reader = READERS.get(fmt)
     if reader is None:
         raise SourceError(

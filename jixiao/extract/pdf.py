@@ -15,51 +15,41 @@ reads them by OCR
 
 from __future__ import annotations
 
-import io
+import importlib
 import re
-from collections.abc import Sequence
+from types import ModuleType
 from typing import Any
 
 from jixiao.extract.archive import check_pdf_streams
 from jixiao.extract.pdf_grid import grid_score, lattice_grid, stream_grid
-from jixiao.extract.pdf_text import Char, group_lines, line_text
+from jixiao.extract.pdf_page import PDF_ENGINES, PageContent, usable
+from jixiao.extract.pdf_text import Box, Char, group_lines, line_text
 from jixiao.flags import CONTINUED_ACROSS_PAGES, GRID_CAMELOT, GRID_PDFPLUMBER, GRID_STREAM
 from jixiao.problems import SourceError
 from jixiao.records import Block, CellGrid, SourceDoc, TextLine
 
-TABLE_SETTINGS = {
-    "vertical_strategy": "lines",
-    "horizontal_strategy": "lines",
-    "snap_tolerance": 3,
-    "join_tolerance": 3,
-    "intersection_tolerance": 3,
-}
 MAX_PAGES = 5000  # a PDF with more pages is not a form file: refused
 _DOUBTFUL_SCORE = 2.0  # a lattice grid scoring below this gets a camelot second opinion
+_PDFIUM_PASSWORD_ERROR = 4  # FPDF_ERR_PASSWORD
 
 
-def read_pdf(data: bytes, rel_path: str, sha256: str) -> SourceDoc:
+def read_pdf(data: bytes, rel_path: str, sha256: str, engine: str = "pdfium") -> SourceDoc:
+    """The text-layer pages of a PDF as grids and lines, read by `engine` ("pdfium" or
+    "pdfplumber"); pages with no usable text layer are listed for OCR."""
     check_pdf_streams(data, rel_path)
-    pdf = _open(data, rel_path)
+    document = _Document(data, rel_path, engine)
     try:
         blocks: list[tuple[int, float, Block]] = []
         scan_pages: list[int] = []
-        for number, page in enumerate(pdf.pages, start=1):
-            try:
-                page_blocks = _read_page(page, number, data)
-            except Exception as exc:  # pdfminer raises many types on damaged content
-                raise SourceError(
-                    "unreadable_pdf",
-                    f"{rel_path}: page {number} could not be read ({_cause(exc)}).",
-                    number,
-                ) from exc
-            if page_blocks is None:
+        for number in range(1, document.pages + 1):
+            content = document.page(number)
+            if content is None:
                 scan_pages.append(number)
             else:
-                blocks.extend(page_blocks)
-        pages = len(pdf.pages)
+                blocks.extend(_page_blocks(content, data))
+        pages = document.pages
     finally:
-        pdf.close()
+        document.close()
     ordered = _mark_continuations([b for _, _, b in sorted(blocks, key=lambda t: (t[0], t[1]))])
     numbered = _number_lines(ordered)
     fmt = "scan" if scan_pages and len(scan_pages) == pages else "pdf"
@@ -68,12 +58,60 @@ def read_pdf(data: bytes, rel_path: str, sha256: str) -> SourceDoc:
     )
 
 
-def _open(data: bytes, rel_path: str) -> Any:
-    import pdfplumber
+def _engine(name: str) -> ModuleType:
+    if name not in PDF_ENGINES:
+        raise ValueError(f"unknown PDF engine {name!r}; expected one of {', '.join(PDF_ENGINES)}")
+    return importlib.import_module(
+        f"jixiao.extract.pdf_{'pdfium' if name == 'pdfium' else 'plumber'}"
+    )
 
+
+class _Document:
+    """A PDF opened by the chosen engine. A page whose characters PDFium cannot map to
+    Unicode is read again by pdfplumber (opened on first need); a page usable by neither
+    is left to OCR."""
+
+    def __init__(self, data: bytes, rel_path: str, engine: str) -> None:
+        self.data, self.rel_path, self.engine = data, rel_path, engine
+        self.module = _engine(engine)
+        self.handle = _open(self.module, data, rel_path)
+        self.fallback: tuple[ModuleType, Any] | None = None
+
+    @property
+    def pages(self) -> int:
+        return int(self.module.page_count(self.handle))
+
+    def page(self, number: int) -> PageContent | None:
+        content = _read(self.module, self.handle, number, self.rel_path)
+        if usable(content.chars):
+            return content
+        if self.engine == "pdfium" and content.chars:  # text there, but not as Unicode
+            fallback = self._fallback()
+            if fallback is not None:
+                other = _read(fallback[0], fallback[1], number, self.rel_path)
+                if usable(other.chars):
+                    return other
+        return None
+
+    def _fallback(self) -> tuple[ModuleType, Any] | None:
+        if self.fallback is None:
+            module = _engine("pdfplumber")
+            try:
+                self.fallback = (module, module.open_document(self.data))
+            except Exception:  # pdfminer cannot open what PDFium could: no fallback
+                return None
+        return self.fallback
+
+    def close(self) -> None:
+        self.handle.close()
+        if self.fallback is not None:
+            self.fallback[1].close()
+
+
+def _open(module: ModuleType, data: bytes, rel_path: str) -> Any:
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-        pages = len(pdf.pages)  # forces the page tree to be read
+        pdf = module.open_document(data)
+        pages = module.page_count(pdf)
     except Exception as exc:
         if _encrypted(exc):
             raise SourceError(
@@ -90,6 +128,18 @@ def _open(data: bytes, rel_path: str) -> Any:
     return pdf
 
 
+def _read(module: ModuleType, pdf: Any, number: int, rel_path: str) -> PageContent:
+    try:
+        content: PageContent = module.read_page(pdf, number)
+    except Exception as exc:  # pdfminer raises many types on damaged content
+        raise SourceError(
+            "unreadable_pdf",
+            f"{rel_path}: page {number} could not be read ({_cause(exc)}).",
+            number,
+        ) from exc
+    return content
+
+
 def _chain(exc: BaseException) -> list[BaseException]:
     out: list[BaseException] = []
     current: BaseException | None = exc
@@ -103,8 +153,11 @@ def _chain(exc: BaseException) -> list[BaseException]:
 
 
 def _encrypted(exc: BaseException) -> bool:
-    names = " ".join(type(e).__name__ for e in _chain(exc))
-    return "Password" in names or "Encrypt" in names
+    chain = _chain(exc)
+    names = " ".join(type(e).__name__ for e in chain)
+    # PDFium: PdfiumError with FPDF_ERR_PASSWORD
+    pdfium = any(getattr(e, "err_code", None) == _PDFIUM_PASSWORD_ERROR for e in chain)
+    return "Password" in names or "Encrypt" in names or pdfium
 
 
 def _cause(exc: BaseException) -> str:
@@ -113,36 +166,18 @@ def _cause(exc: BaseException) -> str:
     return f"{type(root).__name__}: {text[:120]}"
 
 
-def _chars(page: Any) -> list[Char]:
-    return [
-        (c["x0"], c["top"], c["x1"], c["bottom"], c["text"], c.get("size", 10.0))
-        for c in page.chars
-    ]
-
-
-def _usable(chars: Sequence[Char]) -> bool:
-    """A page has a usable text layer: characters, and not mostly unmapped (cid:N) glyphs."""
-    visible = [c for c in chars if not c[4].isspace()]
-    if not visible:
-        return False
-    garbage = sum(1 for c in visible if c[4].startswith("(cid:") or c[4] == "\ufffd")
-    return garbage < 0.3 * len(visible)
-
-
-def _read_page(page: Any, number: int, data: bytes) -> list[tuple[int, float, Block]] | None:
-    chars = _chars(page)
-    if not _usable(chars):
-        return None
-    tables = page.find_tables(TABLE_SETTINGS)
-    opinions = _Opinions(data, number, float(page.height))
+def _page_blocks(content: PageContent, data: bytes) -> list[tuple[int, float, Block]]:
+    chars, number = list(content.chars), content.number
+    opinions = _Opinions(data, number, content.height)
     out: list[tuple[int, float, Block]] = []
     inside: set[int] = set()
-    for table in tables:
+    for table in content.tables:
         x0, top, x1, bottom = table.bbox
         idx = [
             i
             for i, c in enumerate(chars)
-            if x0 <= (c[0] + c[2]) / 2 <= x1 and top <= (c[1] + c[3]) / 2 <= bottom
+            if x0 <= (c[0] + c[2]) / 2 <= x1 and c[1] <= bottom and c[3] >= top
+            if _in_table(c, table.bbox)
         ]
         inside.update(idx)
         grid = lattice_grid(table.cells, [chars[i] for i in idx], number)
@@ -153,16 +188,32 @@ def _read_page(page: Any, number: int, data: bytes) -> list[tuple[int, float, Bl
         out.append((number, top, grid))
     rest = [c for i, c in enumerate(chars) if i not in inside]
     lines = group_lines(rest)
-    if not tables:
+    if not content.tables:
         stream, lines = stream_grid(rest, number)
         if stream is not None:
-            stream = opinions.best(stream, "stream", (GRID_PDFPLUMBER, GRID_STREAM))
+            if _doubtful(stream):
+                stream = opinions.best(stream, "stream", (GRID_PDFPLUMBER, GRID_STREAM))
+            else:
+                stream = _with_flags(stream, (GRID_PDFPLUMBER, GRID_STREAM))
             out.append((number, min(c.bbox[1] for c in stream.cells if c.bbox), stream))
     for line in lines:
         text = line_text(line)
         if text:
             out.append((number, min(c[1] for c in line), TextLine(0, text, number)))
     return out
+
+
+def _in_table(ch: Char, bbox: Box) -> bool:
+    """The character's centre is in the table, or it lies across the table's top or bottom
+    edge (text of a merged cell cut by a page break, printed half on each page)."""
+    x0, top, x1, bottom = bbox
+    if not x0 <= (ch[0] + ch[2]) / 2 <= x1:
+        return False
+    return (
+        ch[1] <= bottom
+        and ch[3] >= top
+        and (ch[1] < top < ch[3] or ch[1] < bottom < ch[3] or top <= (ch[1] + ch[3]) / 2 <= bottom)
+    )
 
 
 def _doubtful(grid: CellGrid) -> bool:

@@ -285,7 +285,9 @@ def _aligned(boxes: Sequence[OcrBox], number: int) -> CellGrid | None:
 
 def _gaps(page: Any, ink: Any, grid: CellGrid, boxes: Sequence[OcrBox]) -> list[OcrBox]:
     """The aligned-grid counterpart of `_missed`: an empty position of a full row, under a
-    column that holds text elsewhere, with ink in it, is read by recognition alone."""
+    column that holds text elsewhere, with ink in it, is read by recognition alone. A level
+    name spanning rows fills them all, and its text (centred on them) tells nothing of
+    where any one of those rows is."""
     cols: dict[int, tuple[float, float]] = {}
     rows: dict[int, tuple[float, float]] = {}
     for c in grid.cells:
@@ -293,9 +295,10 @@ def _gaps(page: Any, ink: Any, grid: CellGrid, boxes: Sequence[OcrBox]) -> list[
             continue
         x0, x1 = cols.get(c.col, (c.bbox[0], c.bbox[2]))
         cols[c.col] = (min(x0, c.bbox[0]), max(x1, c.bbox[2]))
-        y0, y1 = rows.get(c.row, (c.bbox[1], c.bbox[3]))
-        rows[c.row] = (min(y0, c.bbox[1]), max(y1, c.bbox[3]))
-    filled = {(c.row, c.col) for c in grid.cells}
+        if c.rowspan == 1:
+            y0, y1 = rows.get(c.row, (c.bbox[1], c.bbox[3]))
+            rows[c.row] = (min(y0, c.bbox[1]), max(y1, c.bbox[3]))
+    filled = {(r, c.col) for c in grid.cells for r in range(c.row, c.row + c.rowspan)}
     full = {r for r in rows if sum(1 for f in filled if f[0] == r) >= 3}
     gaps = [
         (cols[col][0], rows[r][0], cols[col][1], rows[r][1])
