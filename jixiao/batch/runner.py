@@ -10,22 +10,33 @@ so a run killed at any moment and started again ends with the same files as one 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import shutil
 import stat
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from jixiao.batch.faults import read_faults
 from jixiao.batch.manifest import Entry, Manifest, config_hash
 from jixiao.batch.progress import reporter
-from jixiao.batch.task import Outcome, Settings, SourceTask, run_task, scratch_dir
+from jixiao.batch.task import (
+    Outcome,
+    Settings,
+    SourceTask,
+    contained_result,
+    run_task,
+    scratch_dir,
+    write_contained,
+)
+from jixiao.models import SourceResult
 from jixiao.output.json_out import json_path
 from jixiao.pipeline import InputFile, RunOptions, RunSummary, iter_inputs
 
 OnDone = Callable[[Outcome], None]
+log = logging.getLogger(__name__)
 
 
 def _sha256(path: Path) -> str | None:
@@ -181,32 +192,81 @@ def run_batch(inputs: list[Path], options: RunOptions) -> RunSummary:
         manifest.entries[entry.path] = entry  # with a refreshed quick check
     manifest.rewrite(paths)
     _clean(out, set(paths))
-    summary = RunSummary(skipped=len(kept))
-    for entry in kept:
-        summary.add(entry.forms, entry.indicators, entry.unread, entry.problems)
     progress = reporter(len(tasks), len(kept), options.quiet)
+    waiting = {task.rel_path: task for task in tasks}
 
     def on_done(outcome: Outcome) -> None:
+        if waiting.pop(outcome.rel_path, None) is None:
+            return  # reported twice (a resubmitted source): the first report stands
         manifest.record(Entry.of(outcome, config, quicks.get(outcome.rel_path, (-1, -1))))
-        summary.add(outcome.forms, outcome.indicators, outcome.unread, len(outcome.problems))
         progress.advance(outcome)
 
     try:
         _execute(tasks, options, on_done)
+        for task in list(waiting.values()):  # every source listed gets a result
+            on_done(write_contained(task, str(out), "worker_lost", 0.0, LOST_DETAIL))
     finally:
         progress.close()
         manifest.close()
         shutil.rmtree(scratch_dir(out), ignore_errors=True)
     ran = bool(tasks)
-    for held in (tasks, kept, quicks):  # a record per source: not kept through the tables
+    for held in (tasks, kept):  # a record per source: not kept through the tables
         held.clear()
-    _build_tables(paths, manifest, options, "" if ran else previous_tables)
+    _build_tables(paths, manifest, options, "" if ran else previous_tables, Lost(config, quicks))
+    manifest.close()
     manifest.rewrite(paths)
+    summary = summary_of(manifest, paths, skipped=progress.skipped)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _build_tables(paths: list[str], manifest: Manifest, options: RunOptions, previous: str) -> None:
+LOST_DETAIL = "(the engine ended without reporting it)"
+
+
+def summary_of(manifest: Manifest, paths: list[str], skipped: int) -> RunSummary:
+    """The run's counts, from the manifest entries of the sources in INPUT."""
+    summary = RunSummary(skipped=skipped)
+    for path in paths:
+        entry = manifest.entries.get(path)
+        if entry is not None:
+            summary.add(entry.forms, entry.indicators, entry.unread, entry.problems)
+    return summary
+
+
+@dataclass(frozen=True)
+class Lost:
+    """How a source whose JSON is missing or unreadable at table time is recorded."""
+
+    config: str
+    quicks: dict[str, tuple[int, int]]
+
+    def result(self, manifest: Manifest, out: Path, rel_path: str, why: str) -> SourceResult:
+        task = SourceTask("", rel_path)
+        detail = f"(its JSON output was {why})"
+        outcome = write_contained(task, str(out), "worker_lost", 0.0, detail)
+        manifest.record(Entry.of(outcome, self.config, self.quicks.get(rel_path, (-1, -1))))
+        log.warning("%s: worker_lost: its JSON output was %s", rel_path, why)
+        return contained_result(task, "worker_lost", detail)
+
+
+def _results(paths: list[str], manifest: Manifest, out: Path, lost: Lost) -> Iterator[SourceResult]:
+    """Each source's result read back from its JSON; a missing or unreadable one is recorded
+    as `worker_lost` (and redone on the next run) instead of stopping the run."""
+    for path in paths:
+        try:
+            data = json_path(out, path).read_bytes()
+        except (FileNotFoundError, IsADirectoryError):
+            yield lost.result(manifest, out, path, "missing")
+            continue
+        try:
+            yield SourceResult.model_validate_json(data)
+        except ValueError:
+            yield lost.result(manifest, out, path, "unreadable")
+
+
+def _build_tables(
+    paths: list[str], manifest: Manifest, options: RunOptions, previous: str, lost: Lost
+) -> None:
     """Rebuild the tables (and the analyst's panel over them) unless the sources, their
     entries, the layout and the aliases are all as before."""
     from jixiao.output.dataset import table_paths, write_dataset
@@ -218,8 +278,9 @@ def _build_tables(paths: list[str], manifest: Manifest, options: RunOptions, pre
         wanted.append(options.out / PANEL_FILE)
     in_place = all(p.exists() for p in wanted)
     if digest != previous or not in_place or options.force:
-        files: Iterable[Path] = (json_path(options.out, path) for path in paths)
-        write_dataset(options.out, files, options.partition_by)
+        results = _results(paths, manifest, options.out, lost)
+        write_dataset(options.out, results, options.partition_by)
         if options.partition_by is None:  # the panel reads the single-file tables
             add_panel(options.out, options.aliases)
+        digest = _tables_digest(paths, manifest, options)  # a lost source changes it
     manifest.record_tables(digest)

@@ -134,6 +134,7 @@ def run_task(
 MESSAGES = {
     "timeout": "{path} took longer than the per-file time limit and was stopped.",
     "worker_crashed": "The worker process died while reading {path} (a crash in a library).",
+    "worker_lost": "No result came back for {path} from its worker; it is redone on the next run.",
     "too_large": "{path} needed more memory than the per-file memory limit.",
 }
 
@@ -141,19 +142,13 @@ MESSAGES = {
 def contained_result(task: SourceTask, code: str, detail: str = "") -> SourceResult:
     """The SourceResult of a source whose worker was stopped or lost."""
     try:
-        data = b"" if task.refused else read_bytes(Path(task.path))
+        data = b"" if task.refused or not task.path else read_bytes(Path(task.path))
     except SourceError:
         data = b""
     sha256 = hashlib.sha256(data).hexdigest() if data else ""
     message = MESSAGES[code].format(path=task.rel_path) + (f" {detail}" if detail else "")
     source = Source(path=task.rel_path, sha256=sha256, format=guess_format(data))  # type: ignore[arg-type]
-    if code == "timeout":
-        problem = Problem(code="timeout", message=message)
-    elif code == "worker_crashed":
-        problem = Problem(code="worker_crashed", message=message)
-    else:
-        problem = Problem(code="too_large", message=message)
-    return SourceResult(source=source, errors=[problem])
+    return SourceResult(source=source, errors=[Problem(code=code, message=message)])
 
 
 def write_contained(

@@ -108,8 +108,8 @@ def table_paths(out: Path, partition_by: str | None) -> list[Path]:
     return [*split, out / "errors.parquet"]
 
 
-def write_dataset(out: Path, json_files: Iterable[Path], partition_by: str | None) -> None:
-    """Build every table from the JSON files (in the given order) and swap them into place."""
+def write_dataset(out: Path, results: Iterable[SourceResult], partition_by: str | None) -> None:
+    """Build every table from the sources' results (in the given order), then swap them in."""
     if partition_by is not None and partition_by not in PARTITIONS:
         raise ValueError(f"cannot partition by {partition_by!r}")
     building = out / ".tables.building"
@@ -120,8 +120,7 @@ def write_dataset(out: Path, json_files: Iterable[Path], partition_by: str | Non
             sinks.append((_PartitionedSink(building / name, schema, partition_by), rows))
         else:
             sinks.append((_FileSink(building / f"{name}.parquet", schema), rows))
-    for path in json_files:
-        result = SourceResult.model_validate_json(path.read_bytes())
+    for result in results:
         for sink, rows in sinks:
             for row in rows([result]):
                 sink.add(row)
