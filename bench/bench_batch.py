@@ -36,7 +36,7 @@ SEEDS = sorted((ROOT / "samples" / "forms").glob("*.txt"))
 RUNNER = """
 import json, resource, sys, time
 from pathlib import Path
-from jixiao.pipeline import RunOptions, run
+from jixiao.batch import RunOptions, run
 import jixiao.batch.runner as runner
 marks = {}
 build = runner._build_tables

@@ -38,8 +38,18 @@ output:
   OUT/corrections.jsonl                 corrections (`jixiao review`), applied on every run
   OUT/manifest.jsonl                    per source: sha256, version, config hash, status, timings
 
-exit status: 0 when every source gave forms, 1 when any source had a problem, 2 on usage errors.
+exit status:
+  0    every source gave forms
+  1    some source had a problem (listed, and in OUT/errors.parquet)
+  2    usage error
+  74   OUT could not be written (disk full, read-only, permission denied): fix it and run
+       the same command again; finished sources are kept, no source is blamed
+  75   another jixiao run is writing OUT (its pid, host and start time are named)
+  130  interrupted (Ctrl-C); the same command finishes the rest
 """
+
+EXIT_OUTPUT = 74  # sysexits EX_IOERR
+EXIT_BUSY = 75  # sysexits EX_TEMPFAIL: try again later
 
 
 ALIASES_HELP = "extra department aliases (TOML, layout of jixiao/data/aliases.toml)"
@@ -269,7 +279,9 @@ def _cmd_panel(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from jixiao.pipeline import RunOptions, run
+    from jixiao.batch import RunOptions, run
+    from jixiao.batch.lock import OutBusy
+    from jixiao.output.errors import OutputError
 
     missing = [str(p) for p in args.inputs if not p.exists()]
     if missing:
@@ -300,7 +312,18 @@ def _cmd_run(args: argparse.Namespace) -> int:
         partition_by=args.partition_by,
         quiet=args.quiet,
     )
-    summary = run(args.inputs, options)
+    try:
+        summary = run(args.inputs, options)
+    except OutBusy as busy:
+        print(f"jixiao: {busy}; nothing was written", file=sys.stderr)
+        return EXIT_BUSY
+    except OutputError as error:
+        print(
+            f"jixiao: cannot write to {args.out}: {error}; finished sources are kept: "
+            "fix it and run the same command again to finish the rest",
+            file=sys.stderr,
+        )
+        return EXIT_OUTPUT
     if not args.quiet:
         print(summary.line())
         print(f"output: {args.out.resolve()}")

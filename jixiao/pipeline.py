@@ -1,8 +1,8 @@
-"""The main job: each source through extract -> parsers -> normalizers -> output.
+"""The main job for one source: extract -> parsers -> normalizers, and the listing of inputs.
 
-`process_bytes`/`process_file` are THE per-source function (bytes in, SourceResult out);
-`run` hands the inputs to the batch engines (jixiao/batch/), which call it for every source,
-write each source's JSON as it finishes, then the Parquet tables.
+`process_bytes`/`process_file` are THE per-source function (bytes in, SourceResult out).
+The batch engines (jixiao/batch/, `jixiao.batch.run`) call it for every source; nothing here
+knows an engine: imports go one way, from the engines to this module.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
 
 from jixiao.extract import guess_format, read_bytes, read_source
 from jixiao.models import Problem, Source, SourceResult
@@ -22,31 +21,8 @@ from jixiao.normalizers import normalize_source
 from jixiao.parsers import parse
 from jixiao.problems import SourceError
 from jixiao.records import CellGrid, SourceDoc
-from jixiao.vocab import configure as configure_vocabulary
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    """Everything a run needs, parsed once from the command line."""
-
-    out: Path
-    fail_fast: bool = False
-    vocab: tuple[Path, ...] = ()  # user vocabulary files merged over the package's
-    aliases: tuple[Path, ...] = ()  # user department aliases for the analyst's panel
-    redact: bool = False  # null contacts, mask phones/IDs/e-mails/names (jixiao.postprocess)
-    jobs: int | None = None  # worker processes; None = one per core
-    engine: Literal["local", "dask"] = "local"
-    scheduler: str | None = None  # dask scheduler address; None = a LocalCluster
-    file_timeout: float | None = 300.0  # seconds per source
-    file_memory_mb: int | None = (
-        4096  # address space per source above a worker's start size (OCR arenas need room)
-    )
-    force: bool = False  # redo every source, even unchanged ones
-    checksum: bool = False  # re-run: compare sha256 of every source, not size and mtime
-    partition_by: Literal["year", "department"] | None = None
-    quiet: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,34 +30,6 @@ class InputFile:
     path: Path
     rel_path: str  # relative to its input root, "/" separators
     refused: str = ""  # why the listing did not follow this link (read nothing), or ""
-
-
-@dataclass
-class RunSummary:
-    sources: int = 0
-    forms: int = 0
-    indicators: int = 0
-    unread: int = 0  # table rows that went into no indicator (Form.unread)
-    problems: int = 0
-    failed_sources: int = 0
-    skipped: int = 0  # unchanged since the last run into the same OUT
-    seconds: float = 0.0
-
-    def add(self, forms: int, indicators: int, unread: int, problems: int) -> None:
-        self.sources += 1
-        self.forms += forms
-        self.indicators += indicators
-        self.unread += unread
-        self.problems += problems
-        self.failed_sources += bool(problems)
-
-    def line(self) -> str:
-        skipped = f" ({self.skipped} unchanged, skipped)" if self.skipped else ""
-        return (
-            f"{self.sources} sources, {self.forms} forms, {self.indicators} indicators, "
-            f"{self.unread} unread table lines, {self.problems} problems "
-            f"in {self.seconds:.2f} s{skipped}"
-        )
 
 
 def iter_inputs(inputs: list[Path]) -> Iterator[InputFile]:
@@ -242,15 +190,3 @@ def process_file(item: InputFile, fail_fast: bool = False) -> SourceResult:
             f"jixiao failed on {item.rel_path} ({type(exc).__name__}: {exc}); please report it."
         )
         return SourceResult(source=source, errors=[Problem(code="internal_error", message=message)])
-
-
-def run(inputs: list[Path], options: RunOptions) -> RunSummary:
-    """Process every input with the batch engine (jixiao/batch/): JSON per source as it
-    finishes, then the Parquet tables; corrections and redaction applied per source."""
-    from jixiao.batch import run_batch
-    from jixiao.output import write_run_info
-
-    configure_vocabulary(options.vocab)
-    options.out.mkdir(parents=True, exist_ok=True)
-    write_run_info(options.out, inputs, redact=options.redact)
-    return run_batch(inputs, options)

@@ -80,3 +80,18 @@ def test_a_missing_or_unreadable_json_at_table_time_is_worker_lost(
     again = batch(corpus, out, jobs=1)
     assert (again.skipped, again.forms, again.problems) == (12, 12, 1)
     assert pq.read_table(out / "forms.parquet").num_rows == 12
+
+
+def test_the_per_source_function_knows_no_engine() -> None:
+    """Imports go one way: jixiao.batch calls jixiao.pipeline, never the reverse."""
+    import ast
+
+    import jixiao.pipeline
+
+    tree = ast.parse(Path(jixiao.pipeline.__file__).read_text("utf-8"))
+    imported = {
+        node.module or ""
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+    } | {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    assert imported and not any(name.startswith("jixiao.batch") for name in imported)

@@ -20,7 +20,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from jixiao.batch.faults import read_faults
+from jixiao.batch.lock import OutLock
 from jixiao.batch.manifest import Entry, Manifest, config_hash
+from jixiao.batch.options import RunOptions, RunSummary
 from jixiao.batch.progress import reporter
 from jixiao.batch.task import (
     Outcome,
@@ -32,8 +34,9 @@ from jixiao.batch.task import (
     write_contained,
 )
 from jixiao.models import SourceResult
+from jixiao.output.errors import OutputError, output_error_of
 from jixiao.output.json_out import json_path
-from jixiao.pipeline import InputFile, RunOptions, RunSummary, iter_inputs
+from jixiao.pipeline import InputFile, iter_inputs
 
 OnDone = Callable[[Outcome], None]
 log = logging.getLogger(__name__)
@@ -178,24 +181,45 @@ def _jobs(options: RunOptions) -> int:
     return options.jobs or os.cpu_count() or 1
 
 
+def run(inputs: list[Path], options: RunOptions) -> RunSummary:
+    """Process every input into OUT, holding OUT for the whole run (OutBusy when another
+    run holds it): JSON per source as it finishes, then the Parquet tables and the panel;
+    corrections and redaction applied per source."""
+    from jixiao.output import write_run_info
+    from jixiao.vocab import configure
+
+    configure(options.vocab)
+    try:
+        with OutLock(options.out):
+            write_run_info(options.out, inputs, redact=options.redact)
+            return run_batch(inputs, options)
+    except OSError as exc:
+        error = output_error_of(exc)
+        if error is None:
+            raise
+        raise error from exc
+
+
 def run_batch(inputs: list[Path], options: RunOptions) -> RunSummary:
-    """The whole batch; see the module docstring."""
+    """The whole batch, OUT already held; see the module docstring."""
     started = time.perf_counter()
     out = options.out
     out.mkdir(parents=True, exist_ok=True)
     config = config_hash(_output_options(options))
     manifest = Manifest.load(out)
     previous_tables = manifest.tables
-    manifest.tables = ""  # re-recorded once the tables are in place
     paths, tasks, kept, quicks = _plan(iter_inputs(inputs), manifest, config, options)
+    manifest.begin(paths)
     for entry in kept:
-        manifest.entries[entry.path] = entry  # with a refreshed quick check
-    manifest.rewrite(paths)
+        if entry is not manifest.entries[entry.path]:
+            manifest.record(entry)  # with a refreshed quick check
     _clean(out, set(paths))
     progress = reporter(len(tasks), len(kept), options.quiet)
     waiting = {task.rel_path: task for task in tasks}
 
     def on_done(outcome: Outcome) -> None:
+        if outcome.output_error:
+            raise OutputError(outcome.output_error)
         if waiting.pop(outcome.rel_path, None) is None:
             return  # reported twice (a resubmitted source): the first report stands
         manifest.record(Entry.of(outcome, config, quicks.get(outcome.rel_path, (-1, -1))))
@@ -212,9 +236,10 @@ def run_batch(inputs: list[Path], options: RunOptions) -> RunSummary:
     ran = bool(tasks)
     for held in (tasks, kept):  # a record per source: not kept through the tables
         held.clear()
-    _build_tables(paths, manifest, options, "" if ran else previous_tables, Lost(config, quicks))
-    manifest.close()
-    manifest.rewrite(paths)
+    digest = _build_tables(
+        paths, manifest, options, "" if ran else previous_tables, Lost(config, quicks)
+    )
+    manifest.finish(paths, digest)
     summary = summary_of(manifest, paths, skipped=progress.skipped)
     summary.seconds = time.perf_counter() - started
     return summary
@@ -266,9 +291,9 @@ def _results(paths: list[str], manifest: Manifest, out: Path, lost: Lost) -> Ite
 
 def _build_tables(
     paths: list[str], manifest: Manifest, options: RunOptions, previous: str, lost: Lost
-) -> None:
+) -> str:
     """Rebuild the tables (and the analyst's panel over them) unless the sources, their
-    entries, the layout and the aliases are all as before."""
+    entries, the layout and the aliases are all as before; the digest of the tables."""
     from jixiao.output.dataset import table_paths, write_dataset
     from jixiao.output.panel import PANEL_FILE, add_panel
 
@@ -279,8 +304,12 @@ def _build_tables(
     in_place = all(p.exists() for p in wanted)
     if digest != previous or not in_place or options.force:
         results = _results(paths, manifest, options.out, lost)
-        write_dataset(options.out, results, options.partition_by)
+        panel = None
         if options.partition_by is None:  # the panel reads the single-file tables
-            add_panel(options.out, options.aliases)
+
+            def panel(building: Path) -> object:
+                return add_panel(building, options.aliases)
+
+        write_dataset(options.out, results, options.partition_by, panel)
         digest = _tables_digest(paths, manifest, options)  # a lost source changes it
-    manifest.record_tables(digest)
+    return digest

@@ -17,6 +17,7 @@ from typing import Any
 from jixiao.batch.faults import inject
 from jixiao.extract import guess_format, read_bytes
 from jixiao.models import Problem, Source, SourceResult
+from jixiao.output.errors import output_error_of
 from jixiao.output.json_out import write_json
 from jixiao.pipeline import InputFile, process_file
 from jixiao.problems import CONTAINED, SourceError
@@ -82,6 +83,7 @@ class Outcome:
     problems: tuple[tuple[str, str], ...]  # (code, message)
     seconds: float
     worker_done: bool = field(default=False)  # the worker must be replaced after this source
+    output_error: str = ""  # OUT could not be written (the run stops; the source is not blamed)
 
     @property
     def status(self) -> str:
@@ -110,25 +112,37 @@ def run_task(
     settings: Settings | None = None,
 ) -> Outcome:
     """process_file on one source (then corrections and redaction) and write its JSON;
-    memory exhaustion becomes too_large."""
+    memory exhaustion becomes too_large. When OUT cannot be written (full, read-only), the
+    Outcome carries `output_error` and no JSON is written: that is no fault of the source."""
+    started = time.perf_counter()
+    try:
+        if not fail_fast:  # in a worker process (fail-fast runs in the caller's own process)
+            _use_scratch(out)
+        result, worker_done = _result_of(task, fail_fast, faults, settings)
+        write_json(Path(out), result)
+    except OSError as exc:
+        error = output_error_of(exc)
+        if error is None:
+            raise
+        return Outcome(task.rel_path, "", 0, 0, 0, (), 0.0, output_error=str(error))
+    outcome = outcome_of(result, time.perf_counter() - started)
+    return replace(outcome, worker_done=True) if worker_done else outcome
+
+
+def _result_of(
+    task: SourceTask, fail_fast: bool, faults: dict[str, str] | None, settings: Settings | None
+) -> tuple[SourceResult, bool]:
+    """The source's finished result, and whether its worker must be replaced after it."""
     from jixiao.postprocess import finalize
 
-    started = time.perf_counter()
-    if not fail_fast:  # in a worker process (fail-fast runs in the caller's own process)
-        _use_scratch(out)
     post = _post_options(settings or Settings())
     try:
         if faults:
             inject(faults, task.rel_path)
-        result = finalize(
-            process_file(InputFile(Path(task.path), task.rel_path, task.refused), fail_fast), post
-        )
+        item = InputFile(Path(task.path), task.rel_path, task.refused)
+        return finalize(process_file(item, fail_fast), post), False
     except MemoryError:
-        result = contained_result(task, "too_large")
-        write_json(Path(out), result)
-        return replace(outcome_of(result, time.perf_counter() - started), worker_done=True)
-    write_json(Path(out), result)
-    return outcome_of(result, time.perf_counter() - started)
+        return contained_result(task, "too_large"), True
 
 
 MESSAGES = {

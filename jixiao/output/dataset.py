@@ -108,12 +108,36 @@ def table_paths(out: Path, partition_by: str | None) -> list[Path]:
     return [*split, out / "errors.parquet"]
 
 
-def write_dataset(out: Path, results: Iterable[SourceResult], partition_by: str | None) -> None:
-    """Build every table from the sources' results (in the given order), then swap them in."""
+BUILDING, OLD = ".tables.building", ".tables.old"
+
+
+def write_dataset(
+    out: Path,
+    results: Iterable[SourceResult],
+    partition_by: str | None,
+    finish: Callable[[Path], object] | None = None,
+) -> None:
+    """Build every table from the sources' results (in the given order) in a folder of its
+    own, let `finish` add to that folder (the panel), then swap the tables into place.
+
+    OUT's previous tables stay as they were until the new ones are complete, and stay whole
+    when building fails (a full disk): each file is renamed over its predecessor."""
     if partition_by is not None and partition_by not in PARTITIONS:
         raise ValueError(f"cannot partition by {partition_by!r}")
-    building = out / ".tables.building"
+    _restore_interrupted_swap(out)
+    building = out / BUILDING
     shutil.rmtree(building, ignore_errors=True)
+    try:
+        _build(building, results, partition_by)
+        if finish is not None:
+            finish(building)
+        _swap_in(out, building, partition_by)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+
+
+def _build(building: Path, results: Iterable[SourceResult], partition_by: str | None) -> None:
+    building.mkdir(parents=True)
     sinks: list[tuple[Any, RowsOf]] = []
     for name, schema, rows in TABLES:
         if partition_by and name != "errors":
@@ -126,17 +150,35 @@ def write_dataset(out: Path, results: Iterable[SourceResult], partition_by: str 
                 sink.add(row)
     for sink, _ in sinks:
         sink.close()
-    _swap_in(out, building, partition_by)
+
+
+PANEL_NAME = "targets_vs_actuals.parquet"  # built by jixiao.output.panel when not partitioned
 
 
 def _swap_in(out: Path, building: Path, partition_by: str | None) -> None:
-    old = out / ".tables.old"
+    """Rename each built table over its predecessor (a file in one atomic rename; a folder
+    by moving the old one aside first), then remove tables of the other layout."""
+    old = out / OLD
     shutil.rmtree(old, ignore_errors=True)
     old.mkdir()
-    for stale in table_paths(out, None) + table_paths(out, "year"):
-        if stale.exists():
+    built = sorted(item.name for item in building.iterdir())
+    for name in built:
+        target = out / name
+        if target.is_dir() or (target.exists() and (building / name).is_dir()):
+            os.replace(target, old / name)
+        os.replace(building / name, target)
+    layouts = table_paths(out, None) + table_paths(out, "year") + [out / PANEL_NAME]
+    for stale in layouts:
+        if stale.name not in built and stale.exists():
             os.replace(stale, old / stale.name)
-    for target in table_paths(out, partition_by):
-        os.replace(building / target.name, target)
     shutil.rmtree(old, ignore_errors=True)
-    shutil.rmtree(building, ignore_errors=True)
+
+
+def _restore_interrupted_swap(out: Path) -> None:
+    """A run killed in the middle of a folder's swap left it in OLD: put it back."""
+    old = out / OLD
+    if old.is_dir():
+        for item in old.iterdir():
+            if not (out / item.name).exists():
+                os.replace(item, out / item.name)
+        shutil.rmtree(old, ignore_errors=True)
