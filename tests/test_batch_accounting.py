@@ -90,8 +90,11 @@ def test_the_per_source_function_knows_no_engine() -> None:
 
     tree = ast.parse(Path(jixiao.pipeline.__file__).read_text("utf-8"))
     imported = {
-        node.module or ""
+        node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+    } | {
+        alias.name
         for node in ast.walk(tree)
-        if isinstance(node, ast.ImportFrom)
-    } | {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
     assert imported and not any(name.startswith("jixiao.batch") for name in imported)

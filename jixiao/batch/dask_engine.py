@@ -10,11 +10,18 @@ finishes. A source whose worker died is retried by the scheduler itself (its
 `allowed-failures`, 3 by default) and then gives `worker_crashed`; one whose future was lost
 otherwise (cancelled, the scheduler forgot it) is submitted again up to MAX_ATTEMPTS times,
 then gives `worker_lost`. Every task handed in is reported exactly once.
+
+With `--file-timeout` or `--file-memory` (both on by default) each dask worker runs its
+sources in a child process of its own, kept from source to source (`ContainedRunner`, the
+local engine's containment): a source past its time limit is stopped (`timeout`), one over
+its memory limit gives `too_large`, one that kills that child gives `worker_crashed`, and the
+dask worker itself lives on.
 """
 
 from __future__ import annotations
 
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,7 +29,8 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
-from jixiao.batch.task import Outcome, Settings, SourceTask, run_task, write_contained
+from jixiao.batch.local import ContainedRunner, WorkerConfig
+from jixiao.batch.task import Outcome, SourceTask, run_task, write_contained
 
 OnDone = Callable[[Outcome], None]
 WINDOW_PER_WORKER = 64  # futures in flight per worker, so memory does not grow with the run
@@ -74,19 +82,35 @@ def _failure(future: Any) -> tuple[str, str]:
     return "", f"(dask future {future.status})"
 
 
+_RUNNERS = threading.local()  # in a dask worker: its ContainedRunner, one per thread
+
+
+def run_contained(task: SourceTask, config: WorkerConfig, file_timeout: float | None) -> Outcome:
+    """On a dask worker: run_task in a kept child process under the per-source time and
+    memory limits, as the local engine does."""
+    runner: ContainedRunner | None = getattr(_RUNNERS, "runner", None)
+    if runner is None or (runner.config, runner.file_timeout) != (config, file_timeout):
+        if runner is not None:
+            runner.close()
+        runner = _RUNNERS.runner = ContainedRunner(config, file_timeout)
+    return runner.run(task)
+
+
 def run_dask(
     tasks: list[SourceTask],
     on_done: OnDone,
     *,
-    out: str,
+    config: WorkerConfig,
+    file_timeout: float | None,
     scheduler: str | None,
     jobs: int,
-    faults: dict[str, str],
-    settings: Settings | None = None,
 ) -> None:
-    """Map run_task over the tasks in a bounded window; see the module docstring."""
+    """Map run_task over the tasks in a bounded window (in a contained child process of
+    each dask worker when a time or memory limit is set); see the module docstring."""
     from distributed import as_completed
 
+    out = config.out
+    contained = bool(file_timeout or config.file_memory_mb)
     with (
         tempfile.TemporaryDirectory(prefix="jixiao-dask-") as scratch,
         _client(scheduler, jobs, scratch) as client,
@@ -95,9 +119,14 @@ def run_dask(
         queue = as_completed()
 
         def submit(task: SourceTask, attempt: int = 1) -> None:
-            future = client.submit(
-                run_task, task, out, False, faults, settings, pure=False, retries=0
-            )
+            if contained:
+                future = client.submit(
+                    run_contained, task, config, file_timeout, pure=False, retries=0
+                )
+            else:
+                future = client.submit(
+                    run_task, task, out, False, config.faults, config.settings, pure=False
+                )
             flights[future] = _Flight(task, attempt, time.monotonic())
             queue.add(future)
 

@@ -138,8 +138,11 @@ def settings_of(options: RunOptions) -> Settings:
 
 
 def _execute(tasks: list[SourceTask], options: RunOptions, on_done: OnDone) -> None:
+    from jixiao.batch.local import LocalPool, WorkerConfig
+
     out, faults = str(options.out.resolve()), read_faults()
     settings = settings_of(options)
+    config = WorkerConfig(out, False, options.file_memory_mb, faults, settings)
     if options.fail_fast:  # in this process, so the traceback reaches the user
         for task in tasks:
             on_done(run_task(task, out, True, faults, settings))
@@ -149,16 +152,12 @@ def _execute(tasks: list[SourceTask], options: RunOptions, on_done: OnDone) -> N
         run_dask(
             tasks,
             on_done,
-            out=out,
+            config=config,
+            file_timeout=options.file_timeout,
             scheduler=options.scheduler,
             jobs=_jobs(options),
-            faults=faults,
-            settings=settings,
         )
     else:
-        from jixiao.batch.local import LocalPool, WorkerConfig
-
-        config = WorkerConfig(out, False, options.file_memory_mb, faults, settings)
         LocalPool(_jobs(options), config, options.file_timeout).run(tasks, on_done)
 
 
@@ -298,17 +297,13 @@ def _build_tables(
     from jixiao.output.panel import PANEL_FILE, add_panel
 
     digest = _tables_digest(paths, manifest, options)
-    wanted = table_paths(options.out, options.partition_by)
-    if options.partition_by is None:
-        wanted.append(options.out / PANEL_FILE)
+    wanted = [*table_paths(options.out, options.partition_by), options.out / PANEL_FILE]
     in_place = all(p.exists() for p in wanted)
     if digest != previous or not in_place or options.force:
         results = _results(paths, manifest, options.out, lost)
-        panel = None
-        if options.partition_by is None:  # the panel reads the single-file tables
 
-            def panel(building: Path) -> object:
-                return add_panel(building, options.aliases)
+        def panel(building: Path) -> object:  # before partitioning: keys reach every layout
+            return add_panel(building, options.aliases)
 
         write_dataset(options.out, results, options.partition_by, panel)
         digest = _tables_digest(paths, manifest, options)  # a lost source changes it

@@ -128,28 +128,41 @@ def write_dataset(
     building = out / BUILDING
     shutil.rmtree(building, ignore_errors=True)
     try:
-        _build(building, results, partition_by)
+        _build(building, results)
         if finish is not None:
             finish(building)
+        if partition_by is not None:
+            for name in ("forms", "indicators"):
+                _partition(building / f"{name}.parquet", building / name, partition_by)
         _swap_in(out, building, partition_by)
     finally:
         shutil.rmtree(building, ignore_errors=True)
 
 
-def _build(building: Path, results: Iterable[SourceResult], partition_by: str | None) -> None:
+def _build(building: Path, results: Iterable[SourceResult]) -> None:
+    """The single-file tables, from the results in their order."""
     building.mkdir(parents=True)
-    sinks: list[tuple[Any, RowsOf]] = []
-    for name, schema, rows in TABLES:
-        if partition_by and name != "errors":
-            sinks.append((_PartitionedSink(building / name, schema, partition_by), rows))
-        else:
-            sinks.append((_FileSink(building / f"{name}.parquet", schema), rows))
+    sinks = [
+        (_FileSink(building / f"{name}.parquet", schema), rows) for name, schema, rows in TABLES
+    ]
     for result in results:
         for sink, rows in sinks:
             for row in rows([result]):
                 sink.add(row)
     for sink, _ in sinks:
         sink.close()
+
+
+def _partition(table: Path, root: Path, column: str) -> None:
+    """Split a single-file table (with whatever columns it has by now, keys included) into
+    a Hive dataset under `root`, row order kept within each partition; remove the file."""
+    with pq.ParquetFile(table) as file:
+        sink = _PartitionedSink(root, file.schema_arrow, column)
+        for batch in file.iter_batches(batch_size=ROW_GROUP):
+            for row in batch.to_pylist():
+                sink.add(row)
+        sink.close()
+    table.unlink()
 
 
 PANEL_NAME = "targets_vs_actuals.parquet"  # built by jixiao.output.panel when not partitioned
