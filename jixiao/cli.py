@@ -291,11 +291,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if bad:
         print(f"jixiao: no such vocabulary or alias file: {', '.join(bad)}", file=sys.stderr)
         return 2
-    from jixiao.keys import check_aliases
+    if args.aliases:
+        from jixiao.keys import check_aliases
 
-    if problem := check_aliases(args.aliases):
-        print(f"jixiao: bad alias file: {problem}", file=sys.stderr)
-        return 2
+        if problem := check_aliases(args.aliases):
+            print(f"jixiao: bad alias file: {problem}", file=sys.stderr)
+            return 2
     options = RunOptions(
         out=args.out,
         fail_fast=args.fail_fast,

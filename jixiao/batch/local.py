@@ -101,13 +101,14 @@ def _context() -> Any:
     """fork (fast: workers inherit the loaded code) when this process has no other thread."""
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1:
+        import jixiao.pipeline  # noqa: F401  (loaded once here, not in every worker)
         from jixiao.vocab import vocabulary
 
         vocabulary()
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["jixiao.batch.task", "jixiao.vocab"])
+        context.set_forkserver_preload(["jixiao.batch.task", "jixiao.pipeline", "jixiao.vocab"])
         return context
     return multiprocessing.get_context("spawn")
 

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jixiao.batch.faults import read_faults
 from jixiao.batch.lock import OutLock
@@ -33,10 +34,13 @@ from jixiao.batch.task import (
     scratch_dir,
     write_contained,
 )
-from jixiao.models import SourceResult
+from jixiao.inputs import InputFile, iter_inputs
 from jixiao.output.errors import OutputError, output_error_of
 from jixiao.output.json_out import json_path
-from jixiao.pipeline import InputFile, iter_inputs
+from jixiao.output.layout import PANEL_FILE, table_paths
+
+if TYPE_CHECKING:
+    from jixiao.models import SourceResult
 
 OnDone = Callable[[Outcome], None]
 log = logging.getLogger(__name__)
@@ -98,19 +102,18 @@ def _unchanged(entry: Entry, path: Path, quick: tuple[int, int], checksum: bool)
 
 
 def _clean(out: Path, wanted: set[str]) -> None:
-    """Delete leftovers of killed runs and the JSON of sources no longer in INPUT."""
-    for path in sorted(out.rglob(".*.tmp")):
-        path.unlink(missing_ok=True)
-    root = out / "json"
-    if not root.exists():
-        return
-    for folder, _, names in os.walk(root, topdown=False):
-        base = Path(folder).relative_to(root).as_posix()
+    """Delete leftovers of killed runs (`.*.tmp` anywhere in OUT) and the JSON of sources
+    no longer in INPUT, in one walk over OUT."""
+    root = str(out / "json")
+    for folder, _, names in os.walk(out, topdown=False):
+        in_json = folder == root or folder.startswith(root + os.sep)
+        base = os.path.relpath(folder, root).replace(os.sep, "/") if in_json else ""
         for name in names:
-            rel = name if base == "." else f"{base}/{name}"
-            if name.endswith(".json") and rel[: -len(".json")] not in wanted:
+            rel = name if base in ("", ".") else f"{base}/{name}"
+            stale = in_json and name.endswith(".json") and rel[: -len(".json")] not in wanted
+            if stale or (name.startswith(".") and name.endswith(".tmp")):
                 os.unlink(os.path.join(folder, name))
-        if base != "." and not os.listdir(folder):
+        if in_json and folder != root and not os.listdir(folder):
             os.rmdir(folder)
 
 
@@ -138,6 +141,8 @@ def settings_of(options: RunOptions) -> Settings:
 
 
 def _execute(tasks: list[SourceTask], options: RunOptions, on_done: OnDone) -> None:
+    if not tasks:  # nothing to run: no worker, no per-source module loaded
+        return
     from jixiao.batch.local import LocalPool, WorkerConfig
 
     out, faults = str(options.out.resolve()), read_faults()
@@ -276,6 +281,8 @@ class Lost:
 def _results(paths: list[str], manifest: Manifest, out: Path, lost: Lost) -> Iterator[SourceResult]:
     """Each source's result read back from its JSON; a missing or unreadable one is recorded
     as `worker_lost` (and redone on the next run) instead of stopping the run."""
+    from jixiao.models import SourceResult
+
     for path in paths:
         try:
             data = json_path(out, path).read_bytes()
@@ -293,13 +300,13 @@ def _build_tables(
 ) -> str:
     """Rebuild the tables (and the analyst's panel over them) unless the sources, their
     entries, the layout and the aliases are all as before; the digest of the tables."""
-    from jixiao.output.dataset import table_paths, write_dataset
-    from jixiao.output.panel import PANEL_FILE, add_panel
-
     digest = _tables_digest(paths, manifest, options)
     wanted = [*table_paths(options.out, options.partition_by), options.out / PANEL_FILE]
     in_place = all(p.exists() for p in wanted)
     if digest != previous or not in_place or options.force:
+        from jixiao.output.dataset import write_dataset
+        from jixiao.output.panel import add_panel
+
         results = _results(paths, manifest, options.out, lost)
 
         def panel(building: Path) -> object:  # before partitioning: keys reach every layout

@@ -1,7 +1,9 @@
 """One source as a unit of batch work: run `process_file`, write its JSON, report an Outcome.
 
 `run_task` is what every engine calls, in a worker process or a dask worker; it returns a
-small picklable `Outcome` (counts and problem codes), never the whole SourceResult.
+small picklable `Outcome` (counts and problem codes), never the whole SourceResult. The
+reader, parser and model modules are imported on the first source run, so that a run with
+nothing to do never loads them.
 """
 
 from __future__ import annotations
@@ -12,15 +14,14 @@ import tempfile
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jixiao.batch.faults import inject
-from jixiao.extract import guess_format, read_bytes
-from jixiao.models import Problem, Source, SourceResult
 from jixiao.output.errors import output_error_of
-from jixiao.output.json_out import write_json
-from jixiao.pipeline import InputFile, process_file
-from jixiao.problems import CONTAINED, SourceError
+from jixiao.problems import CONTAINED
+
+if TYPE_CHECKING:  # the per-source modules are imported where a source is run, not before
+    from jixiao.models import SourceResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +120,7 @@ def run_task(
         if not fail_fast:  # in a worker process (fail-fast runs in the caller's own process)
             _use_scratch(out)
         result, worker_done = _result_of(task, fail_fast, faults, settings)
-        write_json(Path(out), result)
+        _write_json(out, result)
     except OSError as exc:
         error = output_error_of(exc)
         if error is None:
@@ -133,6 +134,7 @@ def _result_of(
     task: SourceTask, fail_fast: bool, faults: dict[str, str] | None, settings: Settings | None
 ) -> tuple[SourceResult, bool]:
     """The source's finished result, and whether its worker must be replaced after it."""
+    from jixiao.pipeline import InputFile, process_file
     from jixiao.postprocess import finalize
 
     post = _post_options(settings or Settings())
@@ -155,6 +157,10 @@ MESSAGES = {
 
 def contained_result(task: SourceTask, code: str, detail: str = "") -> SourceResult:
     """The SourceResult of a source whose worker was stopped or lost."""
+    from jixiao.extract import guess_format, read_bytes
+    from jixiao.models import Problem, Source, SourceResult
+    from jixiao.problems import SourceError
+
     try:
         data = b"" if task.refused or not task.path else read_bytes(Path(task.path))
     except SourceError:
@@ -170,5 +176,11 @@ def write_contained(
 ) -> Outcome:
     """Write the JSON of a contained source and return its Outcome."""
     result = contained_result(task, code, detail)
-    write_json(Path(out), result)
+    _write_json(out, result)
     return outcome_of(result, seconds)
+
+
+def _write_json(out: str, result: SourceResult) -> None:
+    from jixiao.output.json_out import write_json
+
+    write_json(Path(out), result)

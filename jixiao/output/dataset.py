@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from jixiao.models import SourceResult
+from jixiao.output.layout import PANEL_FILE, table_paths
 from jixiao.output.parquet import (
     ERRORS_SCHEMA,
     FORMS_SCHEMA,
@@ -101,13 +102,6 @@ class _PartitionedSink:
         self.open.clear()
 
 
-def table_paths(out: Path, partition_by: str | None) -> list[Path]:
-    """The paths the tables of a run take (files, or folders when partitioned)."""
-    names = ["forms", "indicators"]
-    split = [out / n for n in names] if partition_by else [out / f"{n}.parquet" for n in names]
-    return [*split, out / "errors.parquet"]
-
-
 BUILDING, OLD = ".tables.building", ".tables.old"
 
 
@@ -165,9 +159,6 @@ def _partition(table: Path, root: Path, column: str) -> None:
     table.unlink()
 
 
-PANEL_NAME = "targets_vs_actuals.parquet"  # built by jixiao.output.panel when not partitioned
-
-
 def _swap_in(out: Path, building: Path, partition_by: str | None) -> None:
     """Rename each built table over its predecessor (a file in one atomic rename; a folder
     by moving the old one aside first), then remove tables of the other layout."""
@@ -180,7 +171,7 @@ def _swap_in(out: Path, building: Path, partition_by: str | None) -> None:
         if target.is_dir() or (target.exists() and (building / name).is_dir()):
             os.replace(target, old / name)
         os.replace(building / name, target)
-    layouts = table_paths(out, None) + table_paths(out, "year") + [out / PANEL_NAME]
+    layouts = table_paths(out, None) + table_paths(out, "year") + [out / PANEL_FILE]
     for stale in layouts:
         if stale.name not in built and stale.exists():
             os.replace(stale, old / stale.name)
