@@ -130,3 +130,37 @@ def test_a_read_only_out_stops_the_run_at_once(
     _assert_one_clear_line(done, "read-only")
     _remount(small_fs, "rw")
     assert json_files(out) == json_files(reference)
+
+
+def test_an_unwritable_json_folder_is_an_output_error_everywhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without root (no tmpfs): the write layer made to fail as a full disk does, in-process
+    (--fail-fast runs sources in the caller), so the same rule is checked on every machine."""
+    import errno
+
+    from jixiao.batch import RunOptions, run
+    from jixiao.output import atomic
+    from jixiao.output.errors import OutputError
+
+    sources = tmp_path / "in"
+    make_sources(sources, 6)
+    out = tmp_path / "out"
+    write = atomic.write_bytes_atomic
+    written: list[Path] = []
+
+    def filling(target: Path, data: bytes) -> None:
+        if target.suffix == ".json" and len(written) >= 3:
+            raise OSError(errno.ENOSPC, "No space left on device", str(target))
+        written.append(target)
+        write(target, data)
+
+    monkeypatch.setattr(atomic, "write_bytes_atomic", filling)
+    monkeypatch.setattr("jixiao.output.json_out.write_bytes_atomic", filling)
+    with pytest.raises(OutputError, match="no space left on the device"):
+        run([sources], RunOptions(out=out, quiet=True, fail_fast=True))
+    assert {status for _, status, _, _ in source_entries(out).values()} == {"ok"}
+    assert len(source_entries(out)) == 3
+    monkeypatch.undo()
+    summary = run([sources], RunOptions(out=out, quiet=True, jobs=1))
+    assert (summary.sources, summary.skipped, summary.problems) == (6, 3, 0)
