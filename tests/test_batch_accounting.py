@@ -11,7 +11,7 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
-from jixiao.batch import runner
+from jixiao.batch import runner, tables
 from tests.test_batch import batch, make_corpus, manifest
 
 DROPPED = "d0/001_004_a0dabc58212d71e8.txt"
@@ -60,23 +60,23 @@ def test_a_missing_or_unreadable_json_at_table_time_is_worker_lost(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
 ) -> None:
     out = tmp_path / "out"
-    build = runner._build_tables
+    read = tables.read_result
 
-    def damaging(*args: Any, **kwargs: Any) -> None:
-        target = out / "json" / f"{DROPPED}.json"
-        if damage == "delete":
+    def damaging(path: str, *args: Any) -> Any:
+        target = out / "json" / f"{path}.json"
+        if path == DROPPED and damage == "delete":
             target.unlink()
-        else:
+        elif path == DROPPED:
             target.write_bytes(target.read_bytes()[:100])
-        build(*args, **kwargs)
+        return read(path, *args)
 
-    monkeypatch.setattr(runner, "_build_tables", damaging)
+    monkeypatch.setattr(tables, "read_result", damaging)
     summary = batch(corpus, out, jobs=1)
     assert (summary.sources, summary.forms, summary.problems) == (13, 11, 2)
     assert _statuses(out)[DROPPED] == "worker_lost"
     assert _errors(out)[DROPPED] == "worker_lost"
     assert pq.read_table(out / "forms.parquet").num_rows == 11
-    monkeypatch.setattr(runner, "_build_tables", build)
+    monkeypatch.setattr(tables, "read_result", read)
     again = batch(corpus, out, jobs=1)
     assert (again.skipped, again.forms, again.problems) == (12, 12, 1)
     assert pq.read_table(out / "forms.parquet").num_rows == 12
@@ -98,3 +98,26 @@ def test_the_per_source_function_knows_no_engine() -> None:
         for alias in node.names
     }
     assert imported and not any(name.startswith("jixiao.batch") for name in imported)
+
+
+def test_the_tables_are_built_while_the_sources_run(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each source enters the tables when it and those before it are done, not after the
+    last one: here the first rows are added while most sources are still to run."""
+    from jixiao.output.dataset import DatasetWriter
+
+    out = tmp_path / "out"
+    done_at_each_add: list[int] = []
+    add = DatasetWriter.add
+
+    def counting(self: DatasetWriter, result: Any) -> None:
+        lines = (out / "manifest.jsonl").read_text("utf-8").count('"kind": "source"')
+        done_at_each_add.append(lines)
+        add(self, result)
+
+    monkeypatch.setattr(DatasetWriter, "add", counting)
+    summary = batch(corpus, out, jobs=2)
+    assert summary.sources == len(done_at_each_add) == 13
+    assert done_at_each_add[0] < 13 // 2
+    assert done_at_each_add == sorted(done_at_each_add)

@@ -15,8 +15,8 @@ import os
 import shutil
 import stat
 import time
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,23 +24,21 @@ from jixiao.batch.faults import read_faults
 from jixiao.batch.lock import OutLock
 from jixiao.batch.manifest import Entry, Manifest, config_hash
 from jixiao.batch.options import RunOptions, RunSummary
-from jixiao.batch.progress import reporter
+from jixiao.batch.progress import Reporter, reporter
+from jixiao.batch.tables import Lost, TablesInOrder, build_tables
 from jixiao.batch.task import (
     Outcome,
     Settings,
     SourceTask,
-    contained_result,
     run_task,
     scratch_dir,
     write_contained,
 )
 from jixiao.inputs import InputFile, iter_inputs
 from jixiao.output.errors import OutputError, output_error_of
-from jixiao.output.json_out import json_path
-from jixiao.output.layout import PANEL_FILE, table_paths
 
 if TYPE_CHECKING:
-    from jixiao.models import SourceResult
+    pass
 
 OnDone = Callable[[Outcome], None]
 log = logging.getLogger(__name__)
@@ -115,19 +113,6 @@ def _clean(out: Path, wanted: set[str]) -> None:
                 os.unlink(os.path.join(folder, name))
         if in_json and folder != root and not os.listdir(folder):
             os.rmdir(folder)
-
-
-def _tables_digest(paths: list[str], manifest: Manifest, options: RunOptions) -> str:
-    digest = hashlib.sha256(f"{options.partition_by}\0".encode())
-    for aliases in options.aliases:
-        digest.update(aliases.read_bytes() + b"\0")
-    for path in paths:
-        entry = manifest.entries.get(path)
-        digest.update(f"{path}\0{entry.sha256 if entry else '-'}\0".encode())
-        digest.update(
-            f"{entry.config if entry else '-'}\0{entry.version if entry else '-'}\n".encode()
-        )
-    return digest.hexdigest()[:16]
 
 
 def settings_of(options: RunOptions) -> Settings:
@@ -219,30 +204,26 @@ def run_batch(inputs: list[Path], options: RunOptions) -> RunSummary:
             manifest.record(entry)  # with a refreshed quick check
     _clean(out, set(paths))
     progress = reporter(len(tasks), len(kept), options.quiet)
-    waiting = {task.rel_path: task for task in tasks}
-
-    def on_done(outcome: Outcome) -> None:
-        if outcome.output_error:
-            raise OutputError(outcome.output_error)
-        if waiting.pop(outcome.rel_path, None) is None:
-            return  # reported twice (a resubmitted source): the first report stands
-        manifest.record(Entry.of(outcome, config, quicks.get(outcome.rel_path, (-1, -1))))
-        progress.advance(outcome)
-
+    lost = Lost(config, quicks)
+    tables = None
+    if tasks:  # the tables are built as the sources finish
+        tables = TablesInOrder(paths, {e.path for e in kept}, manifest, options, lost)
+    recorder = _Recorder(manifest, config, quicks, progress, tables)
     try:
-        _execute(tasks, options, on_done)
-        for task in list(waiting.values()):  # every source listed gets a result
-            on_done(write_contained(task, str(out), "worker_lost", 0.0, LOST_DETAIL))
+        _run_sources(tasks, options, recorder)
+    except BaseException:
+        if tables is not None:
+            tables.abandon()
+        raise
     finally:
         progress.close()
-        manifest.close()
         shutil.rmtree(scratch_dir(out), ignore_errors=True)
-    ran = bool(tasks)
     for held in (tasks, kept):  # a record per source: not kept through the tables
         held.clear()
-    digest = _build_tables(
-        paths, manifest, options, "" if ran else previous_tables, Lost(config, quicks)
-    )
+    if tables is not None:
+        digest = tables.finish()
+    else:
+        digest = build_tables(paths, manifest, options, previous_tables, lost)
     manifest.finish(paths, digest)
     summary = summary_of(manifest, paths, skipped=progress.skipped)
     summary.seconds = time.perf_counter() - started
@@ -250,6 +231,39 @@ def run_batch(inputs: list[Path], options: RunOptions) -> RunSummary:
 
 
 LOST_DETAIL = "(the engine ended without reporting it)"
+
+
+@dataclass
+class _Recorder:
+    """What happens as each source finishes: its manifest line, the progress display, and
+    its turn in the tables."""
+
+    manifest: Manifest
+    config: str
+    quicks: dict[str, tuple[int, int]]
+    progress: Reporter
+    tables: TablesInOrder | None
+    waiting: dict[str, SourceTask] = field(default_factory=dict)
+
+    def __call__(self, outcome: Outcome) -> None:
+        if outcome.output_error:
+            raise OutputError(outcome.output_error)
+        if self.waiting.pop(outcome.rel_path, None) is None:
+            return  # reported twice (a resubmitted source): the first report stands
+        quick = self.quicks.get(outcome.rel_path, (-1, -1))
+        self.manifest.record(Entry.of(outcome, self.config, quick))
+        self.progress.advance(outcome)
+        if self.tables is not None:
+            self.tables.mark(outcome.rel_path)
+
+
+def _run_sources(tasks: list[SourceTask], options: RunOptions, on_done: _Recorder) -> None:
+    """Run the tasks on the engine; every one ends with an outcome, `worker_lost` for any
+    the engine did not report."""
+    on_done.waiting.update((task.rel_path, task) for task in tasks)
+    _execute(tasks, options, on_done)
+    for task in list(on_done.waiting.values()):
+        on_done(write_contained(task, str(options.out), "worker_lost", 0.0, LOST_DETAIL))
 
 
 def summary_of(manifest: Manifest, paths: list[str], skipped: int) -> RunSummary:
@@ -260,58 +274,3 @@ def summary_of(manifest: Manifest, paths: list[str], skipped: int) -> RunSummary
         if entry is not None:
             summary.add(entry.forms, entry.indicators, entry.unread, entry.problems)
     return summary
-
-
-@dataclass(frozen=True)
-class Lost:
-    """How a source whose JSON is missing or unreadable at table time is recorded."""
-
-    config: str
-    quicks: dict[str, tuple[int, int]]
-
-    def result(self, manifest: Manifest, out: Path, rel_path: str, why: str) -> SourceResult:
-        task = SourceTask("", rel_path)
-        detail = f"(its JSON output was {why})"
-        outcome = write_contained(task, str(out), "worker_lost", 0.0, detail)
-        manifest.record(Entry.of(outcome, self.config, self.quicks.get(rel_path, (-1, -1))))
-        log.warning("%s: worker_lost: its JSON output was %s", rel_path, why)
-        return contained_result(task, "worker_lost", detail)
-
-
-def _results(paths: list[str], manifest: Manifest, out: Path, lost: Lost) -> Iterator[SourceResult]:
-    """Each source's result read back from its JSON; a missing or unreadable one is recorded
-    as `worker_lost` (and redone on the next run) instead of stopping the run."""
-    from jixiao.models import SourceResult
-
-    for path in paths:
-        try:
-            data = json_path(out, path).read_bytes()
-        except (FileNotFoundError, IsADirectoryError):
-            yield lost.result(manifest, out, path, "missing")
-            continue
-        try:
-            yield SourceResult.model_validate_json(data)
-        except ValueError:
-            yield lost.result(manifest, out, path, "unreadable")
-
-
-def _build_tables(
-    paths: list[str], manifest: Manifest, options: RunOptions, previous: str, lost: Lost
-) -> str:
-    """Rebuild the tables (and the analyst's panel over them) unless the sources, their
-    entries, the layout and the aliases are all as before; the digest of the tables."""
-    digest = _tables_digest(paths, manifest, options)
-    wanted = [*table_paths(options.out, options.partition_by), options.out / PANEL_FILE]
-    in_place = all(p.exists() for p in wanted)
-    if digest != previous or not in_place or options.force:
-        from jixiao.output.dataset import write_dataset
-        from jixiao.output.panel import add_panel
-
-        results = _results(paths, manifest, options.out, lost)
-
-        def panel(building: Path) -> object:  # before partitioning: keys reach every layout
-            return add_panel(building, options.aliases)
-
-        write_dataset(options.out, results, options.partition_by, panel)
-        digest = _tables_digest(paths, manifest, options)  # a lost source changes it
-    return digest

@@ -105,46 +105,72 @@ class _PartitionedSink:
 BUILDING, OLD = ".tables.building", ".tables.old"
 
 
+class DatasetWriter:
+    """The tables of a run, fed one source's result at a time (in input order) into a folder
+    of their own, then finished (`finish` adds to that folder: the panel) and swapped in.
+
+    OUT's previous tables stay as they were until the new ones are complete, and stay whole
+    when building fails (a full disk) or is abandoned: each file is renamed over its
+    predecessor only at the end."""
+
+    def __init__(self, out: Path, partition_by: str | None) -> None:
+        if partition_by is not None and partition_by not in PARTITIONS:
+            raise ValueError(f"cannot partition by {partition_by!r}")
+        _restore_interrupted_swap(out)
+        self.out, self.partition_by = out, partition_by
+        self.building = out / BUILDING
+        shutil.rmtree(self.building, ignore_errors=True)
+        self.building.mkdir(parents=True)
+        self.sinks = [
+            (_FileSink(self.building / f"{name}.parquet", schema), rows)
+            for name, schema, rows in TABLES
+        ]
+
+    def add(self, result: SourceResult) -> None:
+        for sink, rows in self.sinks:
+            for row in rows([result]):
+                sink.add(row)
+
+    def finish(self, finish: Callable[[Path], object] | None = None) -> None:
+        try:
+            for sink, _ in self.sinks:
+                sink.close()
+            if finish is not None:
+                finish(self.building)
+            if self.partition_by is not None:
+                for name in ("forms", "indicators"):
+                    table = self.building / f"{name}.parquet"
+                    _partition(table, self.building / name, self.partition_by)
+            _swap_in(self.out, self.building, self.partition_by)
+        finally:
+            self.abandon()
+
+    def abandon(self) -> None:
+        """Drop what was built (nothing of OUT's tables is touched)."""
+        for sink, _ in self.sinks:
+            try:
+                sink.writer.close()
+            except OSError:
+                pass  # a full disk: the file goes anyway
+        shutil.rmtree(self.building, ignore_errors=True)
+
+
 def write_dataset(
     out: Path,
     results: Iterable[SourceResult],
     partition_by: str | None,
     finish: Callable[[Path], object] | None = None,
 ) -> None:
-    """Build every table from the sources' results (in the given order) in a folder of its
-    own, let `finish` add to that folder (the panel), then swap the tables into place.
-
-    OUT's previous tables stay as they were until the new ones are complete, and stay whole
-    when building fails (a full disk): each file is renamed over its predecessor."""
-    if partition_by is not None and partition_by not in PARTITIONS:
-        raise ValueError(f"cannot partition by {partition_by!r}")
-    _restore_interrupted_swap(out)
-    building = out / BUILDING
-    shutil.rmtree(building, ignore_errors=True)
+    """Build every table from the sources' results (in the given order), let `finish` add to
+    them (the panel), then swap them into place (see DatasetWriter)."""
+    writer = DatasetWriter(out, partition_by)
     try:
-        _build(building, results)
-        if finish is not None:
-            finish(building)
-        if partition_by is not None:
-            for name in ("forms", "indicators"):
-                _partition(building / f"{name}.parquet", building / name, partition_by)
-        _swap_in(out, building, partition_by)
-    finally:
-        shutil.rmtree(building, ignore_errors=True)
-
-
-def _build(building: Path, results: Iterable[SourceResult]) -> None:
-    """The single-file tables, from the results in their order."""
-    building.mkdir(parents=True)
-    sinks = [
-        (_FileSink(building / f"{name}.parquet", schema), rows) for name, schema, rows in TABLES
-    ]
-    for result in results:
-        for sink, rows in sinks:
-            for row in rows([result]):
-                sink.add(row)
-    for sink, _ in sinks:
-        sink.close()
+        for result in results:
+            writer.add(result)
+    except BaseException:
+        writer.abandon()
+        raise
+    writer.finish(finish)
 
 
 def _partition(table: Path, root: Path, column: str) -> None:
