@@ -217,6 +217,7 @@ def run_batch(inputs: list[Path], options: RunOptions) -> RunSummary:
         raise
     finally:
         progress.close()
+        manifest.close()
         shutil.rmtree(scratch_dir(out), ignore_errors=True)
     for held in (tasks, kept):  # a record per source: not kept through the tables
         held.clear()

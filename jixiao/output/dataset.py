@@ -120,11 +120,14 @@ class DatasetWriter:
         self.out, self.partition_by = out, partition_by
         self.building = out / BUILDING
         shutil.rmtree(self.building, ignore_errors=True)
-        self.building.mkdir(parents=True)
-        self.sinks = [
-            (_FileSink(self.building / f"{name}.parquet", schema), rows)
-            for name, schema, rows in TABLES
-        ]
+        self.sinks: list[tuple[_FileSink, RowsOf]] = []
+        try:
+            self.building.mkdir(parents=True)
+            for name, schema, rows in TABLES:
+                self.sinks.append((_FileSink(self.building / f"{name}.parquet", schema), rows))
+        except BaseException:  # a full disk at the first bytes: nothing is left behind
+            self.abandon()
+            raise
 
     def add(self, result: SourceResult) -> None:
         for sink, rows in self.sinks:
