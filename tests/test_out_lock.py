@@ -104,3 +104,14 @@ def test_a_killed_run_does_not_leave_out_locked(
     assert main(["run", str(corpus), "-o", str(out), "-q", "-j", "2"]) == 1
     assert json_files(out) == json_files(reference)
     assert not (out / LOCK_NAME).exists()
+
+
+def test_the_exit_statuses_are_documented() -> None:
+    from jixiao.cli import EXIT_BUSY as BUSY
+    from jixiao.cli import EXIT_OUTPUT, RUN_EXAMPLES
+
+    assert (BUSY, EXIT_OUTPUT) == (EXIT_BUSY, 74)
+    readme = (ROOT / "README.md").read_text("utf-8")
+    for status in (BUSY, EXIT_OUTPUT):
+        assert f"\n  {status}   " in RUN_EXAMPLES
+        assert f"; {status} " in readme
