@@ -98,3 +98,20 @@ def test_a_crash_is_no_timeout_when_workers_come_from_a_forkserver(
     monkeypatch.setenv(ENV, f"crash={CRASH}")
     batch(corpus, tmp_path, jobs=2)
     assert _codes(tmp_path)[CRASH] == "worker_crashed"
+
+
+def test_a_source_that_kills_every_dask_worker_it_runs_on_is_worker_crashed(
+    corpus: Path, scheduler: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without limits a source runs in the dask worker itself: killing it, it is run again
+    elsewhere a bounded number of times (the scheduler's allowed-failures), then recorded;
+    the other sources are unaffected."""
+    monkeypatch.setenv(ENV, f"crash={CRASH}")
+    out = tmp_path / "out"
+    summary = batch(
+        corpus, out, engine="dask", scheduler=scheduler, file_timeout=None, file_memory_mb=None
+    )
+    assert (summary.sources, summary.forms) == (13, 11)
+    codes = _codes(out)
+    assert codes[CRASH] == "worker_crashed"
+    assert sorted(set(codes.values())) == ["ok", "problem", "worker_crashed"]
