@@ -2,8 +2,8 @@
 
 On N text sources (the seeds copied into N files, 500 per folder) it prints:
   - forms/s of a first run with 1 worker and with 2 workers, and their ratio (aim >= 1.8x);
-    the processing phase (sources -> JSON) and the whole run (with the Parquet tables and the
-    analyst's panel, both built in the main process after the sources);
+    the processing phase (sources -> JSON, the tables fed as the sources finish) and the whole
+    run (with the end of the Parquet tables and the analyst's panel, in the main process);
   - peak memory (max RSS) of the run's main process and of its largest worker, at N/10 and at
     N sources (aim: main process within 20 % of each other);
   - a re-run with nothing changed, against the first run (aim < 5 %);
@@ -36,14 +36,18 @@ SEEDS = sorted((ROOT / "samples" / "forms").glob("*.txt"))
 RUNNER = """
 import json, resource, sys, time
 from pathlib import Path
-from jixiao.pipeline import RunOptions, run
+from jixiao.batch import RunOptions, run
 import jixiao.batch.runner as runner
+import jixiao.batch.tables as tables
 marks = {}
-build = runner._build_tables
+finish, build = tables.TablesInOrder.finish, runner.build_tables
+def timed_finish(self):
+    marks["tables_start"] = time.perf_counter()
+    return finish(self)
 def timed_build(*args, **kwargs):
     marks["tables_start"] = time.perf_counter()
-    build(*args, **kwargs)
-runner._build_tables = timed_build
+    return build(*args, **kwargs)
+tables.TablesInOrder.finish, runner.build_tables = timed_finish, timed_build
 started = time.perf_counter()
 summary = run([Path(sys.argv[1])], RunOptions(out=Path(sys.argv[2]), jobs=int(sys.argv[3]), quiet=True))
 ended = time.perf_counter()
@@ -95,7 +99,9 @@ def show(label: str, run: dict[str, float]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--files", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=2, help="first runs per worker count")
     args = parser.parse_args()

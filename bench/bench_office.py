@@ -93,7 +93,10 @@ def accuracy() -> dict[str, list[int]]:
                     score[0] += getattr(indicator, field) == value
                     score[1] += 1
             score[1] += sum(len(w) for w in expected[len(got) :])
-    for seed, txt in (("seed_001.xlsx", "001_570424103c010556.txt"), ("seed_004.xlsx", "004_a0dabc58212d71e8.txt")):
+    for seed, txt in (
+        ("seed_001.xlsx", "001_570424103c010556.txt"),
+        ("seed_004.xlsx", "004_a0dabc58212d71e8.txt"),
+    ):
         golden = json.loads((ROOT / "samples" / "expected" / f"{txt}.json").read_text("utf-8"))
         result = json.loads(process_bytes((OFFICE / seed).read_bytes(), seed).model_dump_json())
         score = scores["xlsx (seeds vs text goldens)"]
@@ -121,12 +124,16 @@ def speed(seconds: float) -> list[tuple[str, str, float, float]]:
             process_bytes(data, path.name)
             runs += 1
         elapsed = time.perf_counter() - started
-        rows.append((path.name, first.source.format, runs / elapsed, runs * len(first.forms) / elapsed))
+        rows.append(
+            (path.name, first.source.format, runs / elapsed, runs * len(first.forms) / elapsed)
+        )
     return rows
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=float, default=1.0, help="time per fixture")
     args = parser.parse_args()
     print("accuracy against the fixture definitions (field by field):")
@@ -139,7 +146,9 @@ def main() -> None:
     text_rate = next(r[2] for r in rows if r[0] == "project_2026.txt")
     print("speed on one core (process_bytes in memory, after warm-up):")
     for name, fmt, files, forms in rows:
-        print(f"  {name:30s} {fmt:5s} {files:8.1f} files/s {forms:8.1f} forms/s  text/this {text_rate / files:5.1f}x")
+        print(
+            f"  {name:30s} {fmt:5s} {files:8.1f} files/s {forms:8.1f} forms/s  text/this {text_rate / files:5.1f}x"
+        )
     per_format: dict[str, list[float]] = defaultdict(list)
     for _, fmt, _, forms in rows:
         per_format[fmt].append(forms)

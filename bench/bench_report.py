@@ -15,9 +15,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from jixiao.batch import RunOptions, run
 from jixiao.models import SourceResult
 from jixiao.output import write_json, write_run_info
-from jixiao.pipeline import RunOptions, run
 from jixiao.report import build_report
 from jixiao.report.builder import load_results
 

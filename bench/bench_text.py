@@ -1,7 +1,7 @@
 """Benchmark: text dumps through the whole pipeline, on one core.
 
 Prints figures and ratios against baselines measured in the same run:
-  - batch: the seeds copied into N files; forms/s of `jixiao.pipeline.run` (JSON + Parquet),
+  - batch: the seeds copied into N files; forms/s of `jixiao.batch.run` (JSON + Parquet),
     after start-up, against reading and hashing the same files (the I/O floor);
   - cold start: a one-file `jixiao run` in a fresh interpreter, against `python -c pass`.
 No assertions: the numbers are for the closing notes and for spotting regressions.
@@ -39,9 +39,11 @@ def io_floor(folder: Path) -> float:
 
 
 def batch(folder: Path, out: Path) -> tuple[float, int]:
-    from jixiao.pipeline import RunOptions, run
+    from jixiao.batch import RunOptions, run
 
-    run([SEEDS[0]], RunOptions(out=out / "warmup", jobs=1, quiet=True))  # imports, vocabularies, caches
+    run(
+        [SEEDS[0]], RunOptions(out=out / "warmup", jobs=1, quiet=True)
+    )  # imports, vocabularies, caches
     started = time.perf_counter()
     summary = run([folder], RunOptions(out=out / "batch", jobs=1, quiet=True))
     return time.perf_counter() - started, summary.forms

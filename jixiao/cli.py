@@ -41,8 +41,18 @@ output:
   OUT/corrections.jsonl                 corrections (`jixiao review`), applied on every run
   OUT/manifest.jsonl                    per source: sha256, version, config hash, status, timings
 
-exit status: 0 when every source gave forms, 1 when any source had a problem, 2 on usage errors.
+exit status:
+  0    every source gave forms
+  1    some source had a problem (listed, and in OUT/errors.parquet)
+  2    usage error
+  74   OUT could not be written (disk full, read-only, permission denied): fix it and run
+       the same command again; finished sources are kept, no source is blamed
+  75   another jixiao run is writing OUT (its pid, host and start time are named)
+  130  interrupted (Ctrl-C); the same command finishes the rest
 """
+
+EXIT_OUTPUT = 74  # sysexits EX_IOERR
+EXIT_BUSY = 75  # sysexits EX_TEMPFAIL: try again later
 
 
 ALIASES_HELP = "extra department aliases (TOML, layout of jixiao/data/aliases.toml)"
@@ -280,7 +290,9 @@ def _cmd_panel(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from jixiao.pipeline import RunOptions, run
+    from jixiao.batch import RunOptions, run
+    from jixiao.batch.lock import OutBusy
+    from jixiao.output.errors import OutputError
 
     missing = [str(p) for p in args.inputs if not p.exists()]
     if missing:
@@ -290,11 +302,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if bad:
         print(f"jixiao: no such vocabulary or alias file: {', '.join(bad)}", file=sys.stderr)
         return 2
-    from jixiao.keys import check_aliases
+    if args.aliases:
+        from jixiao.keys import check_aliases
 
-    if problem := check_aliases(args.aliases):
-        print(f"jixiao: bad alias file: {problem}", file=sys.stderr)
-        return 2
+        if problem := check_aliases(args.aliases):
+            print(f"jixiao: bad alias file: {problem}", file=sys.stderr)
+            return 2
     options = RunOptions(
         out=args.out,
         fail_fast=args.fail_fast,
@@ -312,7 +325,18 @@ def _cmd_run(args: argparse.Namespace) -> int:
         quiet=args.quiet,
         pdf_engine=args.pdf_engine,
     )
-    summary = run(args.inputs, options)
+    try:
+        summary = run(args.inputs, options)
+    except OutBusy as busy:
+        print(f"jixiao: {busy}; nothing was written", file=sys.stderr)
+        return EXIT_BUSY
+    except OutputError as error:
+        print(
+            f"jixiao: cannot write to {args.out}: {error}; finished sources are kept: "
+            "fix it and run the same command again to finish the rest",
+            file=sys.stderr,
+        )
+        return EXIT_OUTPUT
     if not args.quiet:
         print(summary.line())
         print(f"output: {args.out.resolve()}")

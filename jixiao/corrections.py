@@ -10,11 +10,10 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
-from jixiao.models import Form, Indicator
+if TYPE_CHECKING:  # the models are loaded where a correction is applied, not by every run
+    from jixiao.models import Form
 
 FILE_NAME = "corrections.jsonl"
 # fields a person may not set: identities and computed values
@@ -67,6 +66,10 @@ def get_field(data: dict[str, Any], field: str) -> Any:
 
 def set_field(form: Form, seq: int | None, field: str, value: Any) -> Form | None:
     """`form` with one field set and validated; None when the target or value is invalid."""
+    from pydantic import ValidationError
+
+    from jixiao.models import Form, Indicator
+
     if field.split(".")[0] in FROZEN:
         return None
     data = form.model_dump()

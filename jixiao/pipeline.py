@@ -1,173 +1,26 @@
-"""The main job: each source through extract -> parsers -> normalizers -> output.
+"""The main job for one source: extract -> parsers -> normalizers.
 
-`process_bytes`/`process_file` are THE per-source function (bytes in, SourceResult out);
-`run` hands the inputs to the batch engines (jixiao/batch/), which call it for every source,
-write each source's JSON as it finishes, then the Parquet tables.
+`process_bytes`/`process_file` are THE per-source function (bytes in, SourceResult out).
+The batch engines (jixiao/batch/, `jixiao.batch.run`) call it for every source; nothing here
+knows an engine: imports go one way, from the engines to this module.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import re
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import Literal
 
 from jixiao.extract import guess_format, read_bytes, read_source
 from jixiao.extract.pdf_page import PDF_ENGINES
+from jixiao.inputs import InputFile, iter_inputs, prefixed, unprefixed
 from jixiao.models import Problem, Source, SourceResult
 from jixiao.normalizers import normalize_source
 from jixiao.parsers import parse
 from jixiao.problems import SourceError
 from jixiao.records import CellGrid, SourceDoc
-from jixiao.vocab import configure as configure_vocabulary
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    """Everything a run needs, parsed once from the command line."""
-
-    out: Path
-    fail_fast: bool = False
-    vocab: tuple[Path, ...] = ()  # user vocabulary files merged over the package's
-    aliases: tuple[Path, ...] = ()  # user department aliases for the analyst's panel
-    redact: bool = False  # null contacts, mask phones/IDs/e-mails/names (jixiao.postprocess)
-    jobs: int | None = None  # worker processes; None = one per core
-    engine: Literal["local", "dask"] = "local"
-    scheduler: str | None = None  # dask scheduler address; None = a LocalCluster
-    file_timeout: float | None = 300.0  # seconds per source
-    file_memory_mb: int | None = (
-        4096  # address space per source above a worker's start size (OCR arenas need room)
-    )
-    force: bool = False  # redo every source, even unchanged ones
-    checksum: bool = False  # re-run: compare sha256 of every source, not size and mtime
-    partition_by: Literal["year", "department"] | None = None
-    quiet: bool = False
-    pdf_engine: str = PDF_ENGINES[0]  # library reading PDF text layers (PDF_ENGINES)
-
-
-@dataclass(frozen=True, slots=True)
-class InputFile:
-    path: Path
-    rel_path: str  # relative to its input root, "/" separators
-    refused: str = ""  # why the listing did not follow this link (read nothing), or ""
-
-
-@dataclass
-class RunSummary:
-    sources: int = 0
-    forms: int = 0
-    indicators: int = 0
-    unread: int = 0  # table rows that went into no indicator (Form.unread)
-    problems: int = 0
-    failed_sources: int = 0
-    skipped: int = 0  # unchanged since the last run into the same OUT
-    seconds: float = 0.0
-
-    def add(self, forms: int, indicators: int, unread: int, problems: int) -> None:
-        self.sources += 1
-        self.forms += forms
-        self.indicators += indicators
-        self.unread += unread
-        self.problems += problems
-        self.failed_sources += bool(problems)
-
-    def line(self) -> str:
-        skipped = f" ({self.skipped} unchanged, skipped)" if self.skipped else ""
-        return (
-            f"{self.sources} sources, {self.forms} forms, {self.indicators} indicators, "
-            f"{self.unread} unread table lines, {self.problems} problems "
-            f"in {self.seconds:.2f} s{skipped}"
-        )
-
-
-def iter_inputs(inputs: list[Path]) -> Iterator[InputFile]:
-    """Files named directly, and every entry under folders (recursive, sorted by path parts).
-
-    Links under a folder are never followed: one whose target is inside the folder is left
-    out (the target is read under its own path, so nothing is read twice and no link loops);
-    one that leads outside, dangles or loops is listed with the reason (Problem
-    `skipped_link`). A link named directly as an INPUT is followed. Entries that are not
-    regular files (FIFOs, devices) are listed: reading them gives `unreadable_file` without
-    opening them. A folder's listing is kept as strings, not Path objects, so that listing
-    an archive of many thousand files stays small in memory.
-
-    A source's path is relative to its INPUT. With several INPUTs, a path already listed
-    from an earlier one (two folders both holding `a.txt`) is prefixed with the INPUT's
-    position and name (`2~2023/a.txt`), so no source overwrites another's output.
-    """
-    seen: set[str] | None = set() if len(inputs) > 1 else None
-    for position, item in enumerate(inputs, start=1):
-        for found in _listed(item):
-            if seen is not None:
-                if found.rel_path in seen:
-                    found = replace(found, rel_path=prefixed(position, item.name, found.rel_path))
-                seen.add(found.rel_path)
-            yield found
-
-
-_PREFIXED = re.compile(r"^(\d+)~[^/]+/(.+)$")
-
-
-def prefixed(position: int, name: str, rel_path: str) -> str:
-    """The path of a source of the `position`-th INPUT (1-based) whose own path was taken."""
-    return f"{position}~{name}/{rel_path}"
-
-
-def unprefixed(rel_path: str) -> tuple[int, str] | None:
-    """(position of the INPUT, path under it) of a prefixed path; None for any other."""
-    match = _PREFIXED.match(rel_path)
-    return (int(match[1]), match[2]) if match else None
-
-
-def _listed(item: Path) -> Iterator[InputFile]:
-    if item.is_dir():
-        for rel, refused in _files_under(item):
-            yield InputFile(item / rel, rel, refused)
-    else:
-        yield InputFile(item, item.name)
-
-
-def _files_under(root: Path) -> list[tuple[str, str]]:
-    real_root = os.path.realpath(root)
-    found: list[tuple[str, str]] = []
-    pending = [""]
-    while pending:
-        base = pending.pop()
-        try:
-            entries = list(os.scandir(os.path.join(root, base)))
-        except OSError:
-            continue  # an unreadable folder: nothing listed under it
-        for entry in entries:
-            rel = f"{base}/{entry.name}" if base else entry.name
-            if entry.is_symlink():
-                refused = _refused_link(entry.path, real_root)
-                if refused:
-                    found.append((rel, refused))
-            elif entry.is_dir(follow_symlinks=False):
-                pending.append(rel)
-            else:
-                found.append((rel, ""))
-    found.sort(key=lambda item: item[0].split("/"))
-    return found
-
-
-def _refused_link(path: str, real_root: str) -> str:
-    """Why a link is listed as skipped, or "" when its target is inside the input folder."""
-    name = os.path.basename(path)
-    target = os.path.realpath(path)
-    if os.path.islink(target):  # realpath stops where a loop starts
-        return f"{name} is a link that loops; it was not followed."
-    if not os.path.lexists(target):
-        return f"{name} is a link to nothing (its target does not exist)."
-    if os.path.commonpath([target, real_root]) != real_root:
-        return f"{name} is a link leading outside the input folder; it was not followed."
-    return ""
+__all__ = ["InputFile", "iter_inputs", "prefixed", "process_bytes", "process_file", "unprefixed"]
 
 
 def process_bytes(data: bytes, rel_path: str, pdf_engine: str = PDF_ENGINES[0]) -> SourceResult:
@@ -246,15 +99,3 @@ def process_file(
             f"jixiao failed on {item.rel_path} ({type(exc).__name__}: {exc}); please report it."
         )
         return SourceResult(source=source, errors=[Problem(code="internal_error", message=message)])
-
-
-def run(inputs: list[Path], options: RunOptions) -> RunSummary:
-    """Process every input with the batch engine (jixiao/batch/): JSON per source as it
-    finishes, then the Parquet tables; corrections and redaction applied per source."""
-    from jixiao.batch import run_batch
-    from jixiao.output import write_run_info
-
-    configure_vocabulary(options.vocab)
-    options.out.mkdir(parents=True, exist_ok=True)
-    write_run_info(options.out, inputs, redact=options.redact)
-    return run_batch(inputs, options)

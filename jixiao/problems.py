@@ -111,6 +111,12 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
             "Report the file; the rest of the batch was not affected.",
         ),
         ProblemCode(
+            "worker_lost",
+            "The batch lost track of the file: no result came back from its worker, or its "
+            "JSON output was missing or unreadable when the tables were built.",
+            "Run the same command again: the file is redone.",
+        ),
+        ProblemCode(
             "too_large",
             "The file is over a size limit (512 MB; 5,000 PDF pages; a million merged cells "
             "in a sheet), or reading it needed more memory than the per-file memory limit.",
@@ -137,7 +143,7 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
 
 
 # codes the batch engines give a source whose worker was stopped or lost (retried on re-runs)
-CONTAINED = ("timeout", "worker_crashed", "too_large")
+CONTAINED = ("timeout", "worker_crashed", "worker_lost", "too_large")
 # codes of sources that must not be opened again (by the report): refused unread or stopped
 REFUSED = (*CONTAINED, "archive_bomb", "image_too_large", "skipped_link")
 

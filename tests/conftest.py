@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from jixiao.pipeline import RunOptions, run
+from jixiao.batch import RunOptions, run
 from tests import fuzz_profiles
 
 FUZZ_PROFILE = fuzz_profiles.load_profile()

@@ -15,9 +15,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from jixiao.batch import RunOptions, RunSummary, run
 from jixiao.batch.faults import ENV
 from jixiao.cli import main
-from jixiao.pipeline import RunOptions, RunSummary, run
 from tests.conftest import FORMS, ROOT
 
 SEEDS = sorted(FORMS.glob("*.txt"))

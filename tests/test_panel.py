@@ -12,10 +12,10 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
+from jixiao.batch import RunOptions, run
 from jixiao.cli import main
 from jixiao.keys import department_key, indicator_name
 from jixiao.output.panel import add_panel
-from jixiao.pipeline import RunOptions, run
 from tests.conftest import FORMS, copy_samples
 
 PANEL_INPUTS = [

@@ -19,11 +19,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from jixiao.batch import RunOptions, run
 from jixiao.normalizers.matching import tokens
 from jixiao.output import dataset, panel
 from jixiao.output.panel import PANEL_FILE, PANEL_SCHEMA, add_panel
 from jixiao.output.parquet import FORMS_SCHEMA, INDICATORS_SCHEMA
-from jixiao.pipeline import RunOptions, run
 from tests.conftest import copy_samples
 
 REGEN = os.environ.get("JIXIAO_REGEN") == "1"

@@ -123,7 +123,7 @@ def test_redacted_forms_are_flagged(redacted_run: Path) -> None:
 
 
 def test_report_redact_masks_an_unredacted_run(tmp_path: Path) -> None:
-    from jixiao.pipeline import RunOptions, run
+    from jixiao.batch import RunOptions, run
     from jixiao.report import build_report
 
     run([FORMS / "001_570424103c010556.txt"], RunOptions(out=tmp_path))

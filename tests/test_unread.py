@@ -10,6 +10,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from jixiao.batch import RunOptions, run
 from jixiao.cli import main
 from jixiao.corrections import set_field
 from jixiao.models import SourceResult
@@ -17,7 +18,7 @@ from jixiao.normalizers import normalize
 from jixiao.output.json_out import json_path
 from jixiao.parsers import parse
 from jixiao.parsers.cells import CellType, cell_type
-from jixiao.pipeline import RunOptions, process_bytes, run
+from jixiao.pipeline import process_bytes
 from jixiao.postprocess import redact_form
 from jixiao.records import BBox, CellGrid, GridCell, SourceDoc
 from tests.conftest import FIXTURES

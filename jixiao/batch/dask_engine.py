@@ -4,20 +4,44 @@
 `--jobs` worker processes is started on 127.0.0.1. Workers write the per-source JSON straight
 into OUT, so OUT must be the same folder for every machine (a shared file system).
 dask is imported only here, and only when `--engine dask` is chosen.
+
+At most WINDOW_PER_WORKER sources per worker are in flight; one is submitted as each one
+finishes. A source whose worker died is retried by the scheduler itself (its
+`allowed-failures`, 3 by default) and then gives `worker_crashed`; one whose future was lost
+otherwise (cancelled, the scheduler forgot it) is submitted again up to MAX_ATTEMPTS times,
+then gives `worker_lost`. Every task handed in is reported exactly once.
+
+With `--file-timeout` or `--file-memory` (both on by default) each dask worker runs its
+sources in a child process of its own, kept from source to source (`ContainedRunner`, the
+local engine's containment): a source past its time limit is stopped (`timeout`), one over
+its memory limit gives `too_large`, one that kills that child gives `worker_crashed`, and the
+dask worker itself lives on.
 """
 
 from __future__ import annotations
 
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
-from jixiao.batch.task import Outcome, Settings, SourceTask, run_task, write_contained
+from jixiao.batch.local import ContainedRunner, WorkerConfig
+from jixiao.batch.task import Outcome, SourceTask, run_task, write_contained
 
 OnDone = Callable[[Outcome], None]
 WINDOW_PER_WORKER = 64  # futures in flight per worker, so memory does not grow with the run
+MAX_ATTEMPTS = 3  # submissions of one source whose future was lost (not its worker killed)
+
+
+@dataclass(frozen=True, slots=True)
+class _Flight:
+    task: SourceTask
+    attempt: int
+    began: float
 
 
 @contextmanager
@@ -42,45 +66,85 @@ def _client(scheduler: str | None, jobs: int, scratch: str) -> Iterator[Any]:
         yield client
 
 
+def _window(client: Any) -> int:
+    return max(1, len(client.scheduler_info().get("workers", {}))) * WINDOW_PER_WORKER
+
+
+def _failure(future: Any) -> tuple[str, str]:
+    """(problem code, detail) of a future that did not finish; code "" means: submit again."""
+    from distributed.scheduler import KilledWorker
+
+    if future.status == "error":
+        error = future.exception()
+        if isinstance(error, KilledWorker):
+            return "worker_crashed", "(its dask worker died; the scheduler gave up on it)"
+        return "worker_crashed", f"({type(error).__name__}: {error})"
+    return "", f"(dask future {future.status})"
+
+
+_RUNNERS = threading.local()  # in a dask worker: its ContainedRunner, one per thread
+
+
+def run_contained(task: SourceTask, config: WorkerConfig, file_timeout: float | None) -> Outcome:
+    """On a dask worker: run_task in a kept child process under the per-source time and
+    memory limits, as the local engine does."""
+    runner: ContainedRunner | None = getattr(_RUNNERS, "runner", None)
+    if runner is None or (runner.config, runner.file_timeout) != (config, file_timeout):
+        if runner is not None:
+            runner.close()
+        runner = _RUNNERS.runner = ContainedRunner(config, file_timeout)
+    return runner.run(task)
+
+
 def run_dask(
     tasks: list[SourceTask],
     on_done: OnDone,
     *,
-    out: str,
+    config: WorkerConfig,
+    file_timeout: float | None,
     scheduler: str | None,
     jobs: int,
-    faults: dict[str, str],
-    settings: Settings | None = None,
 ) -> None:
-    """Map run_task over the tasks; a task whose worker died becomes `worker_crashed`."""
+    """Map run_task over the tasks in a bounded window (in a contained child process of
+    each dask worker when a time or memory limit is set); see the module docstring."""
     from distributed import as_completed
 
+    out = config.out
+    contained = bool(file_timeout or config.file_memory_mb)
     with (
         tempfile.TemporaryDirectory(prefix="jixiao-dask-") as scratch,
         _client(scheduler, jobs, scratch) as client,
     ):
-        window = max(1, len(client.scheduler_info().get("workers", {}))) * WINDOW_PER_WORKER
-        todo = iter(tasks)
-        started: dict[str, tuple[SourceTask, float]] = {}
+        flights: dict[Any, _Flight] = {}
+        queue = as_completed()
 
-        def submit(task: SourceTask) -> Any:
-            future = client.submit(
-                run_task, task, out, False, faults, settings, pure=False, retries=0
-            )
-            started[future.key] = (task, time.monotonic())
-            return future
-
-        queue = as_completed([submit(t) for t, _ in zip(todo, range(window))])
-        for future in queue:
-            task, began = started.pop(future.key)
-            if future.status == "finished":
-                on_done(future.result())
-            else:
-                detail = f"({type(future.exception()).__name__})"
-                on_done(
-                    write_contained(task, out, "worker_crashed", time.monotonic() - began, detail)
+        def submit(task: SourceTask, attempt: int = 1) -> None:
+            if contained:
+                future = client.submit(
+                    run_contained, task, config, file_timeout, pure=False, retries=0
                 )
+            else:
+                future = client.submit(
+                    run_task, task, out, False, config.faults, config.settings, pure=False
+                )
+            flights[future] = _Flight(task, attempt, time.monotonic())
+            queue.add(future)
+
+        todo = iter(tasks)
+        for task in islice(todo, _window(client)):  # islice: zip() would drop one task
+            submit(task)
+        for future in queue:
+            flight = flights.pop(future)
+            outcome = future.result() if future.status == "finished" else None
+            code, detail = ("", "") if outcome else _failure(future)
             future.release()
+            if outcome is None and not code and flight.attempt < MAX_ATTEMPTS:
+                submit(flight.task, flight.attempt + 1)
+                continue
+            if outcome is None:
+                seconds = time.monotonic() - flight.began
+                outcome = write_contained(flight.task, out, code or "worker_lost", seconds, detail)
+            on_done(outcome)
             following = next(todo, None)
             if following is not None:
-                queue.add(submit(following))
+                submit(following)

@@ -2,7 +2,8 @@
 
 `JIXIAO_TEST_FAULTS="hang=a.txt,crash=b.txt,memory=c.txt,slow=*"` (source file names, `*`
 for every source) is read once by the runner when a batch starts and passed to the workers;
-only the test suite sets it. `slow` sleeps SLOW_SECONDS, so a test can kill a run mid-way.
+only the test suite sets it. `slow` sleeps SLOW_SECONDS, so a test can kill a run mid-way;
+`pause` sleeps PAUSE_SECONDS, so a test can act while a run is surely still going.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import time
 ENV = "JIXIAO_TEST_FAULTS"
 MEMORY_GRAB_MB = 1024
 SLOW_SECONDS = 0.05
+PAUSE_SECONDS = 3.0
 
 
 def read_faults() -> dict[str, str]:
@@ -22,7 +24,7 @@ def read_faults() -> dict[str, str]:
     faults: dict[str, str] = {}
     for part in os.environ.get(ENV, "").split(","):
         kind, _, name = part.strip().partition("=")
-        if kind in {"hang", "crash", "memory", "slow"} and name:
+        if kind in {"hang", "crash", "memory", "slow", "pause"} and name:
             faults[name] = kind
     return faults
 
@@ -32,6 +34,8 @@ def inject(faults: dict[str, str], rel_path: str) -> None:
     kind = faults.get(rel_path.rsplit("/", 1)[-1], faults.get("*"))
     if kind == "slow":
         time.sleep(SLOW_SECONDS)
+    if kind == "pause":
+        time.sleep(PAUSE_SECONDS)
     if kind == "hang":
         while True:
             time.sleep(3600)

@@ -15,7 +15,8 @@ import signal
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
@@ -24,6 +25,7 @@ from jixiao.batch.task import Outcome, Settings, SourceTask, run_task, write_con
 
 OnDone = Callable[[Outcome], None]
 DEPTH = 2  # tasks sent ahead to each worker, so it never waits for the parent
+REAP_SECONDS = 10.0  # how long a worker whose pipe broke may take to be seen dead
 
 
 @dataclass(frozen=True)
@@ -99,13 +101,14 @@ def _context() -> Any:
     """fork (fast: workers inherit the loaded code) when this process has no other thread."""
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1:
+        import jixiao.pipeline  # noqa: F401  (loaded once here, not in every worker)
         from jixiao.vocab import vocabulary
 
         vocabulary()
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["jixiao.batch.task", "jixiao.vocab"])
+        context.set_forkserver_preload(["jixiao.batch.task", "jixiao.pipeline", "jixiao.vocab"])
         return context
     return multiprocessing.get_context("spawn")
 
@@ -177,15 +180,7 @@ class LocalPool:
     def _contain(self, worker: _Worker, on_done: OnDone) -> None:
         """The running task killed its worker or ran late: record it, and stop the worker."""
         task = worker.tasks.popleft()
-        seconds = time.monotonic() - worker.started
-        if worker.process.is_alive():  # past its deadline
-            worker.process.kill()
-            limit = f"(--file-timeout {self.file_timeout:g} s)"
-            on_done(write_contained(task, self.config.out, "timeout", seconds, limit))
-        else:
-            worker.process.join()
-            detail = f"(exit code {worker.process.exitcode})"
-            on_done(write_contained(task, self.config.out, "worker_crashed", seconds, detail))
+        on_done(_stopped(worker, task, self.config.out, self.file_timeout, self._late(worker)))
 
     def _late(self, worker: _Worker) -> bool:
         if self.file_timeout is None:
@@ -197,3 +192,77 @@ class LocalPool:
             return None
         now = time.monotonic()
         return max(0.0, min(w.started + self.file_timeout - now for w in busy))
+
+
+def _stopped(
+    worker: _Worker, task: SourceTask, out: str, file_timeout: float | None, late: bool
+) -> Outcome:
+    """Write and return the outcome of the task that stopped its worker: `timeout` when it
+    ran past its deadline (the worker is killed), else `worker_crashed`. A worker whose pipe
+    closed may not be reaped yet (its exit status comes later under forkserver): waiting
+    for it, rather than asking whether it is alive, keeps a crash from passing for a timeout."""
+    seconds = time.monotonic() - worker.started
+    if late:
+        worker.process.kill()
+        limit = f"(--file-timeout {file_timeout:g} s)"
+        return write_contained(task, out, "timeout", seconds, limit)
+    worker.process.join(timeout=REAP_SECONDS)
+    if worker.process.exitcode is None:  # its pipe broke, yet it lives on: stop it
+        worker.process.kill()
+        worker.process.join()
+    detail = f"(exit code {worker.process.exitcode})"
+    return write_contained(task, out, "worker_crashed", seconds, detail)
+
+
+@contextmanager
+def _children_allowed() -> Iterator[None]:
+    """Let a daemonic process (a dask worker is one) start its contained worker: the child
+    is itself a daemon, stopped with its parent."""
+    config = multiprocessing.current_process()._config  # type: ignore[attr-defined]
+    daemon = config.get("daemon")
+    config["daemon"] = False
+    try:
+        yield
+    finally:
+        config["daemon"] = daemon
+
+
+class ContainedRunner:
+    """One source at a time in a kept worker process, with the local engine's deadline and
+    memory limit: what a dask worker calls so that `--file-timeout` and `--file-memory`
+    hold there too. The worker process is replaced after a source that stopped it."""
+
+    def __init__(self, config: WorkerConfig, file_timeout: float | None) -> None:
+        self.config, self.file_timeout = config, file_timeout
+        self.context = _context()
+        self.worker: _Worker | None = None
+
+    def run(self, task: SourceTask) -> Outcome:
+        if self.worker is None or not self.worker.process.is_alive():
+            if self.worker is not None:
+                self.worker.stop()
+            with _children_allowed():
+                self.worker = _Worker(self.context, self.config)
+        worker = self.worker
+        worker.give(task)
+        ready = wait([worker.conn, worker.process.sentinel], self.file_timeout)
+        outcome = self._outcome(worker, late=not ready)
+        if outcome.worker_done or not worker.process.is_alive() or worker.tasks:
+            worker.stop()
+            self.worker = None
+        return outcome
+
+    def _outcome(self, worker: _Worker, late: bool) -> Outcome:
+        if worker.conn.poll():
+            try:
+                outcome: Outcome = worker.conn.recv()
+                worker.finished()
+                return outcome
+            except (EOFError, OSError):
+                pass
+        return _stopped(worker, worker.tasks[0], self.config.out, self.file_timeout, late)
+
+    def close(self) -> None:
+        if self.worker is not None:
+            self.worker.stop()
+            self.worker = None

@@ -3,8 +3,9 @@
 One JSON object per line: a `source` entry per finished source (path, sha256, jixiao version,
 config hash, status, counts, seconds), appended as each source finishes (after its JSON file
 is in place), and a `tables` entry once the Parquet tables are built. The last entry for a
-path wins; a torn last line (the run was killed while writing it) is ignored. Each run starts
-and ends by rewriting the file compactly (atomic rename).
+path wins; a torn last line (the run was killed while writing it) is ignored. A run rewrites
+the file compactly (atomic rename) when sources went or were redone, or the file grew to twice
+its entries; an unchanged re-run only appends two `tables` lines.
 """
 
 from __future__ import annotations
@@ -94,6 +95,8 @@ class Manifest:
         self.entries: dict[str, Entry] = {}
         self.tables = ""
         self._file: IO[str] | None = None
+        self._lines = 0  # lines in the file
+        self._changed = False  # a source was recorded since the file was last rewritten
 
     @classmethod
     def load(cls, out: Path) -> Manifest:
@@ -101,6 +104,7 @@ class Manifest:
         if manifest.path.exists():
             for line in manifest.path.read_text("utf-8").splitlines():
                 manifest._take(line)
+                manifest._lines += 1
         return manifest
 
     def _take(self, line: str) -> None:
@@ -117,6 +121,30 @@ class Manifest:
         except (ValueError, KeyError, TypeError, AttributeError):
             return  # a torn or foreign line: that source is simply redone
 
+    def begin(self, keep: list[str]) -> None:
+        """Start a run: forget the entries of sources not in `keep` and the tables digest
+        (rebuilt or re-recorded at the end, so tables a killed run left half-swapped are
+        rebuilt). The file is rewritten only when entries went; otherwise one line is
+        appended, so an unchanged re-run does not rewrite the whole manifest."""
+        self.tables = ""
+        if len(self.entries) > len(set(keep) & self.entries.keys()) or self._bloated():
+            self.rewrite(keep)
+        else:
+            self._append(_line("tables", {"digest": ""}))
+
+    def finish(self, keep: list[str], digest: str) -> None:
+        """End a run: record the tables digest; rewrite the file compactly when sources were
+        recorded or dropped in this run (or it grew), else append one line."""
+        self.tables = digest
+        if self._changed or len(self.entries) != len(keep) or self._bloated():
+            self.rewrite(keep)
+        else:
+            self._append(_line("tables", {"digest": digest}))
+        self.close()
+
+    def _bloated(self) -> bool:
+        return self._lines > 2 * len(self.entries) + 16
+
     def rewrite(self, keep: list[str]) -> None:
         """Rewrite the file with the entries of `keep` (in that order) and the tables digest."""
         self.close()
@@ -125,17 +153,20 @@ class Manifest:
         if self.tables:
             lines.append(_line("tables", {"digest": self.tables}))
         write_bytes_atomic(self.path, "".join(lines).encode("utf-8"))
+        self._lines, self._changed = len(lines), False
 
     def record(self, entry: Entry) -> None:
         """Append one finished source (the line reaches the OS before the next source)."""
+        self.entries[entry.path] = entry
+        self._changed = True
+        self._append(_line("source", entry.as_record()))
+
+    def _append(self, line: str) -> None:
         if self._file is None:
             self._file = self.path.open("a", encoding="utf-8")
-        self.entries[entry.path] = entry
-        self._file.write(_line("source", entry.as_record()))
+        self._file.write(line)
         self._file.flush()
-
-    def record_tables(self, digest: str) -> None:
-        self.tables = digest
+        self._lines += 1
 
     def close(self) -> None:
         if self._file is not None:

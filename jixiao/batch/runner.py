@@ -10,22 +10,38 @@ so a run killed at any moment and started again ends with the same files as one 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import shutil
 import stat
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jixiao.batch.faults import read_faults
+from jixiao.batch.lock import OutLock
 from jixiao.batch.manifest import Entry, Manifest, config_hash
-from jixiao.batch.progress import reporter
-from jixiao.batch.task import Outcome, Settings, SourceTask, run_task, scratch_dir
-from jixiao.output.json_out import json_path
-from jixiao.pipeline import InputFile, RunOptions, RunSummary, iter_inputs
+from jixiao.batch.options import RunOptions, RunSummary
+from jixiao.batch.progress import Reporter, reporter
+from jixiao.batch.tables import Lost, TablesInOrder, build_tables
+from jixiao.batch.task import (
+    Outcome,
+    Settings,
+    SourceTask,
+    run_task,
+    scratch_dir,
+    write_contained,
+)
+from jixiao.inputs import InputFile, iter_inputs
+from jixiao.output.errors import OutputError, output_error_of
+
+if TYPE_CHECKING:
+    pass
 
 OnDone = Callable[[Outcome], None]
+log = logging.getLogger(__name__)
 
 
 def _sha256(path: Path) -> str | None:
@@ -84,33 +100,19 @@ def _unchanged(entry: Entry, path: Path, quick: tuple[int, int], checksum: bool)
 
 
 def _clean(out: Path, wanted: set[str]) -> None:
-    """Delete leftovers of killed runs and the JSON of sources no longer in INPUT."""
-    for path in sorted(out.rglob(".*.tmp")):
-        path.unlink(missing_ok=True)
-    root = out / "json"
-    if not root.exists():
-        return
-    for folder, _, names in os.walk(root, topdown=False):
-        base = Path(folder).relative_to(root).as_posix()
+    """Delete leftovers of killed runs (`.*.tmp` anywhere in OUT) and the JSON of sources
+    no longer in INPUT, in one walk over OUT."""
+    root = str(out / "json")
+    for folder, _, names in os.walk(out, topdown=False):
+        in_json = folder == root or folder.startswith(root + os.sep)
+        base = os.path.relpath(folder, root).replace(os.sep, "/") if in_json else ""
         for name in names:
-            rel = name if base == "." else f"{base}/{name}"
-            if name.endswith(".json") and rel[: -len(".json")] not in wanted:
+            rel = name if base in ("", ".") else f"{base}/{name}"
+            stale = in_json and name.endswith(".json") and rel[: -len(".json")] not in wanted
+            if stale or (name.startswith(".") and name.endswith(".tmp")):
                 os.unlink(os.path.join(folder, name))
-        if base != "." and not os.listdir(folder):
+        if in_json and folder != root and not os.listdir(folder):
             os.rmdir(folder)
-
-
-def _tables_digest(paths: list[str], manifest: Manifest, options: RunOptions) -> str:
-    digest = hashlib.sha256(f"{options.partition_by}\0".encode())
-    for aliases in options.aliases:
-        digest.update(aliases.read_bytes() + b"\0")
-    for path in paths:
-        entry = manifest.entries.get(path)
-        digest.update(f"{path}\0{entry.sha256 if entry else '-'}\0".encode())
-        digest.update(
-            f"{entry.config if entry else '-'}\0{entry.version if entry else '-'}\n".encode()
-        )
-    return digest.hexdigest()[:16]
 
 
 def settings_of(options: RunOptions) -> Settings:
@@ -125,8 +127,13 @@ def settings_of(options: RunOptions) -> Settings:
 
 
 def _execute(tasks: list[SourceTask], options: RunOptions, on_done: OnDone) -> None:
+    if not tasks:  # nothing to run: no worker, no per-source module loaded
+        return
+    from jixiao.batch.local import LocalPool, WorkerConfig
+
     out, faults = str(options.out.resolve()), read_faults()
     settings = settings_of(options)
+    config = WorkerConfig(out, False, options.file_memory_mb, faults, settings)
     if options.fail_fast:  # in this process, so the traceback reaches the user
         for task in tasks:
             on_done(run_task(task, out, True, faults, settings))
@@ -136,16 +143,12 @@ def _execute(tasks: list[SourceTask], options: RunOptions, on_done: OnDone) -> N
         run_dask(
             tasks,
             on_done,
-            out=out,
+            config=config,
+            file_timeout=options.file_timeout,
             scheduler=options.scheduler,
             jobs=_jobs(options),
-            faults=faults,
-            settings=settings,
         )
     else:
-        from jixiao.batch.local import LocalPool, WorkerConfig
-
-        config = WorkerConfig(out, False, options.file_memory_mb, faults, settings)
         LocalPool(_jobs(options), config, options.file_timeout).run(tasks, on_done)
 
 
@@ -170,59 +173,108 @@ def _jobs(options: RunOptions) -> int:
     return options.jobs or os.cpu_count() or 1
 
 
+def run(inputs: list[Path], options: RunOptions) -> RunSummary:
+    """Process every input into OUT, holding OUT for the whole run (OutBusy when another
+    run holds it): JSON per source as it finishes, then the Parquet tables and the panel;
+    corrections and redaction applied per source."""
+    from jixiao.output import write_run_info
+    from jixiao.vocab import configure
+
+    configure(options.vocab)
+    try:
+        with OutLock(options.out):
+            write_run_info(options.out, inputs, redact=options.redact)
+            return run_batch(inputs, options)
+    except OSError as exc:
+        error = output_error_of(exc)
+        if error is None:
+            raise
+        raise error from exc
+
+
 def run_batch(inputs: list[Path], options: RunOptions) -> RunSummary:
-    """The whole batch; see the module docstring."""
+    """The whole batch, OUT already held; see the module docstring."""
     started = time.perf_counter()
     out = options.out
     out.mkdir(parents=True, exist_ok=True)
     config = config_hash(_output_options(options))
     manifest = Manifest.load(out)
     previous_tables = manifest.tables
-    manifest.tables = ""  # re-recorded once the tables are in place
     paths, tasks, kept, quicks = _plan(iter_inputs(inputs), manifest, config, options)
+    manifest.begin(paths)
     for entry in kept:
-        manifest.entries[entry.path] = entry  # with a refreshed quick check
-    manifest.rewrite(paths)
+        if entry is not manifest.entries[entry.path]:
+            manifest.record(entry)  # with a refreshed quick check
     _clean(out, set(paths))
-    summary = RunSummary(skipped=len(kept))
-    for entry in kept:
-        summary.add(entry.forms, entry.indicators, entry.unread, entry.problems)
     progress = reporter(len(tasks), len(kept), options.quiet)
-
-    def on_done(outcome: Outcome) -> None:
-        manifest.record(Entry.of(outcome, config, quicks.get(outcome.rel_path, (-1, -1))))
-        summary.add(outcome.forms, outcome.indicators, outcome.unread, len(outcome.problems))
-        progress.advance(outcome)
-
+    lost = Lost(config, quicks)
+    tables = None
+    if tasks:  # the tables are built as the sources finish
+        tables = TablesInOrder(paths, {e.path for e in kept}, manifest, options, lost)
+    recorder = _Recorder(manifest, config, quicks, progress, tables)
     try:
-        _execute(tasks, options, on_done)
+        _run_sources(tasks, options, recorder)
+    except BaseException:
+        if tables is not None:
+            tables.abandon()
+        raise
     finally:
         progress.close()
         manifest.close()
         shutil.rmtree(scratch_dir(out), ignore_errors=True)
-    ran = bool(tasks)
-    for held in (tasks, kept, quicks):  # a record per source: not kept through the tables
+    for held in (tasks, kept):  # a record per source: not kept through the tables
         held.clear()
-    _build_tables(paths, manifest, options, "" if ran else previous_tables)
-    manifest.rewrite(paths)
+    if tables is not None:
+        digest = tables.finish()
+    else:
+        digest = build_tables(paths, manifest, options, previous_tables, lost)
+    manifest.finish(paths, digest)
+    summary = summary_of(manifest, paths, skipped=progress.skipped)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _build_tables(paths: list[str], manifest: Manifest, options: RunOptions, previous: str) -> None:
-    """Rebuild the tables (and the analyst's panel over them) unless the sources, their
-    entries, the layout and the aliases are all as before."""
-    from jixiao.output.dataset import table_paths, write_dataset
-    from jixiao.output.panel import PANEL_FILE, add_panel
+LOST_DETAIL = "(the engine ended without reporting it)"
 
-    digest = _tables_digest(paths, manifest, options)
-    wanted = table_paths(options.out, options.partition_by)
-    if options.partition_by is None:
-        wanted.append(options.out / PANEL_FILE)
-    in_place = all(p.exists() for p in wanted)
-    if digest != previous or not in_place or options.force:
-        files: Iterable[Path] = (json_path(options.out, path) for path in paths)
-        write_dataset(options.out, files, options.partition_by)
-        if options.partition_by is None:  # the panel reads the single-file tables
-            add_panel(options.out, options.aliases)
-    manifest.record_tables(digest)
+
+@dataclass
+class _Recorder:
+    """What happens as each source finishes: its manifest line, the progress display, and
+    its turn in the tables."""
+
+    manifest: Manifest
+    config: str
+    quicks: dict[str, tuple[int, int]]
+    progress: Reporter
+    tables: TablesInOrder | None
+    waiting: dict[str, SourceTask] = field(default_factory=dict)
+
+    def __call__(self, outcome: Outcome) -> None:
+        if outcome.output_error:
+            raise OutputError(outcome.output_error)
+        if self.waiting.pop(outcome.rel_path, None) is None:
+            return  # reported twice (a resubmitted source): the first report stands
+        quick = self.quicks.get(outcome.rel_path, (-1, -1))
+        self.manifest.record(Entry.of(outcome, self.config, quick))
+        self.progress.advance(outcome)
+        if self.tables is not None:
+            self.tables.mark(outcome.rel_path)
+
+
+def _run_sources(tasks: list[SourceTask], options: RunOptions, on_done: _Recorder) -> None:
+    """Run the tasks on the engine; every one ends with an outcome, `worker_lost` for any
+    the engine did not report."""
+    on_done.waiting.update((task.rel_path, task) for task in tasks)
+    _execute(tasks, options, on_done)
+    for task in list(on_done.waiting.values()):
+        on_done(write_contained(task, str(options.out), "worker_lost", 0.0, LOST_DETAIL))
+
+
+def summary_of(manifest: Manifest, paths: list[str], skipped: int) -> RunSummary:
+    """The run's counts, from the manifest entries of the sources in INPUT."""
+    summary = RunSummary(skipped=skipped)
+    for path in paths:
+        entry = manifest.entries.get(path)
+        if entry is not None:
+            summary.add(entry.forms, entry.indicators, entry.unread, entry.problems)
+    return summary

@@ -1,7 +1,9 @@
 """One source as a unit of batch work: run `process_file`, write its JSON, report an Outcome.
 
 `run_task` is what every engine calls, in a worker process or a dask worker; it returns a
-small picklable `Outcome` (counts and problem codes), never the whole SourceResult.
+small picklable `Outcome` (counts and problem codes), never the whole SourceResult. The
+reader, parser and model modules are imported on the first source run, so that a run with
+nothing to do never loads them.
 """
 
 from __future__ import annotations
@@ -12,14 +14,14 @@ import tempfile
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jixiao.batch.faults import inject
-from jixiao.extract import guess_format, read_bytes
-from jixiao.models import Problem, Source, SourceResult
-from jixiao.output.json_out import write_json
-from jixiao.pipeline import InputFile, process_file
-from jixiao.problems import CONTAINED, SourceError
+from jixiao.output.errors import output_error_of
+from jixiao.problems import CONTAINED
+
+if TYPE_CHECKING:  # the per-source modules are imported where a source is run, not before
+    from jixiao.models import SourceResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +85,7 @@ class Outcome:
     problems: tuple[tuple[str, str], ...]  # (code, message)
     seconds: float
     worker_done: bool = field(default=False)  # the worker must be replaced after this source
+    output_error: str = ""  # OUT could not be written (the run stops; the source is not blamed)
 
     @property
     def status(self) -> str:
@@ -111,56 +114,63 @@ def run_task(
     settings: Settings | None = None,
 ) -> Outcome:
     """process_file on one source (then corrections and redaction) and write its JSON;
-    memory exhaustion becomes too_large."""
+    memory exhaustion becomes too_large. When OUT cannot be written (full, read-only), the
+    Outcome carries `output_error` and no JSON is written: that is no fault of the source."""
+    started = time.perf_counter()
+    try:
+        if not fail_fast:  # in a worker process (fail-fast runs in the caller's own process)
+            _use_scratch(out)
+        result, worker_done = _result_of(task, fail_fast, faults, settings)
+        _write_json(out, result)
+    except OSError as exc:
+        error = output_error_of(exc)
+        if error is None:
+            raise
+        return Outcome(task.rel_path, "", 0, 0, 0, (), 0.0, output_error=str(error))
+    outcome = outcome_of(result, time.perf_counter() - started)
+    return replace(outcome, worker_done=True) if worker_done else outcome
+
+
+def _result_of(
+    task: SourceTask, fail_fast: bool, faults: dict[str, str] | None, settings: Settings | None
+) -> tuple[SourceResult, bool]:
+    """The source's finished result, and whether its worker must be replaced after it."""
+    from jixiao.pipeline import InputFile, process_file
     from jixiao.postprocess import finalize
 
-    started = time.perf_counter()
-    if not fail_fast:  # in a worker process (fail-fast runs in the caller's own process)
-        _use_scratch(out)
     settings = settings or Settings()
     post = _post_options(settings)
     try:
         if faults:
             inject(faults, task.rel_path)
-        result = finalize(
-            process_file(
-                InputFile(Path(task.path), task.rel_path, task.refused),
-                fail_fast,
-                settings.pdf_engine,
-            ),
-            post,
-        )
+        item = InputFile(Path(task.path), task.rel_path, task.refused)
+        return finalize(process_file(item, fail_fast, settings.pdf_engine), post), False
     except MemoryError:
-        result = contained_result(task, "too_large")
-        write_json(Path(out), result)
-        return replace(outcome_of(result, time.perf_counter() - started), worker_done=True)
-    write_json(Path(out), result)
-    return outcome_of(result, time.perf_counter() - started)
+        return contained_result(task, "too_large"), True
 
 
 MESSAGES = {
     "timeout": "{path} took longer than the per-file time limit and was stopped.",
     "worker_crashed": "The worker process died while reading {path} (a crash in a library).",
+    "worker_lost": "No result came back for {path} from its worker; it is redone on the next run.",
     "too_large": "{path} needed more memory than the per-file memory limit.",
 }
 
 
 def contained_result(task: SourceTask, code: str, detail: str = "") -> SourceResult:
     """The SourceResult of a source whose worker was stopped or lost."""
+    from jixiao.extract import guess_format, read_bytes
+    from jixiao.models import Problem, Source, SourceResult
+    from jixiao.problems import SourceError
+
     try:
-        data = b"" if task.refused else read_bytes(Path(task.path))
+        data = b"" if task.refused or not task.path else read_bytes(Path(task.path))
     except SourceError:
         data = b""
     sha256 = hashlib.sha256(data).hexdigest() if data else ""
     message = MESSAGES[code].format(path=task.rel_path) + (f" {detail}" if detail else "")
     source = Source(path=task.rel_path, sha256=sha256, format=guess_format(data))  # type: ignore[arg-type]
-    if code == "timeout":
-        problem = Problem(code="timeout", message=message)
-    elif code == "worker_crashed":
-        problem = Problem(code="worker_crashed", message=message)
-    else:
-        problem = Problem(code="too_large", message=message)
-    return SourceResult(source=source, errors=[problem])
+    return SourceResult(source=source, errors=[Problem(code=code, message=message)])
 
 
 def write_contained(
@@ -168,5 +178,11 @@ def write_contained(
 ) -> Outcome:
     """Write the JSON of a contained source and return its Outcome."""
     result = contained_result(task, code, detail)
-    write_json(Path(out), result)
+    _write_json(out, result)
     return outcome_of(result, seconds)
+
+
+def _write_json(out: str, result: SourceResult) -> None:
+    from jixiao.output.json_out import write_json
+
+    write_json(Path(out), result)

@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from jixiao.models import SourceResult
+from jixiao.output.layout import PANEL_FILE, table_paths
 from jixiao.output.parquet import (
     ERRORS_SCHEMA,
     FORMS_SCHEMA,
@@ -101,43 +102,116 @@ class _PartitionedSink:
         self.open.clear()
 
 
-def table_paths(out: Path, partition_by: str | None) -> list[Path]:
-    """The paths the tables of a run take (files, or folders when partitioned)."""
-    names = ["forms", "indicators"]
-    split = [out / n for n in names] if partition_by else [out / f"{n}.parquet" for n in names]
-    return [*split, out / "errors.parquet"]
+BUILDING, OLD = ".tables.building", ".tables.old"
 
 
-def write_dataset(out: Path, json_files: Iterable[Path], partition_by: str | None) -> None:
-    """Build every table from the JSON files (in the given order) and swap them into place."""
-    if partition_by is not None and partition_by not in PARTITIONS:
-        raise ValueError(f"cannot partition by {partition_by!r}")
-    building = out / ".tables.building"
-    shutil.rmtree(building, ignore_errors=True)
-    sinks: list[tuple[Any, RowsOf]] = []
-    for name, schema, rows in TABLES:
-        if partition_by and name != "errors":
-            sinks.append((_PartitionedSink(building / name, schema, partition_by), rows))
-        else:
-            sinks.append((_FileSink(building / f"{name}.parquet", schema), rows))
-    for path in json_files:
-        result = SourceResult.model_validate_json(path.read_bytes())
-        for sink, rows in sinks:
+class DatasetWriter:
+    """The tables of a run, fed one source's result at a time (in input order) into a folder
+    of their own, then finished (`finish` adds to that folder: the panel) and swapped in.
+
+    OUT's previous tables stay as they were until the new ones are complete, and stay whole
+    when building fails (a full disk) or is abandoned: each file is renamed over its
+    predecessor only at the end."""
+
+    def __init__(self, out: Path, partition_by: str | None) -> None:
+        if partition_by is not None and partition_by not in PARTITIONS:
+            raise ValueError(f"cannot partition by {partition_by!r}")
+        _restore_interrupted_swap(out)
+        self.out, self.partition_by = out, partition_by
+        self.building = out / BUILDING
+        shutil.rmtree(self.building, ignore_errors=True)
+        self.sinks: list[tuple[_FileSink, RowsOf]] = []
+        try:
+            self.building.mkdir(parents=True)
+            for name, schema, rows in TABLES:
+                self.sinks.append((_FileSink(self.building / f"{name}.parquet", schema), rows))
+        except BaseException:  # a full disk at the first bytes: nothing is left behind
+            self.abandon()
+            raise
+
+    def add(self, result: SourceResult) -> None:
+        for sink, rows in self.sinks:
             for row in rows([result]):
                 sink.add(row)
-    for sink, _ in sinks:
+
+    def finish(self, finish: Callable[[Path], object] | None = None) -> None:
+        try:
+            for sink, _ in self.sinks:
+                sink.close()
+            if finish is not None:
+                finish(self.building)
+            if self.partition_by is not None:
+                for name in ("forms", "indicators"):
+                    table = self.building / f"{name}.parquet"
+                    _partition(table, self.building / name, self.partition_by)
+            _swap_in(self.out, self.building, self.partition_by)
+        finally:
+            self.abandon()
+
+    def abandon(self) -> None:
+        """Drop what was built (nothing of OUT's tables is touched)."""
+        for sink, _ in self.sinks:
+            try:
+                sink.writer.close()
+            except OSError:
+                pass  # a full disk: the file goes anyway
+        shutil.rmtree(self.building, ignore_errors=True)
+
+
+def write_dataset(
+    out: Path,
+    results: Iterable[SourceResult],
+    partition_by: str | None,
+    finish: Callable[[Path], object] | None = None,
+) -> None:
+    """Build every table from the sources' results (in the given order), let `finish` add to
+    them (the panel), then swap them into place (see DatasetWriter)."""
+    writer = DatasetWriter(out, partition_by)
+    try:
+        for result in results:
+            writer.add(result)
+    except BaseException:
+        writer.abandon()
+        raise
+    writer.finish(finish)
+
+
+def _partition(table: Path, root: Path, column: str) -> None:
+    """Split a single-file table (with whatever columns it has by now, keys included) into
+    a Hive dataset under `root`, row order kept within each partition; remove the file."""
+    with pq.ParquetFile(table) as file:
+        sink = _PartitionedSink(root, file.schema_arrow, column)
+        for batch in file.iter_batches(batch_size=ROW_GROUP):
+            for row in batch.to_pylist():
+                sink.add(row)
         sink.close()
-    _swap_in(out, building, partition_by)
+    table.unlink()
 
 
 def _swap_in(out: Path, building: Path, partition_by: str | None) -> None:
-    old = out / ".tables.old"
+    """Rename each built table over its predecessor (a file in one atomic rename; a folder
+    by moving the old one aside first), then remove tables of the other layout."""
+    old = out / OLD
     shutil.rmtree(old, ignore_errors=True)
     old.mkdir()
-    for stale in table_paths(out, None) + table_paths(out, "year"):
-        if stale.exists():
+    built = sorted(item.name for item in building.iterdir())
+    for name in built:
+        target = out / name
+        if target.is_dir() or (target.exists() and (building / name).is_dir()):
+            os.replace(target, old / name)
+        os.replace(building / name, target)
+    layouts = table_paths(out, None) + table_paths(out, "year") + [out / PANEL_FILE]
+    for stale in layouts:
+        if stale.name not in built and stale.exists():
             os.replace(stale, old / stale.name)
-    for target in table_paths(out, partition_by):
-        os.replace(building / target.name, target)
     shutil.rmtree(old, ignore_errors=True)
-    shutil.rmtree(building, ignore_errors=True)
+
+
+def _restore_interrupted_swap(out: Path) -> None:
+    """A run killed in the middle of a folder's swap left it in OLD: put it back."""
+    old = out / OLD
+    if old.is_dir():
+        for item in old.iterdir():
+            if not (out / item.name).exists():
+                os.replace(item, out / item.name)
+        shutil.rmtree(old, ignore_errors=True)

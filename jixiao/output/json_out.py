@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-from jixiao.models import SourceResult
 from jixiao.output.atomic import write_bytes_atomic
+
+if TYPE_CHECKING:
+    from jixiao.models import SourceResult
 
 
 def json_path(out: Path, rel_path: str) -> Path:

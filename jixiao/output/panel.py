@@ -22,6 +22,7 @@ from jixiao.keys import IndicatorKeys, IndicatorRef, department_key, project_key
 from jixiao.normalizers.dates import deadline as deadline_of
 from jixiao.output.atomic import write_with
 from jixiao.output.dataset import ROW_GROUP
+from jixiao.output.layout import PANEL_FILE
 from jixiao.output.parquet import INDICATORS_SCHEMA
 from jixiao.scoring import agrees, parse_rule, rule_score
 
@@ -360,9 +361,6 @@ def _write_panel(target: Path, batches: Iterable[pa.RecordBatch]) -> int:
 
     write_with(target, write)
     return count
-
-
-PANEL_FILE = "targets_vs_actuals.parquet"
 
 
 def add_panel(out: Path, aliases: tuple[Path, ...] = ()) -> int:

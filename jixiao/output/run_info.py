@@ -15,7 +15,9 @@ def write_run_info(out: Path, inputs: list[Path], redact: bool) -> Path:
     roots = [str((p if p.is_dir() else p.parent).resolve()) for p in inputs]
     info = {"jixiao": __version__, "roots": roots, "redact": redact}
     path = out / "run.json"
-    write_bytes_atomic(path, (json.dumps(info, ensure_ascii=False, indent=2) + "\n").encode())
+    data = (json.dumps(info, ensure_ascii=False, indent=2) + "\n").encode()
+    if not path.is_file() or path.read_bytes() != data:  # a re-run as before writes nothing
+        write_bytes_atomic(path, data)
     return path
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.extract import read_bytes, read_source
+from jixiao.inputs import unprefixed
 from jixiao.models import SourceResult
-from jixiao.pipeline import unprefixed
 from jixiao.problems import REFUSED, SourceError
 from jixiao.redact import mask_text, sensitive_spans
 

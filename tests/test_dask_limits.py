@@ -1,0 +1,117 @@
+"""Faults on dask as locally: a source past --file-timeout, one over --file-memory, one that
+kills its process; and the analyst's panel with --partition-by, on every engine."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+import pytest
+
+from jixiao.batch.faults import ENV
+from tests.conftest import copy_samples
+from tests.test_batch import batch, json_files, make_corpus, source_entries
+
+HANG, CRASH, GREEDY = "003_004_a0dabc58212d71e8.txt", "005_004_a0dabc58212d71e8.txt", "notes.txt"
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("corpus")
+    make_corpus(folder, 12)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        local_directory=str(tmp_path_factory.mktemp("scratch")),
+    ) as cluster:
+        yield cluster.scheduler_address
+
+
+def _codes(out: Path) -> dict[str, str]:
+    return {
+        path.rsplit("/", 1)[-1]: status for path, (_, status, _, _) in source_entries(out).items()
+    }
+
+
+def test_time_and_memory_limits_and_crashes_hold_on_dask(
+    corpus: Path, scheduler: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(ENV, f"hang={HANG},crash={CRASH},memory={GREEDY}")
+    out = tmp_path / "out"
+    summary = batch(
+        corpus, out, engine="dask", scheduler=scheduler, file_timeout=3.0, file_memory_mb=128
+    )
+    assert summary.sources == 13
+    codes = _codes(out)
+    assert (codes[HANG], codes[CRASH], codes[GREEDY]) == ("timeout", "worker_crashed", "too_large")
+    assert sorted(set(codes.values())) == ["ok", "timeout", "too_large", "worker_crashed"]
+    monkeypatch.delenv(ENV)
+    again = batch(corpus, out, engine="dask", scheduler=scheduler, file_timeout=3.0)
+    assert again.skipped == 10  # the three stopped sources are retried
+    fresh = tmp_path / "fresh"
+    batch(corpus, fresh, jobs=1)
+    assert json_files(out) == json_files(fresh)
+
+
+def test_the_panel_is_built_with_partition_by_on_both_engines(
+    scheduler: str, tmp_path: Path
+) -> None:
+    corpus = copy_samples(["001_570424103c010556.txt", "corpus", "years"], tmp_path / "in")
+    single = tmp_path / "single"
+    batch(corpus, single, jobs=1)
+    panel = pq.read_table(single / "targets_vs_actuals.parquet")
+    assert panel.num_rows > 0
+    keys = pq.read_table(single / "forms.parquet").select(["form_id", "department_key"])
+    for engine, options in (("local", {"jobs": 2}), ("dask", {"scheduler": scheduler})):
+        out = tmp_path / engine
+        batch(corpus, out, engine=engine, partition_by="year", **options)
+        assert pq.read_table(out / "targets_vs_actuals.parquet").equals(panel)
+        forms = ds.dataset(out / "forms", format="parquet", partitioning="hive").to_table()
+        got = sorted(zip(*forms.select(["form_id", "department_key"]).to_pydict().values()))
+        assert got == sorted(zip(*keys.to_pydict().values()))
+        assert not (out / "forms.parquet").exists()
+        assert not [p for p in os.listdir(out) if p.startswith(".")]
+
+
+def test_a_crash_is_no_timeout_when_workers_come_from_a_forkserver(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: under forkserver a dead worker's pipe closes before its exit status
+    arrives; the crash was then taken for a timeout (as after any dask run in the process)."""
+    import multiprocessing
+
+    from jixiao.batch import local
+
+    monkeypatch.setattr(local, "_context", lambda: multiprocessing.get_context("forkserver"))
+    monkeypatch.setenv(ENV, f"crash={CRASH}")
+    batch(corpus, tmp_path, jobs=2)
+    assert _codes(tmp_path)[CRASH] == "worker_crashed"
+
+
+def test_a_source_that_kills_every_dask_worker_it_runs_on_is_worker_crashed(
+    corpus: Path, scheduler: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without limits a source runs in the dask worker itself: killing it, it is run again
+    elsewhere a bounded number of times (the scheduler's allowed-failures), then recorded;
+    the other sources are unaffected."""
+    monkeypatch.setenv(ENV, f"crash={CRASH}")
+    out = tmp_path / "out"
+    summary = batch(
+        corpus, out, engine="dask", scheduler=scheduler, file_timeout=None, file_memory_mb=None
+    )
+    assert (summary.sources, summary.forms) == (13, 11)
+    codes = _codes(out)
+    assert codes[CRASH] == "worker_crashed"
+    assert sorted(set(codes.values())) == ["ok", "problem", "worker_crashed"]
