@@ -68,10 +68,11 @@ def parse_lines(lines: tuple[TextLine, ...]) -> list[RawForm]:
     best = recognize(lines)
     score = _useful(best)
     tabled = any(form.header for form in best)
-    prose = parse_prose(lines)
-    read = _useful(prose)
-    if read and (not score or (not tabled and read * _PROSE_SHARE >= score)):
-        best, score = prose, read
+    if not (tabled and score):  # prose cannot win over rows read under a table header
+        prose = parse_prose(lines)
+        read = _useful(prose)
+        if read and (not score or read * _PROSE_SHARE >= score):
+            best, score = prose, read
     stream = parse_formula_stream(lines)
     if _useful(stream) > score:
         best = stream

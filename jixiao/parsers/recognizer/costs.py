@@ -41,6 +41,10 @@ class CellCosts:
     info: CellInfo
     roles: dict[Role, float]  # possible roles only
     skip: float
+    likely: tuple[tuple[Role, float], ...] = ()  # the roles within UNLIKELY of the cheapest
+
+
+UNLIKELY = 3.0  # a role this much dearer than the cell's cheapest is never the best reading
 
 
 @lru_cache(maxsize=1)
@@ -73,7 +77,9 @@ def cell_costs(text: str) -> CellCosts:
         for role in (Role.VALUE, Role.ACTUAL):
             if role in roles:
                 roles[role] += adjust["percent_over_100"]
-    return CellCosts(info, roles, skip)
+    cheapest = min(roles.values(), default=0.0)
+    likely = tuple((role, cost) for role, cost in roles.items() if cost <= cheapest + UNLIKELY)
+    return CellCosts(info, roles, skip, likely)
 
 
 @derived

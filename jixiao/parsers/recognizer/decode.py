@@ -223,6 +223,7 @@ def decode(
     if not named_by_level:
         decoder.without_name = settings().cost("row_without_name_headed")
     decoder.column_prior = column_prior or {}
+    decoder.by_column = bool(decoder.column_prior) and lattice.hard_cells
     decoder.row_wrap = row_wrap or [0.0] * len(lattice.atoms)
     return decoder.run()
 
@@ -252,6 +253,7 @@ class _Decoder:
         self.column_cost = config.cost("column_distance")
         self.column_cap = config.cost("column_distance_cap")
         self.column_prior: dict[Role, int] = {}
+        self.by_column = False  # a header's columns weigh where "|"/tab cells sit
         self.row_wrap: Sequence[float] = [0.0] * len(lattice.atoms)
         self.order = (*LEVELS, *columns)
         self.column_of = {role: i + 1 for i, role in reversed(list(enumerate(self.order)))}
@@ -386,14 +388,14 @@ class _Decoder:
         return (reached - self.gap * column, state)
 
     def _roles(self, i: int, j: int, costs: CellCosts, base: float, heads: _Heads) -> None:
-        for role, fit in costs.roles.items():
+        for role, fit in costs.likely:
             column = self.column_of.get(role)
             if column is None:
                 if role in EXTRAS:
                     self._extra(i, j, role, fit + base)
                 continue
             fit += base + (self.name_extra[i] if role is Role.NAME else 0.0)
-            if self.column_prior:
+            if self.by_column:
                 fit += self._column_distance(i, role)
             if column <= _NAME_COLUMN:  # a level or a name may open a row
                 # a row may open at either level (a merged level-1 above it); at its name
