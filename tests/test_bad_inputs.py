@@ -95,3 +95,20 @@ def test_unreadable_path_is_a_problem(tmp_path: Path) -> None:
     status = main(["run", str(folder), "-o", str(tmp_path / "out"), "-q"])
     assert status == 0
     assert [p.name for p in (tmp_path / "out" / "json").iterdir()] == ["a.txt.json"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024年项目支出绩效目标表\n项目名称 | 城区公厕保洁服务\n主管部门 | 某市城市管理局\n"
+        "一级指标 | 二级指标 | 三级指标 | 指标值 | 说明 | 备注\n",
+        "项目支出绩效自评表\n项目名称\t农村饮水工程\n"
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因分析\n",
+        "部门整体支出绩效目标表 部门名称 某县水务局 一级指标 二级指标 三级指标 指标值 备注",
+    ],
+)
+def test_a_form_cut_after_its_header_row_holds_no_form(text: str) -> None:
+    """Only a form's head and header row: no indicator (not one named 说明 with value 备注)."""
+    result = process_bytes(text.encode("utf-8"), "head_only.txt")
+    assert [p.code for p in result.errors] == ["no_form_found"]
+    assert result.forms == []
