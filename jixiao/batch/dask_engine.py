@@ -7,9 +7,11 @@ dask is imported only here, and only when `--engine dask` is chosen.
 
 At most WINDOW_PER_WORKER sources per worker are in flight; one is submitted as each one
 finishes. A source whose worker died is retried by the scheduler itself (its
-`allowed-failures`, 3 by default) and then gives `worker_crashed`; one whose future was lost
-otherwise (cancelled, the scheduler forgot it) is submitted again up to MAX_ATTEMPTS times,
-then gives `worker_lost`. Every task handed in is reported exactly once.
+`allowed-failures`, 3 by default); when the scheduler gives up it is submitted again, up to
+MAX_ATTEMPTS submissions (a source only queued on the workers another source killed is no
+culprit), then gives `worker_crashed`; one whose future was lost otherwise (cancelled, the
+scheduler forgot it) is submitted again the same way, then gives `worker_lost`. Every task
+handed in is reported exactly once.
 
 With `--file-timeout` or `--file-memory` (both on by default) each dask worker runs its
 sources in a child process of its own, kept from source to source (`ContainedRunner`, the
@@ -34,7 +36,7 @@ from jixiao.batch.task import Outcome, SourceTask, run_task, write_contained
 
 OnDone = Callable[[Outcome], None]
 WINDOW_PER_WORKER = 64  # futures in flight per worker, so memory does not grow with the run
-MAX_ATTEMPTS = 3  # submissions of one source whose future was lost (not its worker killed)
+MAX_ATTEMPTS = 3  # submissions of one source whose future was lost or whose workers died
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,16 +72,19 @@ def _window(client: Any) -> int:
     return max(1, len(client.scheduler_info().get("workers", {}))) * WINDOW_PER_WORKER
 
 
-def _failure(future: Any) -> tuple[str, str]:
-    """(problem code, detail) of a future that did not finish; code "" means: submit again."""
+def _failure(future: Any) -> tuple[str, str, bool]:
+    """(problem code, detail, whether to submit it again) of a future that did not finish.
+    A KilledWorker is submitted again: a source that was only queued on a worker another
+    source killed is no culprit (the culprit kills the workers again, a bounded number of
+    times)."""
     from distributed.scheduler import KilledWorker
 
     if future.status == "error":
         error = future.exception()
         if isinstance(error, KilledWorker):
-            return "worker_crashed", "(its dask worker died; the scheduler gave up on it)"
-        return "worker_crashed", f"({type(error).__name__}: {error})"
-    return "", f"(dask future {future.status})"
+            return "worker_crashed", "(its dask worker died; the scheduler gave up on it)", True
+        return "worker_crashed", f"({type(error).__name__}: {error})", False
+    return "worker_lost", f"(dask future {future.status})", True
 
 
 _RUNNERS = threading.local()  # in a dask worker: its ContainedRunner, one per thread
@@ -136,14 +141,14 @@ def run_dask(
         for future in queue:
             flight = flights.pop(future)
             outcome = future.result() if future.status == "finished" else None
-            code, detail = ("", "") if outcome else _failure(future)
+            code, detail, again = ("", "", False) if outcome else _failure(future)
             future.release()
-            if outcome is None and not code and flight.attempt < MAX_ATTEMPTS:
+            if outcome is None and again and flight.attempt < MAX_ATTEMPTS:
                 submit(flight.task, flight.attempt + 1)
                 continue
             if outcome is None:
                 seconds = time.monotonic() - flight.began
-                outcome = write_contained(flight.task, out, code or "worker_lost", seconds, detail)
+                outcome = write_contained(flight.task, out, code, seconds, detail)
             on_done(outcome)
             following = next(todo, None)
             if following is not None:

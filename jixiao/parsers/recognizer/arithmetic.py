@@ -35,6 +35,7 @@ _EQUAL_BONUS = -0.2
 _MISSED_SUBTOTAL = 3.0
 _PERCENT_OVER_100 = 2.0  # a target or actual over 100 in a row whose unit is %
 _EMPTY_NUMERIC = 0.6  # a numeric column of the template the row leaves empty
+_SCORE_ALONE = 0.3  # a score with no weight beside it (points are scored out of a weight)
 _FAR_FROM_TARGET = 0.5  # per power of ten between an actual and its target
 _EXTRA_CUT = 0.15  # each number cut out of a glued run beyond the decoder's
 _LONGEST_RUN = 12  # digits: longer runs are not cut again
@@ -149,17 +150,14 @@ class _RowContext:
         return Reading(roles, cost, values.get(Role.WEIGHT) or 0.0, texts if cut_anew else None)
 
     def _glued_evidence(self, values: dict[Role, float | None]) -> float:
-        """How a reading of a glued run fits its row: numeric columns left empty,
-        percentages over 100 and an actual far from its target count against it."""
+        """How a reading of a glued run fits its row: numeric columns left empty and
+        percentages over 100 count against it."""
         fixed = {c.role for k, c in enumerate(self.row) if k not in self.movable}
         empty = [r for r in self.numeric if r not in values and r not in fixed]
         cost = _EMPTY_NUMERIC * len(empty)
         if any(c.role is Role.UNIT and fold(c.text) in ("%", "％") for c in self.row):
             over = [r for r in (Role.VALUE, Role.ACTUAL) if (values.get(r) or 0.0) > 100]
             cost += _PERCENT_OVER_100 * len(over)
-        target, actual = values.get(Role.VALUE), values.get(Role.ACTUAL)
-        if target and actual:  # an actual is of the size of its target (0 is neither)
-            cost += _FAR_FROM_TARGET * min(abs(math.log10(actual / target)), 4.0)
         return cost
 
 
@@ -242,9 +240,25 @@ def _row_arithmetic(values: dict[Role, float | None], row: Row, movable: list[in
     if weight is not None and score is not None:
         cost += _SCORE_OVER_WEIGHT if score > weight + 1e-9 else 0.0
         cost += _EQUAL_BONUS if score == weight else 0.0
+    elif score is not None:
+        cost += _SCORE_ALONE
     if target is not None and actual is not None and target == actual:
         cost += _EQUAL_BONUS
+    if target and actual and target > 0 and actual > 0:  # an actual has its target's size
+        cost += _FAR_FROM_TARGET * min(abs(math.log10(actual / target)), 4.0)
     return cost
+
+
+def arithmetic_penalty(rows: list[Row]) -> float:
+    """What the rows' arithmetic says against a reading as decoded (an actual far from its
+    target, a score over its weight or without one): weighed with the decoder's cost when
+    column orders are compared."""
+    total = 0.0
+    for row in rows:
+        movable = [k for k, cell in enumerate(row) if _movable(cell)]
+        values = {cell.role: _number(cell) for cell in (row[k] for k in movable) if cell.role}
+        total += _row_arithmetic(values, row, movable)
+    return total
 
 
 def _choose(readings: list[list[Reading]], total: float | None) -> tuple[list[Reading], bool]:

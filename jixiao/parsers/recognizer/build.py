@@ -23,17 +23,6 @@ def _raw_cell(lattice: Lattice, cell: Cell) -> RawCell:
     return RawCell(cell.text, atom.col, atom.line, atom.page)
 
 
-def _rows(decoded: Decoded) -> list[list[Cell]]:
-    rows: list[list[Cell]] = []
-    for cell in decoded.cells:
-        if cell.role is None:
-            continue
-        if cell.new_row or not rows:
-            rows.append([])
-        rows[-1].append(cell)
-    return rows
-
-
 def _indicator(lattice: Lattice, cells: list[Cell], flags: tuple[str, ...]) -> RawIndicator:
     """A decoded row as a RawIndicator; several cells in one role (grade bands in the last
     column) are joined."""
@@ -68,7 +57,7 @@ def build_forms(
     """Rows into forms; the text around them is read as the forms' heads and footers."""
     atoms = lattice.atoms
     prior = headers[0].column_prior() if headers and lattice.hard_cells else {}
-    rows = [row for row in _rows(decoded) if not _budget_line(lattice, row, prior)]
+    rows = [row for row in decoded.rows() if not _budget_line(lattice, row, prior)]
     rows, balanced = resolve_numbers(rows, columns, lattice.joined)
     split = lines_are_rows(atoms)
     indicators: dict[int, list[RawIndicator]] = {}

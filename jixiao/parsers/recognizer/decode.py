@@ -48,6 +48,17 @@ class Decoded:
     cells: tuple[Cell, ...]
     cost: float
 
+    def rows(self) -> list[list[Cell]]:
+        """The read cells grouped into rows (skipped text left out)."""
+        rows: list[list[Cell]] = []
+        for cell in self.cells:
+            if cell.role is None:
+                continue
+            if cell.new_row or not rows:
+                rows.append([])
+            rows[-1].append(cell)
+        return rows
+
 
 class Lattice:
     """Atoms with the cost of cutting or merging at each boundary and the text of spans."""

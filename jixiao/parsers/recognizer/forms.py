@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from jixiao.parsers.recognizer.arithmetic import arithmetic_penalty
 from jixiao.parsers.recognizer.build import build_forms
 from jixiao.parsers.recognizer.decode import QUIET, Cell, Decoded, Lattice, decode, layout_of
 from jixiao.parsers.recognizer.halves import side_by_side
@@ -102,7 +103,7 @@ def best_reading(lattice: Lattice, headers: list[Header]) -> tuple[Decoded, tupl
         ]
         reading = _joined(lattice, windows, parts)
         rows = sum(cell.new_row for cell in reading.cells) or 1
-        cost = reading.cost + prior * rows
+        cost = reading.cost + prior * rows + arithmetic_penalty(reading.rows())
         if cost < best_cost:
             best, best_cost = (reading, columns), cost
     assert best is not None
