@@ -91,7 +91,7 @@ FLAGS: dict[str, Flag] = {
         Flag(GRID_OCR_ALIGNED, "Scan without usable rules: grid from aligned OCR text boxes.", 1.0),
         Flag(PAGE_TURNED, "Scan page lay on its side and was turned upright.", 1.0),
         Flag(CONTINUED_ACROSS_PAGES, "Table continued across pages.", 1.0),
-        Flag(GRID_PDFPLUMBER, "PDF table grid built by jixiao from the ruling lines (it won).", 1.0),
+        Flag(GRID_PDFPLUMBER, "PDF table grid built by jixiao from ruling lines (it won).", 1.0),
         Flag(GRID_STREAM, "PDF table had no ruling lines; grid built from text alignment.", 1.0),
         Flag(GRID_CAMELOT + "_lattice", "PDF table grid from camelot lattice (it won).", 1.0),
         Flag(GRID_CAMELOT + "_stream", "PDF table grid from camelot stream (it won).", 1.0),

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -63,11 +64,19 @@ def batch(inputs: Path, out: Path, **options: object) -> RunSummary:
     return run([inputs], RunOptions(out=out, quiet=True, **options))  # type: ignore[arg-type]
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("corpus")
-    make_corpus(folder, 24)
-    return folder
+def corpus_fixture(count: int) -> Callable[[pytest.TempPathFactory], Path]:
+    """A module's `corpus` fixture: `count` seed copies and one file that is no form."""
+
+    @pytest.fixture(scope="module")
+    def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+        folder = tmp_path_factory.mktemp("corpus")
+        make_corpus(folder, count)
+        return folder
+
+    return corpus
+
+
+corpus = corpus_fixture(24)
 
 
 @pytest.fixture(scope="module")

@@ -13,16 +13,12 @@ import pytest
 
 from jixiao.batch.faults import ENV
 from tests.conftest import copy_samples
-from tests.test_batch import batch, json_files, make_corpus, source_entries
+from tests.test_batch import batch, corpus_fixture, json_files, source_entries
 
 HANG, CRASH, GREEDY = "003_004_a0dabc58212d71e8.txt", "005_004_a0dabc58212d71e8.txt", "notes.txt"
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("corpus")
-    make_corpus(folder, 12)
-    return folder
+corpus = corpus_fixture(12)
 
 
 @pytest.fixture(scope="module")

@@ -17,16 +17,12 @@ from jixiao.batch.faults import ENV
 from jixiao.batch.lock import LOCK_NAME, OutLock
 from jixiao.cli import main
 from tests.conftest import ROOT
-from tests.test_batch import json_files, make_corpus, manifest, tables
+from tests.test_batch import corpus_fixture, json_files, manifest, tables
 
 EXIT_BUSY = 75
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("corpus")
-    make_corpus(folder, 40)
-    return folder
+corpus = corpus_fixture(40)
 
 
 @pytest.fixture(scope="module")
