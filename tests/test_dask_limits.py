@@ -111,3 +111,20 @@ def test_a_source_that_kills_every_dask_worker_it_runs_on_is_worker_crashed(
     codes = _codes(out)
     assert codes[CRASH] == "worker_crashed"
     assert sorted(set(codes.values())) == ["ok", "problem", "worker_crashed"]
+
+
+def test_a_task_given_to_a_worker_that_just_died_stays_queued(tmp_path: Path) -> None:
+    """Regression (BrokenPipeError in the main process): a worker that died with tasks
+    queued behind its crash is handed one more before the pool notices; that task must
+    stay queued on it (and so be run elsewhere), not end the run."""
+    from jixiao.batch.local import WorkerConfig, _context, _Worker
+    from jixiao.batch.task import SourceTask
+
+    worker = _Worker(_context(), WorkerConfig(str(tmp_path), False, None, {}))
+    worker.process.kill()
+    worker.process.join()
+    task = SourceTask(str(tmp_path / "a.txt"), "a.txt")
+    worker.give(task)
+    worker.give(task)
+    assert list(worker.tasks) == [task, task]
+    worker.stop()

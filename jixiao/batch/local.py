@@ -81,10 +81,16 @@ class _Worker:
         self.started = 0.0  # when the running task started (about: when the previous ended)
 
     def give(self, task: SourceTask) -> None:
+        """Queue a task on this worker. A worker that died since it was last looked at
+        (its pipe broken) keeps the task queued: the pool sees the death and runs the
+        task elsewhere, as it does with every task queued behind a crash."""
         if not self.tasks:
             self.started = time.monotonic()
         self.tasks.append(task)
-        self.conn.send(task)
+        try:
+            self.conn.send(task)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
 
     def finished(self) -> None:
         self.tasks.popleft()
