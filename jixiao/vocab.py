@@ -253,3 +253,12 @@ def plausible_unit(unit: str) -> bool:
     if unit in vocab.units or unit in ("%", "‰", "％"):
         return True
     return bool(_UNIT_SHAPE.match(unit)) and not vocab.qualitative_any.search(unit)
+
+
+@derived
+@lru_cache(maxsize=1)
+def field_labels() -> re.Pattern[str]:
+    """Any head label of four characters or more (项目名称, 年度绩效目标), the longest first:
+    where glued text is cut into head fields, and what a name never opens with."""
+    labels = sorted((lab for lab in vocabulary().fields if len(lab) >= 4), key=len, reverse=True)
+    return re.compile("|".join(re.escape(label) for label in labels))

@@ -8,7 +8,7 @@ from functools import lru_cache
 from jixiao.parsers.cells import CellType, cell_type
 from jixiao.records import RawCell, RawForm, RawRow
 from jixiao.text import fold
-from jixiao.vocab import derived, vocabulary
+from jixiao.vocab import derived, field_labels, vocabulary
 
 _YEAR = re.compile(r"[(（]?\s*((?:19|20)\d{2})\s*[)）]?\s*年")
 _TITLE_MAX = 60
@@ -304,8 +304,7 @@ def _other_label(text: str) -> bool:
 @derived
 @lru_cache(maxsize=1)
 def _label_split() -> re.Pattern[str]:
-    labels = sorted((lab for lab in vocabulary().fields if len(lab) >= 4), key=len, reverse=True)
-    return re.compile("(?=" + "|".join(re.escape(label) for label in labels) + ")")
+    return re.compile(f"(?={field_labels().pattern})")
 
 
 _GLUED_TITLE = re.compile(

@@ -140,7 +140,7 @@ class _RowContext:
     ) -> Reading:
         """A reading of the movable numbers, as `texts` (cut anew from a glued run, or the
         decoder's cells)."""
-        values = {role: cell_info_number(text) for role, text in zip(roles, texts)}
+        values = {role: _number(text) for role, text in zip(roles, texts)}
         cost = sum((cell_costs(t).roles.get(r, 9.0) for t, r in zip(texts, roles)), 0.0)
         cost += _row_arithmetic(values, self.row, self.movable)
         if self.glued:
@@ -159,10 +159,6 @@ class _RowContext:
             over = [r for r in (Role.VALUE, Role.ACTUAL) if (values.get(r) or 0.0) > 100]
             cost += _PERCENT_OVER_100 * len(over)
         return cost
-
-
-def cell_info_number(text: str) -> float | None:
-    return cell_costs(text).info.number
 
 
 def _glued_run(row: Row, movable: list[int], joined: Sequence[bool]) -> str | None:
@@ -227,12 +223,12 @@ def _increasing(
     yield from walk(0, -1)
 
 
-def _number(cell: Cell) -> float | None:
-    return cell_costs(cell.text).info.number
+def _number(text: str) -> float | None:
+    return cell_costs(text).info.number
 
 
 def _row_arithmetic(values: dict[Role, float | None], row: Row, movable: list[int]) -> float:
-    fixed = {c.role: _number(c) for k, c in enumerate(row) if k not in movable and c.role}
+    fixed = {c.role: _number(c.text) for k, c in enumerate(row) if k not in movable and c.role}
     known = {**{k: v for k, v in fixed.items() if v is not None}, **values}
     weight, score = known.get(Role.WEIGHT), known.get(Role.SCORE)
     target, actual = known.get(Role.VALUE), known.get(Role.ACTUAL)
@@ -256,7 +252,7 @@ def arithmetic_penalty(rows: list[Row]) -> float:
     total = 0.0
     for row in rows:
         movable = [k for k, cell in enumerate(row) if _movable(cell)]
-        values = {cell.role: _number(cell) for cell in (row[k] for k in movable) if cell.role}
+        values = {cell.role: _number(cell.text) for cell in (row[k] for k in movable) if cell.role}
         total += _row_arithmetic(values, row, movable)
     return total
 

@@ -12,7 +12,7 @@ from importlib import resources
 from jixiao.parsers.recognizer.kinds import CellInfo, Kind, cell_info
 from jixiao.records import Role
 from jixiao.text import fold
-from jixiao.vocab import derived, vocabulary
+from jixiao.vocab import derived, field_labels, vocabulary
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -183,14 +183,6 @@ def _number_opens_words() -> re.Pattern[str]:
     return re.compile(rf"{_GLUED_DIGITS}(?!{_NOT_A_QUANTITY}|{after})(?=[\u4e00-\u9fff])")
 
 
-@derived
-@lru_cache(maxsize=1)
-def _head_label_first() -> re.Pattern[str]:
-    """A form-head label opening a text ("年度绩效目标2(40分)"): a section, not a name."""
-    labels = sorted((lab for lab in vocabulary().fields if len(lab) >= 4), key=len, reverse=True)
-    return re.compile("|".join(re.escape(label) for label in labels))
-
-
 # what the shape of a text adds to its cost as a name: (test, adjustment key)
 _NAME_SHAPES: tuple[tuple[Callable[[str], object], str], ...] = (
     (lambda folded: folded[:1].isdigit(), "name_from_number"),
@@ -203,7 +195,7 @@ _NAME_SHAPES: tuple[tuple[Callable[[str], object], str], ...] = (
     (re.compile(r"(\D{2,8})\1").search, "name_repeats"),
     (lambda folded: _number_inside().search(folded), "name_holds_number"),
     (re.compile(r"%\d").search, "name_holds_number"),  # "…審核98%98%19.6": cells run on
-    (lambda folded: _head_label_first().match(folded), "name_from_label"),
+    (lambda folded: field_labels().match(folded), "name_from_label"),  # 年度绩效目标2(40分)
     (re.compile(r"^[一二三四五六七八九十]+、").match, "name_from_label"),  # 二、…分析: a heading
 )
 

@@ -21,7 +21,7 @@ from jixiao.parsers.header import header_role
 from jixiao.parsers.recognizer.settings import settings
 from jixiao.records import TextLine
 from jixiao.text import fold_with_positions, strip_html
-from jixiao.vocab import derived, vocabulary
+from jixiao.vocab import derived, field_labels, vocabulary
 
 
 class Sep(IntEnum):
@@ -292,7 +292,7 @@ def _vocabulary_points(piece: str, points: dict[int, str]) -> list[tuple[int, in
     glue point falls inside a word: "产出指标(50分)" stays whole)."""
     folded, positions = fold_with_positions(piece)
     spans = [(m.start(1), m.start(1) + len(m.group(1))) for m in _glue_words().finditer(folded)]
-    labels = [(m.start(), m.end()) for m in _field_labels().finditer(folded)]
+    labels = [(m.start(), m.end()) for m in field_labels().finditer(folded)]
     labels += [(m.start(), m.end()) for m in _level_surfaces().finditer(folded)]
     if len(folded) >= _GLUED_PIECE:  # a form's head run together: cut at its labels too
         spans += labels
@@ -339,13 +339,6 @@ def _glue_words() -> re.Pattern[str]:
 _GLUED_PIECE = 30  # a piece this long without a separator is glued text
 _LONGEST_RUN = 10  # digits: longer runs are not cut into numbers
 _DATE_PARTS = frozenset("年月日号时")
-
-
-@derived
-@lru_cache(maxsize=1)
-def _field_labels() -> re.Pattern[str]:
-    labels = sorted((lab for lab in vocabulary().fields if len(lab) >= 4), key=len, reverse=True)
-    return re.compile("|".join(re.escape(label) for label in labels))
 
 
 @derived
