@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from jixiao.parsers.recognizer.costs import CellCosts, cell_costs
+from jixiao.parsers.recognizer.costs import cell_costs
 from jixiao.parsers.recognizer.kinds import Kind, cell_info
 from jixiao.parsers.recognizer.lattice import Atom, Sep
 from jixiao.parsers.recognizer.settings import settings
@@ -194,19 +194,22 @@ def _cjk(char: str) -> bool:
 def join_atoms(atoms: Sequence[Atom]) -> str:
     """The printed text of a span of atoms: glued atoms joined as printed, spaces kept, a
     wrapped line joined without a space between CJK characters."""
-    parts: list[str] = []
-    previous: Atom | None = None
+    text = ""
     for atom in atoms:
-        if previous is not None and atom.text and parts:
-            if atom.sep in (Sep.SPACE, Sep.WIDE):
-                parts.append(" ")
-            elif atom.sep in (Sep.NEWLINE, Sep.BLANKLINE):
-                if not (_cjk(parts[-1][-1:]) or _cjk(atom.text[:1])):
-                    parts.append(" ")
-        if atom.text:
-            parts.append(atom.text)
-        previous = atom
-    return "".join(parts)
+        text = extended(text, atom)
+    return text
+
+
+def extended(text: str, atom: Atom) -> str:
+    """The text of a span with the next atom added as printed (see `join_atoms`)."""
+    if not text or not atom.text:
+        return text or atom.text
+    sep = atom.sep
+    if sep is Sep.SPACE or sep is Sep.WIDE:
+        return f"{text} {atom.text}"
+    if (sep is Sep.NEWLINE or sep is Sep.BLANKLINE) and not (_cjk(text[-1]) or _cjk(atom.text[0])):
+        return f"{text} {atom.text}"
+    return text + atom.text
 
 
 Entry = tuple[int, int, int, bool]  # (start atom, previous state, column or _SKIP, new row)
@@ -270,6 +273,12 @@ class _Decoder:
         self.column_of = {role: i + 1 for i, role in reversed(list(enumerate(self.order)))}
         free = len(self.order) > _NAME_COLUMN and self.order[-1] in REPEATABLE
         self.last = len(self.order) if free else -1
+        self.width = len(self.order) + 2
+        # the roles a cell may take in this order: (column or 0 off the template, target)
+        self.plan = {
+            role: (self.column_of.get(role, 0), 1 if role in TARGETS else 0)
+            for role in (*self.order, *EXTRAS)
+        }
         self.row_start_cost = row_start_cost
         self.name_extra = name_extra
         self.region = region
@@ -303,15 +312,10 @@ class _Decoder:
         column, targeted = state >> 1, state & 1
         return self.no_target if column >= _NAME_COLUMN and not targeted else 0.0
 
-    def _relax(self, j: int, state: int, cost: float, entry: Entry) -> None:
-        if cost < self.best[j].get(state, float("inf")):
-            self.best[j][state] = cost
-            self.back[j][state] = entry
-
     def _from(self, i: int) -> None:
         """Every cell starting at atom i, from every state reached there."""
         lattice = self.lattice
-        self._close_row(i)
+        closing, closing_state = self._close_row(i)
         if lattice.locked[i]:  # a header label, read already: no row reaches over it
             reached = self.best[i][0] + lattice.cut[i]
             if reached < self.best[i + 1].get(0, _INF):
@@ -322,9 +326,11 @@ class _Decoder:
         outside = 1.0 if self.region[i] else self.outside_skip
         glued = lattice.joined[i] and not self.region[i]
         pieces = self.glued_skip if glued else 1.0  # glued junk around a table skips cheaply
-        heads = self._predecessors(i)
+        follow = self._predecessors(i)
         crossings = 0
-        last = i + 1 if not lattice.atoms[i].text else len(lattice.atoms)
+        atoms = lattice.atoms
+        last = i + 1 if not atoms[i].text else len(atoms)
+        text = ""
         for j in range(i + 1, last + 1):  # an empty cell is a cell of its own
             if j > i + 1:
                 if lattice.locked[j - 1]:
@@ -335,7 +341,7 @@ class _Decoder:
                 crossings += separated
                 if merged >= 50 or crossings > self.max_crossings:
                     break
-            text = lattice.text(i, j)
+            text = extended(text, atoms[j - 1])
             base = lattice.cut[i] + merged
             if len(text) > lattice.max_chars:
                 if j == i + 1:  # one atom longer than any cell: it can only be skipped
@@ -345,16 +351,29 @@ class _Decoder:
             if j == i + 1 or j == len(lattice.atoms) or not lattice.joined[j]:
                 in_row = 0.0 if costs.info.kind in QUIET else self.row_skip * pieces
                 self._skip(i, j, base + costs.skip * pieces * outside, in_row)
-            self._roles(i, j, costs, base, heads)
+            self._roles(i, j, costs.likely, base, (closing, closing_state), follow)
 
-    def _close_row(self, i: int) -> None:
-        """Being between rows at atom i: the current row closed (a zero-length step)."""
+    def _close_row(self, i: int) -> tuple[float, int]:
+        """Being between rows at atom i: the current row closed (a zero-length step).
+        Returns the cost of being between rows there and the state a new row follows."""
         states = self.best[i]
-        closing_state = min(states, key=lambda s: states[s] + self._close(s))
-        closing = states[closing_state] + self._close(closing_state)
-        if closing < states.get(0, _INF):
+        no_target = self.no_target
+        closing, closing_state = _INF, -1
+        zero_first = False  # state 0 comes before the closing state in the table's order
+        seen_zero = False
+        for state, reached in states.items():
+            if state >= _TARGETLESS_ROW and not state & 1:
+                reached += no_target
+            if reached < closing:
+                closing, closing_state, zero_first = reached, state, seen_zero
+            seen_zero = seen_zero or state == 0
+        before = states.get(0)
+        if before is None or closing < before:
             states[0] = closing
             self.back[i][0] = (i, closing_state, _CLOSE, False)
+            if before is not None and zero_first:  # the first state as cheap as closing
+                closing_state = 0
+        return closing, closing_state
 
     def _skip(self, i: int, j: int, cost: float, in_row: float = 0.0) -> None:
         """Skipped text (to a separator): the state is kept; inside a named row, skipping
@@ -368,98 +387,123 @@ class _Decoder:
                 best[state] = total
                 back[state] = (i, state, _SKIP, False)
 
-    def _predecessors(self, i: int) -> _Heads:
+    def _predecessors(self, i: int) -> tuple[list[tuple[float, int]], list[tuple[float, int]]]:
         """For each column, the cheapest state at atom i a cell in that column may follow
-        (less the gap cost of the columns between), for rows with and without a target."""
-        states = self.best[i]
-        closing_state = min(states, key=lambda s: states[s] + self._close(s))
-        closing = states[closing_state] + self._close(closing_state)
-        width = len(self.order) + 2
-        heads: list[list[tuple[float, int]]] = [[(_INF, -1)] * width, [(_INF, -1)] * width]
+        (less the gap cost of the columns between), for rows without and with a target."""
+        width, gap = self.width, self.gap
+        entries: tuple[list[tuple[float, int]], list[tuple[float, int]]] = (
+            [_NONE] * width,
+            [_NONE] * width,
+        )
+        for state, reached in self.best[i].items():
+            column = state >> 1
+            if column:
+                entries[state & 1][column] = (reached - gap * column, state)
+        follow: tuple[list[tuple[float, int]], list[tuple[float, int]]] = ([], [])
         for targeted in (0, 1):
-            row = heads[targeted]
-            running = (_INF, -1)
+            entry, row = entries[targeted], follow[targeted]
+            row.append(_NONE)
+            running = _NONE
             for column in range(1, width):
                 # the columns after the name may follow the name or a later column only
                 if column == _NAME_COLUMN + 1:
-                    running = self._entry(states, _NAME_COLUMN, targeted)
+                    running = entry[_NAME_COLUMN]
                     for previous in range(1, _NAME_COLUMN):  # a row named by its level only
-                        reached, state = self._entry(states, previous, targeted)
-                        running = min(running, (reached + self.without_name, state))
-                else:
-                    running = min(running, self._entry(states, column - 1, targeted))
-                row[column] = running
-        return _Heads(closing, closing_state, heads)
+                        reached, state = entry[previous]
+                        candidate = (reached + self.without_name, state)
+                        if candidate < running:
+                            running = candidate
+                elif entry[column - 1] < running:
+                    running = entry[column - 1]
+                row.append(running)
+        return follow
 
-    def _entry(self, states: dict[int, float], column: int, targeted: int) -> tuple[float, int]:
-        state = (column << 1) | targeted
-        reached = states.get(state)
-        if reached is None or column == 0:
-            return (_INF, -1)
-        return (reached - self.gap * column, state)
-
-    def _roles(self, i: int, j: int, costs: CellCosts, base: float, heads: _Heads) -> None:
-        for role, fit in costs.likely:
-            column = self.column_of.get(role)
-            if column is None:
-                if role in EXTRAS:
-                    self._extra(i, j, role, fit + base)
+    def _roles(
+        self,
+        i: int,
+        j: int,
+        likely: tuple[tuple[Role, float], ...],
+        base: float,
+        closing: tuple[float, int],
+        follow: tuple[list[tuple[float, int]], list[tuple[float, int]]],
+    ) -> None:
+        best, back = self.best[j], self.back[j]
+        wrap = self.row_wrap[i]  # a row going on into the next line of a lines-are-rows text
+        gap, plan, by_column = self.gap, self.plan, self.by_column
+        for role, fit in likely:
+            found = plan.get(role)
+            if found is None:
+                continue
+            column, target = found
+            if not column:
+                self._extra(i, j, role, fit + base, target)
                 continue
             fit += base + (self.name_extra[i] if role is Role.NAME else 0.0)
-            if self.by_column:
+            if by_column:
                 fit += self._column_distance(i, role)
             if column <= _NAME_COLUMN:  # a level or a name may open a row
                 # a row may open at either level (a merged level-1 above it); at its name
                 # it pays for both level columns it leaves out
                 skipped = 2 if column == _NAME_COLUMN else 0
-                cost = heads.closing + self.row_start_cost[i] + self.gap * skipped + fit
-                self._relax(j, column << 1, cost, (i, heads.closing_state, column, True))
-            target = 1 if role in TARGETS else 0
-            wrap = self.row_wrap[i]  # a row going on into the next line of a lines-are-rows text
+                cost = closing[0] + self.row_start_cost[i] + gap * skipped + fit
+                state = column << 1
+                if cost < best.get(state, _INF):
+                    best[state] = cost
+                    back[state] = (i, closing[1], column, True)
+            between = gap * (column - 1)
             for targeted in (0, 1):
-                reached, state = heads.follow[targeted][column]
-                if state >= 0:
-                    cost = reached + self.gap * (column - 1) + fit + wrap
-                    entry = (i, state, column, False)
-                    self._relax(j, (column << 1) | targeted | target, cost, entry)
-                if column == self.last:  # the last column may hold several cells
-                    state = (column << 1) | targeted
-                    reached_here = self.best[i].get(state)
-                    if reached_here is not None:
-                        cost = reached_here + self.repeat + fit + wrap
-                        self._relax(j, state | target, cost, (i, state, column, False))
+                reached, previous = follow[targeted][column]
+                if previous >= 0:
+                    cost = reached + between + fit + wrap
+                    state = (column << 1) | targeted | target
+                    if cost < best.get(state, _INF):
+                        best[state] = cost
+                        back[state] = (i, previous, column, False)
+            if column == self.last:  # the last column may hold several cells
+                self._repeat_last(i, j, column, target, fit + wrap)
+
+    def _repeat_last(self, i: int, j: int, column: int, target: int, fit: float) -> None:
+        """Another cell in the last column, a free-text one (grade bands, notes)."""
+        best, back = self.best[j], self.back[j]
+        for targeted in (0, 1):
+            previous = (column << 1) | targeted
+            reached = self.best[i].get(previous)
+            if reached is not None:
+                cost = reached + self.repeat + fit
+                state = previous | target
+                if cost < best.get(state, _INF):
+                    best[state] = cost
+                    back[state] = (i, previous, column, False)
 
     def _column_distance(self, i: int, role: Role) -> float:
-        atom = self.lattice.atoms[i]
+        """What a cell in a "|"/tab column away from its header label's costs."""
         col = self.column_prior.get(role)
-        if col is None or not self.lattice.hard_cells:
+        if col is None:
             return 0.0
-        return min(abs(atom.col - col) * self.column_cost, self.column_cap)
+        return min(abs(self.lattice.atoms[i].col - col) * self.column_cost, self.column_cap)
 
-    def _extra(self, i: int, j: int, role: Role, cost: float) -> None:
+    def _extra(self, i: int, j: int, role: Role, cost: float, target: int) -> None:
         """A unit or weight cell in a table whose columns name none: the state is kept. A
         unit right after the value ("120 公里") is as usual as one in its own column."""
         code = _EXTRA_BASE + EXTRAS.index(role)
-        target = 1 if role in TARGETS else 0
         value = self.column_of.get(Role.VALUE)
+        best, back = self.best[j], self.back[j]
         for state, reached in self.best[i].items():
             if state >> 1 >= _NAME_COLUMN:
                 after_value = role is Role.UNIT and state >> 1 == value
                 extra = self.unit_after_value if after_value else self.off_template
-                self._relax(j, state | target, reached + cost + extra, (i, state, code, False))
+                total = reached + cost + extra
+                if total < best.get(state | target, _INF):
+                    best[state | target] = total
+                    back[state | target] = (i, state, code, False)
 
 
 _INF = float("inf")
 # roles a cell may take in a row whose template has no such column (an unlabelled column)
 EXTRAS: tuple[Role, ...] = (Role.UNIT, Role.WEIGHT)
 _EXTRA_BASE = 100
-
-
-@dataclass(frozen=True, slots=True)
-class _Heads:
-    closing: float  # the cheapest way to be between rows at an atom
-    closing_state: int
-    follow: list[list[tuple[float, int]]]  # [targeted][column] -> (cost - gap*column, state)
+_NONE = (_INF, -1)  # no state to follow
+_TARGETLESS_ROW = _NAME_COLUMN << 1  # the first state of a named row without a target
 
 
 def _path(
