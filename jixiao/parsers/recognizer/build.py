@@ -12,7 +12,7 @@ from jixiao.parsers.recognizer.decode import Cell, Decoded, Lattice, join_atoms
 from jixiao.parsers.recognizer.headers import Header
 from jixiao.parsers.recognizer.kinds import Kind, cell_info
 from jixiao.parsers.recognizer.lattice import Atom, Sep
-from jixiao.parsers.recognizer.region import footer_lines, lines_are_rows
+from jixiao.parsers.recognizer.region import lines_are_rows
 from jixiao.parsers.recognizer.tails import reorder_tail
 from jixiao.parsers.tabular import FormAssembler
 from jixiao.records import HeaderColumn, RawCell, RawForm, RawIndicator, RawRow, Role, UnreadText
@@ -193,7 +193,7 @@ def _note_unread(forms: list[RawForm], lattice: Lattice, decoded: Decoded, used:
         if cell.text and not lattice.locked[cell.start]:
             kept = cell if cell.start in used else replace(cell, role=None)
             by_line.setdefault(lattice.atoms[cell.start].line, []).append(kept)
-    footers = [lattice.atoms[s].line for s, _ in footer_lines(lattice.atoms)]
+    footers = [lattice.atoms[s].line for s, _ in lattice.footers]
     starts = [form.line_start for form in forms if form.line_start is not None]
     end_of_text = lattice.atoms[-1].line if lattice.atoms else 0
     for form in forms:

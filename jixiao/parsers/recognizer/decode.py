@@ -89,6 +89,7 @@ class Lattice:
             self.joined[index] = atom.sep is Sep.GLUE or name == "space_in_cell"
         self._texts: dict[tuple[int, int], str] = {}
         self.locked = [False] * len(atoms)  # atoms read already (a header's labels)
+        self.footers: list[tuple[int, int]] = []  # atom spans of footer lines (填表人: …)
 
     def lock(self, start: int, end: int) -> None:
         for index in range(start, end):
@@ -107,6 +108,7 @@ class Lattice:
         part.glued_atom_skip = self.glued_atom_skip
         part._texts = {}
         part.locked = self.locked[start:end]
+        part.footers = []
         return part
 
     def text(self, start: int, end: int) -> str:
@@ -430,6 +432,7 @@ class _Decoder:
         best, back = self.best[j], self.back[j]
         wrap = self.row_wrap[i]  # a row going on into the next line of a lines-are-rows text
         gap, plan, by_column = self.gap, self.plan, self.by_column
+        priors, atom_col = self.column_prior, self.lattice.atoms[i].col
         for role, fit in likely:
             found = plan.get(role)
             if found is None:
@@ -439,8 +442,8 @@ class _Decoder:
                 self._extra(i, j, role, fit + base, target)
                 continue
             fit += base + (self.name_extra[i] if role is Role.NAME else 0.0)
-            if by_column:
-                fit += self._column_distance(i, role)
+            if by_column and role in priors:  # a cell away from its header label's column
+                fit += min(abs(atom_col - priors[role]) * self.column_cost, self.column_cap)
             if column <= _NAME_COLUMN:  # a level or a name may open a row
                 # a row may open at either level (a merged level-1 above it); at its name
                 # it pays for both level columns it leaves out
@@ -474,13 +477,6 @@ class _Decoder:
                 if cost < best.get(state, _INF):
                     best[state] = cost
                     back[state] = (i, previous, column, False)
-
-    def _column_distance(self, i: int, role: Role) -> float:
-        """What a cell in a "|"/tab column away from its header label's costs."""
-        col = self.column_prior.get(role)
-        if col is None:
-            return 0.0
-        return min(abs(self.lattice.atoms[i].col - col) * self.column_cost, self.column_cap)
 
     def _extra(self, i: int, j: int, role: Role, cost: float, target: int) -> None:
         """A unit or weight cell in a table whose columns name none: the state is kept. A

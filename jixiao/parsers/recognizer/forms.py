@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from jixiao.parsers.recognizer.arithmetic import arithmetic_penalty
 from jixiao.parsers.recognizer.build import build_forms
@@ -62,7 +62,8 @@ def read(lines: tuple[TextLine, ...]) -> Reading | None:
     headers = find_headers(lattice)
     for header in headers:
         lattice.lock(header.start, header.end)
-    for start, end in footer_lines(atoms):
+    lattice.footers = footer_lines(atoms)
+    for start, end in lattice.footers:
         lattice.lock(start, end)
     decoded, columns = best_reading(lattice, headers)
     return Reading(lattice, headers, decoded, columns)
@@ -155,7 +156,9 @@ def _joined(lattice: Lattice, windows: list[tuple[int, int]], parts: list[Decode
     position = 0
     for (start, end), part in zip(windows, parts):
         cells += [Cell(i, i + 1, lattice.atoms[i].text, None) for i in range(position, start)]
-        cells += [replace(c, start=c.start + start, end=c.end + start) for c in part.cells]
+        cells += [
+            Cell(c.start + start, c.end + start, c.text, c.role, c.new_row) for c in part.cells
+        ]
         cost += part.cost
         position = end
     cells += [

@@ -51,7 +51,7 @@ def table_region(lattice: Lattice, headers: list[Header]) -> list[bool]:
     starts = {h.start for h in headers}
     inside = False  # a table starts at its header, or where there is none at a level name
     others = _other_headers(atoms)
-    footers = {start for start, _ in footer_lines(atoms)}
+    footers = {start for start, _ in lattice.footers}
     region: list[bool] = []
     for index, atom in enumerate(atoms):
         piece = _piece_at(lattice, index)
