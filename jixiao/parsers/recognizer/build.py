@@ -28,7 +28,7 @@ def _indicator(lattice: Lattice, cells: list[Cell], flags: tuple[str, ...]) -> R
     column) are joined."""
     by_role: dict[Role, RawCell] = {}
     for cell in cells:
-        if cell.role is None:
+        if cell.role is None or not cell.text:  # an empty cell standing for its column
             continue
         raw = _raw_cell(lattice, cell)
         held = by_role.get(cell.role)

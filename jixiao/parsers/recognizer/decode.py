@@ -90,6 +90,7 @@ class Lattice:
         self._texts: dict[tuple[int, int], str] = {}
         self.locked = [False] * len(atoms)  # atoms read already (a header's labels)
         self.footers: list[tuple[int, int]] = []  # atom spans of footer lines (填表人: …)
+        self.inner_empty = _inner_empty(atoms)
 
     def lock(self, start: int, end: int) -> None:
         for index in range(start, end):
@@ -109,6 +110,7 @@ class Lattice:
         part._texts = {}
         part.locked = self.locked[start:end]
         part.footers = []
+        part.inner_empty = self.inner_empty[start:end]
         return part
 
     def text(self, start: int, end: int) -> str:
@@ -117,6 +119,20 @@ class Lattice:
         if found is None:
             found = self._texts[key] = join_atoms(self.atoms[start:end])
         return found
+
+
+def _inner_empty(atoms: Sequence[Atom]) -> list[bool]:
+    """Which atoms are empty cells with a filled cell after them on their line ("a | | b"),
+    not the empty cells that close a row ("b | | |")."""
+    inner = [False] * len(atoms)
+    filled_after: set[int] = set()  # lines with a filled cell after the atom looked at
+    for index in range(len(atoms) - 1, -1, -1):
+        atom = atoms[index]
+        if atom.text:
+            filled_after.add(atom.line)
+        else:
+            inner[index] = atom.line in filled_after
+    return inner
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +282,7 @@ class _Decoder:
         self.repeat = config.cost("repeat_last")
         self.off_template = config.cost("off_template")
         self.unit_after_value = config.cost("unit_after_value")
+        self.empty_as_column = config.cost("empty_as_column")
         self.column_cost = config.cost("column_distance")
         self.column_cap = config.cost("column_distance_cap")
         self.column_prior: dict[Role, int] = {}
@@ -353,6 +370,8 @@ class _Decoder:
             if j == i + 1 or j == len(lattice.atoms) or not lattice.joined[j]:
                 in_row = 0.0 if costs.info.kind in QUIET else self.row_skip * pieces
                 self._skip(i, j, base + costs.skip * pieces * outside, in_row)
+            if not text and lattice.inner_empty[i]:
+                self._empty_column(i, base + self.empty_as_column)
             self._roles(i, j, costs.likely, base, (closing, closing_state), follow)
 
     def _close_row(self, i: int) -> tuple[float, int]:
@@ -388,6 +407,20 @@ class _Decoder:
             if total < best.get(state, _INF):
                 best[state] = total
                 back[state] = (i, state, _SKIP, False)
+
+    def _empty_column(self, i: int, cost: float) -> None:
+        """An empty cell ("| |") standing for the column after a row's last one: the row
+        moves on to it, so that the next cell reads as the column after (no gap paid). The
+        empty cell is read in that column: the arithmetic keeps a number beside it in its
+        own (a score under 得分 beside an empty 分值 is no weight)."""
+        best, back = self.best[i + 1], self.back[i + 1]
+        for state, reached in self.best[i].items():
+            if _NAME_COLUMN <= state >> 1 < len(self.order):
+                total = reached + cost
+                moved = state + 2  # the next column, the target bit kept
+                if total < best.get(moved, _INF):
+                    best[moved] = total
+                    back[moved] = (i, state, (state >> 1) + 1, False)
 
     def _predecessors(self, i: int) -> tuple[list[tuple[float, int]], list[tuple[float, int]]]:
         """For each column, the cheapest state at atom i a cell in that column may follow

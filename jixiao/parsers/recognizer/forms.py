@@ -23,6 +23,7 @@ from jixiao.parsers.recognizer.region import (
     windows_of,
 )
 from jixiao.parsers.recognizer.settings import settings
+from jixiao.parsers.recognizer.transposed import untransposed, with_printed_lines
 from jixiao.records import RawForm, Role, TextLine
 
 
@@ -41,6 +42,10 @@ def recognize(lines: tuple[TextLine, ...]) -> list[RawForm]:
     halves = side_by_side(lines)
     if halves is not None:
         return [form for half in halves for form in recognize(half)]
+    turned = untransposed(lines)
+    if turned is not None:
+        text, printed = turned
+        return [with_printed_lines(form, printed) for form in recognize(text)]
     reading = read(lines)
     if reading is None:
         return []

@@ -77,9 +77,10 @@ def atoms_of(lines: tuple[TextLine, ...]) -> tuple[Atom, ...]:
         blank = pipes = False
         first = True
         was_closed, closed = closed, text.rstrip().endswith(("|", "｜", "\t"))
-        for col, part in enumerate(_cells_of_line(text, split, cut)):
+        cells = _cells_of_line(text, split, cut)
+        for col, part in enumerate(cells):
             if not part.strip():
-                if "|" in text and not _PIPE_ONLY.match(text) and 0 < col < text.count("|"):
+                if _empty_cell(text, cells, col):
                     sep = line_sep if first else Sep.PIPE
                     atoms.append(
                         Atom("", line.number, line.page, sep, col, "", first, first and was_closed)
@@ -107,6 +108,15 @@ def atoms_of(lines: tuple[TextLine, ...]) -> tuple[Atom, ...]:
                     )
                     first = False
     return tuple(atoms)
+
+
+def _empty_cell(text: str, cells: list[str], col: int) -> bool:
+    """An empty cell that stands for a column: between two "|" ("| a | | b |"), or between
+    two filled tab-separated cells ("168起<tab><tab>10"), not before or after a row's cells."""
+    if "|" in text:
+        return not _PIPE_ONLY.match(text) and 0 < col < text.count("|")
+    filled = [bool(c.strip()) for c in cells]
+    return "\t" in text and any(filled[:col]) and any(filled[col + 1 :])
 
 
 def _cells_of_line(text: str, split: Callable[[str], list[str]], cut: bool) -> list[str]:

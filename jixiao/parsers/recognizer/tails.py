@@ -24,7 +24,7 @@ _IMPOSSIBLE = 9.0
 def reorder_tail(row: list[Cell], columns: tuple[Role, ...]) -> tuple[list[Cell], bool]:
     """The row with its free-text cells in their cheapest roles among the template's
     free-text columns; whether any moved."""
-    tail = [k for k, cell in enumerate(row) if cell.role in TAIL]
+    tail = [k for k, cell in enumerate(row) if cell.role in TAIL and cell.text]
     if not 2 <= len(tail) <= _MAX_PERMUTED:
         return row, False
     roles = [row[k].role for k in tail]

@@ -1,0 +1,75 @@
+"""Tables printed with indicators as columns, and empty tab-separated cells that stand for a
+column: regression cases for what the layout-perturbation suite found (transposed 0.07
+recall; a score under an empty 分值 column read as the weight)."""
+
+from __future__ import annotations
+
+from jixiao.parsers.recognizer.transposed import untransposed
+from jixiao.pipeline import process_bytes
+from jixiao.records import TextLine
+
+TRANSPOSED = """\
+部门整体支出绩效自评表
+部门名称\t塘湖镇人民政府
+一级指标\t产出指标\t产出指标\t效益指标
+二级指标\t数量指标\t时效指标\t社会效益指标
+三级指标\t办结信访案件\t解决群众问题时间\t改善人居环境
+年度指标值\t=168起\t≤2天\t有效改善
+实际完成值\t168起\t2天\t有效改善
+分值\t\t\t
+得分\t10\t10\t20
+
+一级指标\t满意度指标
+二级指标\t服务对象满意度指标
+三级指标\t群众对政府工作满意度
+年度指标值\t≥90%
+实际完成值\t95%
+分值\t
+得分\t20
+"""
+
+
+def _indicators(text: str) -> list[dict[str, object]]:
+    result = process_bytes(text.encode(), "form.txt")
+    return [i.model_dump() for form in result.forms for i in form.indicators]
+
+
+def test_a_transposed_table_is_read_column_by_column() -> None:
+    rows = _indicators(TRANSPOSED)
+    assert [r["name"] for r in rows] == [
+        "办结信访案件",
+        "解决群众问题时间",
+        "改善人居环境",
+        "群众对政府工作满意度",
+    ]
+    assert [r["level2"] for r in rows] == [
+        "数量指标",
+        "时效指标",
+        "社会效益指标",
+        "服务对象满意度指标",
+    ]
+    assert [r["score"] for r in rows] == [10, 10, 20, 20]
+    assert [r["weight"] for r in rows] == [None] * 4
+    assert rows[0]["value"] == 168 and rows[1]["operator"] == "<="
+
+
+def test_a_transposed_indicator_points_at_its_names_line() -> None:
+    rows = _indicators(TRANSPOSED)
+    assert [r["line"] for r in rows] == [5, 5, 5, 13]
+
+
+def test_label_value_lines_of_a_forms_head_are_not_a_transposed_table() -> None:
+    head = "项目名称\t农村公路养护\n主管部门\t交通运输局\n备注\t无\n指标值\t见下表\n"
+    lines = tuple(TextLine(n, t) for n, t in enumerate(head.splitlines(), 1))
+    assert untransposed(lines) is None  # no indicator-name line among the labels
+
+
+def test_an_empty_tab_cell_stands_for_its_column() -> None:
+    """Under 分值 | 得分 with every 分值 empty, the number is the score, not the weight."""
+    text = (
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\n"
+        "产出指标\t数量指标\t办结信访案件\t=168起\t168起\t\t10\n"
+        "产出指标\t时效指标\t解决群众问题时间\t≤2天\t2天\t\t10\n"
+    )
+    rows = _indicators(text)
+    assert [(r["weight"], r["score"]) for r in rows] == [(None, 10), (None, 10)]
