@@ -45,6 +45,19 @@ EXPECTED: dict[str, tuple[dict[str, object], list[Row]]] = {
             ("参保群众满意度", "满意度指标", "服务对象满意度指标", ">=", 90.0, "%"),
         ],
     ),
+    # a document site's text: short page-furniture lines, then the whole form on one line
+    # with a page's ordinal ("2、") opening the next; the head fields are not checked here
+    "doc_site_one_long_line.txt": (
+        {"project": "农村饮水安全维修养护", "form_type": "project_target"},
+        [
+            ("维修养护供水工程处数", "产出指标", None, None, 45.0, "处"),
+            ("水质检测合格率", "产出指标", None, None, 95.0, "%"),
+            ("供水保证率", "产出指标", None, None, 90.0, "%"),
+            ("工程完好率", "产出指标", None, None, 85.0, "%"),
+            ("受益人口", "效益指标", None, None, 2.3, "万人"),
+            ("受益群众满意度", "满意度指标", "服务对象满意度指标", None, 90.0, "%"),
+        ],
+    ),
     "space_rows_direction.txt": (
         {"year": 2022, "department": "某县水利局", "project": "农村饮水安全维修养护"},
         [

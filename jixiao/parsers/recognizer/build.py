@@ -12,7 +12,6 @@ from jixiao.parsers.recognizer.decode import Cell, Decoded, Lattice, join_atoms
 from jixiao.parsers.recognizer.headers import Header
 from jixiao.parsers.recognizer.kinds import Kind, cell_info
 from jixiao.parsers.recognizer.lattice import Atom, Sep
-from jixiao.parsers.recognizer.region import lines_are_rows
 from jixiao.parsers.recognizer.tails import reorder_tail
 from jixiao.parsers.tabular import FormAssembler
 from jixiao.records import HeaderColumn, RawCell, RawForm, RawIndicator, RawRow, Role, UnreadText
@@ -52,14 +51,19 @@ _LEVELS = frozenset({Role.LEVEL1, Role.LEVEL2})
 
 
 def build_forms(
-    lattice: Lattice, decoded: Decoded, columns: tuple[Role, ...], headers: list[Header]
+    lattice: Lattice,
+    decoded: Decoded,
+    columns: tuple[Role, ...],
+    headers: list[Header],
+    by_line: bool,
 ) -> list[RawForm]:
-    """Rows into forms; the text around them is read as the forms' heads and footers."""
+    """Rows into forms; the text around them is read as the forms' heads and footers.
+    `by_line`: the table's lines are its rows (a level cell on a line above its row's name
+    is a section row of its own)."""
     atoms = lattice.atoms
     prior = headers[0].column_prior() if headers and lattice.hard_cells else {}
     rows = [row for row in decoded.rows() if not _budget_line(lattice, row, prior)]
     rows, balanced = resolve_numbers(rows, columns, lattice.joined)
-    split = lines_are_rows(atoms)
     indicators: dict[int, list[RawIndicator]] = {}
     order = headers[0].roles if headers else columns
     for row in rows:
@@ -70,7 +74,7 @@ def build_forms(
         )
         if swapped:
             flags += (COLUMNS_SWAPPED,)
-        parts = _split_levels(lattice, row) if split else [row]
+        parts = _split_levels(lattice, row) if by_line else [row]
         indicators[row[0].start] = [_indicator(lattice, part, flags) for part in parts]
     in_row = {i for row in rows for cell in row for i in range(cell.start, cell.end)}
     labels = {i for header in headers for i in range(header.start, header.end)}

@@ -16,6 +16,7 @@ from jixiao.parsers.recognizer.kinds import cell_info
 from jixiao.parsers.recognizer.lattice import atoms_of
 from jixiao.parsers.recognizer.region import (
     footer_lines,
+    lines_are_rows,
     outside_costs,
     row_start_costs,
     row_wrap_costs,
@@ -35,6 +36,7 @@ class Reading:
     headers: list[Header]
     decoded: Decoded
     columns: tuple[Role, ...]
+    region: list[bool]  # which atoms are inside an indicator table
 
 
 def recognize(lines: tuple[TextLine, ...]) -> list[RawForm]:
@@ -49,7 +51,8 @@ def recognize(lines: tuple[TextLine, ...]) -> list[RawForm]:
     reading = read(lines)
     if reading is None:
         return []
-    return build_forms(reading.lattice, reading.decoded, reading.columns, reading.headers)
+    by_line = lines_are_rows(reading.lattice.atoms, reading.region)
+    return build_forms(reading.lattice, reading.decoded, reading.columns, reading.headers, by_line)
 
 
 # words every indicator table prints (a level name or a header label), as printed in
@@ -70,15 +73,18 @@ def read(lines: tuple[TextLine, ...]) -> Reading | None:
     lattice.footers = footer_lines(atoms)
     for start, end in lattice.footers:
         lattice.lock(start, end)
-    decoded, columns = best_reading(lattice, headers)
-    return Reading(lattice, headers, decoded, columns)
-
-
-def best_reading(lattice: Lattice, headers: list[Header]) -> tuple[Decoded, tuple[Role, ...]]:
-    config = settings()
-    row_start = row_start_costs(lattice.atoms)
-    wraps = row_wrap_costs(lattice.atoms)
     region = table_region(lattice, headers)
+    decoded, columns = best_reading(lattice, headers, region)
+    return Reading(lattice, headers, decoded, columns, region)
+
+
+def best_reading(
+    lattice: Lattice, headers: list[Header], region: list[bool]
+) -> tuple[Decoded, tuple[Role, ...]]:
+    config = settings()
+    by_line = lines_are_rows(lattice.atoms, region)
+    row_start = row_start_costs(lattice.atoms, by_line)
+    wraps = row_wrap_costs(lattice.atoms, by_line)
     name_extra = outside_costs(region)
     candidates: list[tuple[tuple[Role, ...], float]] = []
     positions: dict[Role, int] = {}

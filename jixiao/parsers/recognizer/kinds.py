@@ -66,7 +66,7 @@ class CellInfo:
 
 
 _PAGE = re.compile(
-    r"^(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[/,，]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3}|\d{1,2}、)$"
+    r"^(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[/,，]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3}|\d{1,2}[、,])$"
 )
 _STANDARDS = frozenset({"计划标准", "行业标准", "历史标准", "其他标准", "预算标准"})
 # an explanation opens "反映…" (at six characters or more), or "考核…" at twelve: shorter,

@@ -260,8 +260,8 @@ def _class_points(piece: str, points: dict[int, str]) -> None:
         before, after = classes[i - 1], classes[i]
         if before == after or i in inside:
             continue
-        # "." and "," inside a number, "/" inside a unit are not boundaries
-        if piece[i - 1] in ".,/" or piece[i] in ".,/":
+        # "." and "," inside a number, "/" inside a unit, "、" after an ordinal ("2、")
+        if piece[i - 1] in ".,/" or piece[i] in ".,/" or (piece[i] == "、" and before == "D"):
             continue
         if (before, after) in _CLASS_CUTS:
             kind = "operator" if after == "O" else "class"

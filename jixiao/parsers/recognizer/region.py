@@ -21,24 +21,28 @@ from jixiao.parsers.recognizer.lattice import Atom, Sep
 from jixiao.parsers.recognizer.settings import settings
 
 
-def lines_are_rows(atoms: Sequence[Atom]) -> bool:
-    """Several cells a line, over several lines: each line is a row."""
-    per_line = Counter(a.line for a in atoms if a.sep is not Sep.GLUE)
+def lines_are_rows(atoms: Sequence[Atom], region: Sequence[bool] = ()) -> bool:
+    """Several cells a line, over several lines: each line is a row. Only the lines of
+    the table `region` count, where one is found (a page's short lines around a table
+    printed as one long line say nothing of its rows)."""
+    inside = [a for a, i in zip(atoms, region) if i] if any(region) else atoms
+    per_line = Counter(a.line for a in inside if a.sep is not Sep.GLUE)
     typical = sorted(per_line.values())[len(per_line) // 2] if per_line else 0
     return len(per_line) >= 3 and 3 <= typical <= 20
 
 
-def row_wrap_costs(atoms: Sequence[Atom]) -> list[float]:
+def row_wrap_costs(atoms: Sequence[Atom], by_line: bool) -> list[float]:
     """Where lines are rows, a row going on at the first cell of a line costs more."""
-    if not lines_are_rows(atoms):
+    if not by_line:
         return [0.0] * len(atoms)
     wrap = settings().cost("row_wrap")
     return [wrap if a.first_in_line else 0.0 for a in atoms]
 
 
-def row_start_costs(atoms: Sequence[Atom]) -> list[float]:
+def row_start_costs(atoms: Sequence[Atom], by_line: bool) -> list[float]:
+    """Where lines are rows, a row starting inside a line costs more."""
     config = settings()
-    midline = config.cost("new_row_midline") if lines_are_rows(atoms) else 0.0
+    midline = config.cost("new_row_midline") if by_line else 0.0
     start = config.cost("new_row")
     return [start + (0.0 if a.first_in_line else midline) for a in atoms]
 
