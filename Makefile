@@ -33,7 +33,7 @@ fuzz: $(STAMP) ## property-based fuzzing of readers, parsers, normalizers (>= 10
 	JIXIAO_FUZZ=1 $(BIN)/python -m pytest tests/test_fuzz.py -p no:cacheprovider
 
 lint: $(STAMP) ## ruff and strict mypy on the package
-	$(BIN)/ruff check jixiao tests bench
+	$(BIN)/ruff check jixiao tests bench examples
 	$(BIN)/ruff format --check jixiao
 	$(BIN)/mypy
 

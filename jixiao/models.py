@@ -6,7 +6,7 @@ Schema, and tests/test_schema_contract.py keeps their field names equal to SCHEM
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -200,6 +200,26 @@ class Form(_Model):
         "sign-off and budget lines); not header, level, footer or placeholder-only rows.",
     )
 
+    def __repr__(self) -> str:
+        from jixiao.display import form_repr
+
+        return form_repr(self)
+
+    __str__ = __repr__
+
+    def _repr_html_(self) -> str:
+        """A notebook shows a form as a table of its indicators."""
+        from jixiao.display import form_html
+
+        return form_html(self)
+
+    def to_pandas(self) -> Any:
+        """The indicators as a pandas DataFrame, one column per Indicator field (needs
+        pandas: `pip install 'jixiao[pandas]'`)."""
+        from jixiao.display import form_frame
+
+        return form_frame(self)
+
 
 class Problem(_Model):
     """A problem with a source; codes are stable (see jixiao.problems)."""
@@ -220,6 +240,26 @@ class SourceResult(_Model):
     errors: list[Problem] = Field(
         default_factory=list, description="Fatal problems for this source (then forms may be [])."
     )
+
+    def __repr__(self) -> str:
+        from jixiao.display import result_repr
+
+        return result_repr(self)
+
+    __str__ = __repr__
+
+    def _repr_html_(self) -> str:
+        """A notebook shows the source's problems, then each form as a table."""
+        from jixiao.display import result_html
+
+        return result_html(self)
+
+    def to_pandas(self) -> Any:
+        """The indicators of every form as a pandas DataFrame: the rows `indicators.parquet`
+        holds for this source, without the panel's key columns (needs pandas)."""
+        from jixiao.display import result_frame
+
+        return result_frame(self)
 
 
 def json_schema() -> dict[str, object]:
