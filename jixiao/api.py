@@ -48,9 +48,9 @@ def read(
         pdf_engine: the library reading PDF text layers, `"pdfium"` or `"pdfplumber"`.
 
     Returns:
-        The `SourceResult` of the source: `source`, `forms` (each with its indicators)
-        and `errors`. In a notebook a form shows as a table of its indicators;
-        `result.to_pandas()` gives its indicator rows.
+        SourceResult: the source, its forms (each with its indicators) and its problems
+            (`errors`). In a notebook a form shows as a table of its indicators, and
+            `result.to_pandas()` gives the indicator rows.
 
     Raises:
         FileNotFoundError: the path does not exist.
@@ -127,8 +127,8 @@ def run(inputs: PathLike | Iterable[PathLike], out: PathLike, **options: Any) ->
             `fail_fast`. `vocab` and `aliases` take one path or several.
 
     Returns:
-        The `RunSummary`: sources, forms, indicators, unread table lines, problems, failed
-        and skipped sources, seconds. `summary.line()` is the line `jixiao run` prints.
+        RunSummary: sources, forms, indicators, unread table lines, problems, failed and
+            skipped sources, seconds; `summary.line()` is the line `jixiao run` prints.
 
     Raises:
         ValueError: an input, vocabulary or alias file is missing, or an alias file is bad
@@ -161,6 +161,13 @@ def run(inputs: PathLike | Iterable[PathLike], out: PathLike, **options: Any) ->
 
 def open_dataset(out: PathLike) -> Dataset:
     """The tables of a run in `out`, as pandas DataFrames and through SQL (DuckDB).
+
+    Args:
+        out: the output folder of `jixiao run` or `jixiao.run`.
+
+    Returns:
+        Dataset: DuckDB views over the run's Parquet files; close it when done, or use it
+            in a `with` block.
 
     Raises:
         FileNotFoundError: `out` holds no run's tables.
