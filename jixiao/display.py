@@ -107,6 +107,20 @@ def result_html(result: SourceResult) -> str:
     return "\n".join(parts)
 
 
+def one_line(model: Any) -> str:
+    """The repr of a form or a source's result."""
+    from jixiao.models import Form
+
+    return form_repr(model) if isinstance(model, Form) else result_repr(model)
+
+
+def as_html(model: Any) -> str:
+    """What a notebook shows for a form or a source's result."""
+    from jixiao.models import Form
+
+    return form_html(model) if isinstance(model, Form) else result_html(model)
+
+
 def form_frame(form: Form) -> Any:
     """The form's indicators as a pandas DataFrame, one column per Indicator field."""
     from jixiao.models import Indicator

@@ -27,6 +27,23 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=False)
 
 
+class _Shown(_Model):
+    """A model a REPL shows in one line and a notebook as tables (jixiao.display): a form as
+    a table of its indicators, a source's result as its problems and its forms."""
+
+    def __repr__(self) -> str:
+        from jixiao.display import one_line
+
+        return one_line(self)
+
+    __str__ = __repr__
+
+    def _repr_html_(self) -> str:
+        from jixiao.display import as_html
+
+        return as_html(self)
+
+
 class Source(_Model):
     """The file a result came from."""
 
@@ -158,7 +175,7 @@ class UnreadText(_Model):
     )
 
 
-class Form(_Model):
+class Form(_Shown):
     """One performance-target or self-evaluation form."""
 
     form_id: str = Field(
@@ -200,19 +217,6 @@ class Form(_Model):
         "sign-off and budget lines); not header, level, footer or placeholder-only rows.",
     )
 
-    def __repr__(self) -> str:
-        from jixiao.display import form_repr
-
-        return form_repr(self)
-
-    __str__ = __repr__
-
-    def _repr_html_(self) -> str:
-        """A notebook shows a form as a table of its indicators."""
-        from jixiao.display import form_html
-
-        return form_html(self)
-
     def to_pandas(self) -> Any:
         """The indicators as a pandas DataFrame, one column per Indicator field (needs
         pandas: `pip install 'jixiao[pandas]'`)."""
@@ -229,7 +233,7 @@ class Problem(_Model):
     page: int | None = Field(default=None, description="1-based page, when the problem has one.")
 
 
-class SourceResult(_Model):
+class SourceResult(_Shown):
     """Everything jixiao read from one source file."""
 
     schema_version: Literal["1"] = Field(default="1", description='Always "1" for this contract.')
@@ -240,19 +244,6 @@ class SourceResult(_Model):
     errors: list[Problem] = Field(
         default_factory=list, description="Fatal problems for this source (then forms may be [])."
     )
-
-    def __repr__(self) -> str:
-        from jixiao.display import result_repr
-
-        return result_repr(self)
-
-    __str__ = __repr__
-
-    def _repr_html_(self) -> str:
-        """A notebook shows the source's problems, then each form as a table."""
-        from jixiao.display import result_html
-
-        return result_html(self)
 
     def to_pandas(self) -> Any:
         """The indicators of every form as a pandas DataFrame: the rows `indicators.parquet`
