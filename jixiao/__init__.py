@@ -5,11 +5,9 @@ The public API is `__all__`: `read` one source, `run` a batch into an output fol
 `import jixiao` loads no reader, model or table library.
 """
 
-from __future__ import annotations
-
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy knows the name)
 __version__ = "0.1.0"
 
 # public name -> the module that defines it (its one home)
@@ -47,7 +45,7 @@ if TYPE_CHECKING:
     from jixiao.models import Form, Indicator, Problem, Source, SourceResult
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module 'jixiao' has no attribute {name!r}")
