@@ -7,7 +7,7 @@ DEMO_OUT ?= out/demo
 BENCH_FILES ?= 20000
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test fuzz lint bench clean
+.PHONY: help setup demo test fuzz lint docs bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -33,9 +33,12 @@ fuzz: $(STAMP) ## property-based fuzzing of readers, parsers, normalizers (>= 10
 	JIXIAO_FUZZ=1 $(BIN)/python -m pytest tests/test_fuzz.py -p no:cacheprovider
 
 lint: $(STAMP) ## ruff and strict mypy on the package
-	$(BIN)/ruff check jixiao tests bench
+	$(BIN)/ruff check jixiao tests bench examples
 	$(BIN)/ruff format --check jixiao
 	$(BIN)/mypy
+
+docs: $(STAMP) ## build the documentation site into site/ (MkDocs, offline; API page from docstrings)
+	$(BIN)/mkdocs build --quiet
 
 bench: $(STAMP) ## benchmarks: text (forms/s, cold start), layout perturbations (scores by kind), PDFs, scans (s/page, RSS), office/HTML, report, hostile input, batch (BENCH_FILES=20000)
 	$(BIN)/python bench/bench_text.py
@@ -48,4 +51,4 @@ bench: $(STAMP) ## benchmarks: text (forms/s, cold start), layout perturbations 
 	$(BIN)/python bench/bench_batch.py --files $(BENCH_FILES)
 
 clean: ## remove .venv and outputs
-	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) out site .pytest_cache .mypy_cache .ruff_cache

@@ -292,22 +292,9 @@ def _cmd_panel(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     from jixiao.batch import RunOptions, run
     from jixiao.batch.lock import OutBusy
+    from jixiao.batch.options import usage_problem
     from jixiao.output.errors import OutputError
 
-    missing = [str(p) for p in args.inputs if not p.exists()]
-    if missing:
-        print(f"jixiao: no such file or folder: {', '.join(missing)}", file=sys.stderr)
-        return 2
-    bad = [str(p) for p in args.vocab + args.aliases if not p.is_file()]
-    if bad:
-        print(f"jixiao: no such vocabulary or alias file: {', '.join(bad)}", file=sys.stderr)
-        return 2
-    if args.aliases:
-        from jixiao.keys import check_aliases
-
-        if problem := check_aliases(args.aliases):
-            print(f"jixiao: bad alias file: {problem}", file=sys.stderr)
-            return 2
     options = RunOptions(
         out=args.out,
         fail_fast=args.fail_fast,
@@ -325,6 +312,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
         quiet=args.quiet,
         pdf_engine=args.pdf_engine,
     )
+    if problem := usage_problem(args.inputs, options):
+        print(f"jixiao: {problem}", file=sys.stderr)
+        return 2
     try:
         summary = run(args.inputs, options)
     except OutBusy as busy:

@@ -6,7 +6,7 @@ Schema, and tests/test_schema_contract.py keeps their field names equal to SCHEM
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -25,6 +25,23 @@ Operator = Literal[">=", "<=", "=", ">", "<", "range", "qualitative"]
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+
+class _Shown(_Model):
+    """A model a REPL shows in one line and a notebook as tables (jixiao.display): a form as
+    a table of its indicators, a source's result as its problems and its forms."""
+
+    def __repr__(self) -> str:
+        from jixiao.display import one_line
+
+        return one_line(self)
+
+    __str__ = __repr__
+
+    def _repr_html_(self) -> str:
+        from jixiao.display import as_html
+
+        return as_html(self)
 
 
 class Source(_Model):
@@ -158,7 +175,7 @@ class UnreadText(_Model):
     )
 
 
-class Form(_Model):
+class Form(_Shown):
     """One performance-target or self-evaluation form."""
 
     form_id: str = Field(
@@ -200,6 +217,13 @@ class Form(_Model):
         "sign-off and budget lines); not header, level, footer or placeholder-only rows.",
     )
 
+    def to_pandas(self) -> Any:
+        """The indicators as a pandas DataFrame, one column per Indicator field (needs
+        pandas: `pip install 'jixiao[pandas]'`)."""
+        from jixiao.display import form_frame
+
+        return form_frame(self)
+
 
 class Problem(_Model):
     """A problem with a source; codes are stable (see jixiao.problems)."""
@@ -209,7 +233,7 @@ class Problem(_Model):
     page: int | None = Field(default=None, description="1-based page, when the problem has one.")
 
 
-class SourceResult(_Model):
+class SourceResult(_Shown):
     """Everything jixiao read from one source file."""
 
     schema_version: Literal["1"] = Field(default="1", description='Always "1" for this contract.')
@@ -220,6 +244,13 @@ class SourceResult(_Model):
     errors: list[Problem] = Field(
         default_factory=list, description="Fatal problems for this source (then forms may be [])."
     )
+
+    def to_pandas(self) -> Any:
+        """The indicators of every form as a pandas DataFrame: the rows `indicators.parquet`
+        holds for this source, without the panel's key columns (needs pandas)."""
+        from jixiao.display import result_frame
+
+        return result_frame(self)
 
 
 def json_schema() -> dict[str, object]:

@@ -1,8 +1,9 @@
 """The main job for one source: extract -> parsers -> normalizers.
 
 `process_bytes`/`process_file` are THE per-source function (bytes in, SourceResult out).
-The batch engines (jixiao/batch/, `jixiao.batch.run`) call it for every source; nothing here
-knows an engine: imports go one way, from the engines to this module.
+The batch engines (jixiao/batch/, `jixiao.batch.run`) call it for every source, and so does
+`jixiao.read` (jixiao/api.py); nothing here knows an engine: imports go one way, from the
+engines to this module.
 """
 
 from __future__ import annotations
@@ -20,7 +21,15 @@ from jixiao.problems import SourceError
 from jixiao.records import CellGrid, SourceDoc
 
 log = logging.getLogger(__name__)
-__all__ = ["InputFile", "iter_inputs", "prefixed", "process_bytes", "process_file", "unprefixed"]
+__all__ = [
+    "InputFile",
+    "iter_inputs",
+    "prefixed",
+    "process_bytes",
+    "process_contained",
+    "process_file",
+    "unprefixed",
+]
 
 
 def process_bytes(data: bytes, rel_path: str, pdf_engine: str = PDF_ENGINES[0]) -> SourceResult:
@@ -82,20 +91,25 @@ def process_file(
     except SourceError as exc:
         source = Source(path=item.rel_path, sha256="", format="text")
         return SourceResult(source=source, errors=[_problem(exc)])
+    return process_contained(data, item.rel_path, fail_fast, pdf_engine)
+
+
+def process_contained(
+    data: bytes, rel_path: str, fail_fast: bool = False, pdf_engine: str = PDF_ENGINES[0]
+) -> SourceResult:
+    """process_bytes; a defect in jixiao becomes `internal_error` unless fail_fast."""
     try:
-        return process_bytes(data, item.rel_path, pdf_engine)
+        return process_bytes(data, rel_path, pdf_engine)
     except MemoryError:
         raise  # the batch engine turns it into `too_large` and replaces the worker
     except Exception as exc:
         if fail_fast:
             raise
-        log.exception("internal error on %s", item.rel_path)
+        log.exception("internal error on %s", rel_path)
         source = Source(
-            path=item.rel_path,
+            path=rel_path,
             sha256=hashlib.sha256(data).hexdigest(),
             format=guess_format(data),  # type: ignore[arg-type]
         )
-        message = (
-            f"jixiao failed on {item.rel_path} ({type(exc).__name__}: {exc}); please report it."
-        )
+        message = f"jixiao failed on {rel_path} ({type(exc).__name__}: {exc}); please report it."
         return SourceResult(source=source, errors=[Problem(code="internal_error", message=message)])

@@ -60,16 +60,37 @@ ZH_LABELS = {
 }
 
 
+def _literal(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def table_source(out: Path, view: str) -> str | None:
+    """The DuckDB `read_parquet(...)` of one of OUT's tables: its file, or the folder of a
+    Hive-partitioned table (`--partition-by`); None when OUT has no such table."""
+    path = out / VIEWS[view]
+    if path.is_file():
+        return f"read_parquet({_literal(path)})"
+    folder = path.with_suffix("")
+    if folder.is_dir():
+        return f"read_parquet({_literal(folder / '**' / '*.parquet')}, hive_partitioning=true)"
+    return None
+
+
+def has_tables(out: Path) -> bool:
+    """Whether OUT holds the tables of a run (the forms table, as a file or partitioned)."""
+    return table_source(out, "forms") is not None
+
+
 def connect(out: Path) -> Any:
-    """An in-memory DuckDB connection with one view per Parquet table present in OUT."""
+    """An in-memory DuckDB connection with one view per table present in OUT: views over
+    the Parquet files, nothing copied."""
     import duckdb
 
     con = duckdb.connect()
-    for view, file in VIEWS.items():
-        path = out / file
-        if path.exists():
-            literal = str(path).replace("'", "''")
-            con.execute(f"CREATE VIEW {view} AS SELECT * FROM read_parquet('{literal}')")
+    for view in VIEWS:
+        source = table_source(out, view)
+        if source is not None:
+            con.execute(f"CREATE VIEW {view} AS SELECT * FROM {source}")
     return con
 
 
@@ -83,9 +104,8 @@ def query(out: Path, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
 def copy_to(out: Path, sql: str, target: Path, fmt: str) -> None:
     """Write the result of `sql` to a CSV or Parquet file."""
     con = connect(out)
-    literal = str(target).replace("'", "''")
     options = "FORMAT CSV, HEADER" if fmt == "csv" else "FORMAT PARQUET"
-    con.execute(f"COPY ({sql}) TO '{literal}' ({options})")
+    con.execute(f"COPY ({sql}) TO {_literal(target)} ({options})")
 
 
 def _cell(value: Any) -> str:

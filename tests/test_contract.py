@@ -16,7 +16,9 @@ from tests.conftest import ROOT
 SCHEMA_MD = ROOT / "docs" / "SCHEMA.md"
 SHARED_SCHEMA_MD = ROOT.parent / "shared" / "docs" / "SCHEMA.md"
 MODELS = ["SourceResult", "Source", "Form", "Budget", "Task", "Contacts", "Indicator", "Problem"]
-ADDED_MODELS = ["UnreadText"]  # models of fields added to the contract (README)
+ADDED_MODELS = ["UnreadText"]  # models of fields added to the contract (docs/output.md)
+OUTPUT_MD = ROOT / "docs" / "output.md"  # the fields added to the contract
+FLAGS_MD = ROOT / "docs" / "flags.md"  # every flag and problem code
 
 
 def _schema_blocks(path: Path = SCHEMA_MD) -> dict[str, list[str]]:
@@ -37,13 +39,13 @@ def _schema_blocks(path: Path = SCHEMA_MD) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize("model", MODELS)
 def test_models_have_the_schema_fields_in_order(model: str) -> None:
-    """Every documented field, in order; fields added since are listed in the README."""
+    """Every documented field, in order; fields added since are listed in docs/output.md."""
     documented = _schema_blocks()[model]
     actual = list(getattr(models, model).model_fields)
     assert actual[: len(documented)] == documented
-    readme = (ROOT / "README.md").read_text("utf-8")
+    added = OUTPUT_MD.read_text("utf-8")
     for extra in actual[len(documented) :]:
-        assert f"`{model}.{extra}`" in readme, f"{model}.{extra} is not documented in the README"
+        assert f"`{model}.{extra}`" in added, f"{model}.{extra} is not documented in {OUTPUT_MD}"
 
 
 @pytest.mark.parametrize("model", MODELS + ADDED_MODELS)
@@ -69,12 +71,20 @@ def test_schema_flags_are_defined() -> None:
     assert documented <= set(FLAGS)
 
 
-def test_readme_documents_every_problem_code_and_flag() -> None:
-    readme = (ROOT / "README.md").read_text("utf-8")
+def test_docs_document_every_problem_code_and_flag() -> None:
+    text = FLAGS_MD.read_text("utf-8")
     for code in PROBLEM_CODES:
-        assert f"`{code}`" in readme, code
+        assert f"| `{code}` |" in text, code
     for flag in FLAGS:
-        assert f"`{flag}`" in readme, flag
+        assert f"| `{flag}` |" in text, flag
+
+
+def test_documented_confidence_factors_are_the_code_s() -> None:
+    """The factor column of the flags table, as jixiao.flags applies it."""
+    rows = re.findall(r"^\| `([a-z0-9_]+)` \|.*\| ([0-9.]+) \|$", FLAGS_MD.read_text("utf-8"), re.M)
+    assert len(rows) == len(FLAGS)
+    for flag, factor in rows:
+        assert FLAGS[flag].factor == float(factor), flag
 
 
 def test_problem_codes_used_in_package_are_registered() -> None:

@@ -107,7 +107,7 @@ def test_the_exit_statuses_are_documented() -> None:
     from jixiao.cli import EXIT_OUTPUT, RUN_EXAMPLES
 
     assert (BUSY, EXIT_OUTPUT) == (EXIT_BUSY, 74)
-    readme = (ROOT / "README.md").read_text("utf-8")
+    batch = (ROOT / "docs" / "batch.md").read_text("utf-8")
     for status in (BUSY, EXIT_OUTPUT):
         assert f"\n  {status}   " in RUN_EXAMPLES
-        assert f"; {status} " in readme
+        assert f"; {status} " in batch

@@ -30,6 +30,7 @@ from jixiao.batch.task import (
     Outcome,
     Settings,
     SourceTask,
+    configure_vocabulary,
     run_task,
     scratch_dir,
     write_contained,
@@ -178,9 +179,8 @@ def run(inputs: list[Path], options: RunOptions) -> RunSummary:
     run holds it): JSON per source as it finishes, then the Parquet tables and the panel;
     corrections and redaction applied per source."""
     from jixiao.output import write_run_info
-    from jixiao.vocab import configure
 
-    configure(options.vocab)
+    configure_vocabulary(options.vocab)  # for the manifest's vocabulary hash
     try:
         with OutLock(options.out):
             write_run_info(options.out, inputs, redact=options.redact)

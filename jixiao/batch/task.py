@@ -12,6 +12,7 @@ import hashlib
 import os
 import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,8 +46,10 @@ class Settings:
 _APPLIED: dict[str, Any] = {}  # the Settings this process is configured for, and its PostOptions
 
 
-def _post_options(settings: Settings) -> Any:
-    """Configure this process for `settings` once; return its PostOptions."""
+def configured(settings: Settings) -> Any:
+    """Configure this process for `settings` (once while they stay the same); return its
+    PostOptions. The workers and `jixiao.read` go through here, so one process can read
+    sources with different settings in turn."""
     if _APPLIED.get("settings") != settings:
         from jixiao.postprocess import PostOptions
         from jixiao.vocab import configure
@@ -57,6 +60,15 @@ def _post_options(settings: Settings) -> Any:
             redact=settings.redact, corrections=list(settings.corrections)
         )
     return _APPLIED["post"]
+
+
+def configure_vocabulary(vocab: Iterable[Path]) -> None:
+    """Configure this process's vocabulary alone (the run's own process, which needs no
+    PostOptions); the next `configured` call configures the process again."""
+    from jixiao.vocab import configure
+
+    configure(vocab)
+    _APPLIED.clear()
 
 
 SCRATCH = ".tmp"  # OUT/.tmp: temporary files of reader libraries, removed after each run
@@ -139,7 +151,7 @@ def _result_of(
     from jixiao.postprocess import finalize
 
     settings = settings or Settings()
-    post = _post_options(settings)
+    post = configured(settings)
     try:
         if faults:
             inject(faults, task.rel_path)
