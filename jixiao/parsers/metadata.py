@@ -261,7 +261,7 @@ def _glued_groups(cells: tuple[RawCell, ...]) -> list[tuple[str, list[RawCell]]]
         return []
     groups: list[tuple[str, list[RawCell]]] = []
     for match, nxt in zip(matches, [*matches[1:], None]):
-        value = text[match.end() : nxt.start() if nxt else len(text)].lstrip(":")
+        value = text[match.end() : nxt.start() if nxt else len(text)].lstrip(":： ")
         field = vocabulary().fields[match.group()]
         groups.append((field, [RawCell(value, cell.col, cell.line, cell.page)] if value else []))
     return groups

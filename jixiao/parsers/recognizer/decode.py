@@ -282,6 +282,7 @@ class _Decoder:
         self.repeat = config.cost("repeat_last")
         self.off_template = config.cost("off_template")
         self.unit_after_value = config.cost("unit_after_value")
+        self.operator_before_value = config.cost("operator_before_value")
         self.empty_as_column = config.cost("empty_as_column")
         self.column_cost = config.cost("column_distance")
         self.column_cap = config.cost("column_distance_cap")
@@ -512,15 +513,21 @@ class _Decoder:
                     back[state] = (i, previous, column, False)
 
     def _extra(self, i: int, j: int, role: Role, cost: float, target: int) -> None:
-        """A unit or weight cell in a table whose columns name none: the state is kept. A
-        unit right after the value ("120 公里") is as usual as one in its own column."""
+        """A unit, weight or operator cell in a table whose columns name none: the state is
+        kept. A unit right after the value ("120 公里") or an operator right before it
+        ("≥ 95%", OCR's "═ 12处") is as usual as one in its own column."""
         code = _EXTRA_BASE + EXTRAS.index(role)
-        value = self.column_of.get(Role.VALUE)
+        value = self.column_of.get(Role.VALUE, 0)
         best, back = self.best[j], self.back[j]
         for state, reached in self.best[i].items():
-            if state >> 1 >= _NAME_COLUMN:
-                after_value = role is Role.UNIT and state >> 1 == value
-                extra = self.unit_after_value if after_value else self.off_template
+            column = state >> 1
+            if column >= _NAME_COLUMN:
+                if role is Role.UNIT and column == value:
+                    extra = self.unit_after_value
+                elif role is Role.OPERATOR and column < value:
+                    extra = self.operator_before_value
+                else:
+                    extra = self.off_template
                 total = reached + cost + extra
                 if total < best.get(state | target, _INF):
                     best[state | target] = total
@@ -529,7 +536,7 @@ class _Decoder:
 
 _INF = float("inf")
 # roles a cell may take in a row whose template has no such column (an unlabelled column)
-EXTRAS: tuple[Role, ...] = (Role.UNIT, Role.WEIGHT)
+EXTRAS: tuple[Role, ...] = (Role.UNIT, Role.WEIGHT, Role.OPERATOR)
 _EXTRA_BASE = 100
 _NONE = (_INF, -1)  # no state to follow
 _TARGETLESS_ROW = _NAME_COLUMN << 1  # the first state of a named row without a target

@@ -1,6 +1,7 @@
-"""Tables printed with indicators as columns, and empty tab-separated cells that stand for a
-column: regression cases for what the layout-perturbation suite found (transposed 0.07
-recall; a score under an empty 分值 column read as the weight)."""
+"""Rows the recognizer reads in arrangements the layout-perturbation suite and probes found
+missing: tables printed with indicators as columns (transposed: 0.07 recall), an empty
+tab-separated cell standing for its column (a score under an empty 分值 read as the weight),
+and an operator sign in a cell of its own where the header names no operator column."""
 
 from __future__ import annotations
 
@@ -73,3 +74,27 @@ def test_an_empty_tab_cell_stands_for_its_column() -> None:
     )
     rows = _indicators(text)
     assert [(r["weight"], r["score"]) for r in rows] == [(None, 10), (None, 10)]
+
+
+def test_an_operator_cell_of_its_own_reads_before_the_value() -> None:
+    """Space-separated rows whose header names no operator column, signs as their own cells,
+    some as OCR reads them (═ for =, $ and ^ for ≥): the sign is the operator, not part of
+    the name."""
+    text = (
+        "项目支出绩效目标表\n"
+        "项目名称：农村饮水\n"
+        "一级指标 二级指标 三级指标 指标值\n"
+        "产出指标 数量指标 维修工程数量 ═ 12处\n"
+        "产出指标 时效指标 完工时间 ≤ 2023年10月\n"
+        "效益指标 社会效益指标 受益人口 $ 5000人\n"
+        "满意度指标 服务对象满意度指标 群众满意度 ^ 90%\n"
+    )
+    result = process_bytes(text.encode(), "form.txt")
+    assert [form.project for form in result.forms] == ["农村饮水"]  # no "：" kept
+    rows = [i.model_dump() for form in result.forms for i in form.indicators]
+    assert [(r["name"], r["operator"], r["value"]) for r in rows] == [
+        ("维修工程数量", "=", 12),
+        ("完工时间", "<=", None),
+        ("受益人口", ">=", 5000),
+        ("群众满意度", ">=", 90),
+    ]
