@@ -98,3 +98,37 @@ def test_an_operator_cell_of_its_own_reads_before_the_value() -> None:
         ("受益人口", ">=", 5000),
         ("群众满意度", ">=", 90),
     ]
+
+
+MULTI_PROJECT = """\
+| 2024年度部门预算项目绩效目标表 | |||||||||
+| 金额单位:万元 | |||||||||
+| 单位名称 | 项目名称 | 预算数 | 年度目标 | 一级指标 | 二级指标 | 三级指标 | 指标值 | 权重 |
+| 某县交通运输局 | 农村公路养护 | 120.5 | 完成县乡道养护 | 产出指标 | 数量指标 | 养护里程 | ≥300公里 | 30 |
+| 产出指标 | 质量指标 | 路况优良率 | ≥85% | 30 |
+| 满意度指标 | 服务对象满意度指标 | 群众满意度 | ≥90% | 40 |
+| 渡口安全管理 | 8 | 保障渡口运行安全 | 产出指标 | 数量指标 | 渡船检查次数 | ≥12次 | 50 |
+| 效益指标 | 社会效益指标 | 安全事故发生数 | 0起 | 50 |
+"""
+
+
+def test_a_table_of_several_projects_gives_a_form_each() -> None:
+    """Project cells on each project's first row only; the department cell merged over both
+    projects is missing from the second's row."""
+    result = process_bytes(MULTI_PROJECT.encode(), "projects.txt")
+    forms = [
+        (f.project, f.department, f.budget.total, f.annual_goals, len(f.indicators))
+        for f in result.forms
+    ]
+    assert forms == [
+        ("农村公路养护", "某县交通运输局", 120.5, ["完成县乡道养护"], 3),
+        ("渡口安全管理", "某县交通运输局", 8, ["保障渡口运行安全"], 2),
+    ]
+    assert [f.year for f in result.forms] == [2024, 2024]
+
+
+def test_cells_after_a_row_never_open_a_project() -> None:
+    """A trailing cell the row does not read (正向指标) is no project name."""
+    text = MULTI_PROJECT.replace("| 30 |\n| 产出指标", "| 30 | 正向指标 |\n| 产出指标")
+    result = process_bytes(text.encode(), "projects.txt")
+    assert [f.project for f in result.forms] == ["农村公路养护", "渡口安全管理"]

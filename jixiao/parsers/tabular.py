@@ -338,6 +338,32 @@ class FormAssembler:
         else:
             self._outside_table(row)
 
+    def start_project(self, values: dict[str, str], row: RawRow) -> None:
+        """The project cells of a table holding several projects (项目名称 | 预算数 | 年度目标
+        printed on each project's first row): after rows, a new form. A field its row leaves
+        out (a department cell merged over several projects) and the title, year and amount
+        unit are the previous project's."""
+        before = self.draft.form
+        if self.draft.has_rows:
+            self._next_form()
+            form = self.draft.form
+            form.title, form.year_text, form.budget_unit = (
+                before.title,
+                before.year_text,
+                before.budget_unit,
+            )
+            if "department" in before.fields:
+                form.fields["department"] = before.fields["department"]
+        form = self.draft.form
+        for field, text in values.items():
+            if field == "budget":
+                form.budget["total"] = text
+            elif field == "annual_goals":
+                form.goals_text = text
+            else:
+                form.fields[field] = text
+        self.draft.touch(row)
+
     @property
     def table_closed(self) -> bool:
         return self.draft.table_closed

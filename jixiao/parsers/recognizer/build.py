@@ -3,7 +3,7 @@ text around the rows read as the forms' heads and footers; unread table lines ke
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 from jixiao.flags import COLUMNS_SHIFTED, COLUMNS_SWAPPED, WEIGHTS_UNBALANCED
 from jixiao.parsers.metadata import budget_key, glued_head_segments
@@ -12,6 +12,7 @@ from jixiao.parsers.recognizer.decode import Cell, Decoded, Lattice, join_atoms
 from jixiao.parsers.recognizer.headers import Header
 from jixiao.parsers.recognizer.kinds import Kind, cell_info
 from jixiao.parsers.recognizer.lattice import Atom, Sep
+from jixiao.parsers.recognizer.projects import project_columns, project_values
 from jixiao.parsers.recognizer.tails import reorder_tail
 from jixiao.parsers.tabular import FormAssembler
 from jixiao.records import HeaderColumn, RawCell, RawForm, RawIndicator, RawRow, Role, UnreadText
@@ -63,9 +64,56 @@ def build_forms(
     atoms = lattice.atoms
     prior = headers[0].column_prior() if headers and lattice.hard_cells else {}
     rows = [row for row in decoded.rows() if not _budget_line(lattice, row, prior)]
+    projects = project_columns(lattice, headers)
+    if projects:
+        rows = _without_project_cells(lattice, rows)
     rows, balanced = resolve_numbers(rows, columns, lattice.joined)
-    indicators: dict[int, list[RawIndicator]] = {}
     order = headers[0].roles if headers else columns
+    indicators = _row_indicators(lattice, rows, (columns, order), prior, by_line)
+    in_row = {i for row in rows for cell in row for i in range(cell.start, cell.end)}
+    labels = {i for header in headers for i in range(header.start, header.end)}
+    assembler = FormAssembler()
+    row_lines = {atoms[cell.start].line for row in rows for cell in row}
+    head = _HeadFeeder(assembler, projects, row_lines)
+    pending: list[Atom] = []
+    for i, atom in enumerate(atoms):
+        if i in indicators:
+            head.feed(pending, opens_row=bool(pending) and pending[-1].line == atom.line)
+            pending = []
+            if not assembler.table_open:
+                assembler.open_table()
+            for indicator in indicators[i]:
+                assembler.add(indicator, indicator.line)
+            continue
+        if i in in_row or i in labels:
+            continue  # a header's labels say nothing of the form's head
+        if pending and atom.line != pending[-1].line:
+            head.feed(pending)
+            pending = []
+        pending.append(atom)
+    head.feed(pending)
+    forms = assembler.finish()
+    _note_unread(forms, lattice, decoded, {cell.start for row in rows for cell in row})
+    for form in forms:
+        if not balanced:
+            form.flags.append(WEIGHTS_UNBALANCED)
+        if not form.header and headers:
+            form.header = _header_columns(headers[0])
+    return forms
+
+
+def _row_indicators(
+    lattice: Lattice,
+    rows: list[list[Cell]],
+    orders: tuple[tuple[Role, ...], tuple[Role, ...]],
+    prior: dict[Role, int],
+    by_line: bool,
+) -> dict[int, list[RawIndicator]]:
+    """The indicators of each row, by the row's first atom: tail cells in their cheapest
+    roles, flags for cells off their header column, levels above a row's line split off.
+    `orders`: the decoded column order and the header's (or the template's)."""
+    columns, order = orders
+    indicators: dict[int, list[RawIndicator]] = {}
     for row in rows:
         row, _ = reorder_tail(row, columns)
         swapped = _swapped(row, order)
@@ -76,34 +124,28 @@ def build_forms(
             flags += (COLUMNS_SWAPPED,)
         parts = _split_levels(lattice, row) if by_line else [row]
         indicators[row[0].start] = [_indicator(lattice, part, flags) for part in parts]
-    in_row = {i for row in rows for cell in row for i in range(cell.start, cell.end)}
-    labels = {i for header in headers for i in range(header.start, header.end)}
-    assembler = FormAssembler()
-    pending: list[Atom] = []
-    for i, atom in enumerate(atoms):
-        if i in indicators:
-            _feed_head(assembler, pending)
-            pending = []
-            if not assembler.table_open:
-                assembler.open_table()
-            for indicator in indicators[i]:
-                assembler.add(indicator, indicator.line)
+    return indicators
+
+
+def _without_project_cells(lattice: Lattice, rows: list[list[Cell]]) -> list[list[Cell]]:
+    """In a table of several projects, a row without level cells that a row with them
+    follows on the same line is the project's cells (项目名称 | 预算数 read as a name and a
+    value): left out, for the head to read."""
+    kept: list[list[Cell]] = []
+    for row, following in zip(rows, [*rows[1:], None]):
+        if following is not None and _project_cells(lattice, row, following):
             continue
-        if i in in_row or i in labels:
-            continue  # a header's labels say nothing of the form's head
-        if pending and atom.line != pending[-1].line:
-            _feed_head(assembler, pending)
-            pending = []
-        pending.append(atom)
-    _feed_head(assembler, pending)
-    forms = assembler.finish()
-    _note_unread(forms, lattice, decoded, {cell.start for row in rows for cell in row})
-    for form in forms:
-        if not balanced:
-            form.flags.append(WEIGHTS_UNBALANCED)
-        if not form.header and headers:
-            form.header = _header_columns(headers[0])
-    return forms
+        kept.append(row)
+    return kept
+
+
+def _project_cells(lattice: Lattice, row: list[Cell], following: list[Cell]) -> bool:
+    line = lattice.atoms[row[-1].start].line
+    return (
+        not any(cell.role in _LEVELS for cell in row)
+        and lattice.atoms[following[0].start].line == line
+        and any(cell.role in _LEVELS for cell in following)
+    )
 
 
 def _budget_line(lattice: Lattice, row: list[Cell], prior: dict[Role, int]) -> bool:
@@ -162,10 +204,42 @@ def _header_columns(header: Header) -> tuple[HeaderColumn, ...]:
     return tuple(HeaderColumn(col, role, role.value) for col, role in enumerate(header.roles))
 
 
-def _feed_head(assembler: FormAssembler, atoms: list[Atom]) -> None:
-    """Atoms of one line outside every row, fed as a row of cells split at separators."""
-    if not atoms:
-        return
+@dataclass
+class _HeadFeeder:
+    """Feeds the assembler the lines outside every row, and in a table holding several
+    projects the project cells that open each project's rows."""
+
+    assembler: FormAssembler
+    projects: tuple[tuple[int, str], ...]  # (header line, field) of each project column
+    row_lines: set[int]  # lines holding a cell of a row
+    _header_line: int = field(default=-1, init=False)
+
+    def __post_init__(self) -> None:
+        self._header_line = self.projects[0][0] if self.projects else -1
+
+    def feed(self, atoms: list[Atom], opens_row: bool = False) -> None:
+        """Atoms of one line outside every row, fed as a row of cells split at separators;
+        `opens_row`: they come before a row's first cell on its line."""
+        if not atoms:
+            return
+        cells = _head_cells(atoms)
+        line, page = atoms[0].line, atoms[0].page
+        before_rows = opens_row or line not in self.row_lines  # not the tail of a row
+        if self.projects and cells and line > self._header_line and before_rows:
+            fields = [name for _, name in self.projects]
+            values = project_values([c.text for c in cells], fields)
+            if values is not None:
+                self.assembler.start_project(values, RawRow(tuple(cells), line, page))
+                return
+        if len(cells) == 1 and len(cells[0].text) >= _GLUED_HEAD:
+            for segment in glued_head_segments(cells[0].text):  # "…自评表项目名称甲主管部门乙"
+                self.assembler.feed_outside(RawRow((RawCell(segment, 0, line, page),), line, page))
+        elif cells:
+            self.assembler.feed_outside(RawRow(tuple(cells), line, page))
+
+
+def _head_cells(atoms: list[Atom]) -> list[RawCell]:
+    """The cells of a line's atoms, split at "|"/tab and wide spaces."""
     groups: list[list[Atom]] = []
     for atom in atoms:
         if not groups or atom.sep in (Sep.PIPE, Sep.WIDE) or atom.first_in_line:
@@ -176,12 +250,7 @@ def _feed_head(assembler: FormAssembler, atoms: list[Atom]) -> None:
         text = join_atoms(group).strip()
         if text:  # the "|"/tab column: a task or budget row continues where its label stood
             cells.append(RawCell(text, group[0].col, group[0].line, group[0].page))
-    line, page = atoms[0].line, atoms[0].page
-    if len(cells) == 1 and len(cells[0].text) >= _GLUED_HEAD:
-        for segment in glued_head_segments(cells[0].text):  # "…自评表项目名称甲主管部门乙"
-            assembler.feed_outside(RawRow((RawCell(segment, 0, line, page),), line, page))
-    elif cells:
-        assembler.feed_outside(RawRow(tuple(cells), line, page))
+    return cells
 
 
 _GLUED_HEAD = 30  # characters: a head cell this long may hold several labels run together
