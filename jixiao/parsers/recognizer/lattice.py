@@ -113,9 +113,9 @@ def atoms_of(lines: tuple[TextLine, ...]) -> tuple[Atom, ...]:
 def _empty_cell(text: str, cells: list[str], col: int) -> bool:
     """An empty cell that stands for a column: between two "|" ("| a | | b |"), or between
     two filled tab-separated cells ("168起<tab><tab>10"), not before or after a row's cells."""
-    if "|" in text:
-        return not _PIPE_ONLY.match(text) and 0 < col < text.count("|")
     filled = [bool(c.strip()) for c in cells]
+    if "|" in text:
+        return 0 < col and any(filled[col + 1 :])
     return "\t" in text and any(filled[:col]) and any(filled[col + 1 :])
 
 
