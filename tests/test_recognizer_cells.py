@@ -98,3 +98,11 @@ def test_numbers_printed_apart_are_not_cut_again() -> None:
 def test_a_period_is_a_date(text: str) -> None:
     """A period printed as a target ("各项费用使用周期 | 2020年1月--2020年11月") reads as one."""
     assert cell_info(text).kind is Kind.DATE
+
+
+def test_an_ordinal_stays_whole_and_is_no_value() -> None:
+    """ "2、" opening a document site's second page (or a list item) is one piece, read as a
+    page marker: never the number 2 of a row."""
+    assert cell_info("2、").kind is Kind.PAGE
+    assert (1, "class") not in glue_points("2、与短期预报报告次数")
+    assert cell_info("2").kind is Kind.NUMBER
