@@ -106,3 +106,9 @@ def test_an_ordinal_stays_whole_and_is_no_value() -> None:
     assert cell_info("2、").kind is Kind.PAGE
     assert (1, "class") not in glue_points("2、与短期预报报告次数")
     assert cell_info("2").kind is Kind.NUMBER
+
+
+@pytest.mark.parametrize("text", ["2018-2022", "2018—2022年", "2018年至2022年"])
+def test_a_span_of_years_is_a_date(text: str) -> None:
+    """A period target ("取得2018-2022…监测资料"), never a target and an actual."""
+    assert cell_info(text).kind is Kind.DATE
