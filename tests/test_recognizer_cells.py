@@ -112,3 +112,10 @@ def test_an_ordinal_stays_whole_and_is_no_value() -> None:
 def test_a_span_of_years_is_a_date(text: str) -> None:
     """A period target ("取得2018-2022…监测资料"), never a target and an actual."""
     assert cell_info(text).kind is Kind.DATE
+
+
+def test_a_result_word_written_with_zhu_stays_a_result_word() -> None:
+    """著 is simplified text too: folding 显著 to 显着 made it plain text, and a row
+    "提高就业率 | 显著 | 显著 | 6 | 6" split in two."""
+    assert cell_info("显著").kind is Kind.QUALITATIVE
+    assert cell_info("顯著").kind is Kind.QUALITATIVE  # traditional 顯 still folds
