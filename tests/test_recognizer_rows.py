@@ -132,3 +132,17 @@ def test_cells_after_a_row_never_open_a_project() -> None:
     text = MULTI_PROJECT.replace("| 30 |\n| 产出指标", "| 30 | 正向指标 |\n| 产出指标")
     result = process_bytes(text.encode(), "projects.txt")
     assert [f.project for f in result.forms] == ["农村公路养护", "渡口安全管理"]
+
+
+def test_a_footer_label_after_a_head_value_ends_it() -> None:
+    """ "单位名称:塘湖镇政府 填报日期:2021.5.18": the department stops at the date's label,
+    and the date is kept as the form's fill date."""
+    text = (
+        "部门整体支出绩效自评表\n"
+        "单位名称:塘湖镇政府 填报日期:2021.5.18\n"
+        "| 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 |\n"
+        "| 产出指标 | 数量指标 | 办结信访案件 | =168起 | 168起 |\n"
+    )
+    (form,) = process_bytes(text.encode(), "form.txt").forms
+    assert form.department == "塘湖镇政府"
+    assert form.contacts.fill_date == "2021-05-18"

@@ -208,9 +208,19 @@ class HeadReader:
                     f"{self.form.goals_text} {joined}" if self.form.goals_text else joined
                 )
         elif texts and field not in self.form.fields:
-            value = " ".join(texts)
+            value = self._cut_at_footer(" ".join(texts))
             if STAMP_NOISE.sub("", value).strip():
                 self.form.fields[field] = value
+
+    def _cut_at_footer(self, value: str) -> str:
+        """A head value with a footer label after it on its line ("塘湖镇政府 填报日期:
+        2021.5.18"): the value before it; the footer's pairs kept with the form."""
+        match = _footer_pattern().search(value.replace("：", ":"))
+        if match is None or match.start() == 0:
+            return value
+        for key, text in (footer_pairs(value[match.start() :]) or {}).items():
+            self.form.footer.setdefault(key, text)
+        return value[: match.start()].strip()
 
     def _budget_line(self, texts: list[str]) -> None:
         labels = [t for t in texts if cell_type(t) is not CellType.NUMBER]
