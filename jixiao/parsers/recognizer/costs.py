@@ -44,7 +44,7 @@ class CellCosts:
     likely: tuple[tuple[Role, float], ...] = ()  # the roles within UNLIKELY of the cheapest
 
 
-UNLIKELY = 3.0  # a role this much dearer than the cell's cheapest is never the best reading
+UNLIKELY = 2.0  # a role this much dearer than the cell's cheapest is never the best reading
 
 
 @lru_cache(maxsize=1)
