@@ -78,9 +78,10 @@ def atoms_of(lines: tuple[TextLine, ...]) -> tuple[Atom, ...]:
         first = True
         was_closed, closed = closed, text.rstrip().endswith(("|", "｜", "\t"))
         cells = _cells_of_line(text, split, cut)
+        filled = [bool(cell.strip()) for cell in cells]
         for col, part in enumerate(cells):
-            if not part.strip():
-                if _empty_cell(text, cells, col):
+            if not filled[col]:
+                if _empty_cell(text, filled, col):
                     sep = line_sep if first else Sep.PIPE
                     atoms.append(
                         Atom("", line.number, line.page, sep, col, "", first, first and was_closed)
@@ -110,10 +111,9 @@ def atoms_of(lines: tuple[TextLine, ...]) -> tuple[Atom, ...]:
     return tuple(atoms)
 
 
-def _empty_cell(text: str, cells: list[str], col: int) -> bool:
+def _empty_cell(text: str, filled: list[bool], col: int) -> bool:
     """An empty cell that stands for a column: between two "|" ("| a | | b |"), or between
     two filled tab-separated cells ("168起<tab><tab>10"), not before or after a row's cells."""
-    filled = [bool(c.strip()) for c in cells]
     if "|" in text:
         return 0 < col and any(filled[col + 1 :])
     return "\t" in text and any(filled[:col]) and any(filled[col + 1 :])
