@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 from jixiao.parsers.recognizer.costs import cell_costs
 from jixiao.parsers.recognizer.kinds import Kind, cell_info
@@ -435,24 +436,20 @@ class _Decoder:
             column = state >> 1
             if column:
                 entries[state & 1][column] = (reached - gap * column, state)
-        follow: tuple[list[tuple[float, int]], list[tuple[float, int]]] = ([], [])
-        for targeted in (0, 1):
-            entry, row = entries[targeted], follow[targeted]
-            row.append(_NONE)
-            running = _NONE
-            for column in range(1, width):
-                # the columns after the name may follow the name or a later column only
-                if column == _NAME_COLUMN + 1:
-                    running = entry[_NAME_COLUMN]
-                    for previous in range(1, _NAME_COLUMN):  # a row named by its level only
-                        reached, state = entry[previous]
-                        candidate = (reached + self.without_name, state)
-                        if candidate < running:
-                            running = candidate
-                elif entry[column - 1] < running:
-                    running = entry[column - 1]
-                row.append(running)
-        return follow
+        return (self._follow(entries[0]), self._follow(entries[1]))
+
+    def _follow(self, entry: list[tuple[float, int]]) -> list[tuple[float, int]]:
+        """The cheapest entry before each column (prefix minima, the earlier on a tie); the
+        columns after the name follow the name, or a level where the row has no name."""
+        name = min(
+            entry[_NAME_COLUMN],
+            *((reached + self.without_name, state) for reached, state in entry[1:_NAME_COLUMN]),
+        )
+        return [
+            _NONE,
+            *accumulate(entry[:_NAME_COLUMN], min),
+            *accumulate(entry[_NAME_COLUMN + 1 : self.width - 1], min, initial=name),
+        ]
 
     def _roles(
         self,
