@@ -146,3 +146,18 @@ def test_a_footer_label_after_a_head_value_ends_it() -> None:
     (form,) = process_bytes(text.encode(), "form.txt").forms
     assert form.department == "塘湖镇政府"
     assert form.contacts.fill_date == "2021-05-18"
+
+
+def test_a_note_after_the_total_opens_no_table() -> None:
+    """A glued form's note after its total names level names and header labels (产出指标50分,
+    三级指标的分值, 得分): no row is read from it."""
+    text = (
+        "项目支出绩效自评表一级指标二级指标三级指标分值年度指标值实际完成值得分"
+        "产出指标数量指标培训人数20≥100人120人20"
+        "满意度指标服务对象满意度指标群众满意度20≥90%95%20总分4040"
+        "注:1.一级指标分值统一设置为:产出指标50分、满意度指标10分,各部门根据各项指标重要程度"
+        "确定三级指标的分值,得分最高不能超过该指标分值上限,分别按照该指标对应分值区间"
+        "100-80%(含80%)合理确定得分\n"
+    )
+    rows = _indicators(text)
+    assert [r["name"] for r in rows] == ["培训人数", "群众满意度"]

@@ -50,23 +50,30 @@ def row_start_costs(atoms: Sequence[Atom], by_line: bool) -> list[float]:
 def table_region(lattice: Lattice, headers: list[Header]) -> list[bool]:
     """Which atoms are inside an indicator table: from a header (or, when the text has
     none, from a level name) to a total, a footer label or a note; again from the next.
-    Labels are read per piece (a cell's atoms joined: "合 计" is a total)."""
+    Labels are read per piece (a cell's atoms joined: "合 计" is a total). Where a table
+    ended, the rest of that line starts none at a level name, and none at all after a note
+    (注:… naming 产出指标50分, 三级指标的分值, 得分)."""
     atoms = lattice.atoms
     starts = {h.start for h in headers}
     inside = False  # a table starts at its header, or where there is none at a level name
     others = _other_headers(atoms)
     footers = {start for start, _ in lattice.footers}
+    ended_on = noted_on = -1  # the lines where the last table ended, and at a note
     region: list[bool] = []
     for index, atom in enumerate(atoms):
         piece = _piece_at(lattice, index)
-        if index in starts or (not headers and _is_level(atom.text)):
+        if _NOTE.match(cell_info(atom.text if piece is None else piece).folded):
+            inside, ended_on, noted_on = False, atom.line, atom.line
+        elif atom.line == noted_on:
+            pass
+        elif index in starts or (not headers and atom.line != ended_on and _is_level(atom.text)):
             inside = True
         elif inside and (
             index in others
             or index in footers
             or (_ends_table(piece) if piece is not None else _glued_total(lattice, index))
         ):
-            inside = False
+            inside, ended_on = False, atom.line
         region.append(inside)
     return region
 
