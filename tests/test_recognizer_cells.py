@@ -119,3 +119,12 @@ def test_a_result_word_written_with_zhu_stays_a_result_word() -> None:
     "提高就业率 | 显著 | 显著 | 6 | 6" split in two."""
     assert cell_info("显著").kind is Kind.QUALITATIVE
     assert cell_info("顯著").kind is Kind.QUALITATIVE  # traditional 顯 still folds
+
+
+def test_a_scoring_rule_cut_before_its_points_is_no_name() -> None:
+    """ "…实施方案,得" | "3" | "分": a rule of a scoring sheet cut at its points, not a row."""
+    cut = cell_costs("制定有耕地地力保护补贴项目实施方案,得").roles[Role.NAME]
+    whole = cell_costs("制定有耕地地力保护补贴项目实施方案").roles[Role.NAME]
+    assert cut >= whole + 1.0
+    assert cell_costs("按时报送补贴面积的得").roles[Role.NAME] >= 1.0
+    assert cell_costs("资源取得").roles[Role.NAME] < 1.0  # a name may end in 取得

@@ -197,6 +197,7 @@ _NAME_SHAPES: tuple[tuple[Callable[[str], object], str], ...] = (
     (re.compile(r"%\d").search, "name_holds_number"),  # "…審核98%98%19.6": cells run on
     (lambda folded: field_labels().match(folded), "name_from_label"),  # 年度绩效目标2(40分)
     (re.compile(r"^[一二三四五六七八九十]+、").match, "name_from_label"),  # 二、…分析: a heading
+    (re.compile(r"(?:[,，的]得|扣)$").search, "name_cut_scoring"),  # "…实施方案,得": a rule cut
 )
 
 
