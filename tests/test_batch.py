@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
@@ -64,16 +65,19 @@ def batch(inputs: Path, out: Path, **options: object) -> RunSummary:
     return run([inputs], RunOptions(out=out, quiet=True, **options))  # type: ignore[arg-type]
 
 
-def corpus_fixture(count: int) -> Callable[[pytest.TempPathFactory], Path]:
-    """A module's `corpus` fixture: `count` seed copies and one file that is no form."""
+def corpus_fixture(
+    count: int, make: Callable[[Path, int], object] = make_corpus, name: str = "corpus"
+) -> Callable[[pytest.TempPathFactory], Path]:
+    """A module's fixture `name`: a folder `make` fills with `count` sources (by default
+    seed copies and one file that is no form)."""
 
-    @pytest.fixture(scope="module")
-    def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-        folder = tmp_path_factory.mktemp("corpus")
-        make_corpus(folder, count)
+    @pytest.fixture(scope="module", name=name)
+    def made(tmp_path_factory: pytest.TempPathFactory) -> Path:
+        folder = tmp_path_factory.mktemp(name)
+        make(folder, count)
         return folder
 
-    return corpus
+    return made
 
 
 corpus = corpus_fixture(24)
@@ -333,16 +337,23 @@ def test_cli_rejects_zero_jobs(tmp_path: Path) -> None:
         main(["run", str(FORMS), "-o", str(tmp_path), "-j", "0"])
 
 
-def test_dask_engine_equals_the_local_engine(corpus: Path, reference: Path, tmp_path: Path) -> None:
+def local_cluster(scratch: Path) -> Any:
+    """Two single-threaded dask worker processes on this machine (the test is skipped where
+    dask is not installed)."""
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(
+    return distributed.LocalCluster(
         n_workers=2,
         threads_per_worker=1,
         processes=True,
         host="127.0.0.1",
         dashboard_address=None,
-        local_directory=str(tmp_path / "scratch"),
-    ) as cluster:
+        local_directory=str(scratch),
+    )
+
+
+def test_dask_engine_equals_the_local_engine(corpus: Path, reference: Path, tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    with local_cluster(tmp_path / "scratch") as cluster:
         pids = set()
         with distributed.Client(cluster) as client:
             pids = set(client.run(os.getpid).values())

@@ -22,7 +22,7 @@ import pytest
 
 from jixiao.batch import dask_engine
 from jixiao.cli import main
-from tests.test_batch import SEEDS, json_files, source_entries
+from tests.test_batch import SEEDS, corpus_fixture, json_files, source_entries
 
 pytest.importorskip("distributed")
 
@@ -81,11 +81,7 @@ def cli_cluster(
             process.wait(timeout=30)
 
 
-@pytest.fixture(scope="module")
-def sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("sources")
-    make_sources(folder, SOURCES)
-    return folder
+sources = corpus_fixture(SOURCES, make_sources, "sources")
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import pytest
 
 from jixiao.batch.faults import ENV
 from tests.conftest import copy_samples
-from tests.test_batch import batch, corpus_fixture, json_files, source_entries
+from tests.test_batch import batch, corpus_fixture, json_files, local_cluster, source_entries
 
 HANG, CRASH, GREEDY = "003_004_a0dabc58212d71e8.txt", "005_004_a0dabc58212d71e8.txt", "notes.txt"
 
@@ -23,15 +23,7 @@ corpus = corpus_fixture(12)
 
 @pytest.fixture(scope="module")
 def scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=None,
-        local_directory=str(tmp_path_factory.mktemp("scratch")),
-    ) as cluster:
+    with local_cluster(tmp_path_factory.mktemp("scratch")) as cluster:
         yield cluster.scheduler_address
 
 

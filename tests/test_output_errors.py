@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from tests.conftest import ROOT
-from tests.test_batch import json_files, source_entries
+from tests.test_batch import corpus_fixture, json_files, source_entries
 from tests.test_batch_dask import make_sources
 
 SOURCES = 200  # about 4 MB of JSON: more than the file system holds at first
@@ -51,11 +51,7 @@ def _remount(target: Path, options: str) -> None:
     subprocess.run(["mount", "-o", f"remount,{options}", str(target)], check=True)
 
 
-@pytest.fixture(scope="module")
-def sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("sources")
-    make_sources(folder, SOURCES)
-    return folder
+sources = corpus_fixture(SOURCES, make_sources, "sources")
 
 
 @pytest.fixture(scope="module")

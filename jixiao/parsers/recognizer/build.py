@@ -3,7 +3,7 @@ text around the rows read as the forms' heads and footers; unread table lines ke
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from jixiao.flags import COLUMNS_SHIFTED, COLUMNS_SWAPPED, WEIGHTS_UNBALANCED
 from jixiao.parsers.metadata import budget_key, glued_head_segments
@@ -12,7 +12,7 @@ from jixiao.parsers.recognizer.decode import Cell, Decoded, Lattice, join_atoms
 from jixiao.parsers.recognizer.headers import Header
 from jixiao.parsers.recognizer.kinds import Kind, cell_info
 from jixiao.parsers.recognizer.lattice import Atom, Sep
-from jixiao.parsers.recognizer.projects import project_columns, project_values
+from jixiao.parsers.recognizer.projects import ProjectColumns, project_columns, project_values
 from jixiao.parsers.recognizer.tails import reorder_tail
 from jixiao.parsers.tabular import FormAssembler
 from jixiao.records import HeaderColumn, RawCell, RawForm, RawIndicator, RawRow, Role, UnreadText
@@ -65,7 +65,7 @@ def build_forms(
     prior = headers[0].column_prior() if headers and lattice.hard_cells else {}
     rows = [row for row in decoded.rows() if not _budget_line(lattice, row, prior)]
     projects = project_columns(lattice, headers)
-    if projects:
+    if projects is not None:
         rows = _without_project_cells(lattice, rows)
     rows, balanced = resolve_numbers(rows, columns, lattice.joined)
     order = headers[0].roles if headers else columns
@@ -210,12 +210,8 @@ class _HeadFeeder:
     projects the project cells that open each project's rows."""
 
     assembler: FormAssembler
-    projects: tuple[tuple[int, str], ...]  # (header line, field) of each project column
+    projects: ProjectColumns | None  # a table of several projects: its project columns
     row_lines: set[int]  # lines holding a cell of a row
-    _header_line: int = field(default=-1, init=False)
-
-    def __post_init__(self) -> None:
-        self._header_line = self.projects[0][0] if self.projects else -1
 
     def feed(self, atoms: list[Atom], opens_row: bool = False) -> None:
         """Atoms of one line outside every row, fed as a row of cells split at separators;
@@ -225,9 +221,9 @@ class _HeadFeeder:
         cells = _head_cells(atoms)
         line, page = atoms[0].line, atoms[0].page
         before_rows = opens_row or line not in self.row_lines  # not the tail of a row
-        if self.projects and cells and line > self._header_line and before_rows:
-            fields = [name for _, name in self.projects]
-            values = project_values([c.text for c in cells], fields)
+        projects = self.projects
+        if projects is not None and cells and line > projects.line and before_rows:
+            values = project_values([c.text for c in cells], projects.fields)
             if values is not None:
                 self.assembler.start_project(values, RawRow(tuple(cells), line, page))
                 return

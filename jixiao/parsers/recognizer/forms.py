@@ -37,6 +37,7 @@ class Reading:
     decoded: Decoded
     columns: tuple[Role, ...]
     region: list[bool]  # which atoms are inside an indicator table
+    by_line: bool  # the table's lines are its rows
 
 
 def recognize(lines: tuple[TextLine, ...]) -> list[RawForm]:
@@ -51,8 +52,9 @@ def recognize(lines: tuple[TextLine, ...]) -> list[RawForm]:
     reading = read(lines)
     if reading is None:
         return []
-    by_line = lines_are_rows(reading.lattice.atoms, reading.region)
-    return build_forms(reading.lattice, reading.decoded, reading.columns, reading.headers, by_line)
+    return build_forms(
+        reading.lattice, reading.decoded, reading.columns, reading.headers, reading.by_line
+    )
 
 
 # words every indicator table prints (a level name or a header label), as printed in
@@ -74,15 +76,17 @@ def read(lines: tuple[TextLine, ...]) -> Reading | None:
     for start, end in lattice.footers:
         lattice.lock(start, end)
     region = table_region(lattice, headers)
-    decoded, columns = best_reading(lattice, headers, region)
-    return Reading(lattice, headers, decoded, columns, region)
+    by_line = lines_are_rows(atoms, region)
+    decoded, columns = best_reading(lattice, headers, region, by_line)
+    return Reading(lattice, headers, decoded, columns, region, by_line)
 
 
 def best_reading(
-    lattice: Lattice, headers: list[Header], region: list[bool]
+    lattice: Lattice, headers: list[Header], region: list[bool], by_line: bool
 ) -> tuple[Decoded, tuple[Role, ...]]:
+    """The cheapest reading of the text in the header's column order or a usual one;
+    `by_line`: the table's lines are its rows."""
     config = settings()
-    by_line = lines_are_rows(lattice.atoms, region)
     row_start = row_start_costs(lattice.atoms, by_line)
     wraps = row_wrap_costs(lattice.atoms, by_line)
     name_extra = outside_costs(region)

@@ -3,13 +3,12 @@ line holds both headers, and every line is cut where the second header begins.""
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from jixiao.parsers.header import header_role
+from jixiao.parsers.recognizer.lattice import HARD_SEPARATOR
 from jixiao.records import Role, TextLine
 
-_HARD = re.compile(r"[|｜\t]")
 _MIN_LABELS = 3  # labels each of the two headers names
 
 
@@ -21,7 +20,7 @@ def side_by_side(lines: tuple[TextLine, ...]) -> list[tuple[TextLine, ...]] | No
     left: list[TextLine] = []
     right: list[TextLine] = []
     for line in lines:
-        cells = _HARD.split(line.text)
+        cells = HARD_SEPARATOR.split(line.text)
         left.append(replace(line, text="|".join(cells[:cut])))
         if len(cells) > cut:
             right.append(replace(line, text="|".join(cells[cut:])))
@@ -31,7 +30,7 @@ def side_by_side(lines: tuple[TextLine, ...]) -> list[tuple[TextLine, ...]] | No
 def _second_header_at(text: str) -> int | None:
     """The cell where a second run of header labels begins: the first label's role again,
     with enough labels on both sides."""
-    cells = _HARD.split(text)
+    cells = HARD_SEPARATOR.split(text)
     if len(cells) < 2 * _MIN_LABELS:
         return None
     roles = [header_role(cell) if cell.strip() else None for cell in cells]

@@ -48,9 +48,9 @@ class Atom:
     line_closed: bool = False  # for a line's first atom: the line before ended with "|"
 
 
-_HARD = re.compile(r"[|｜\t]")
+HARD_SEPARATOR = re.compile(r"[|｜\t]")  # "|" (half or full width) or a tab: never inside a cell
 _SPACES = re.compile(r"([ \u3000\u00a0]+)")
-_WIDE_SPACES = re.compile(r"[ \u3000\u00a0]{2,}")
+WIDE_SPACES = re.compile(r"[ \u3000\u00a0]{2,}")
 _PIPE_ONLY = re.compile(r"^[\s|｜]*$")
 
 
@@ -60,7 +60,7 @@ def atoms_of(lines: tuple[TextLine, ...]) -> tuple[Atom, ...]:
     blank = False
     closed = False
     pipes = False
-    split = _csv_fields if _is_csv(lines) else _HARD.split
+    split = _csv_fields if _is_csv(lines) else HARD_SEPARATOR.split
     # where "|" or tabs cut most lines into cells, a long cell (an explanation, a scoring
     # rule) is one cell: only short ones are cut at glue points ("足额保障率=100%")
     cut = _cells_cut(lines, split)
@@ -125,7 +125,7 @@ def _cells_of_line(text: str, split: Callable[[str], list[str]], cut: bool) -> l
     were lost or replaced)."""
     parts = split(text)
     if cut and len(parts) == 1:
-        wide = [part for part in _WIDE_SPACES.split(text.strip()) if part]
+        wide = [part for part in WIDE_SPACES.split(text.strip()) if part]
         if len(wide) >= 3:
             return wide
     return parts
@@ -156,7 +156,7 @@ def _csv_fields(text: str) -> list[str]:
     try:
         return next(csv.reader([text], skipinitialspace=True))
     except (csv.Error, StopIteration):
-        return _HARD.split(text)
+        return HARD_SEPARATOR.split(text)
 
 
 def _pieces(part: str) -> list[tuple[Sep | None, str]]:

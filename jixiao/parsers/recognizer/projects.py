@@ -10,25 +10,30 @@ several projects).
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 from itertools import combinations
 
 from jixiao.parsers.metadata import budget_key, field_of
 from jixiao.parsers.recognizer.decode import Lattice
 from jixiao.parsers.recognizer.headers import Header
+from jixiao.parsers.recognizer.kinds import Kind, cell_info
 from jixiao.text import fold
 
 _PROJECT_FIELDS = frozenset({"department", "project", "annual_goals"})
-_AMOUNT = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 
 
-def project_columns(lattice: Lattice, headers: list[Header]) -> tuple[tuple[int, str], ...]:
-    """(line, field) of each head-field label printed as a column of the indicator header,
-    right before its first label (labels only in between: "项目名称 甲项目 一级指标…" is a
-    head field and its value), when a project name is among them; () for a table of one
-    form."""
+@dataclass(frozen=True, slots=True)
+class ProjectColumns:
+    line: int  # the indicator header's line
+    fields: tuple[str, ...]  # the head field of each project column, in order
+
+
+def project_columns(lattice: Lattice, headers: list[Header]) -> ProjectColumns | None:
+    """The head-field labels printed as columns of the indicator header, right before its
+    first label (labels only in between: "项目名称 甲项目 一级指标…" is a head field and its
+    value), when a project name is among them; None for a table of one form."""
     if not headers:
-        return ()
+        return None
     atoms = lattice.atoms
     start = headers[0].start
     line = atoms[start].line
@@ -42,8 +47,8 @@ def project_columns(lattice: Lattice, headers: list[Header]) -> tuple[tuple[int,
             fields.append(name)
         index -= 1
     if "project" not in fields:
-        return ()
-    return tuple((line, name) for name in reversed(fields))
+        return None
+    return ProjectColumns(line, tuple(reversed(fields)))
 
 
 def _column_field(label: str) -> str | None:
@@ -54,7 +59,7 @@ def _column_field(label: str) -> str | None:
     return "budget" if budget_key(folded) is not None else None
 
 
-def project_values(texts: list[str], fields: list[str]) -> dict[str, str] | None:
+def project_values(texts: list[str], fields: tuple[str, ...]) -> dict[str, str] | None:
     """The project cells of a line matched to the project columns: in order, an amount in
     the budget column and text elsewhere, as far right as they fit; None when they do not
     fit or name no project."""
@@ -68,5 +73,5 @@ def project_values(texts: list[str], fields: list[str]) -> dict[str, str] | None
 
 
 def _fits(field: str, text: str) -> bool:
-    amount = bool(_AMOUNT.match(fold(text).replace(" ", "")))
+    amount = cell_info(text).kind is Kind.NUMBER
     return amount if field == "budget" else not amount

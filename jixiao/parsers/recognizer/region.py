@@ -64,9 +64,9 @@ def table_region(lattice: Lattice, headers: list[Header]) -> list[bool]:
         piece = _piece_at(lattice, index)
         if _NOTE.match(cell_info(atom.text if piece is None else piece).folded):
             inside, ended_on, noted_on = False, atom.line, atom.line
-        elif atom.line == noted_on:
-            pass
-        elif index in starts or (not headers and atom.line != ended_on and _is_level(atom.text)):
+        elif atom.line != noted_on and (
+            index in starts or (not headers and atom.line != ended_on and _is_level(atom.text))
+        ):
             inside = True
         elif inside and (
             index in others
@@ -151,13 +151,14 @@ def footer_lines(atoms: Sequence[Atom]) -> list[tuple[int, int]]:
 
 
 def _ends_table(text: str) -> bool:
-    """A total, a footer or head label (the next form's 项目名称), a title, or a note."""
+    """A total, a footer or head label (the next form's 项目名称), or a title (a note is
+    tested before, in `table_region`)."""
     info = cell_info(text)
     if info.kind is Kind.TOTAL:
         return True
     if info.kind is Kind.FIELD and (_footer_label(info.folded) or field_of(info.folded)):
         return True
-    return bool(_NOTE.match(info.folded)) or is_title_text(text) or is_other_table_text(text)
+    return is_title_text(text) or is_other_table_text(text)
 
 
 _NOTE = re.compile(r"^(?:注|说明|备注)[:：\d.、]")

@@ -6,14 +6,12 @@ from the turned text point at the lines as printed (an indicator at its name's l
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from jixiao.parsers.header import header_role
+from jixiao.parsers.recognizer.lattice import HARD_SEPARATOR, WIDE_SPACES
 from jixiao.records import RawCell, RawForm, RawIndicator, Role, TextLine, UnreadText
 
-_HARD = re.compile(r"[|｜\t]")
-_WIDE = re.compile(r"[ \u3000]{2,}")
 _MIN_LABELS = 3  # label lines a block holds, one of them the indicator names'
 _MIN_FILLED = 2  # label lines of a block with a value beside their label
 
@@ -46,7 +44,7 @@ def untransposed(lines: tuple[TextLine, ...]) -> tuple[tuple[TextLine, ...], dic
 def _cells(text: str) -> list[str]:
     """A line's cells: cut at "|" and tabs, or at runs of spaces in a line without them."""
     body = text.strip(" \u3000\r\n").strip("|｜")  # trailing tabs are empty cells
-    parts = _HARD.split(body) if _HARD.search(body) else _WIDE.split(body)
+    parts = HARD_SEPARATOR.split(body) if HARD_SEPARATOR.search(body) else WIDE_SPACES.split(body)
     return [part.strip() for part in parts]
 
 
