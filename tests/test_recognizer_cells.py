@@ -92,6 +92,15 @@ def test_numbers_printed_apart_are_not_cut_again() -> None:
     assert [c.text for c in resolved] == ["群众满意度", "%", "9010", "10010"]
 
 
+def test_one_number_alone_in_a_pipe_cell_is_not_cut() -> None:
+    """A self-evaluation row with its 分值 and 得分 left empty: the actual "98.79" is one
+    number, not "98.7" and a weight of 9 filling the empty column."""
+    row = _row(("参训学员结业考核通过率", Role.NAME), ("=100%", Role.VALUE), ("98.79", Role.ACTUAL))
+    columns = (Role.VALUE, Role.ACTUAL, Role.WEIGHT, Role.SCORE)
+    (resolved,), _ = resolve_numbers([row], columns, [False] * 3, hard_cells=True)
+    assert [(c.text, c.role) for c in resolved][-1] == ("98.79", Role.ACTUAL)
+
+
 @pytest.mark.parametrize(
     "text", ["2020年1月--2020年11月", "2021.1.1-12.31", "2021年1月-12月", "2021年1月至2021年12月"]
 )

@@ -14,7 +14,7 @@ from jixiao.vocab import derived, plausible_unit, vocabulary
 _UNIT = r"[^\d\s\-~～—–][^\d]{0,9}"
 _NUMBER_UNIT = re.compile(rf"^(?P<num>[-+]?\d[\d,]*(?:\.\d+)?)\s*(?P<unit>{_UNIT})?$")
 _RANGE = re.compile(
-    r"^(?P<lo>\d[\d,]*(?:\.\d+)?)\s*(?P<lo_unit>%|％)?\s*(?:-|~|～|—|–|至|到)\s*"
+    r"^(?P<lo>[-+]?\d[\d,]*(?:\.\d+)?)\s*(?P<lo_unit>%|％)?\s*(?:-|~|～|—|–|至|到)\s*"
     rf"(?P<hi>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>{_UNIT})?$"
 )
 

@@ -60,10 +60,15 @@ def subtotal(level1_text: str) -> float | None:
 
 
 def resolve_numbers(
-    rows: list[Row], columns: Sequence[Role], joined: Sequence[bool] = ()
+    rows: list[Row],
+    columns: Sequence[Role],
+    joined: Sequence[bool] = (),
+    hard_cells: bool = False,
 ) -> tuple[list[Row], bool]:
     """Rows with their bare numbers re-assigned; and whether every printed subtotal adds up.
-    `joined[i]`: atom i is glued to the one before (digits there may be cut anew)."""
+    `joined[i]`: atom i is glued to the one before (digits there may be cut anew);
+    `hard_cells`: the text's cells are cut by "|" or tabs, so one whole cell holding one
+    number ("98.79") is that number, never a run to cut."""
     numeric = [role for role in columns if role in NUMERIC]
     if len(numeric) < 2:
         return rows, True
@@ -71,7 +76,7 @@ def resolve_numbers(
     balanced = True
     for group in _groups(rows):
         total = _group_total(rows, group)
-        readings = [list(_readings(rows[i], numeric, column_of, joined)) for i in group]
+        readings = [list(_readings(rows[i], numeric, column_of, joined, hard_cells)) for i in group]
         chosen, added_up = _choose(readings, total)
         balanced &= added_up
         for index, reading in zip(group, chosen):
@@ -101,7 +106,11 @@ def _movable(cell: Cell) -> bool:
 
 
 def _readings(
-    row: Row, numeric: list[Role], column_of: dict[Role, int], joined: Sequence[bool]
+    row: Row,
+    numeric: list[Role],
+    column_of: dict[Role, int],
+    joined: Sequence[bool],
+    hard_cells: bool,
 ) -> Iterator[Reading]:
     """Every assignment of the row's bare numbers to numeric columns that keeps the row's
     cells in column order, the decoder's own reading among them; where the numbers are one
@@ -113,7 +122,7 @@ def _readings(
     bounds = _bounds(row, movable, column_of)
     as_decoded = tuple(role for k in movable if (role := row[k].role) is not None)
     texts = tuple(row[k].text for k in movable)
-    run = _glued_run(row, movable, joined)
+    run = _glued_run(row, movable, joined, hard_cells)
     context = _RowContext(row, movable, numeric, glued=run is not None)
     for roles in dict.fromkeys([as_decoded, *_increasing(numeric, column_of, bounds)]):
         yield context.weigh(roles, texts)
@@ -161,11 +170,15 @@ class _RowContext:
         return cost
 
 
-def _glued_run(row: Row, movable: list[int], joined: Sequence[bool]) -> str | None:
+def _glued_run(
+    row: Row, movable: list[int], joined: Sequence[bool], hard_cells: bool
+) -> str | None:
     """The movable cells' digits, where they are one run printed without a separator."""
     if not joined:
         return None
     cells = [row[k] for k in movable]
+    if hard_cells and len(cells) == 1 and cells[0].end - cells[0].start == 1:
+        return None  # one number alone in a "|"/tab cell
     if movable != list(range(movable[0], movable[-1] + 1)):
         return None
     if any(not _DIGITS.fullmatch(c.text) for c in cells):

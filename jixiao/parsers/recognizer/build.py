@@ -67,7 +67,7 @@ def build_forms(
     projects = project_columns(lattice, headers)
     if projects is not None:
         rows = _without_project_cells(lattice, rows)
-    rows, balanced = resolve_numbers(rows, columns, lattice.joined)
+    rows, balanced = resolve_numbers(rows, columns, lattice.joined, lattice.hard_cells)
     order = headers[0].roles if headers else columns
     indicators = _row_indicators(lattice, rows, (columns, order), prior, by_line)
     in_row = {i for row in rows for cell in row for i in range(cell.start, cell.end)}
