@@ -20,6 +20,7 @@ from jixiao.parsers.recognizer.lattice import Sep
 from jixiao.records import Role
 
 _OPENS_ROW = frozenset(LEVELS)
+_LEVELS = frozenset({Role.LEVEL1, Role.LEVEL2})
 Line = tuple[int, int]  # atom span of one printed line
 DecodeWindow = Callable[[int, int], Decoded]
 
@@ -112,8 +113,10 @@ def _aligned_row(
         cells.append(Cell(start, stop, text, role, not roles))
         roles.append(role)
         start = stop
-    if not roles or roles[0] not in _OPENS_ROW or TARGETS.isdisjoint(roles):
-        return None  # a wrapped piece of a row, a section line, a row without a target
+    if not roles or roles[0] not in _OPENS_ROW:
+        return None  # a wrapped piece of a row
+    if TARGETS.isdisjoint(roles) and not _LEVELS.issuperset(roles):
+        return None  # a row without a target (a section line holds levels only)
     return cells
 
 
