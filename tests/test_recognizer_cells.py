@@ -137,3 +137,16 @@ def test_a_scoring_rule_cut_before_its_points_is_no_name() -> None:
     assert cut >= whole + 1.0
     assert cell_costs("按时报送补贴面积的得").roles[Role.NAME] >= 1.0
     assert cell_costs("资源取得").roles[Role.NAME] < 1.0  # a name may end in 取得
+
+
+@pytest.mark.parametrize(
+    ("text", "number"), [("95%以上", 95.0), ("60%及以上", 60.0), ("5%以下", 5.0)]
+)
+def test_a_number_before_an_operator_word_is_a_target(text: str, number: float) -> None:
+    """"资助对象满意度达到目标值 | 95%以上 | 10": the target, not an explanation."""
+    info = cell_info(text)
+    assert (info.kind, info.number) == (Kind.QUANTITY, number)
+
+
+def test_a_word_after_a_number_that_is_no_operator_stays_text() -> None:
+    assert cell_info("10个以上单位").kind is Kind.TEXT

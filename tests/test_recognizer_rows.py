@@ -161,3 +161,20 @@ def test_a_note_after_the_total_opens_no_table() -> None:
     )
     rows = _indicators(text)
     assert [r["name"] for r in rows] == ["培训人数", "群众满意度"]
+
+
+def test_an_evaluation_indicator_table_names_its_year_and_project() -> None:
+    """A "…项目绩效评价指标表" title names the form's year and project; "95%以上" before the
+    points is the target with its operator word."""
+    text = (
+        "2021年度某县学前教育资助项目绩效评价指标表\n\n"
+        "一级指标\t二级指标\t三级指标\t指标值\t分值\n"
+        "产出指标\t数量指标\t资助幼儿人数\t≥1200人\t20\n"
+        "产出指标\t质量指标\t资助对象认定准确率\t100%\t20\n"
+        "满意度指标\t服务对象满意度指标\t受助家庭满意度\t95%以上\t10\n"
+    )
+    result = process_bytes(text.encode(), "form.txt")
+    (form,) = result.forms
+    assert (form.year, form.project) == (2021, "2021年度某县学前教育资助项目")
+    last = form.indicators[-1]
+    assert (last.operator, last.value, last.unit, last.weight) == (">=", 95, "%", 10)

@@ -91,7 +91,9 @@ _CODE_PREFIX = re.compile(
 _CODE_SUFFIX = re.compile(r"\s+\d{3,}$")
 
 
-_TITLE_SUFFIX = re.compile(r"(?:支出)?(?:绩效目标(?:设定|申报表|批复表|自评表|表)?|绩效自评表)$")
+_TITLE_SUFFIX = re.compile(
+    r"(?:支出)?(?:绩效目标(?:设定|申报表|批复表|自评表|表)?|绩效自评表|绩效评价表|绩效(?:评价)?指标表)$"
+)
 
 
 def project(raw: RawForm) -> str | None:

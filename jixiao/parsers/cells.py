@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from jixiao.repairs import operator_confusions
 from jixiao.text import fold
-from jixiao.vocab import derived, level_key, vocabulary
+from jixiao.vocab import derived, level_key, plausible_unit, vocabulary
 
 
 class CellType(str, Enum):
@@ -85,7 +85,28 @@ def number_parts(folded: str) -> tuple[str, float, str] | None:
         value = float(match.group("num").replace(",", ""))
     except ValueError:
         return None
-    return match.group("op"), value, match.group("unit")
+    unit = match.group("unit")
+    if unit and not match.group("op") and not plausible_unit(unit):
+        return _suffixed_number_parts(folded) or (match.group("op"), value, unit)
+    return match.group("op"), value, unit
+
+
+def _suffixed_number_parts(folded: str) -> tuple[str, float, str] | None:
+    """A number before an operator word ("95%以上", "5%以下"): the word is its operator."""
+    for word, _ in vocabulary().operator_suffixes:
+        key = fold(word)
+        if folded.endswith(key) and len(folded) > len(key):
+            match = _NUMBER.match(folded[: -len(key)])
+            if match is None or match.group("op"):
+                return None
+            unit = match.group("unit")
+            if unit and not plausible_unit(unit):
+                return None
+            try:
+                return key, float(match.group("num").replace(",", "")), unit
+            except ValueError:
+                return None
+    return None
 
 
 def _worded_number_parts(folded: str) -> tuple[str, float, str] | None:
