@@ -90,7 +90,7 @@ def project_name(name: str | None) -> str:
     """A project name folded for comparison: no codes, year prefixes, brackets or punctuation."""
     if not name:
         return DEPARTMENT_FORM
-    cleaned = _YEAR.sub("", _clean_name(name))
+    cleaned = _clean_name(_YEAR.sub("", fold(name)))  # the year before a code's digits
     return _PUNCT.sub("", cleaned) or DEPARTMENT_FORM
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from jixiao.batch import RunOptions, run
 from jixiao.cli import main
-from jixiao.keys import department_key, indicator_name
+from jixiao.keys import department_key, indicator_name, project_name
 from jixiao.output.panel import add_panel
 from tests.conftest import FORMS, copy_samples
 
@@ -96,6 +96,18 @@ def test_keys_are_columns_of_both_tables(out: Path) -> None:
 )
 def test_department_keys(printed: str, key: str | None) -> None:
     assert department_key(printed) == key
+
+
+@pytest.mark.parametrize(
+    ("printed", "key"),
+    [
+        ("2019年度宁晋县高中助学金项目", "宁晋县高中助学金项目"),
+        ("2020年宁晋县高中助学金项目", "宁晋县高中助学金项目"),
+        ("308001-农村公路养护", "农村公路养护"),
+    ],
+)
+def test_project_keys_drop_the_year_before_the_name(printed: str, key: str) -> None:
+    assert project_name(printed) == key
 
 
 def test_user_aliases_extend_the_table(tmp_path: Path) -> None:
