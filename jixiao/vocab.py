@@ -256,9 +256,13 @@ def plausible_unit(unit: str) -> bool:
 
 
 @derived
-@lru_cache(maxsize=1)
-def field_labels() -> re.Pattern[str]:
+@lru_cache(maxsize=2)
+def field_labels(letter_spaced: bool = False) -> re.Pattern[str]:
     """Any head label of four characters or more (项目名称, 年度绩效目标), the longest first:
-    where glued text is cut into head fields, and what a name never opens with."""
+    where glued text is cut into head fields, and what a name never opens with.
+    `letter_spaced`: a label may also be printed with a space between every two characters."""
     labels = sorted((lab for lab in vocabulary().fields if len(lab) >= 4), key=len, reverse=True)
-    return re.compile("|".join(re.escape(label) for label in labels))
+    forms = [re.escape(label) for label in labels]
+    if letter_spaced:
+        forms = ["[ \u3000]".join(map(re.escape, label)) for label in labels] + forms
+    return re.compile("|".join(forms))

@@ -178,3 +178,20 @@ def test_an_evaluation_indicator_table_names_its_year_and_project() -> None:
     assert (form.year, form.project) == (2021, "2021年度某县学前教育资助项目")
     last = form.indicators[-1]
     assert (last.operator, last.value, last.unit, last.weight) == (">=", 95, "%", 10)
+
+
+def test_a_letter_spaced_head_label_names_its_field() -> None:
+    """"项 目 名 称" printed with a space between its characters, in a head glued into one
+    line, still names the project; "…项目 主管部门" is no spaced label (项目主管部门)."""
+    text = (
+        "项目支出绩效目标申报表项 目 名 称 农村公路养护工程主管部门某县交通运输局\n\n"
+        "一级指标\t二级指标\t三级指标\t指标值\n"
+        "产出指标\t数量指标\t养护公路里程\t≥120公里\n"
+        "产出指标\t质量指标\t养护路段优良率\t≥85%\n"
+        "满意度指标\t服务对象满意度指标\t沿线群众满意度\t≥90%\n"
+    )
+    (form,) = process_bytes(text.encode(), "form.txt").forms
+    assert (form.project, form.department) == ("农村公路养护工程", "某县交通运输局")
+    spaced = "项目名称 委托业务项目 主管部门 某镇人民政府\n\n" + text.split("\n\n", 1)[1]
+    (form,) = process_bytes(spaced.encode(), "form.txt").forms
+    assert form.project == "委托业务项目"

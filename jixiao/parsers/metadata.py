@@ -247,32 +247,24 @@ def budget_key(label: str) -> str | None:
     return best[1] if best else None
 
 
-_GLUED_MIN = 4  # shorter labels (部门) start too many ordinary lines
-
-
-@derived
-@lru_cache(maxsize=1)
-def _glued_pattern() -> re.Pattern[str]:
-    labels = sorted(
-        (lab for lab in vocabulary().fields if len(lab) >= _GLUED_MIN), key=len, reverse=True
-    )
-    return re.compile("|".join(re.escape(label) for label in labels))
-
-
 def _glued_groups(cells: tuple[RawCell, ...]) -> list[tuple[str, list[RawCell]]]:
     """A one-cell row with labels glued to their values: "项目名称甲项目主管部门乙局"."""
     if len(cells) != 1:
         return []
     cell = cells[0]
-    folded = fold(cell.text)
+    # folded word by word: a space still parts a value from the next label ("…项目 主管部门"
+    # is no 项目主管部门); a label printed letter-spaced ("项 目 名 称") is still one
+    folded = " ".join(fold(word) for word in cell.text.split())
     text = cell.text if len(folded) == len(cell.text) else folded  # slice the print if we can
-    matches = list(_glued_pattern().finditer(folded))
+    matches = list(field_labels(letter_spaced=True).finditer(folded))
     if not matches or matches[0].start() != 0:
         return []
     groups: list[tuple[str, list[RawCell]]] = []
     for match, nxt in zip(matches, [*matches[1:], None]):
         value = text[match.end() : nxt.start() if nxt else len(text)].lstrip(":： ")
-        field = vocabulary().fields[match.group()]
+        field = field_of(match.group())
+        if field is None:
+            continue
         groups.append((field, [RawCell(value, cell.col, cell.line, cell.page)] if value else []))
     return groups
 
@@ -314,7 +306,8 @@ def _other_label(text: str) -> bool:
 @derived
 @lru_cache(maxsize=1)
 def _label_split() -> re.Pattern[str]:
-    return re.compile(f"(?={field_labels().pattern})")
+    """Before each head label, also where it is printed letter-spaced ("项 目 名 称")."""
+    return re.compile(f"(?={field_labels(letter_spaced=True).pattern})")
 
 
 _GLUED_TITLE = re.compile(
