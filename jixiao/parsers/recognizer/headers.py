@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from jixiao.parsers.header import header_role
 from jixiao.parsers.recognizer.decode import Lattice
 from jixiao.parsers.recognizer.kinds import Kind, cell_info
 from jixiao.parsers.recognizer.lattice import Sep
 from jixiao.records import Role
+from jixiao.text import fold
+from jixiao.vocab import derived, vocabulary
 
 _FREE_COLUMN = Role.REMARK  # a header column whose label names no known role
 _NOT_COLUMNS = frozenset({Role.LEVEL1, Role.LEVEL2, Role.NAME, Role.IGNORE})
@@ -80,8 +83,9 @@ def find_headers(lattice: Lattice) -> list[Header]:
 
 def _label_at(lattice: Lattice, i: int) -> tuple[int, Role] | None:
     """The longest span at atom i that is a header label: (end, role)."""
-    if not lattice.atoms[i].text:
-        return None
+    text = lattice.atoms[i].text
+    if not text or fold(text)[:1] not in _label_starts():
+        return None  # no label opens with its first character
     best: tuple[int, Role] | None = None
     merged = 0.0
     for j in range(i + 1, min(len(lattice.atoms), i + 6) + 1):
@@ -95,6 +99,13 @@ def _label_at(lattice: Lattice, i: int) -> tuple[int, Role] | None:
         if role is not None:
             best = (j, role)
     return best
+
+
+@derived
+@lru_cache(maxsize=1)
+def _label_starts() -> frozenset[str]:
+    """The first characters of every header label, folded."""
+    return frozenset(label[:1] for label in vocabulary().headers)
 
 
 def _header_at(lattice: Lattice, i: int) -> Header | None:
