@@ -8,17 +8,50 @@ from typing import Any
 
 import pytest
 
+from jixiao.extract.ocr import ocr_available
 from jixiao.models import Form
 from jixiao.parsers.cells import CellType, cell_type
 from jixiao.pipeline import process_bytes
+from tests.conftest import FORMS
 from tests.fixtures.pdf_specs import FARM, ROAD, WATER, FormSpec
 
 SPECS = (WATER, FARM, ROAD)
 DEPARTMENTS = ("某县水利局", "某县农业农村局", "某县交通运输局")
+BUDGETS = ((120.0, 100.0, 20.0), (860.5, 800.0, 60.5), (50.0, 45.0, 5.0))
+FILLED_BY = (None, "刘芳", "陈刚")  # the first footer is printed blank
+SOURCES = [
+    "pdf/multi_project_budget_units.pdf",
+    "office/multi_project_budget_units.xlsx",
+    "office/multi_project_budget_units.docx",
+    "office/multi_project_budget_units.html",
+    pytest.param(
+        "scan/multi_project_budget_units.tif",
+        marks=pytest.mark.skipif(not ocr_available(), reason="OCR extra not installed"),
+    ),
+]
+
+
+def _forms(rel: str) -> list[Form]:
+    return process_bytes((FORMS / rel).read_bytes(), rel).forms
 
 
 def _text_forms(lines: list[str]) -> list[Form]:
     return process_bytes(("\n".join(lines) + "\n").encode(), "a.txt").forms
+
+
+@pytest.mark.parametrize("rel", SOURCES)
+def test_each_project_keeps_its_budget_department_and_footer(rel: str) -> None:
+    forms = _forms(rel)
+    assert [f.department for f in forms] == list(DEPARTMENTS)
+    assert [(f.budget.total, f.budget.fiscal, f.budget.other) for f in forms] == list(BUDGETS)
+    assert [f.contacts.filled_by for f in forms] == list(FILLED_BY)
+
+
+@pytest.mark.parametrize("rel", SOURCES[:4])
+def test_a_unit_column_wins_over_the_unit_in_the_names_brackets(rel: str) -> None:
+    printed = [(row[2], row[5] or None) for spec in SPECS for row in spec.rows]
+    read = [(i.name, i.unit_raw) for form in _forms(rel) for i in form.indicators]
+    assert read == printed
 
 
 def _tab_form(spec: FormSpec, footer: str) -> list[str]:
