@@ -307,6 +307,7 @@ def test_a_300_dpi_scan_reads_like_its_200_dpi_self_with_boxes_in_its_own_pixels
     [
         "guangshui_2024_unruled_centred_levels.jpg",  # no rulings, level names centred
         "lo_merged_levels.jpg",  # LibreOffice export, level cells merged over many rows
+        "multi_project_budget_units.tif",  # three pages, budget blocks in the heads
     ],
 )
 def test_a_150_dpi_scan_of_each_grid_kind_reads_its_rows_and_fields(name: str) -> None:

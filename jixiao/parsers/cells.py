@@ -156,7 +156,7 @@ def cell_type(text: str) -> CellType:
         return level
     if _WEIGHT.match(folded):
         return CellType.WEIGHT
-    if folded in vocab.units:
+    if folded in vocab.units or is_unit_ratio(folded):
         return CellType.UNIT
     if _DATE.match(folded):
         return CellType.DATE
@@ -165,6 +165,16 @@ def cell_type(text: str) -> CellType:
     if SCORING_MARKERS.search(folded):
         return CellType.SCORING
     return CellType.TEXT
+
+
+_PER_WORD = re.compile(r"^[\u4e00-\u9fff]{1,3}$")
+
+
+def is_unit_ratio(folded: str) -> bool:
+    """A listed unit per one or two short words, folded ("公斤/亩", "元/吨", "人次/年",
+    "元/生/年"): a unit too, though not listed itself."""
+    first, *per = folded.split("/")
+    return first in vocabulary().units and 1 <= len(per) <= 2 and all(map(_PER_WORD.match, per))
 
 
 def _level_type(folded: str) -> CellType | None:

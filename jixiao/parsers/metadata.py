@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from jixiao.parsers.cells import CellType, cell_type
@@ -143,6 +144,33 @@ def footer_pairs(text: str) -> dict[str, str] | None:
     return pairs
 
 
+@dataclass(frozen=True, slots=True)
+class SignedFooter:
+    """A footer line that opens with a head label: "填报单位(盖章): 某局 填表人: 张三
+    联系电话: …", printed blank as often ("填报单位: 填表人: 联系电话:")."""
+
+    fields: dict[str, str]  # head fields before the first footer label (may be empty)
+    pairs: dict[str, str]  # the footer's own pairs
+
+
+def signed_footer(text: str) -> SignedFooter | None:
+    """The line as a footer opening with a head label, or None when it opens with none or
+    holds no footer label after it."""
+    line = _BLANKS.sub(" ", text).strip().replace("：", ":")
+    match = _footer_pattern().search(line)
+    if match is None or match.start() == 0:
+        return None
+    groups = _glued_groups((RawCell(line[: match.start()].strip(), 0),))
+    if not groups:
+        return None
+    fields = {
+        field: cells[0].text.strip()
+        for field, cells in groups
+        if cells and STAMP_NOISE.sub("", cells[0].text).strip()
+    }
+    return SignedFooter(fields, footer_pairs(line[match.start() :]) or {})
+
+
 def is_task_header(row: RawRow) -> bool:
     columns = vocabulary().task_columns
     filled = row.filled
@@ -184,14 +212,10 @@ class HeadReader:
 
     def _budget_pairs(self, cells: tuple[RawCell, ...]) -> bool:
         """Rows like "项目金额 | 164万元 | 其中:当年市级财政资金 | 132万元" outside a section."""
-        found = False
-        for label, amount in zip(cells, cells[1:]):
-            key = budget_key(label.text)
-            if key is not None and cell_type(amount.text) is CellType.NUMBER:
-                if key not in self.form.budget:
-                    self.form.budget[key] = amount.text
-                found = True
-        return found
+        pairs = budget_amounts([c.text for c in cells])
+        for key, amount in pairs:
+            self.form.budget.setdefault(key, amount)
+        return bool(pairs)
 
     def _store(self, field: str, content: list[RawCell]) -> None:
         self.section = field
@@ -216,23 +240,43 @@ class HeadReader:
         """A head value with a footer label after it on its line ("塘湖镇政府 填报日期:
         2021.5.18"): the value before it; the footer's pairs kept with the form."""
         match = _footer_pattern().search(value.replace("：", ":"))
-        if match is None or match.start() == 0:
+        if match is None:
             return value
         for key, text in (footer_pairs(value[match.start() :]) or {}).items():
             self.form.footer.setdefault(key, text)
         return value[: match.start()].strip()
 
     def _budget_line(self, texts: list[str]) -> None:
+        """A budget section's line: each amount goes to the budget label printed right before
+        it ("年度资金总额 | 120 | 其中:财政拨款 | 100 | 其他资金 | 20"); a line whose first
+        label names no budget field gives its first amount to the first label that does."""
         labels = [t for t in texts if cell_type(t) is not CellType.NUMBER]
-        amounts = [t for t in texts if cell_type(t) is CellType.NUMBER]
-        if not labels or not amounts:
+        if not labels or len(labels) == len(texts):
             return
         unit = _AMOUNT_UNIT.search(labels[0])
         if unit:
             self.form.budget_unit = unit.group(1)
-        key = budget_key(labels[0])
-        if key is not None and key not in self.form.budget:
-            self.form.budget[key] = amounts[0]
+        pairs = budget_amounts(texts)
+        for key, amount in pairs or _first_budget_amount(texts):
+            self.form.budget.setdefault(key, amount)
+
+
+def budget_amounts(texts: list[str]) -> list[tuple[str, str]]:
+    """(Budget field, amount) for each budget label followed directly by an amount."""
+    pairs = []
+    for label, amount in zip(texts, texts[1:]):
+        key = budget_key(label)
+        if key is not None and cell_type(amount) is CellType.NUMBER:
+            pairs.append((key, amount))
+    return pairs
+
+
+def _first_budget_amount(texts: list[str]) -> list[tuple[str, str]]:
+    """The line's first budget label with its first amount (amounts under a column label:
+    "年度资金总额 | 金额(万元) | 6.30")."""
+    keys = [k for k in map(budget_key, texts) if k is not None]
+    amounts = [t for t in texts if cell_type(t) is CellType.NUMBER]
+    return [(keys[0], amounts[0])] if keys and amounts else []
 
 
 @derived

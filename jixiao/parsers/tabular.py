@@ -28,6 +28,7 @@ from jixiao.parsers.metadata import (
     is_year_line,
     opens_head,
     org_name,
+    signed_footer,
     title_of,
 )
 from jixiao.records import (
@@ -238,10 +239,14 @@ class _Draft:
             self.form.unread.append(unread)
             self.touch(row)
 
-    def footer_row(self, row: RawRow, pairs: dict[str, str]) -> None:
+    def footer_row(
+        self, row: RawRow, pairs: dict[str, str], fields: dict[str, str] | None = None
+    ) -> None:
         for key, value in pairs.items():
             if value and key not in self.form.footer:
                 self.form.footer[key] = value
+        for field, value in (fields or {}).items():
+            self.form.fields.setdefault(field, value)
         self.table_closed = True
         self.touch(row)
 
@@ -271,10 +276,9 @@ class FormAssembler:
             return
         if self._header_continues(row):
             return
-        pairs = footer_pairs(" ".join([c.text for c in row.filled]))
-        if pairs is not None:
-            self.draft.footer_row(row, pairs)
-        elif is_title(row):
+        if self._footer(row):
+            return
+        if is_title(row):
             self._title(row)
         elif self.draft.has_rows and is_other_table_title(row):
             self.draft.table_closed = True  # an unrelated table (附表, …统计表) follows the form
@@ -330,13 +334,25 @@ class FormAssembler:
         recognizer): it may still be a title, a head field or a footer line."""
         if not row.filled or read_header(row) is not None:
             return
-        pairs = footer_pairs(" ".join([c.text for c in row.filled]))
-        if pairs is not None:
-            self.draft.footer_row(row, pairs)
-        elif is_title(row):
+        if self._footer(row):
+            return
+        if is_title(row):
             self._title(row)
         else:
             self._outside_table(row)
+
+    def _footer(self, row: RawRow) -> bool:
+        """A footer line, kept with the current form. One opening with a head label after the
+        table ("填报单位: 某局 填表人: … 联系电话: …") is this form's, never the next form's head."""
+        text = " ".join([c.text for c in row.filled])
+        pairs = footer_pairs(text)
+        if pairs is not None:
+            self.draft.footer_row(row, pairs)
+            return True
+        signed = signed_footer(text) if self.draft.has_rows else None
+        if signed is not None:
+            self.draft.footer_row(row, signed.pairs, signed.fields)
+        return signed is not None
 
     def start_project(self, values: dict[str, str], row: RawRow) -> None:
         """The project cells of a table holding several projects (项目名称 | 预算数 | 年度目标
