@@ -2,9 +2,9 @@
 
 Most tables printed as "|"/tab cells have rows that are lines, each cell in its header
 label's column. Such a line is read without the decoder: each cell takes the role of the
-label it sits under. A line is read this way only when the reading is plain (every cell
-separated, in a labelled column, and a likely reading of its text; the row opens
-at a level or its name and holds a target), and only when the line after it opens a row
+label it sits under. A line is read this way only when the reading is plain (every cell in
+a labelled column and nearly its cheapest reading; the row opens at a level or its name
+and holds a target, or holds levels alone), and only when the line after it opens a row
 too, so that no wrapped cell of it is left behind. Every other line goes to the decoder,
 in runs that start between rows, as they would in a reading of the whole table. The
 decoder stays the reference: the tests read every sample with and without this path.
@@ -13,9 +13,20 @@ decoder stays the reference: the tests read every sample with and without this p
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from jixiao.parsers.recognizer.costs import cell_costs
-from jixiao.parsers.recognizer.decode import EXTRAS, LEVELS, QUIET, TARGETS, Cell, Decoded, Lattice
+from jixiao.parsers.recognizer.decode import (
+    EXTRAS,
+    LEVELS,
+    QUIET,
+    TARGETS,
+    Cell,
+    Decoded,
+    Lattice,
+    moved_cells,
+    skipped_cells,
+)
 from jixiao.parsers.recognizer.lattice import Sep
 from jixiao.records import Role
 
@@ -34,14 +45,14 @@ def aligned_reading(
 ) -> Decoded:
     """The reading of the `windows`, aligned lines read by `role_at` ("|"/tab column ->
     role), the rest by `decode_window(start, end)`; atoms outside the windows skipped."""
-    extras = frozenset(EXTRAS) - frozenset(role_at.values())
+    labels = _Labels(lattice, region, role_at, frozenset(EXTRAS) - frozenset(role_at.values()))
     cells: list[Cell] = []
     cost = 0.0
     position = 0
     for start, end in windows:
-        cells += _skipped(lattice, position, start)
+        cells += skipped_cells(lattice, position, start)
         lines = _lines(lattice, start, end)
-        rows = [_shifted_row(lattice, line, region, role_at, extras) for line in lines]
+        rows = [labels.row(line) for line in lines]
         pending = start  # the first atom not read yet
         for index, (line, row) in enumerate(zip(lines, rows)):
             follows = index + 1 == len(rows) or rows[index + 1] is not None
@@ -49,16 +60,16 @@ def aligned_reading(
                 continue
             if pending < line[0]:
                 part = decode_window(pending, line[0])
-                cells += _shifted(part.cells, pending)
+                cells += moved_cells(part.cells, pending)
                 cost += part.cost
             cells += row
             pending = line[1]
         if pending < end:
             part = decode_window(pending, end)
-            cells += _shifted(part.cells, pending)
+            cells += moved_cells(part.cells, pending)
             cost += part.cost
         position = end
-    cells += _skipped(lattice, position, len(lattice.atoms))
+    cells += skipped_cells(lattice, position, len(lattice.atoms))
     return Decoded(tuple(cells), cost)
 
 
@@ -73,86 +84,78 @@ def _lines(lattice: Lattice, start: int, end: int) -> list[Line]:
     return lines
 
 
-def _aligned_row(
-    lattice: Lattice,
-    line: Line,
-    region: Sequence[bool],
-    role_at: dict[int, Role],
-    extras: frozenset[Role],
-    shift: int = 0,
-) -> list[Cell] | None:
-    """The line's cells read by the column they sit in (`shift` columns to the right), or None where that reading is not
-    plainly right (the decoder reads such a line). A cell cut at glue points is read whole;
-    a placeholder or page marker is skipped; a unit after the value, in a table without a
-    unit column, is the value's (`extras`: the roles the header has no column for)."""
-    cells: list[Cell] = []
-    roles: list[Role] = []
-    atoms = lattice.atoms
-    start, end = line
-    while start < end:
-        stop = start + 1
-        while stop < end and atoms[stop].sep is Sep.GLUE:
-            stop += 1
-        if not region[start] or lattice.locked[start] or atoms[start].sep is Sep.GLUE:
-            return None
-        text = lattice.text(start, stop)
-        costs = cell_costs(text)
-        role = role_at.get(atoms[start].col + shift)
-        if not text and roles and role not in _OPENS_ROW:
-            cells.append(Cell(start, stop, "", role))  # an empty cell in its column
-            start = stop
-            continue
-        if not text or costs.info.kind in QUIET:
-            cells.append(Cell(start, stop, text, None))
-            start = stop
-            continue
-        margin = _IN_PLACE if not shift else _SHIFTED
-        role = _cell_role(costs.likely, role, roles[-1:], extras, margin)
-        if role is None:
-            return None
-        cells.append(Cell(start, stop, text, role, not roles))
-        roles.append(role)
-        start = stop
-    if not roles or roles[0] not in _OPENS_ROW:
-        return None  # a wrapped piece of a row
-    if TARGETS.isdisjoint(roles) and not _LEVELS.issuperset(roles):
-        return None  # a row without a target (a section line holds levels only)
-    return cells
+@dataclass(frozen=True, slots=True)
+class _Labels:
+    """A header's labelled "|"/tab columns, for reading lines by the column of each cell."""
 
+    lattice: Lattice
+    region: Sequence[bool]
+    role_at: dict[int, Role]  # "|"/tab column -> the role its label names
+    extras: frozenset[Role]  # the roles the header has no column for
 
-def _shifted_row(
-    lattice: Lattice,
-    line: Line,
-    region: Sequence[bool],
-    role_at: dict[int, Role],
-    extras: frozenset[Role],
-) -> list[Cell] | None:
-    """The line read in place, or where it fits whole one or two columns off (a row whose
-    merged cells are left out, or printed without the first column's empty cell)."""
-    for shift in _SHIFTS:
-        row = _aligned_row(lattice, line, region, role_at, extras, shift)
-        if row is not None:
-            return row
-    return None
+    def row(self, line: Line) -> list[Cell] | None:
+        """The line read in place, or where it fits whole one or two columns off (a row whose
+        merged cells are left out, or printed without the first column's empty cell)."""
+        for shift in _SHIFTS:
+            row = self._row_at(line, shift)
+            if row is not None:
+                return row
+        return None
+
+    def _row_at(self, line: Line, shift: int) -> list[Cell] | None:
+        """The line's cells read by the column they sit in (`shift` columns to the right),
+        or None where that reading is not plainly right (the decoder reads such a line). A
+        cell cut at glue points is read whole; a placeholder or page marker is skipped; a
+        unit after the value, in a table without a unit column, is the value's."""
+        lattice = self.lattice
+        atoms = lattice.atoms
+        cells: list[Cell] = []
+        roles: list[Role] = []
+        start, end = line
+        while start < end:
+            stop = start + 1
+            while stop < end and atoms[stop].sep is Sep.GLUE:
+                stop += 1
+            if not self.region[start] or lattice.locked[start] or atoms[start].sep is Sep.GLUE:
+                return None
+            text = lattice.text(start, stop)
+            costs = cell_costs(text)
+            labelled = self.role_at.get(atoms[start].col + shift)
+            if not text and roles and labelled not in _OPENS_ROW:
+                cells.append(Cell(start, stop, "", labelled))  # an empty cell in its column
+            elif not text or costs.info.kind in QUIET:
+                cells.append(Cell(start, stop, text, None))
+            else:
+                margin = _IN_PLACE if not shift else _SHIFTED
+                role = self._cell_role(costs.likely, labelled, roles[-1:], margin)
+                if role is None:
+                    return None
+                cells.append(Cell(start, stop, text, role, not roles))
+                roles.append(role)
+            start = stop
+        if not roles or roles[0] not in _OPENS_ROW:
+            return None  # a wrapped piece of a row
+        if TARGETS.isdisjoint(roles) and not _LEVELS.issuperset(roles):
+            return None  # a row without a target (a section line holds levels only)
+        return cells
+
+    def _cell_role(
+        self,
+        likely: tuple[tuple[Role, float], ...],
+        labelled: Role | None,
+        previous: list[Role],
+        margin: float,
+    ) -> Role | None:
+        """The role of a filled cell under the `labelled` column, or None where that is no
+        plain reading of it (a unit beside the value fills no column of its own)."""
+        if _likely(likely, labelled, margin):
+            return labelled
+        if previous == [Role.VALUE] and Role.UNIT in self.extras:
+            return Role.UNIT if _likely(likely, Role.UNIT, margin) else None
+        return None
 
 
 _SHIFTS = (0, 1, -1, 2, -2)
-
-
-def _cell_role(
-    likely: tuple[tuple[Role, float], ...],
-    labelled: Role | None,
-    previous: list[Role],
-    extras: frozenset[Role],
-    margin: float,
-) -> Role | None:
-    """The role of a filled cell under the `labelled` column, or None where that is no
-    plain reading of it (a unit beside the value fills no column of its own)."""
-    if _likely(likely, labelled, margin):
-        return labelled
-    if previous == [Role.VALUE] and Role.UNIT in extras and _likely(likely, Role.UNIT, margin):
-        return Role.UNIT
-    return None
 
 
 def _likely(likely: tuple[tuple[Role, float], ...], role: Role | None, margin: float) -> bool:
@@ -163,15 +166,7 @@ def _likely(likely: tuple[tuple[Role, float], ...], role: Role | None, margin: f
     return any(r is role and cost <= cheapest + margin for r, cost in likely)
 
 
-# how much dearer than its cheapest reading a cell's role may be: under its own label, any
-# likely reading (the label is the evidence); a line read off its labels, nearly the cheapest
+# how much dearer than its cheapest reading a cell's role may be: under its own label a
+# little (the label is evidence); in a line read off its labels, hardly at all
 _IN_PLACE = 1.0
 _SHIFTED = 0.5
-
-
-def _skipped(lattice: Lattice, start: int, end: int) -> list[Cell]:
-    return [Cell(i, i + 1, lattice.atoms[i].text, None) for i in range(start, end)]
-
-
-def _shifted(cells: Sequence[Cell], offset: int) -> list[Cell]:
-    return [Cell(c.start + offset, c.end + offset, c.text, c.role, c.new_row) for c in cells]

@@ -61,6 +61,16 @@ class Decoded:
         return rows
 
 
+def skipped_cells(lattice: Lattice, start: int, end: int) -> list[Cell]:
+    """Atoms [start, end) as skipped cells, one an atom."""
+    return [Cell(i, i + 1, lattice.atoms[i].text, None) for i in range(start, end)]
+
+
+def moved_cells(cells: Sequence[Cell], offset: int) -> list[Cell]:
+    """The cells of a window's reading, their atom indexes moved `offset` on."""
+    return [Cell(c.start + offset, c.end + offset, c.text, c.role, c.new_row) for c in cells]
+
+
 class Lattice:
     """Atoms with the cost of cutting or merging at each boundary and the text of spans."""
 

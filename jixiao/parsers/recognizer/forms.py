@@ -18,6 +18,8 @@ from jixiao.parsers.recognizer.decode import (
     Lattice,
     decode,
     layout_of,
+    moved_cells,
+    skipped_cells,
 )
 from jixiao.parsers.recognizer.halves import side_by_side
 from jixiao.parsers.recognizer.headers import Header, find_headers, header_orders
@@ -206,13 +208,9 @@ def _joined(lattice: Lattice, windows: list[tuple[int, int]], parts: list[Decode
     cost = 0.0
     position = 0
     for (start, end), part in zip(windows, parts):
-        cells += [Cell(i, i + 1, lattice.atoms[i].text, None) for i in range(position, start)]
-        cells += [
-            Cell(c.start + start, c.end + start, c.text, c.role, c.new_row) for c in part.cells
-        ]
+        cells += skipped_cells(lattice, position, start)
+        cells += moved_cells(part.cells, start)
         cost += part.cost
         position = end
-    cells += [
-        Cell(i, i + 1, lattice.atoms[i].text, None) for i in range(position, len(lattice.atoms))
-    ]
+    cells += skipped_cells(lattice, position, len(lattice.atoms))
     return Decoded(tuple(cells), cost)
