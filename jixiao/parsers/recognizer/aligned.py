@@ -127,7 +127,7 @@ class _Labels:
                 cells.append(Cell(start, stop, text, None))
             else:
                 margin = _IN_PLACE if not shift else _SHIFTED
-                role = self._cell_role(costs.likely, labelled, roles[-1:], margin)
+                role = self._cell_role(costs.likely, labelled, roles, margin)
                 if role is None:
                     return None
                 cells.append(Cell(start, stop, text, role, not roles))
@@ -143,27 +143,31 @@ class _Labels:
         self,
         likely: tuple[tuple[Role, float], ...],
         labelled: Role | None,
-        previous: list[Role],
+        taken: list[Role],
         margin: float,
     ) -> Role | None:
         """The role of a filled cell under the `labelled` column, or None where that is no
-        plain reading of it (a unit beside the value fills no column of its own)."""
-        if _likely(likely, labelled, margin):
+        plain reading of it (a unit beside the value fills no column of its own). `taken`:
+        the roles of the row's cells before it, which it cannot take again."""
+        if _likely(likely, labelled, margin, taken):
             return labelled
-        if previous == [Role.VALUE] and Role.UNIT in self.extras:
-            return Role.UNIT if _likely(likely, Role.UNIT, margin) else None
+        if taken[-1:] == [Role.VALUE] and Role.UNIT in self.extras:
+            return Role.UNIT if _likely(likely, Role.UNIT, margin, taken) else None
         return None
 
 
 _SHIFTS = (0, 1, -1, 2, -2)
 
 
-def _likely(likely: tuple[tuple[Role, float], ...], role: Role | None, margin: float) -> bool:
-    """The role is within `margin` of the cell's cheapest reading."""
-    if role is None or not likely:
+def _likely(
+    likely: tuple[tuple[Role, float], ...], role: Role | None, margin: float, taken: list[Role]
+) -> bool:
+    """The role is within `margin` of the cell's cheapest reading the row still allows (a
+    text after the row's name is no name: under 指标解释 it is the explanation)."""
+    if role is None:
         return False
-    cheapest = min(cost for _, cost in likely)
-    return any(r is role and cost <= cheapest + margin for r, cost in likely)
+    open_ = [cost for r, cost in likely if r not in taken]
+    return bool(open_) and any(r is role and cost <= min(open_) + margin for r, cost in likely)
 
 
 # how much dearer than its cheapest reading a cell's role may be: under its own label a
