@@ -92,6 +92,26 @@ def fold_with_positions(text: str) -> tuple[str, tuple[int, ...]]:
     return "".join(chars), tuple(positions)
 
 
+@lru_cache(maxsize=4096)
+def fold_words_with_positions(text: str) -> tuple[str, tuple[int, ...]]:
+    """`fold_with_positions` word by word: each run of whitespace kept as one space, so that
+    a value still ends before the next label ("…项目 主管部门"), in simplified characters
+    without pinyin glosses ("項(xiàng)目名稱" -> "项目名称")."""
+    chars: list[str] = []
+    positions: list[int] = []
+    for word in re.finditer(r"\S+", text):
+        folded, places = fold_with_positions(word.group())
+        if not folded:
+            continue
+        if chars:
+            chars.append(" ")
+            positions.append(word.start())
+        chars.append(folded)
+        positions.extend(word.start() + place for place in places[:-1])
+    positions.append(len(text))
+    return "".join(chars), tuple(positions)
+
+
 def nfc(text: str) -> str:
     if unicodedata.is_normalized("NFC", text):
         return text

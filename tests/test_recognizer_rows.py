@@ -195,3 +195,49 @@ def test_a_letter_spaced_head_label_names_its_field() -> None:
     spaced = "项目名称 委托业务项目 主管部门 某镇人民政府\n\n" + text.split("\n\n", 1)[1]
     (form,) = process_bytes(spaced.encode(), "form.txt").forms
     assert form.project == "委托业务项目"
+
+
+def test_a_glued_head_in_traditional_characters_with_pinyin_glosses_is_read() -> None:
+    """A doc site's text: title and head labels run together before the header, printed in
+    traditional characters with pinyin glosses ("項(xiàng)目名稱"); a section row read from the
+    head's budget words does not cut the head off its form."""
+    text = (
+        "2021年度森林防火監(jiān)測項(xiàng)目績效自評表單位名稱:某縣林業局 填報(bào)日期:2022年3月1日"
+        "項(xiàng)目名稱森林防火監(jiān)測主管部門某縣自然資源局預(yù)算執(zhí)行情況(萬元)"
+        "年度績效目標(biāo)1(40分)一級指標(biāo)二級指標(biāo)三級指標(biāo)年初目標(biāo)值實(shí)際完成值得分"
+        "產(chǎn)出指標(biāo)數(shù)量指標(biāo)巡護(hù)里程≥1200公里1250公里20"
+        "質(zhì)量指標(biāo)火情處置及時率≥95%98%20"
+        "效益指標(biāo)社會效益指標(biāo)森林火災(zāi)受害率≤0.9‰0.2‰20\n"
+    )
+    forms = process_bytes(text.encode(), "form.txt").forms
+    form = forms[0]
+    assert (form.year, form.department, form.project) == (2021, "某县林业局", "森林防火监测")
+    assert form.form_type == "project_self_eval"
+    assert len(form.indicators) == 3
+
+
+def test_a_head_line_after_a_section_row_stays_with_its_form() -> None:
+    """Level cells alone (a section row) make no table yet: a head label after one is still
+    this form's head, not the start of the next form."""
+    from jixiao.parsers.tabular import FormAssembler
+    from jixiao.records import RawCell, RawIndicator, RawRow, Role
+
+    def line(text: str, number: int) -> RawRow:
+        return RawRow((RawCell(text, 0, number, None),), number, None)
+
+    def row(cells: dict[Role, str], number: int, section: bool = False) -> RawIndicator:
+        return RawIndicator(
+            {role: RawCell(text, 0, number, None) for role, text in cells.items()},
+            section,
+            number,
+            None,
+        )
+
+    assembler = FormAssembler()
+    assembler.feed_outside(line("项目名称:森林防火监测", 1))
+    assembler.open_table()
+    assembler.add(row({Role.LEVEL2: "预算执行"}, 2, section=True), 2)
+    assembler.feed_outside(line("主管部门:某县自然资源局", 3))
+    assembler.add(row({Role.NAME: "巡护里程", Role.VALUE: "≥1200公里"}, 4), 4)
+    (form,) = assembler.finish()
+    assert form.fields["project"] == "森林防火监测" and form.fields["department"] == "某县自然资源局"

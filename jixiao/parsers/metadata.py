@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from jixiao.parsers.cells import CellType, cell_type
 from jixiao.records import RawCell, RawForm, RawRow
-from jixiao.text import fold
+from jixiao.text import fold, fold_words_with_positions
 from jixiao.vocab import derived, field_labels, vocabulary
 
 _YEAR = re.compile(r"[(（]?\s*((?:19|20)\d{2})\s*[)）]?\s*年")
@@ -347,25 +347,31 @@ def _other_label(text: str) -> bool:
     return budget_key(text) is not None or fold(text) in vocabulary().headers
 
 
-@derived
-@lru_cache(maxsize=1)
-def _label_split() -> re.Pattern[str]:
-    """Before each head label, also where it is printed letter-spaced ("项 目 名 称")."""
-    return re.compile(f"(?={field_labels(letter_spaced=True).pattern})")
-
-
 _GLUED_TITLE = re.compile(
-    r"[^,，:：。;；\d]{2,40}?(?:绩效目标自评表|绩效自评表|绩效目标表|绩效目标申报表)(?:[(（]\s*\d{4}\s*年度?\s*[)）])?"
+    r"(?:[^,，:：。;；、\d\s]{2,30}?)?(?:(?:19|20)\d{2}\s*年度?)?[^,，:：。;；\d]{2,40}?(?:绩效目标自评表|绩效自评表|绩效目标表|绩效目标申报表)(?:[(（]\s*\d{4}\s*年度?\s*[)）])?"
 )
 
 
 def glued_head_segments(text: str) -> list[str]:
     """A form head glued into one string, cut before each field label; the title, when one
-    is embedded in running text, becomes its own segment."""
+    is embedded in running text before the first label, becomes its own segment (a label
+    inside it, 绩效目标 in …整体绩效目标表, cuts nothing). Labels and titles are found in
+    the folded text (traditional characters, pinyin glosses), segments cut from the printed."""
     if not text:
         return []
-    parts = [p for p in _label_split().split(text) if p]
-    first = parts[0] if parts and not _label_split().match(parts[0]) else ""
-    titles = list(_GLUED_TITLE.finditer(first)) if first else []
-    segments = [titles[-1].group()] if titles else []
-    return segments + [p for p in parts if p is not first or not titles]
+    folded, positions = fold_words_with_positions(text)
+    labels = [m.start() for m in field_labels(letter_spaced=True).finditer(folded)]
+    title = None
+    for match in _GLUED_TITLE.finditer(folded):
+        if any(label < match.start() for label in labels):
+            break
+        title = match
+    segments = []
+    start = 0
+    if title is not None:
+        segments.append(text[positions[title.start()] : positions[title.end()]])
+        start = title.end()
+        labels = [label for label in labels if label >= start]
+    cuts = sorted({start, *labels, len(folded)})  # a longer label holding a shorter is whole
+    segments += [text[positions[a] : positions[b]] for a, b in zip(cuts, cuts[1:]) if b > a]
+    return [segment for segment in segments if segment.strip()]

@@ -186,6 +186,12 @@ class _Draft:
         return bool(self.form.indicators)
 
     @property
+    def has_named_rows(self) -> bool:
+        """The form holds an indicator with a name (level cells alone, a section row, make
+        no table yet: a head line after one still belongs to this form's head)."""
+        return any(not indicator.section for indicator in self.form.indicators)
+
+    @property
     def rows_since_header(self) -> bool:
         return self._rows_since_header
 
@@ -322,9 +328,9 @@ class FormAssembler:
             self.draft.table_row(row)
 
     def _outside_table(self, row: RawRow) -> None:
-        if self.draft.has_rows and opens_head(row):
+        if self.draft.has_named_rows and opens_head(row):
             self._next_form()
-        if not self.draft.has_rows:
+        if not self.draft.has_named_rows:
             self.draft.head_row(row)
 
     # --- for layouts that recognise indicators themselves (flattened text, prose) ---
