@@ -123,3 +123,33 @@ def test_every_amount_of_a_budget_line_goes_to_its_label(
 )
 def test_a_listed_unit_per_a_short_word_is_a_unit(text: str, unit: bool) -> None:
     assert (cell_type(text) is CellType.UNIT) is unit
+
+
+_TABLE = [
+    "一级指标 | 二级指标 | 三级指标 | 指标值",
+    "产出指标 | 数量指标 | 巡护里程 | ≥1200公里",
+    "产出指标 | 质量指标 | 火情处置及时率 | ≥95%",
+    "满意度指标 | 服务对象满意度指标 | 群众满意度 | ≥90%",
+]
+
+
+@pytest.mark.parametrize(
+    ("head", "department"),
+    [
+        # a code label before the name, a required-field "*" before the next label
+        (["| 部门编码: | 316 | 部门名称: | 某县林业局 | *联系人: | 王媛 |"], "某县林业局"),
+        (["预算单位 | 区卫生健康局"], "区卫生健康局"),
+        (["市级主管部门 | 某市教育体育局"], "某市教育体育局"),
+        # no label names it: the organisation the title opens with
+        (["更多相关《某县林业局2022年度部门整体绩效自评表"], "某县林业局"),
+        (["| 部门名称: | **** |"], "****"),  # redacted, kept as printed
+    ],
+)
+def test_the_department_of_a_head(head: list[str], department: str) -> None:
+    (form,) = _text_forms([*head, *_TABLE])
+    assert form.department == department
+
+
+def test_a_contact_label_in_the_head_names_who_filled_the_form() -> None:
+    (form,) = _text_forms(["| 部门名称: | 某县林业局 | *联系人: | 王媛 |", *_TABLE])
+    assert form.contacts.filled_by == "王媛"

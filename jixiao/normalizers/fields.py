@@ -9,6 +9,7 @@ from jixiao.normalizers.dates import iso_date
 from jixiao.normalizers.numbers import parse_number
 from jixiao.parsers.header import is_self_eval
 from jixiao.parsers.metadata import STAMP_NOISE, find_year
+from jixiao.parsers.prose_head import title_parts
 from jixiao.records import RawForm
 from jixiao.text import clean, fold
 from jixiao.vocab import vocabulary
@@ -116,12 +117,15 @@ def organisation(text: str | None) -> str | None:
         return None
     text = STAMP_NOISE.sub("", clean(text))
     text = _CODE_SUFFIX.sub("", _CODE_PREFIX.sub("", text)).strip()
-    return text or None
+    # a "*" marking the next label as required is no part of the name; "****" is redacted
+    return text.rstrip(" *＊") or text or None
 
 
 def department(raw: RawForm) -> str | None:
+    """The department a head label names, an organisation line of the head, the implementer;
+    else the organisation a title opens with ("重庆市梁平区林业局2022年度部门整体绩效自评表")."""
     for candidate in (raw.fields.get("department"), raw.department, raw.fields.get("implementer")):
         name = organisation(candidate)
         if name:
             return name
-    return None
+    return organisation(title_parts(raw.title).department) if raw.title else None

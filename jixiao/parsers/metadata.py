@@ -57,7 +57,11 @@ def title_of(row: RawRow) -> str | None:
     others = [c for c in filled if c not in titled]
     if len(titled) != 1 or any(len(fold(c.text)) > 4 for c in others):
         return None
-    return titled[0].text
+    return _QUOTED_TITLE.sub("", titled[0].text).strip()
+
+
+# a page's words before a title it quotes ("更多相关《…绩效自评表》"), and the closing mark
+_QUOTED_TITLE = re.compile(r"^[^《“「\"]*[《“「\"](?=[^《“「\"》”」]*绩效)|[》”」\"]\s*$")
 
 
 @derived
@@ -348,7 +352,7 @@ def _other_label(text: str) -> bool:
 
 
 _GLUED_TITLE = re.compile(
-    r"(?:[^,，:：。;；、\d\s]{2,30}?)?(?:(?:19|20)\d{2}\s*年度?)?[^,，:：。;；\d]{2,40}?(?:绩效目标自评表|绩效自评表|绩效目标表|绩效目标申报表)(?:[(（]\s*\d{4}\s*年度?\s*[)）])?"
+    r"(?:[^,，:：。;；、《》“”\"\d\s]{2,30}?)?(?:(?:19|20)\d{2}\s*年度?)?[^,，:：。;；\d]{2,40}?(?:绩效目标自评表|绩效自评表|绩效目标表|绩效目标申报表)(?:[(（]\s*\d{4}\s*年度?\s*[)）])?"
 )
 
 
