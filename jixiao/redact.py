@@ -18,10 +18,11 @@ ID_CARD = re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])")
 MOBILE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d{9}(?!\d)")
 LANDLINE = re.compile(r"(?<![\d-])0\d{2,3}-\d{7,8}(?!\d)")
 EMAIL = re.compile(r"[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-# a person named after a label: 填表人: 周妮妮, 意见收集人:罗娟联系电话..., 项目负责人及电话谢凯139...
+# a person named after a label, or in the cell after it: 填表人: 周妮妮, 意见收集人:罗娟联系电话...,
+# 项目负责人及电话谢凯139..., *联系人: | 王媛 |
 PERSON_LABELS = ("填表人", "填报人", "联系人", "负责人", "收集人", "审核人", "经办人", "签字")
 NAMED = re.compile(
-    "(?P<label>(?:" + "|".join(PERSON_LABELS) + r")(?:及电话|签字)?[:：]?\s*)"
+    "(?P<label>(?:" + "|".join(PERSON_LABELS) + r")(?:及电话|签字)?[:：]?\s*(?:[|｜\t]\s*)?)"
     r"(?P<name>[\u4e00-\u9fff·]{2,4}?)"
     r"(?=联系|电话|手机|办公|[\d\s,，;；:：()（）/、.。]|\[|$)"
 )
