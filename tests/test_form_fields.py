@@ -153,3 +153,15 @@ def test_the_department_of_a_head(head: list[str], department: str) -> None:
 def test_a_contact_label_in_the_head_names_who_filled_the_form() -> None:
     (form,) = _text_forms(["| 部门名称: | 某县林业局 | *联系人: | 王媛 |", *_TABLE])
     assert form.contacts.filled_by == "王媛"
+
+
+def test_a_sentence_naming_a_report_is_no_title() -> None:
+    """A notice's sentence that mentions 自评报告 is no title; the attachment's title is."""
+    lines = [
+        "请你单位做好绩效监控,确保年度绩效目标如期实现,于预算年度结束后将项目绩效自评报告报我局备案。",
+        "附件:某市农业绿色发展专项2022年中央预算内投资计划绩效目标表",
+        *_TABLE,
+    ]
+    (form,) = _text_forms(lines)
+    assert form.title is not None and form.title.endswith("投资计划绩效目标表")
+    assert (form.year, form.form_type) == (2022, "project_target")

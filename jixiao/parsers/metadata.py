@@ -13,6 +13,8 @@ from jixiao.vocab import derived, field_labels, vocabulary
 
 _YEAR = re.compile(r"[(（]?\s*((?:19|20)\d{2})\s*[)）]?\s*年")
 _TITLE_MAX = 60
+# a sentence, not a title: a full stop, a semicolon, or two commas ("…如期实现,于…备案,并…")
+_SENTENCE = re.compile(r"[。;；]|[,，].*[,，]")
 _AMOUNT_UNIT = re.compile(r"[(（]\s*(万元|元|亿元)\s*[)）]")
 _BLANKS = re.compile(r"[ \t\u3000]+")
 
@@ -53,7 +55,11 @@ def title_of(row: RawRow) -> str | None:
     filled = row.filled
     if len(filled) > 3:
         return None
-    titled = [c for c in filled if len(c.text) <= _TITLE_MAX and _has_title_marker(c.text)]
+    titled = [
+        c
+        for c in filled
+        if len(c.text) <= _TITLE_MAX and _has_title_marker(c.text) and not _SENTENCE.search(c.text)
+    ]
     others = [c for c in filled if c not in titled]
     if len(titled) != 1 or any(len(fold(c.text)) > 4 for c in others):
         return None
