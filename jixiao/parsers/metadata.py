@@ -308,7 +308,7 @@ def _glued_groups(cells: tuple[RawCell, ...]) -> list[tuple[str, list[RawCell]]]
     cell = cells[0]
     # folded word by word: a space still parts a value from the next label ("…项目 主管部门"
     # is no 项目主管部门); a label printed letter-spaced ("项 目 名 称") is still one
-    folded = " ".join(fold(word) for word in cell.text.split())
+    folded = fold_words_with_positions(cell.text)[0]
     text = cell.text if len(folded) == len(cell.text) else folded  # slice the print if we can
     matches = list(field_labels(letter_spaced=True).finditer(folded))
     if not matches or matches[0].start() != 0:

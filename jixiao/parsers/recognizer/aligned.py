@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from jixiao.parsers.recognizer.costs import cell_costs
 from jixiao.parsers.recognizer.decode import (
     EXTRAS,
+    LEVEL_ROLES,
     LEVELS,
     QUIET,
     TARGETS,
@@ -31,7 +32,6 @@ from jixiao.parsers.recognizer.lattice import Sep
 from jixiao.records import Role
 
 _OPENS_ROW = frozenset(LEVELS)
-_LEVELS = frozenset({Role.LEVEL1, Role.LEVEL2})
 Line = tuple[int, int]  # atom span of one printed line
 DecodeWindow = Callable[[int, int], Decoded]
 
@@ -48,6 +48,14 @@ def aligned_reading(
     labels = _Labels(lattice, region, role_at, frozenset(EXTRAS) - frozenset(role_at.values()))
     cells: list[Cell] = []
     cost = 0.0
+
+    def decoded(start: int, end: int) -> None:
+        nonlocal cost
+        if start < end:
+            part = decode_window(start, end)
+            cells.extend(moved_cells(part.cells, start))
+            cost += part.cost
+
     position = 0
     for start, end in windows:
         cells += skipped_cells(lattice, position, start)
@@ -58,16 +66,10 @@ def aligned_reading(
             follows = index + 1 == len(rows) or rows[index + 1] is not None
             if row is None or not follows:
                 continue
-            if pending < line[0]:
-                part = decode_window(pending, line[0])
-                cells += moved_cells(part.cells, pending)
-                cost += part.cost
+            decoded(pending, line[0])
             cells += row
             pending = line[1]
-        if pending < end:
-            part = decode_window(pending, end)
-            cells += moved_cells(part.cells, pending)
-            cost += part.cost
+        decoded(pending, end)
         position = end
     cells += skipped_cells(lattice, position, len(lattice.atoms))
     return Decoded(tuple(cells), cost)
@@ -135,7 +137,7 @@ class _Labels:
             start = stop
         if not roles or roles[0] not in _OPENS_ROW:
             return None  # a wrapped piece of a row
-        if TARGETS.isdisjoint(roles) and not _LEVELS.issuperset(roles):
+        if TARGETS.isdisjoint(roles) and not LEVEL_ROLES.issuperset(roles):
             return None  # a row without a target (a section line holds levels only)
         return cells
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from jixiao.flags import COLUMNS_SHIFTED, COLUMNS_SWAPPED, WEIGHTS_UNBALANCED
 from jixiao.parsers.metadata import budget_key, glued_head_segments
 from jixiao.parsers.recognizer.arithmetic import resolve_numbers
-from jixiao.parsers.recognizer.decode import Cell, Decoded, Lattice, join_atoms
+from jixiao.parsers.recognizer.decode import LEVEL_ROLES, Cell, Decoded, Lattice, join_atoms
 from jixiao.parsers.recognizer.headers import Header
 from jixiao.parsers.recognizer.kinds import Kind, cell_info
 from jixiao.parsers.recognizer.lattice import Atom, Sep
@@ -35,7 +35,7 @@ def _indicator(lattice: Lattice, cells: list[Cell], flags: tuple[str, ...]) -> R
         by_role[cell.role] = raw if held is None else replace(held, text=f"{held.text} {raw.text}")
     named = next((cell for cell in cells if cell.role is Role.NAME), cells[0])
     first = lattice.atoms[named.start]
-    if Role.NAME not in by_role and not by_role.keys() <= _LEVELS:
+    if Role.NAME not in by_role and not by_role.keys() <= LEVEL_ROLES:
         level = by_role.get(Role.LEVEL2) or by_role.get(Role.LEVEL1)
         if level is not None:  # a row its level cell names (指标名称 holding 数量指标)
             by_role[Role.NAME] = level
@@ -46,9 +46,6 @@ def _indicator(lattice: Lattice, cells: list[Cell], flags: tuple[str, ...]) -> R
         page=first.page,
         flags=flags,
     )
-
-
-_LEVELS = frozenset({Role.LEVEL1, Role.LEVEL2})
 
 
 def build_forms(
@@ -142,9 +139,9 @@ def _without_project_cells(lattice: Lattice, rows: list[list[Cell]]) -> list[lis
 def _project_cells(lattice: Lattice, row: list[Cell], following: list[Cell]) -> bool:
     line = lattice.atoms[row[-1].start].line
     return (
-        not any(cell.role in _LEVELS for cell in row)
+        not any(cell.role in LEVEL_ROLES for cell in row)
         and lattice.atoms[following[0].start].line == line
-        and any(cell.role in _LEVELS for cell in following)
+        and any(cell.role in LEVEL_ROLES for cell in following)
     )
 
 

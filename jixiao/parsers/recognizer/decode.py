@@ -22,6 +22,7 @@ from jixiao.parsers.recognizer.settings import settings
 from jixiao.records import Role
 
 LEVELS = (Role.LEVEL1, Role.LEVEL2, Role.NAME)  # the columns before a template's
+LEVEL_ROLES = frozenset({Role.LEVEL1, Role.LEVEL2})  # the level columns alone
 TARGETS = frozenset({Role.VALUE, Role.OPERATOR, Role.ACTUAL, Role.SCORE, Role.WEIGHT})
 # free-text columns that may hold several cells when they come last (grade bands, notes)
 REPEATABLE = frozenset({Role.REMARK, Role.STANDARD, Role.DEVIATION})
