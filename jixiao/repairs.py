@@ -97,6 +97,8 @@ def ocr_two_for_ge(printed: str, value: float, unit: str | None) -> float | None
     digits = re.sub(r"\D", "", printed.split(".")[0])
     if unit != "%" or not digits.startswith("2") or len(digits) < 3 or value <= 200:
         return None
+    if digits[1] == "0":  # "20100%": no number is printed "0100"; a weight and a target run on
+        return None
     rest = value - 2 * 10 ** (len(digits) - 1)
     return rest if 0 < rest <= 100 else None
 

@@ -182,6 +182,7 @@ TARGETS = [
     # OCR and crawler damage
     ("验收合格率", None, "292%", None, (">=", 92.0, None, "%", ("operator_repaired",))),
     ("群众满意度", None, "295%", None, (">=", 95.0, None, "%", ("operator_repaired",))),
+    ("验收合格率", None, "20100%", None, (None, 20100.0, None, "%", ("operator_unknown",))),
     ("修缮面积", None, "》 500", "亩", (">=", 500.0, None, "亩", ("operator_repaired",))),
     ("补助标准", "》", "1600", "元/亩", (">=", 1600.0, None, "元/亩", ("operator_repaired",))),
     (

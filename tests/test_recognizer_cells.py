@@ -46,6 +46,32 @@ def test_a_cell_holding_rows_run_together_costs_more_as_a_remark() -> None:
     assert rows > one + 1.0
 
 
+def test_a_name_run_into_its_explanation_costs_more() -> None:
+    name = cell_costs("餐具消毒合格率").roles[Role.NAME]
+    run_on = cell_costs("餐具消毒合格率反映餐具消毒质量情况").roles[Role.NAME]
+    assert run_on >= name + 0.8
+    # 反映 inside a name that does not end before it is part of the name
+    assert cell_costs("群众反映问题办结率").roles[Role.NAME] <= name + 0.1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "反映餐具消毒质量情况295%设备维修及时率反映设备维修响应情况",  # two explanations
+        "反映餐具消毒质量情况29",  # the next cell's number glued on
+    ],
+)
+def test_an_explanation_holding_another_rows_cells_costs_more(text: str) -> None:
+    one = cell_costs("反映餐具消毒质量情况").roles[Role.EXPLANATION]
+    assert cell_costs(text).roles[Role.EXPLANATION] >= one + 0.8
+
+
+def test_ocrs_two_for_at_least_is_no_percentage_over_100() -> None:
+    assert cell_costs("295%").roles[Role.VALUE] < cell_costs("395%").roles[Role.VALUE]
+    # "20100%" is a weight and a target run on: no number prints as "0100"
+    assert cell_costs("20100%").roles[Role.VALUE] == cell_costs("395%").roles[Role.VALUE]
+
+
 def test_every_cut_of_a_digit_run_into_whole_numbers() -> None:
     assert list(_cuts("9010", 2)) == [("90", "10"), ("901", "0")]  # never "010"
     assert ("0.9", "10", "0", "10") in set(_cuts("0.910010", 4))

@@ -241,3 +241,24 @@ def test_a_head_line_after_a_section_row_stays_with_its_form() -> None:
     assembler.add(row({Role.NAME: "巡护里程", Role.VALUE: "≥1200公里"}, 4), 4)
     (form,) = assembler.finish()
     assert form.fields["project"] == "森林防火监测" and form.fields["department"] == "某县自然资源局"
+
+
+GLUED_STANDARD_COLUMN = (
+    "某市2023年项目支出绩效目标表项目名称机关食堂运行保障绩效指标一级指标二级指标三级指标绩效标准"
+    "当年预期实现值产出指标数量指标就餐保障天数反映全年就餐保障情况250天质量指标食品抽检合格率"
+    "反映食品安全抽检情况≥98%餐具消毒合格率反映餐具消毒质量情况295%设备维修及时率反映设备维修"
+    "响应情况90%效益指标满意度指标就餐人员满意度反映就餐人员满意情况≥90%"
+)
+
+
+def test_glued_rows_whose_explanations_sit_under_a_standard_label_are_cut_apart() -> None:
+    """A 绩效标准 column holding "反映…" explanations, every cell glued: each name ends
+    where its explanation opens, and OCR's "2" for "≥" (295%) stays with its row."""
+    rows = _indicators(GLUED_STANDARD_COLUMN)
+    assert [(r["name"], r["operator"], r["value"], r["unit"]) for r in rows] == [
+        ("就餐保障天数", None, 250.0, "天"),
+        ("食品抽检合格率", ">=", 98.0, "%"),
+        ("餐具消毒合格率", ">=", 95.0, "%"),
+        ("设备维修及时率", None, 90.0, "%"),
+        ("就餐人员满意度", ">=", 90.0, "%"),
+    ]

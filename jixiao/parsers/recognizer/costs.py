@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from jixiao.parsers.recognizer.kinds import CellInfo, Kind, cell_info
+from jixiao.parsers.recognizer.kinds import NAME_THEN_EXPLANATION, CellInfo, Kind, cell_info
 from jixiao.records import Role
+from jixiao.repairs import ocr_two_for_ge
 from jixiao.text import fold
 from jixiao.vocab import derived, field_labels, vocabulary
 
@@ -66,6 +67,8 @@ def cell_costs(text: str) -> CellCosts:
     roles = {Role(name): cost for name, cost in row.items()}
     if info.kind in (Kind.TEXT, Kind.LONG):
         _adjust_text(info, roles, adjust)
+    elif info.kind is Kind.EXPLANATION:
+        _adjust_explanation(info, roles, adjust)
     elif info.kind in (Kind.NUMBER, Kind.WEIGHT):
         _adjust_points(info, roles, adjust)
     if info.kind in (Kind.NUMBER, Kind.QUANTITY):
@@ -74,9 +77,12 @@ def cell_costs(text: str) -> CellCosts:
         for role in (Role.VALUE, Role.ACTUAL):  # "3,309,840.00": a budget, not a target
             roles[role] += adjust["money_amount"]
     if info.percent and info.number is not None and info.number > 100:
+        over = adjust["percent_over_100"]
+        if ocr_two_for_ge(info.folded, info.number, "%") is not None:
+            over = adjust["percent_ocr_ge"]  # "295%": "≥95%" as OCR reads it
         for role in (Role.VALUE, Role.ACTUAL):
             if role in roles:
-                roles[role] += adjust["percent_over_100"]
+                roles[role] += over
     cheapest = min(roles.values(), default=0.0)
     likely = tuple((role, cost) for role, cost in roles.items() if cost <= cheapest + UNLIKELY)
     return CellCosts(info, roles, skip, likely)
@@ -151,6 +157,21 @@ def _adjust_rows_run_together(
         roles[role] += extra * adjust["holds_rows"]
 
 
+_DIGITS_AFTER_WORDS = re.compile(r"[\u4e00-\u9fff]\d+$")
+_EXPLANATION_OPENER = re.compile(r"(?<!^)(?<!用以)(?<!主要)(?<!用于)反映|(?<!^)该指标")
+
+
+def _adjust_explanation(info: CellInfo, roles: dict[Role, float], adjust: dict[str, float]) -> None:
+    """An explanation holding a second one ("反映…情况292%重要设备…率反映…") or a number
+    glued between its words is cells of two rows run together."""
+    folded = info.folded
+    extra = len(_EXPLANATION_OPENER.findall(folded)) + len(_number_inside().findall(folded))
+    extra += bool(_DIGITS_AFTER_WORDS.search(folded))  # "…情况29": the next cell's number
+    if extra:
+        for role in roles:
+            roles[role] += extra * adjust["holds_rows"]
+
+
 _GLUED_DIGITS = r"\d{2,}(?:\.\d+)?%?"
 _NOT_A_QUANTITY = "[年月日号期批次个]"  # dates and counters after a number
 
@@ -195,6 +216,7 @@ _NAME_SHAPES: tuple[tuple[Callable[[str], object], str], ...] = (
     (re.compile(r"(\D{2,8})\1").search, "name_repeats"),
     (lambda folded: _number_inside().search(folded), "name_holds_number"),
     (re.compile(r"%\d").search, "name_holds_number"),  # "…審核98%98%19.6": cells run on
+    (NAME_THEN_EXPLANATION.search, "name_holds_explanation"),
     (lambda folded: field_labels().match(folded), "name_from_label"),  # 年度绩效目标2(40分)
     (re.compile(r"^[一二三四五六七八九十]+、").match, "name_from_label"),  # 二、…分析: a heading
     (re.compile(r"(?:[,，的]得|扣)$").search, "name_cut_scoring"),  # "…实施方案,得": a rule cut
