@@ -32,6 +32,18 @@ def test_a_unit_before_a_glued_number_may_be_cut_off() -> None:
     assert (piece.index("公里"), "unit") in glue_points(piece)
 
 
+@pytest.mark.parametrize(
+    ("piece", "unit_at"),
+    [
+        ("新建泵站数量座310", 6),  # one character after a word ending as names do
+        ("培训次320", None),  # 次 is no unit column here: 培训 does not end as names do
+    ],
+)
+def test_a_one_character_unit_before_a_glued_number(piece: str, unit_at: int | None) -> None:
+    units = [at for at, kind in glue_points(piece) if kind == "unit"]
+    assert units == ([unit_at] if unit_at is not None else [])
+
+
 def test_a_name_holding_numbers_run_together_costs_more() -> None:
     clean = cell_costs("享受资助人数达到预计值").roles[Role.NAME]
     run_on = cell_costs("享受资助人数达到预计值210010资金支出率达到目标值").roles[Role.NAME]
@@ -116,6 +128,20 @@ def test_numbers_printed_apart_are_not_cut_again() -> None:
     columns = (Role.UNIT, Role.VALUE, Role.WEIGHT, Role.ACTUAL, Role.SCORE)
     (resolved,), _ = resolve_numbers([row], columns, [False] * 5)
     assert [c.text for c in resolved] == ["群众满意度", "%", "9010", "10010"]
+
+
+def test_one_number_printed_apart_is_not_cut() -> None:
+    """ "科目调整次数≤10次 22.5 时效指标…": 22.5 glued to nothing is one number (its digits
+    are two atoms, "2" and "2.5", only because digits are cut points in glued text)."""
+    row = [
+        Cell(0, 1, "科目调整次数", Role.NAME),
+        Cell(1, 2, "≤10次", Role.VALUE),
+        Cell(2, 4, "22.5", Role.WEIGHT),
+    ]
+    columns = (Role.VALUE, Role.ACTUAL, Role.WEIGHT, Role.SCORE)
+    joined = [False, True, False, True, False]  # 次 glued to its name; "2" + "2.5"
+    (resolved,), _ = resolve_numbers([row], columns, joined)
+    assert [c.text for c in resolved][-1] == "22.5"
 
 
 def test_one_number_alone_in_a_pipe_cell_is_not_cut() -> None:

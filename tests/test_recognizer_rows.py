@@ -262,3 +262,24 @@ def test_glued_rows_whose_explanations_sit_under_a_standard_label_are_cut_apart(
         ("设备维修及时率", None, 90.0, "%"),
         ("就餐人员满意度", ">=", 90.0, "%"),
     ]
+
+
+GLUED_SELF_EVALUATION = (
+    "某县水务局2023年度部门整体绩效自评表绩效指标指标名称计量单位指标性质指标值指标权重(分)"
+    "全年完成值指标得分(分)说明农村供水保障率%951010010河道清淤长度公里45105010"
+    "新建泵站数量座310310次级河道治理长度公里1201012010"
+)
+
+
+def test_a_glued_self_evaluation_with_a_unit_column_gives_every_row() -> None:
+    """Name, unit, target, weight, actual and score glued row after row: the first name
+    is no column of the header before it, a one-character unit after a name (数量座) is
+    cut off, and each run of digits fills every numeric column."""
+    rows = _indicators(GLUED_SELF_EVALUATION)
+    fields = ("name", "unit", "value", "weight", "actual_value", "score")
+    assert [tuple(r[f] for f in fields) for r in rows] == [
+        ("农村供水保障率", "%", 95.0, 10.0, 100.0, 10.0),
+        ("河道清淤长度", "公里", 45.0, 10.0, 50.0, 10.0),
+        ("新建泵站数量", "座", 3.0, 10.0, 3.0, 10.0),
+        ("次级河道治理长度", "公里", 120.0, 10.0, 120.0, 10.0),
+    ]

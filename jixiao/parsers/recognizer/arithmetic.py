@@ -34,7 +34,7 @@ _SCORE_OVER_WEIGHT = 2.5
 _EQUAL_BONUS = -0.2
 _MISSED_SUBTOTAL = 3.0
 _PERCENT_OVER_100 = 2.0  # a target or actual over 100 in a row whose unit is %
-_EMPTY_NUMERIC = 0.6  # a numeric column of the template the row leaves empty
+_EMPTY_NUMERIC = 0.9  # a numeric column of the template the row leaves empty
 _SCORE_ALONE = 0.3  # a score with no weight beside it (points are scored out of a weight)
 _FAR_FROM_TARGET = 0.5  # per power of ten between an actual and its target
 _EXTRA_CUT = 0.15  # each number cut out of a glued run beyond the decoder's
@@ -179,6 +179,8 @@ def _glued_run(
     cells = [row[k] for k in movable]
     if hard_cells and len(cells) == 1 and cells[0].end - cells[0].start == 1:
         return None  # one number alone in a "|"/tab cell
+    if len(cells) == 1 and not _glued_at(joined, cells[0].start) and not _glued_at(joined, cells[0].end):
+        return None  # one number printed apart ("=100% 22.5 科目…"), glued to nothing
     if movable != list(range(movable[0], movable[-1] + 1)):
         return None
     if any(not _DIGITS.fullmatch(c.text) for c in cells):
@@ -187,6 +189,10 @@ def _glued_run(
         return None
     run = "".join(c.text for c in cells)
     return run if len(run) <= _LONGEST_RUN else None
+
+
+def _glued_at(joined: Sequence[bool], boundary: int) -> bool:
+    return boundary < len(joined) and joined[boundary]
 
 
 def _cuts(run: str, count: int) -> Iterator[tuple[str, ...]]:

@@ -303,6 +303,8 @@ class _Decoder:
         self.row_wrap: Sequence[float] = [0.0] * len(lattice.atoms)
         self.order = (*LEVELS, *columns)
         self.column_of = {role: i + 1 for i, role in reversed(list(enumerate(self.order)))}
+        self.unit_column = self.column_of.get(Role.UNIT, -1)
+        self.unit_twice = config.cost("unit_twice")
         free = len(self.order) > _NAME_COLUMN and self.order[-1] in REPEATABLE
         self.last = len(self.order) if free else -1
         self.width = len(self.order) + 2
@@ -385,7 +387,8 @@ class _Decoder:
                 self._skip(i, j, base + costs.skip * pieces * outside, in_row)
             if not text and lattice.inner_empty[i]:
                 self._empty_column(i, base + self.empty_as_column)
-            self._roles(i, j, costs.likely, base, (closing, closing_state), follow)
+            unit = costs.info.kind is Kind.QUANTITY  # a number printed with its unit
+            self._roles(i, j, costs.likely, base, (closing, closing_state), follow, unit)
 
     def _close_row(self, i: int) -> tuple[float, int]:
         """Being between rows at atom i: the current row closed (a zero-length step).
@@ -470,6 +473,7 @@ class _Decoder:
         base: float,
         closing: tuple[float, int],
         follow: tuple[list[tuple[float, int]], list[tuple[float, int]]],
+        with_unit: bool = False,
     ) -> None:
         best, back = self.best[j], self.back[j]
         wrap = self.row_wrap[i]  # a row going on into the next line of a lines-are-rows text
@@ -500,6 +504,8 @@ class _Decoder:
                 reached, previous = follow[targeted][column]
                 if previous >= 0:
                     cost = reached + between + fit + wrap
+                    if with_unit and previous >> 1 == self.unit_column:
+                        cost += self.unit_twice  # "万亩 | 2110110天": the row's unit read
                     state = (column << 1) | targeted | target
                     if cost < best.get(state, _INF):
                         best[state] = cost

@@ -184,8 +184,8 @@ def _trailing_labels(lattice: Lattice, end: int) -> int:
         if atom.line != atoms[end - 1].line or atom.first_in_line:
             break
         info = cell_info(atom.text)
-        if info.kind is not Kind.TEXT or len(info.folded) > 10:
-            break
+        if info.kind is not Kind.TEXT or len(info.folded) > 10 or info.name_like:
+            break  # "…说明农村供水保障率": a glued table's first name, not a column
         count += 1
     return count
 

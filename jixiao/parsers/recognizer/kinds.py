@@ -78,7 +78,7 @@ _NAME_ENDINGS = (
     r"(?:率|数|量|度|性|次数|人数|数量|面积|时间|时限|期限|成本|标准|情况|金额|收入|"
     r"里程|长度|规模|个数|户数|人次|天数|年限|比例|占比|效益|效果|影响|水平|能力)"
 )
-_NAME_END = re.compile(_NAME_ENDINGS + "$")
+NAME_END = re.compile(_NAME_ENDINGS + "$")
 # a name run into its explanation: "…验收合格率反映…情况" (not "群众反映问题办结率")
 NAME_THEN_EXPLANATION = re.compile(_NAME_ENDINGS + _EXPLAINS)
 _TARGET_WORDS = re.compile(
@@ -246,7 +246,7 @@ def _text_info(folded: str) -> CellInfo:
     return CellInfo(
         Kind.LONG if long else Kind.TEXT,
         folded,
-        name_like=bool(_NAME_END.search(folded)),
+        name_like=bool(NAME_END.search(folded)),
         target_like=target_like,
         sentence=_holds_sentence_punctuation(folded),
     )

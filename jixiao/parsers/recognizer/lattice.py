@@ -18,6 +18,7 @@ from enum import IntEnum
 from functools import lru_cache
 
 from jixiao.parsers.header import header_role
+from jixiao.parsers.recognizer.kinds import NAME_END
 from jixiao.parsers.recognizer.settings import settings
 from jixiao.records import TextLine
 from jixiao.text import fold_with_positions, strip_html
@@ -280,11 +281,15 @@ def _class_points(piece: str, points: dict[int, str]) -> None:
 
 def _unit_start(piece: str, end: int) -> int | None:
     """The start of the longest known unit ending at `end`, before a number, in its own
-    column ("…供水管网长度公里120"); never the whole word before it."""
+    column ("…供水管网长度公里120"; one character only after a word ending as names do,
+    "…泵站数量座32", not "培训人次32"); never the whole word before it."""
     folded, positions = fold_with_positions(piece[:end])
     for variant in vocabulary().unit_variants:  # longest first
-        if len(variant) >= 2 and folded.endswith(variant) and len(variant) < len(folded):
-            return positions[len(folded) - len(variant)]
+        if not folded.endswith(variant) or len(variant) >= len(folded):
+            continue
+        start = positions[len(folded) - len(variant)]
+        if len(variant) >= 2 or (variant and NAME_END.search(piece[:start])):
+            return start
     return None
 
 
