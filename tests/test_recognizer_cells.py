@@ -195,7 +195,7 @@ def test_a_scoring_rule_cut_before_its_points_is_no_name() -> None:
     ("text", "number"), [("95%以上", 95.0), ("60%及以上", 60.0), ("5%以下", 5.0)]
 )
 def test_a_number_before_an_operator_word_is_a_target(text: str, number: float) -> None:
-    """"资助对象满意度达到目标值 | 95%以上 | 10": the target, not an explanation."""
+    """ "资助对象满意度达到目标值 | 95%以上 | 10": the target, not an explanation."""
     info = cell_info(text)
     assert (info.kind, info.number) == (Kind.QUANTITY, number)
 

@@ -181,7 +181,7 @@ def test_an_evaluation_indicator_table_names_its_year_and_project() -> None:
 
 
 def test_a_letter_spaced_head_label_names_its_field() -> None:
-    """"项 目 名 称" printed with a space between its characters, in a head glued into one
+    """ "项 目 名 称" printed with a space between its characters, in a head glued into one
     line, still names the project; "…项目 主管部门" is no spaced label (项目主管部门)."""
     text = (
         "项目支出绩效目标申报表项 目 名 称 农村公路养护工程主管部门某县交通运输局\n\n"
@@ -240,7 +240,9 @@ def test_a_head_line_after_a_section_row_stays_with_its_form() -> None:
     assembler.feed_outside(line("主管部门:某县自然资源局", 3))
     assembler.add(row({Role.NAME: "巡护里程", Role.VALUE: "≥1200公里"}, 4), 4)
     (form,) = assembler.finish()
-    assert form.fields["project"] == "森林防火监测" and form.fields["department"] == "某县自然资源局"
+    assert (
+        form.fields["project"] == "森林防火监测" and form.fields["department"] == "某县自然资源局"
+    )
 
 
 GLUED_STANDARD_COLUMN = (

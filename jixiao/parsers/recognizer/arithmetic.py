@@ -179,7 +179,11 @@ def _glued_run(
     cells = [row[k] for k in movable]
     if hard_cells and len(cells) == 1 and cells[0].end - cells[0].start == 1:
         return None  # one number alone in a "|"/tab cell
-    if len(cells) == 1 and not _glued_at(joined, cells[0].start) and not _glued_at(joined, cells[0].end):
+    if (
+        len(cells) == 1
+        and not _glued_at(joined, cells[0].start)
+        and not _glued_at(joined, cells[0].end)
+    ):
         return None  # one number printed apart ("=100% 22.5 科目…"), glued to nothing
     if movable != list(range(movable[0], movable[-1] + 1)):
         return None
