@@ -44,6 +44,22 @@ def test_a_one_character_unit_before_a_glued_number(piece: str, unit_at: int | N
     assert units == ([unit_at] if unit_at is not None else [])
 
 
+def test_a_cell_may_end_before_its_words_are_restated() -> None:
+    piece = "已建工程是否存在质量问题当年已完工项目是否在检查中发现质量问题"
+    assert (piece.index("当年"), "restated") in glue_points(piece)
+    # two rows' names sharing words, a row's numbers between: no point
+    rows = "天然林和公益林管护当期任务完成率%901010010国家级公益林管护面积"
+    assert not [at for at, kind in glue_points(rows) if kind == "restated"]
+
+
+def test_a_name_restating_its_own_words_costs_more() -> None:
+    name = cell_costs("已建工程是否存在质量问题").roles[Role.NAME]
+    both = cell_costs("已建工程是否存在质量问题当年已完工项目是否在检查中发现质量问题").roles[
+        Role.NAME
+    ]
+    assert both >= name + 1.0
+
+
 def test_a_name_holding_numbers_run_together_costs_more() -> None:
     clean = cell_costs("享受资助人数达到预计值").roles[Role.NAME]
     run_on = cell_costs("享受资助人数达到预计值210010资金支出率达到目标值").roles[Role.NAME]

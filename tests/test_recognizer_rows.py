@@ -285,3 +285,18 @@ def test_a_glued_self_evaluation_with_a_unit_column_gives_every_row() -> None:
         ("新建泵站数量", "座", 3.0, 10.0, 3.0, 10.0),
         ("次级河道治理长度", "公里", 120.0, 10.0, 120.0, 10.0),
     ]
+
+
+GLUED_RESTATED_EXPLANATION = (
+    "某区2025年水利专项资金绩效目标表项目名称堤防加固工程绩效指标一级指标二级指标三级指标指标解释"
+    "指标方向指标值产出指标数量指标加固堤防长度(公里)反映堤防加固完成情况≥3.5质量指标"
+    "加固堤防是否达到设计标准竣工验收时堤防是否达到设计标准是/否是时效指标工程完工及时率"
+    "反映工程按期完工情况≥95%"
+)
+
+
+def test_a_glued_name_ends_where_its_explanation_restates_it() -> None:
+    """No 反映 opens the explanation of 加固堤防是否达到设计标准; it restates the name's
+    words (…达到设计标准), so the name ends before it."""
+    names = [r["name"] for r in _indicators(GLUED_RESTATED_EXPLANATION)]
+    assert names == ["加固堤防长度(公里)", "加固堤防是否达到设计标准", "工程完工及时率"]

@@ -10,6 +10,7 @@ from functools import lru_cache
 from importlib import resources
 
 from jixiao.parsers.recognizer.kinds import NAME_THEN_EXPLANATION, CellInfo, Kind, cell_info
+from jixiao.parsers.recognizer.lattice import restated_phrases
 from jixiao.records import Role
 from jixiao.repairs import ocr_two_for_ge
 from jixiao.text import fold
@@ -214,6 +215,7 @@ _NAME_SHAPES: tuple[tuple[Callable[[str], object], str], ...] = (
     (lambda folded: _level_inside().search(folded), "name_with_level"),
     (lambda folded: _number_then_result().search(folded), "name_with_result"),
     (re.compile(r"(\D{2,8})\1").search, "name_repeats"),
+    (restated_phrases, "name_repeats"),  # …质量问题当年…发现质量问题
     (lambda folded: _number_inside().search(folded), "name_holds_number"),
     (re.compile(r"%\d").search, "name_holds_number"),  # "…審核98%98%19.6": cells run on
     (NAME_THEN_EXPLANATION.search, "name_holds_explanation"),

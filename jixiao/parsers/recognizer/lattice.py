@@ -238,6 +238,7 @@ def glue_points(piece: str) -> tuple[tuple[int, str], ...]:
         words = _vocabulary_points(piece, points)
     _class_points(piece, points)
     _digit_run_points(piece, points)
+    _restated_points(piece, points)
     inside = {i for start, end in words for i in range(start + 1, end)}
     return tuple(
         sorted((o, k) for o, k in points.items() if 0 < o < len(piece) and o not in inside)
@@ -245,6 +246,38 @@ def glue_points(piece: str) -> tuple[tuple[int, str], ...]:
 
 
 _TEMPLATE_PREFIX = re.compile(r"指标\s*\d{1,2}\s*[:：]?")
+_RESTATED = 4  # characters of a phrase a cell after may restate
+_RESTATED_WITHIN = 40  # characters between a phrase and its restatement
+
+
+def _restated_points(piece: str, points: dict[int, str]) -> None:
+    """After a phrase the text restates a little later ("…存在质量问题 | 当年…发现质量问题":
+    an explanation restating its name, glued to it), a cell may end."""
+    for end in restated_phrases(piece):
+        points.setdefault(end, "restated")
+
+
+def restated_phrases(text: str) -> list[int]:
+    """The ends of CJK phrases of four characters that the text prints again within forty
+    characters after them, with no number between (a name and the explanation restating
+    it, not two rows' names)."""
+    ends: list[int] = []
+    if len(text) < 2 * _RESTATED:
+        return ends
+    first: dict[str, int] = {}
+    digit = -1  # where the last digit was: a row's numbers part it from the next row's text
+    for at in range(len(text) - _RESTATED + 1):
+        if text[at].isdigit():
+            digit = at
+        gram = text[at : at + _RESTATED]
+        if not all("\u4e00" <= c <= "\u9fff" for c in gram):
+            continue
+        seen = first.get(gram)
+        if seen is None or at - seen > _RESTATED_WITHIN or digit > seen:
+            first[gram] = at
+        elif at >= seen + _RESTATED and (not ends or ends[-1] != seen + _RESTATED):
+            ends.append(seen + _RESTATED)
+    return ends
 
 
 _WEAK_POINTS = frozenset({"qualitative", "label"})
