@@ -118,6 +118,7 @@ def _adjust_long_number(info: CellInfo, roles: dict[Role, float], adjust: dict[s
 
 
 _LONG_DIGITS = 5
+_RESTATING_NAME = 16  # characters: shorter, a name holds no explanation restating it
 _MONEY = re.compile(r"\d{1,3}(?:,\d{3})+\.\d\d")  # an amount printed as accounts print it
 _LEADING_DIGITS = re.compile(r"[<>=≥≤]*(\d+)(?![.,\d])")  # a whole number, no point or comma
 
@@ -215,7 +216,8 @@ _NAME_SHAPES: tuple[tuple[Callable[[str], object], str], ...] = (
     (lambda folded: _level_inside().search(folded), "name_with_level"),
     (lambda folded: _number_then_result().search(folded), "name_with_result"),
     (re.compile(r"(\D{2,8})\1").search, "name_repeats"),
-    (restated_phrases, "name_repeats"),  # …质量问题当年…发现质量问题
+    # a name and the explanation restating it (…质量问题当年…发现质量问题), both long
+    (lambda folded: len(folded) >= _RESTATING_NAME and restated_phrases(folded), "name_repeats"),
     (lambda folded: _number_inside().search(folded), "name_holds_number"),
     (re.compile(r"%\d").search, "name_holds_number"),  # "…審核98%98%19.6": cells run on
     (NAME_THEN_EXPLANATION.search, "name_holds_explanation"),

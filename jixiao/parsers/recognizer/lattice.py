@@ -258,26 +258,43 @@ def _restated_points(piece: str, points: dict[int, str]) -> None:
 
 
 def restated_phrases(text: str) -> list[int]:
-    """The ends of CJK phrases of four characters that the text prints again within forty
-    characters after them, with no number between (a name and the explanation restating
-    it, not two rows' names)."""
+    """The ends of CJK phrases of four characters or more that the text prints again within
+    forty characters after them, with no number between (a name and the explanation
+    restating it, not two rows' names)."""
     ends: list[int] = []
     if len(text) < 2 * _RESTATED:
         return ends
-    first: dict[str, int] = {}
-    digit = -1  # where the last digit was: a row's numbers part it from the next row's text
-    for at in range(len(text) - _RESTATED + 1):
-        if text[at].isdigit():
-            digit = at
-        gram = text[at : at + _RESTATED]
-        if not all("\u4e00" <= c <= "\u9fff" for c in gram):
+    for part in _NO_DIGITS.finditer(text):
+        if part.end() - part.start() < 2 * _RESTATED:
             continue
-        seen = first.get(gram)
-        if seen is None or at - seen > _RESTATED_WITHIN or digit > seen:
-            first[gram] = at
-        elif at >= seen + _RESTATED and (not ends or ends[-1] != seen + _RESTATED):
-            ends.append(seen + _RESTATED)
+        starts = [
+            at
+            for run in _CJK_RUN.finditer(text, part.start(), part.end())
+            for at in range(run.start(), run.end() - _RESTATED + 1)
+        ]
+        grams = [text[at : at + _RESTATED] for at in starts]
+        if len(set(grams)) == len(grams):
+            continue  # no phrase printed twice (most texts)
+        first: dict[str, int] = {}
+        for gram, at in zip(grams, starts):
+            seen = first.get(gram)
+            if seen is None or at - seen > _RESTATED_WITHIN:
+                first[gram] = at
+            elif at >= seen + _RESTATED:
+                _phrase_end(ends, seen + _RESTATED)
     return ends
+
+
+def _phrase_end(ends: list[int], end: int) -> None:
+    """Add the end of a restated phrase; a phrase one character longer moves the last."""
+    if ends and ends[-1] == end - 1:
+        ends[-1] = end
+    elif not ends or ends[-1] != end:
+        ends.append(end)
+
+
+_NO_DIGITS = re.compile(r"\D+")
+_CJK_RUN = re.compile(rf"[\u4e00-\u9fff]{{{_RESTATED},}}")
 
 
 _WEAK_POINTS = frozenset({"qualitative", "label"})
