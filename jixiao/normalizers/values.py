@@ -33,7 +33,11 @@ class ParsedValue:
 @derived
 @lru_cache(maxsize=65536)
 def parse_target(text: str) -> ParsedValue:
-    """Split "≥95%", "不低于280人次", "18-54岁", "60%及以上" into operator, number(s), unit."""
+    """Split "≥95%", "不低于280人次", "18-54岁", "60%及以上" into operator, number(s), unit;
+    a rate printed "每亩300元" is 300 元/亩."""
+    per = _PER.match(fold(text))
+    if per is not None:
+        return _per_unit(parse_target(fold(text)[per.end() :]), per)
     operator, operator_raw, rest = split_operator_prefix(text)
     if operator is None:
         operator, operator_raw, rest = split_operator_suffix(rest)
@@ -50,6 +54,25 @@ def parse_target(text: str) -> ParsedValue:
         if lo is not None and hi is not None and lo <= hi and _unit_or_none(unit):
             return ParsedValue("range", None, lo, hi, _unit(unit))
     return ParsedValue(operator, operator_raw)
+
+
+# "每亩300元", "每人每年1500元": what the number is counted per, before it
+_PER = re.compile(r"^每(?P<per>[\u4e00-\u9fff]{1,3}?)(?:每(?P<per2>[\u4e00-\u9fff]{1,2}?))?(?=\d)")
+
+
+def _per_unit(parsed: ParsedValue, per: re.Match[str]) -> ParsedValue:
+    """The number read after 每…, its unit counted per it (元 per 亩: 元/亩); with no unit
+    printed, the number alone."""
+    if parsed.value is None or parsed.unit_raw is None:
+        return parsed
+    counted = per.group("per") + (f"·{per.group('per2')}" if per.group("per2") else "")
+    return ParsedValue(
+        parsed.operator,
+        parsed.operator_raw,
+        parsed.value,
+        parsed.value_max,
+        f"{parsed.unit_raw}/{counted}",
+    )
 
 
 def _unit_or_none(text: str | None) -> bool:
