@@ -60,6 +60,19 @@ def test_a_name_restating_its_own_words_costs_more() -> None:
     assert both >= name + 1.0
 
 
+@pytest.mark.parametrize(
+    ("run_on", "name"),
+    [
+        ("项目实施时间2021年1月-12月资金拨付", "项目实施时间"),  # a period, then a name
+        ("雾炮车服务配备车辆数10辆雾炮车风炮射程", "雾炮车服务配备车辆数"),  # a target, then a name
+    ],
+)
+def test_a_name_holding_its_target_and_the_next_name_costs_more(run_on: str, name: str) -> None:
+    assert cell_costs(run_on).roles[Role.NAME] >= cell_costs(name).roles[Role.NAME] + 0.8
+    # a quantity inside a name that does not end before it is part of the name
+    assert cell_costs("完成120户改造").roles[Role.NAME] < cell_costs(run_on).roles[Role.NAME]
+
+
 def test_a_name_holding_numbers_run_together_costs_more() -> None:
     clean = cell_costs("享受资助人数达到预计值").roles[Role.NAME]
     run_on = cell_costs("享受资助人数达到预计值210010资金支出率达到目标值").roles[Role.NAME]

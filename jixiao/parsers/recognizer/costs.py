@@ -9,7 +9,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from jixiao.parsers.recognizer.kinds import NAME_THEN_EXPLANATION, CellInfo, Kind, cell_info
+from jixiao.parsers.recognizer.kinds import (
+    NAME_ENDINGS,
+    NAME_THEN_EXPLANATION,
+    CellInfo,
+    Kind,
+    cell_info,
+)
 from jixiao.parsers.recognizer.lattice import restated_phrases
 from jixiao.records import Role
 from jixiao.repairs import ocr_two_for_ge
@@ -118,6 +124,10 @@ def _adjust_long_number(info: CellInfo, roles: dict[Role, float], adjust: dict[s
 
 
 _LONG_DIGITS = 5
+# a period between words ("…时间2021年1月-12月资金…"): a target run into the next row's name
+_PERIOD_INSIDE = re.compile(
+    r"[\u4e00-\u9fff](?:\d{4}年)?\d{1,2}月[-~～至—–]\d{1,2}月(?![底末初中前后内])[\u4e00-\u9fff]"
+)
 _RESTATING_NAME = 16  # characters: shorter, a name holds no explanation restating it
 _MONEY = re.compile(r"\d{1,3}(?:,\d{3})+\.\d\d")  # an amount printed as accounts print it
 _LEADING_DIGITS = re.compile(r"[<>=≥≤]*(\d+)(?![.,\d])")  # a whole number, no point or comma
@@ -198,6 +208,15 @@ def _number_inside() -> re.Pattern[str]:
 
 @derived
 @lru_cache(maxsize=1)
+def _name_then_quantity() -> re.Pattern[str]:
+    """A name ending as names do, its target and the next row's words after it
+    ("…配备车辆数10辆雾炮车…"; not "完成120户改造")."""
+    units = _words_after_a_number(vocabulary().unit_variants)
+    return re.compile(rf"{NAME_ENDINGS}\d+(?:\.\d+)?(?:{units})[\u4e00-\u9fff]")
+
+
+@derived
+@lru_cache(maxsize=1)
 def _number_opens_words() -> re.Pattern[str]:
     """A cell opening with a number glued to words that are not its unit or operator
     ("210010资金支出率…": numbers run into the next row's name; not "20%以上", "3个")."""
@@ -221,6 +240,8 @@ _NAME_SHAPES: tuple[tuple[Callable[[str], object], str], ...] = (
     (lambda folded: _number_inside().search(folded), "name_holds_number"),
     (re.compile(r"%\d").search, "name_holds_number"),  # "…審核98%98%19.6": cells run on
     (NAME_THEN_EXPLANATION.search, "name_holds_explanation"),
+    (_PERIOD_INSIDE.search, "name_holds_number"),  # 项目实施时间2021年1月-12月资金拨付
+    (lambda folded: _name_then_quantity().search(folded), "name_holds_number"),
     (lambda folded: field_labels().match(folded), "name_from_label"),  # 年度绩效目标2(40分)
     (re.compile(r"^[一二三四五六七八九十]+、").match, "name_from_label"),  # 二、…分析: a heading
     (re.compile(r"(?:[,，的]得|扣)$").search, "name_cut_scoring"),  # "…实施方案,得": a rule cut

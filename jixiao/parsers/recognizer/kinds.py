@@ -74,13 +74,13 @@ _STANDARDS = frozenset({"计划标准", "行业标准", "历史标准", "其他�
 _EXPLAINS = r"(?:反映|该指标|用以反映|主要反映|用于反映).{4}"
 _EXPLANATION_START = re.compile(rf"^(?:{_EXPLAINS}|(?:考核|衡量).{{10}})")
 _TEMPLATE = re.compile(r"^指标[\d一二三四五六七八九十]{1,2}:?[-/\\.]*$")  # an unfilled slot
-_NAME_ENDINGS = (
+NAME_ENDINGS = (
     r"(?:率|数|量|度|性|次数|人数|数量|面积|时间|时限|期限|成本|标准|情况|金额|收入|"
     r"里程|长度|规模|个数|户数|人次|天数|年限|比例|占比|效益|效果|影响|水平|能力)"
 )
-NAME_END = re.compile(_NAME_ENDINGS + "$")
+NAME_END = re.compile(NAME_ENDINGS + "$")
 # a name run into its explanation: "…验收合格率反映…情况" (not "群众反映问题办结率")
-NAME_THEN_EXPLANATION = re.compile(_NAME_ENDINGS + _EXPLAINS)
+NAME_THEN_EXPLANATION = re.compile(NAME_ENDINGS + _EXPLAINS)
 _TARGET_WORDS = re.compile(
     r"(?:良好|明显|显著|较高|较好|有效|提高|提升|改善|可持续|及时|按时|按期|到位|完成|达标|合格|"
     r"以内|以上|以下|之内|前|底|内|是|否|无|长期|全年|扩大|减轻|巩固|增加|增长|稳定)$"
