@@ -203,7 +203,13 @@ TARGETS = [
     ("工程进度", None, "工程竣工", None, ("qualitative", None, None, None, ())),
     # a rate printed with 每 before its number: the unit counted per it
     ("造林补助", None, "每亩300元", None, (None, 300.0, None, "元/亩", ("operator_unknown",))),
-    ("生活补助", None, "每人每年1500元", None, (None, 1500.0, None, "元/人·年", ("operator_unknown",))),
+    (
+        "生活补助",
+        None,
+        "每人每年1500元",
+        None,
+        (None, 1500.0, None, "元/人·年", ("operator_unknown",)),
+    ),
     ("巡查频次", None, "每年2次", None, (None, 2.0, None, "次/年", ("operator_unknown",))),
     ("抚育补助", None, "每亩100", None, (None, 100.0, None, None, ("operator_unknown",))),
 ]

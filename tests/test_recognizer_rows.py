@@ -300,3 +300,29 @@ def test_a_glued_name_ends_where_its_explanation_restates_it() -> None:
     words (…达到设计标准), so the name ends before it."""
     names = [r["name"] for r in _indicators(GLUED_RESTATED_EXPLANATION)]
     assert names == ["加固堤防长度(公里)", "加固堤防是否达到设计标准", "工程完工及时率"]
+
+
+WRAPPED_OPEN_LINES = """\
+项目支出绩效目标表 |
+项目名称 | 城区道路清扫保洁服务 | 主管部门 | 某市城市管理局 |
+一级指标 | 二级指标 | 三级指标 | 指标值 |
+产出指标 | 数量指标 | 城区主次干道机械化
+清扫保洁面积 | =120万平方米 |
+产出指标 | 质量指标 | 道路保洁达标率 | ≥95% |
+产出指标 | 成本指标 | 控制在年度预算
+成本内 | 控制在预算内 |
+满意度指标 | 服务对象满意度指标 | 市民对道路保洁
+的满意度 | ≥90% |
+"""
+
+
+def test_a_line_ending_without_its_closing_bar_wraps_into_the_next() -> None:
+    """Where lines end with "|", one that does not has its last cell go on in the next
+    line: the name is whole, and no row is lost (the fast path leaves such lines alone)."""
+    rows = _indicators(WRAPPED_OPEN_LINES)
+    assert [(r["name"], r["value"]) for r in rows] == [
+        ("城区主次干道机械化清扫保洁面积", 120.0),
+        ("道路保洁达标率", 95.0),
+        ("控制在年度预算成本内", None),
+        ("市民对道路保洁的满意度", 90.0),
+    ]

@@ -114,6 +114,8 @@ class _Labels:
         cells: list[Cell] = []
         roles: list[Role] = []
         start, end = line
+        if lattice.lines_closed and start and not atoms[start].line_closed:
+            return None  # the line before ends without "|": its last cell goes on here
         while start < end:
             stop = start + 1
             while stop < end and atoms[stop].sep is Sep.GLUE:

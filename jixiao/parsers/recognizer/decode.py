@@ -87,6 +87,7 @@ class Lattice:
             factor = config.cost("hard_cells_factor")
         self.max_chars = int(config.cost("max_chars_hard" if layout.hard_cells else "max_chars"))
         self.hard_cells = layout.hard_cells
+        self.lines_closed = layout.lines_closed
         # in glued text, a skipped span pays for each atom it reaches over
         self.glued_atom_skip = config.cost("glued_atom_skip") if layout.glued else 0.0
         for index, atom in enumerate(atoms):
@@ -118,6 +119,7 @@ class Lattice:
         part.joined = [False, *self.joined[start + 1 : end + 1]]
         part.max_chars = self.max_chars
         part.hard_cells = self.hard_cells
+        part.lines_closed = self.lines_closed
         part.glued_atom_skip = self.glued_atom_skip
         part._texts = {}
         part.locked = self.locked[start:end]
@@ -156,6 +158,7 @@ class Layout:
     blank_cells: bool = False  # cells are separated by blank lines: a single newline wraps
     space_cells: bool = False  # single spaces are the usual separator: they end cells
     hard_cells: bool = False  # most lines are cut by "|" or tabs: those pieces are the cells
+    lines_closed: bool = False  # most lines end with "|": a line that does not wraps a cell
 
 
 _LEVEL_KINDS = frozenset({Kind.LEVEL1, Kind.LEVEL2, Kind.LEVELX, Kind.LEVEL_LIKE})
@@ -193,6 +196,7 @@ def layout_of(atoms: Sequence[Atom]) -> Layout:
         blank_cells=blanks > newlines,
         space_cells=spaces >= 5 and spaces * 2 >= in_line and hard_lines * 2 < lines,
         hard_cells=hard_lines * 2 >= lines and not one_cell_lines,
+        lines_closed=closed * 2 > lines,
     )
 
 
@@ -201,7 +205,9 @@ def _boundary_name(before: Atom, atom: Atom, layout: Layout) -> str:
     if sep is Sep.PIPE:
         return "pipe"
     if sep is Sep.NEWLINE:
-        if layout.blank_cells or (layout.pipe_closed and not atom.line_closed):
+        if layout.blank_cells or (
+            (layout.pipe_closed or layout.lines_closed) and not atom.line_closed
+        ):
             return "newline_open"
         return "newline_hard" if layout.hard_cells else "newline"
     if sep is Sep.BLANKLINE:
