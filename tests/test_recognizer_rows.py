@@ -326,3 +326,34 @@ def test_a_line_ending_without_its_closing_bar_wraps_into_the_next() -> None:
         ("控制在年度预算成本内", None),
         ("市民对道路保洁的满意度", 90.0),
     ]
+
+
+CARRIED_ON_CELLS = """\
+项目支出绩效自评表(2022年度) |
+项目名称 | 校舍维修改造 | 主管部门 | 某县教育局 |
+一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |
+产出指标 | 数量指标 | 维修校舍面积 | 1200 | 1200 | 20 | 20 |
+ |  |  | 平方米 |  |  |  |
+产出指标 | 质量指标 | 指标1 | 100% | 100% | 20 | 20 |
+ |  | 工程验收合格率 |  |  |  |  |
+效益指标 | 社会效益 | 改善办学条件 | 有效改善 | 有效改善 | 30 | 30 |
+ | 指标 |  |  |  |  |  |
+效益指标 |  |  |  |  |  |  |
+满意度 | 服务对象满 | 师生满意度 | ≥90% | 95% | 30 | 28 |
+指标 | 意度指标 |  |  |  |  |  |
+注:1.得分不超过分值。 |  |  |  |  |  |  |
+"""
+
+
+def test_a_line_carrying_on_the_cells_above_is_joined_to_them() -> None:
+    """Cells wrapped inside their table cells, printed on a line of their own with every
+    other cell empty: joined to the cells above (a unit, a name, level names); a section
+    row and a note below a row are not carried on."""
+    rows = _indicators(CARRIED_ON_CELLS)
+    assert [(r["level1"], r["level2"], r["name"], r["value"], r["unit"]) for r in rows] == [
+        ("产出指标", "数量指标", "维修校舍面积", 1200.0, "平方米"),
+        ("产出指标", "质量指标", "工程验收合格率", 100.0, "%"),  # 指标1: a template's slot
+        ("效益指标", "社会效益指标", "改善办学条件", None, None),
+        ("满意度指标", "服务对象满意度指标", "师生满意度", 90.0, "%"),
+    ]
+    assert [r["line"] for r in rows] == [4, 6, 8, 11]  # the first line of each, as printed

@@ -21,6 +21,7 @@ from jixiao.parsers.recognizer.decode import (
     moved_cells,
     skipped_cells,
 )
+from jixiao.parsers.recognizer.continued import joined_continuations
 from jixiao.parsers.recognizer.halves import side_by_side
 from jixiao.parsers.recognizer.headers import Header, find_headers, header_orders
 from jixiao.parsers.recognizer.kinds import cell_info
@@ -56,7 +57,7 @@ def recognize(lines: tuple[TextLine, ...]) -> list[RawForm]:
     halves = side_by_side(lines)
     if halves is not None:
         return [form for half in halves for form in recognize(half)]
-    turned = untransposed(lines)
+    turned = untransposed(lines) or joined_continuations(lines)
     if turned is not None:
         text, printed = turned
         return [with_printed_lines(form, printed) for form in recognize(text)]

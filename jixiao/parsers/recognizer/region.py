@@ -62,7 +62,7 @@ def table_region(lattice: Lattice, headers: list[Header]) -> list[bool]:
     region: list[bool] = []
     for index, atom in enumerate(atoms):
         piece = _piece_at(lattice, index)
-        if _NOTE.match(cell_info(atom.text if piece is None else piece).folded):
+        if NOTE.match(cell_info(atom.text if piece is None else piece).folded):
             inside, ended_on, noted_on = False, atom.line, atom.line
         elif atom.line != noted_on and (
             index in starts or (not headers and atom.line != ended_on and _is_level(atom.text))
@@ -161,7 +161,7 @@ def _ends_table(text: str) -> bool:
     return is_title_text(text) or is_other_table_text(text)
 
 
-_NOTE = re.compile(r"^(?:注|说明|备注)[:：\d.、]")
+NOTE = re.compile(r"^(?:注|说明|备注)[:：\d.、]")
 
 
 def outside_costs(region: Sequence[bool]) -> list[float]:
