@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from jixiao.parsers.recognizer.aligned import aligned_reading
 from jixiao.parsers.recognizer.arithmetic import arithmetic_penalty
 from jixiao.parsers.recognizer.build import build_forms
+from jixiao.parsers.recognizer.continued import joined_continuations
 from jixiao.parsers.recognizer.decode import (
     LEVELS,
     QUIET,
@@ -21,7 +22,6 @@ from jixiao.parsers.recognizer.decode import (
     moved_cells,
     skipped_cells,
 )
-from jixiao.parsers.recognizer.continued import joined_continuations
 from jixiao.parsers.recognizer.halves import side_by_side
 from jixiao.parsers.recognizer.headers import Header, find_headers, header_orders
 from jixiao.parsers.recognizer.kinds import cell_info
