@@ -14,6 +14,8 @@ at the lines as printed (the first of the joined lines).
 
 from __future__ import annotations
 
+import re
+
 from jixiao.parsers.recognizer.kinds import Kind, cell_info
 from jixiao.parsers.recognizer.lattice import HARD_SEPARATOR
 from jixiao.parsers.recognizer.region import NOTE
@@ -26,6 +28,7 @@ _TARGETS = frozenset(
     {Kind.NUMBER, Kind.QUANTITY, Kind.QUALITATIVE, Kind.OPERATOR, Kind.DATE, Kind.WEIGHT}
 )
 _LABELS = frozenset({Kind.HEADER, Kind.FIELD, Kind.TOTAL, Kind.SIGN_OFF})
+_WORDS = re.compile(r"[\u4e00-\u9fff\w]")
 _FILLERS = frozenset({Kind.EMPTY, Kind.PLACEHOLDER, Kind.PAGE, Kind.TEMPLATE})  # "-", "/"
 _NOT_CARRIED = _LEVELS | _TARGETS | _LABELS
 
@@ -99,7 +102,9 @@ def _carried(above: str, below: str) -> bool:
     """The cell below goes on with the cell above: neither is a target (but a number's
     unit may go on below it), a note or a label of the form's head, and a whole level name
     above goes on only into a level name (经济效益 | 指标, not 时效指标 | 经费支出时效性)."""
-    if not above or NOTE.match(below) or cell_info(below).kind in _FILLERS:
+    if not above or not _WORDS.search(below) or NOTE.match(below):
+        return False  # a garbled line ("???? ▯▯") is text nobody could read, not a cell's rest
+    if cell_info(below).kind in _FILLERS:
         return False
     kinds = cell_info(above).kind, cell_info(below).kind
     if kinds == (Kind.NUMBER, Kind.UNIT):
