@@ -9,9 +9,11 @@ At most WINDOW_PER_WORKER sources per worker are in flight; one is submitted as 
 finishes. A source whose worker died is retried by the scheduler itself (its
 `allowed-failures`, 3 by default); when the scheduler gives up it is submitted again, up to
 MAX_ATTEMPTS submissions (a source only queued on the workers another source killed is no
-culprit), then gives `worker_crashed`; one whose future was lost otherwise (cancelled, the
-scheduler forgot it) is submitted again the same way, then gives `worker_lost`. Every task
-handed in is reported exactly once.
+culprit). Then it is run once alone, in a child process of the main one (`ContainedRunner`):
+only a source that kills that process too gives `worker_crashed`, so a source that was only
+queued behind another's crashes on every attempt is read as usual. One whose future was lost
+otherwise (cancelled, the scheduler forgot it) is submitted again the same way, then gives
+`worker_lost`. Every task handed in is reported exactly once.
 
 With `--file-timeout` or `--file-memory` (both on by default) each dask worker runs its
 sources in a child process of its own, kept from source to source (`ContainedRunner`, the
@@ -122,6 +124,7 @@ def run_dask(
     ):
         flights: dict[Any, _Flight] = {}
         queue = as_completed()
+        alone = _Alone(config, file_timeout)
 
         def submit(task: SourceTask, attempt: int = 1) -> None:
             if contained:
@@ -146,6 +149,8 @@ def run_dask(
             if outcome is None and again and flight.attempt < MAX_ATTEMPTS:
                 submit(flight.task, flight.attempt + 1)
                 continue
+            if outcome is None and again and code == "worker_crashed":
+                outcome = alone.run(flight.task)  # the culprit, or a bystander every time?
             if outcome is None:
                 seconds = time.monotonic() - flight.began
                 outcome = write_contained(flight.task, out, code, seconds, detail)
@@ -153,3 +158,22 @@ def run_dask(
             following = next(todo, None)
             if following is not None:
                 submit(following)
+        alone.close()
+
+
+class _Alone:
+    """A source run by itself in a child process of the main one, started when first
+    needed: whether it kills the process it runs in, with no other source beside it."""
+
+    def __init__(self, config: WorkerConfig, file_timeout: float | None) -> None:
+        self.config, self.file_timeout = config, file_timeout
+        self.runner: ContainedRunner | None = None
+
+    def run(self, task: SourceTask) -> Outcome:
+        if self.runner is None:
+            self.runner = ContainedRunner(self.config, self.file_timeout)
+        return self.runner.run(task)
+
+    def close(self) -> None:
+        if self.runner is not None:
+            self.runner.close()
