@@ -16,7 +16,7 @@ from jixiao.parsers.recognizer.kinds import (
     Kind,
     cell_info,
 )
-from jixiao.parsers.recognizer.lattice import restated_phrases
+from jixiao.parsers.recognizer.lattice import RESTATED
 from jixiao.records import Role
 from jixiao.repairs import ocr_two_for_ge
 from jixiao.text import fold
@@ -236,7 +236,7 @@ _NAME_SHAPES: tuple[tuple[Callable[[str], object], str], ...] = (
     (lambda folded: _number_then_result().search(folded), "name_with_result"),
     (re.compile(r"(\D{2,8})\1").search, "name_repeats"),
     # a name and the explanation restating it (…质量问题当年…发现质量问题), both long
-    (lambda folded: len(folded) >= _RESTATING_NAME and restated_phrases(folded), "name_repeats"),
+    (lambda folded: len(folded) >= _RESTATING_NAME and RESTATED.search(folded), "name_repeats"),
     (lambda folded: _number_inside().search(folded), "name_holds_number"),
     (re.compile(r"%\d").search, "name_holds_number"),  # "…審核98%98%19.6": cells run on
     (NAME_THEN_EXPLANATION.search, "name_holds_explanation"),
