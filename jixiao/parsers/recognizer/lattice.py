@@ -294,9 +294,7 @@ def _phrase_end(ends: list[int], end: int) -> None:
 
 
 # the same test as one pattern: a phrase, no number, the phrase again within forty characters
-RESTATED = re.compile(
-    rf"([\u4e00-\u9fff]{{{_RESTATED}}})\D{{0,{_RESTATED_WITHIN - _RESTATED}}}?\1"
-)
+RESTATED = re.compile(rf"([\u4e00-\u9fff]{{{_RESTATED}}})\D{{0,{_RESTATED_WITHIN - _RESTATED}}}?\1")
 _NO_DIGITS = re.compile(r"\D+")
 _CJK_RUN = re.compile(rf"[\u4e00-\u9fff]{{{_RESTATED},}}")
 
