@@ -357,3 +357,33 @@ def test_a_line_carrying_on_the_cells_above_is_joined_to_them() -> None:
         ("满意度指标", "服务对象满意度指标", "师生满意度", 90.0, "%"),
     ]
     assert [r["line"] for r in rows] == [4, 6, 8, 11]  # the first line of each, as printed
+
+
+HEADERLESS_SENTENCE_NAMES = """\
+2025年项目支出绩效目标表
+项目名称  2025城东国际网球公开赛(国际系列赛事)
+主管部门  [042]某市市城东区体育局
+产出指标  数量指标  开展运动种类  =1种
+产出指标  数量指标  打造品牌赛事种类  =1种
+产出指标  质量指标  经费支出合规率  =100%
+产出指标  质量指标  赛事完成率  =100%
+产出指标  时效指标  完成时间  2025年年底前
+产出指标  成本指标  项目总成本  ≤1000万元
+效益指标  经济效益指标  提升某市城市知名度和美誉度,推动体育消费、“网球+”产业深度融合  经济效益良好
+效益指标  社会效益指标  打造城东国际网球公开赛等系列品牌赛事,提升某市城市的知名度和美誉度。  效果良好
+效益指标  可持续影响指标  打造城东国际网球公开赛等系列品牌赛事  影响可持续
+满意度指标  服务对象满意度指标  群众满意度  ≥95%
+"""
+
+
+def test_a_long_sentence_in_the_name_column_is_a_name_without_a_header() -> None:
+    """No header line (columns cut by runs of spaces): a row whose name is a long sentence
+    and whose target is a text (经济效益良好) is read as a row, not as its levels alone with
+    the rest of the line skipped as text between rows."""
+    names = [r["name"] for r in _indicators(HEADERLESS_SENTENCE_NAMES)]
+    assert len(names) == 10
+    assert names[6:9] == [
+        "提升某市城市知名度和美誉度,推动体育消费、“网球+”产业深度融合",
+        "打造城东国际网球公开赛等系列品牌赛事,提升某市城市的知名度和美誉度。",
+        "打造城东国际网球公开赛等系列品牌赛事",
+    ]
