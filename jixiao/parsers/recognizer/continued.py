@@ -8,29 +8,28 @@ wrapped part on a line of its own, every other cell empty:
 
 Such a line (as many cells as the line above, one or two of them filled, each under a
 filled cell of it, neither a target, a note nor a head label, three or more cells empty) is
-joined to the line above cell by cell, so the recognizer reads one row. Rows read from the joined text point
-at the lines as printed (the first of the joined lines).
+joined to the line above cell by cell, so the recognizer reads one row. Rows read from the
+joined text point at the lines as printed (the first of the joined lines).
 """
 
 from __future__ import annotations
 
 import re
 
-from jixiao.parsers.recognizer.kinds import Kind, cell_info
+from jixiao.parsers.recognizer.kinds import WHOLE_LEVELS, Kind, cell_info
 from jixiao.parsers.recognizer.lattice import HARD_SEPARATOR
 from jixiao.parsers.recognizer.region import NOTE
 from jixiao.records import TextLine
 
 _MOST_FILLED = 2  # filled cells a carried-on line holds
 _LEAST_EMPTY = 3  # and empty cells
-_LEVELS = frozenset({Kind.LEVEL1, Kind.LEVEL2, Kind.LEVELX})
 _TARGETS = frozenset(
     {Kind.NUMBER, Kind.QUANTITY, Kind.QUALITATIVE, Kind.OPERATOR, Kind.DATE, Kind.WEIGHT}
 )
 _LABELS = frozenset({Kind.HEADER, Kind.FIELD, Kind.TOTAL, Kind.SIGN_OFF})
 _WORDS = re.compile(r"[\u4e00-\u9fff\w]")
 _FILLERS = frozenset({Kind.EMPTY, Kind.PLACEHOLDER, Kind.PAGE, Kind.TEMPLATE})  # "-", "/"
-_NOT_CARRIED = _LEVELS | _TARGETS | _LABELS
+_NOT_CARRIED = WHOLE_LEVELS | _TARGETS | _LABELS
 
 
 def joined_continuations(
@@ -44,7 +43,7 @@ def joined_continuations(
         cells = _cells(line.text)
         above = joined[-1][0] if joined else None
         if cells is not None and above is not None and _carries_on(cells, above):
-            merged = [a + c for a, c in _pad(above, cells)]
+            merged = [a + c for a, c in zip(above, cells)]
             joined[-1] = (merged, joined[-1][1])
             found = True
             continue
@@ -70,21 +69,13 @@ def _cells(text: str) -> list[str] | None:
     return [cell.strip(" \u3000") for cell in HARD_SEPARATOR.split(body)]
 
 
-def _pad(above: list[str], cells: list[str]) -> list[tuple[str, str]]:
-    width = max(len(above), len(cells))
-    return [
-        (above[k] if k < len(above) else "", cells[k] if k < len(cells) else "")
-        for k in range(width)
-    ]
-
-
 def _carries_on(cells: list[str], above: list[str]) -> bool:
     filled = [k for k, cell in enumerate(cells) if cell]
     if not 1 <= len(filled) <= _MOST_FILLED or len(cells) - len(filled) < _LEAST_EMPTY:
         return False
     if len(cells) != len(above) or not _indicator_row(above):
         return False  # another table's line, or no row of the indicator table above
-    return all(k < len(above) and _carried(above[k], cells[k]) for k in filled)
+    return all(_carried(above[k], cells[k]) for k in filled)
 
 
 def _indicator_row(cells: list[str]) -> bool:
@@ -104,11 +95,11 @@ def _carried(above: str, below: str) -> bool:
     above goes on only into a level name (经济效益 | 指标, not 时效指标 | 经费支出时效性)."""
     if not above or not _WORDS.search(below) or NOTE.match(below):
         return False  # a garbled line ("???? ▯▯") is text nobody could read, not a cell's rest
-    if cell_info(below).kind in _FILLERS:
-        return False
     kinds = cell_info(above).kind, cell_info(below).kind
+    if kinds[1] in _FILLERS:
+        return False
     if kinds == (Kind.NUMBER, Kind.UNIT):
         return True  # 1200 | 平方米: a number's unit wrapped below it
     if any(kind in _NOT_CARRIED for kind in kinds):
-        return kinds[0] in _LEVELS and cell_info(above + below).kind in _LEVELS
+        return kinds[0] in WHOLE_LEVELS and cell_info(above + below).kind in WHOLE_LEVELS
     return True

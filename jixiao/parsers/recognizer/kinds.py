@@ -54,6 +54,9 @@ class Kind(str, Enum):
     LONG = "long"  # a sentence or more
 
 
+WHOLE_LEVELS = frozenset({Kind.LEVEL1, Kind.LEVEL2, Kind.LEVELX})  # a listed level name
+
+
 @dataclass(frozen=True, slots=True)
 class CellInfo:
     kind: Kind

@@ -262,41 +262,20 @@ def restated_phrases(text: str) -> list[int]:
     forty characters after them, with no number between (a name and the explanation
     restating it, not two rows' names)."""
     ends: list[int] = []
-    if len(text) < 2 * _RESTATED:
-        return ends
-    for part in _NO_DIGITS.finditer(text):
-        if part.end() - part.start() < 2 * _RESTATED:
-            continue
-        starts = [
-            at
-            for run in _CJK_RUN.finditer(text, part.start(), part.end())
-            for at in range(run.start(), run.end() - _RESTATED + 1)
-        ]
-        grams = [text[at : at + _RESTATED] for at in starts]
-        if len(set(grams)) == len(grams):
-            continue  # no phrase printed twice (most texts)
-        first: dict[str, int] = {}
-        for gram, at in zip(grams, starts):
-            seen = first.get(gram)
-            if seen is None or at - seen > _RESTATED_WITHIN:
-                first[gram] = at
-            elif at >= seen + _RESTATED:
-                _phrase_end(ends, seen + _RESTATED)
+    for match in RESTATED.finditer(text):
+        end, again = match.end(1), match.end()  # the phrase's end and its restatement's
+        restated_at = again - _RESTATED
+        while end < restated_at and again < len(text) and text[end] == text[again]:
+            if not _CJK.match(text[end]):
+                break
+            end, again = end + 1, again + 1  # the restated phrase goes on
+        ends.append(end)
     return ends
 
 
-def _phrase_end(ends: list[int], end: int) -> None:
-    """Add the end of a restated phrase; a phrase one character longer moves the last."""
-    if ends and ends[-1] == end - 1:
-        ends[-1] = end
-    elif not ends or ends[-1] != end:
-        ends.append(end)
-
-
-# the same test as one pattern: a phrase, no number, the phrase again within forty characters
+# a phrase, no number, the phrase again within forty characters
 RESTATED = re.compile(rf"([\u4e00-\u9fff]{{{_RESTATED}}})\D{{0,{_RESTATED_WITHIN - _RESTATED}}}?\1")
-_NO_DIGITS = re.compile(r"\D+")
-_CJK_RUN = re.compile(rf"[\u4e00-\u9fff]{{{_RESTATED},}}")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 _WEAK_POINTS = frozenset({"qualitative", "label"})

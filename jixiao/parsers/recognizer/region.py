@@ -16,7 +16,7 @@ from jixiao.parsers.metadata import (
 from jixiao.parsers.metadata import footer_label as _footer_label
 from jixiao.parsers.recognizer.decode import Lattice, join_atoms
 from jixiao.parsers.recognizer.headers import Header
-from jixiao.parsers.recognizer.kinds import Kind, cell_info
+from jixiao.parsers.recognizer.kinds import WHOLE_LEVELS, Kind, cell_info
 from jixiao.parsers.recognizer.lattice import Atom, Sep
 from jixiao.parsers.recognizer.settings import settings
 
@@ -134,7 +134,7 @@ def _label_like(text: str) -> bool:
 
 
 def _is_level(text: str) -> bool:
-    return cell_info(text).kind in (Kind.LEVEL1, Kind.LEVEL2, Kind.LEVELX)
+    return cell_info(text).kind in WHOLE_LEVELS
 
 
 def footer_lines(atoms: Sequence[Atom]) -> list[tuple[int, int]]:
