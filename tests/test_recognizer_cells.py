@@ -9,7 +9,7 @@ from jixiao.parsers.recognizer.arithmetic import _cuts, resolve_numbers
 from jixiao.parsers.recognizer.costs import cell_costs
 from jixiao.parsers.recognizer.decode import Cell
 from jixiao.parsers.recognizer.kinds import Kind, cell_info
-from jixiao.parsers.recognizer.lattice import glue_points
+from jixiao.parsers.recognizer.lattice import glue_points, unspaced_level
 from jixiao.records import Role
 
 
@@ -218,6 +218,38 @@ def test_a_scoring_rule_cut_before_its_points_is_no_name() -> None:
     assert cut >= whole + 1.0
     assert cell_costs("按时报送补贴面积的得").roles[Role.NAME] >= 1.0
     assert cell_costs("资源取得").roles[Role.NAME] < 1.0  # a name may end in 取得
+
+
+@pytest.mark.parametrize(
+    "fragment", ["控制率在±10%以内得", "分,±10-15%以内得", "分)履职履责", ",组织人员到乡镇"]
+)
+def test_a_piece_of_a_cut_scoring_rule_is_no_name(fragment: str) -> None:
+    """A rule's text cut at its points ("…以内得 | 5 | 分,…"), or a text opening where
+    another cell's text ended ("分)…"), costs more as a name than as the rest of a cell."""
+    assert cell_costs(fragment).roles[Role.NAME] >= 1.0
+    assert cell_costs("控制率在规定范围以内").roles[Role.NAME] < 1.0
+
+
+def test_a_level_printing_its_groups_points_is_no_name() -> None:
+    """满意度指标(10分) heads a group; as a name it costs more than a plain level name."""
+    grouped = cell_costs("服务对象满意度指标(10分)").roles[Role.NAME]
+    plain = cell_costs("服务对象满意度指标").roles[Role.NAME]
+    assert grouped >= plain + 1.0
+
+
+@pytest.mark.parametrize(
+    ("line", "read"),
+    [
+        ("成本指 标(5 分)", "成本指标(5分)"),
+        ("满意 度指 标 (10 分)", "满意度指标(10分)"),
+        ("  效益指 标", "效益指标"),
+        ("群众 满意度", "群众 满意度"),  # no level name: as printed
+        ("产出指标 | 数量指标", "产出指标 | 数量指标"),  # cells, not one spaced name
+        ("产出指标  数量指标", "产出指标  数量指标"),  # a run of spaces cuts cells
+    ],
+)
+def test_a_level_name_printed_with_spaces_inside_is_read_whole(line: str, read: str) -> None:
+    assert unspaced_level(line) == read
 
 
 @pytest.mark.parametrize(

@@ -387,3 +387,41 @@ def test_a_long_sentence_in_the_name_column_is_a_name_without_a_header() -> None
         "打造城东国际网球公开赛等系列品牌赛事,提升某市城市的知名度和美誉度。",
         "打造城东国际网球公开赛等系列品牌赛事",
     ]
+
+
+NOTE_BETWEEN_PAGES = """\
+项目支出绩效自评表
+产出指 标(40 分)
+数量指 标(20 分)
+培训人次
+20
+≥100人次
+分
+120人次
+20分
+总分
+90 分
+注:1.得分一档最高不能超过该指标分值上限。2.评分标准:若为定量指标,完成值达到指标值,记满分。
+满意 度指 标 (10 分)
+服务对 象
+满意度 指标 (10 分)
+群众满意度
+10
+≥90%
+分
+95%
+10分
+"""
+
+
+def test_rows_after_a_note_start_again_at_a_level_name_printed_with_spaces() -> None:
+    """PDF text flow, a cell a line: a page's rows printed after the total and the note,
+    their narrow level cells letter-spaced ("满意 度指 标 (10 分)"). The level name starts
+    the table again; a level printing its group's points names no row of its own."""
+    rows = _indicators(NOTE_BETWEEN_PAGES)
+    assert [r["name"] for r in rows] == ["培训人次", "群众满意度"]
+    assert [r["level1"] for r in rows] == ["产出指标", "满意度指标"]
+    assert [(r["weight"], r["score"], r["actual_value"]) for r in rows] == [
+        (20, 20, 120),
+        (10, 10, 95),
+    ]

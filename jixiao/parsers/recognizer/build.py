@@ -10,7 +10,7 @@ from jixiao.parsers.metadata import budget_key, glued_head_segments
 from jixiao.parsers.recognizer.arithmetic import resolve_numbers
 from jixiao.parsers.recognizer.decode import LEVEL_ROLES, Cell, Decoded, Lattice, join_atoms
 from jixiao.parsers.recognizer.headers import Header
-from jixiao.parsers.recognizer.kinds import Kind, cell_info
+from jixiao.parsers.recognizer.kinds import GROUP_POINTS, Kind, cell_info
 from jixiao.parsers.recognizer.lattice import Atom, Sep
 from jixiao.parsers.recognizer.projects import ProjectColumns, project_columns, project_values
 from jixiao.parsers.recognizer.tails import reorder_tail
@@ -37,7 +37,9 @@ def _indicator(lattice: Lattice, cells: list[Cell], flags: tuple[str, ...]) -> R
     first = lattice.atoms[named.start]
     if Role.NAME not in by_role and not by_role.keys() <= LEVEL_ROLES:
         level = by_role.get(Role.LEVEL2) or by_role.get(Role.LEVEL1)
-        if level is not None:  # a row its level cell names (指标名称 holding 数量指标)
+        # a row its level cell names (指标名称 holding 数量指标); not a group printing
+        # its points (满意度指标(10分) | 10 | 分)
+        if level is not None and not GROUP_POINTS.search(cell_info(level.text).folded):
             by_role[Role.NAME] = level
     return RawIndicator(
         cells=by_role,

@@ -10,8 +10,10 @@ from functools import lru_cache
 from importlib import resources
 
 from jixiao.parsers.recognizer.kinds import (
+    GROUP_POINTS,
     NAME_ENDINGS,
     NAME_THEN_EXPLANATION,
+    WHOLE_LEVELS,
     CellInfo,
     Kind,
     cell_info,
@@ -83,6 +85,8 @@ def cell_costs(text: str) -> CellCosts:
     if info.kind is Kind.NUMBER and _MONEY.fullmatch(info.folded):
         for role in (Role.VALUE, Role.ACTUAL):  # "3,309,840.00": a budget, not a target
             roles[role] += adjust["money_amount"]
+    if info.kind in WHOLE_LEVELS and GROUP_POINTS.search(info.folded):
+        roles[Role.NAME] += adjust["level_with_points_name"]  # 满意度指标(10分): a group
     if info.percent and info.number is not None and info.number > 100:
         over = adjust["percent_over_100"]
         if ocr_two_for_ge(info.folded, info.number, "%") is not None:
@@ -244,7 +248,10 @@ _NAME_SHAPES: tuple[tuple[Callable[[str], object], str], ...] = (
     (lambda folded: _name_then_quantity().search(folded), "name_holds_number"),
     (lambda folded: field_labels().match(folded), "name_from_label"),  # 年度绩效目标2(40分)
     (re.compile(r"^[一二三四五六七八九十]+、").match, "name_from_label"),  # 二、…分析: a heading
-    (re.compile(r"(?:[,，的]得|扣)$").search, "name_cut_scoring"),  # "…实施方案,得": a rule cut
+    # "…实施方案,得", "…±10%以内得": a scoring rule cut before its points
+    (re.compile(r"(?:[,，的%]得|以[内上下外]得|扣)$").search, "name_cut_scoring"),
+    # "分,±10-15%…", "分)履职履责": the rest of a cell cut before it
+    (re.compile(r"^(?:分[,，;；。)）]|[)）,，;；。、])").match, "name_cut_scoring"),
 )
 
 

@@ -55,6 +55,7 @@ class Kind(str, Enum):
 
 
 WHOLE_LEVELS = frozenset({Kind.LEVEL1, Kind.LEVEL2, Kind.LEVELX})  # a listed level name
+GROUP_POINTS = re.compile(r"[(（]\d+(?:\.\d+)?分[)）]$")  # 产出指标(50分): a group's points
 
 
 @dataclass(frozen=True, slots=True)

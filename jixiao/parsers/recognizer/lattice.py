@@ -18,7 +18,7 @@ from enum import IntEnum
 from functools import lru_cache
 
 from jixiao.parsers.header import header_role
-from jixiao.parsers.recognizer.kinds import NAME_END
+from jixiao.parsers.recognizer.kinds import NAME_END, WHOLE_LEVELS, cell_info
 from jixiao.parsers.recognizer.settings import settings
 from jixiao.records import TextLine
 from jixiao.text import fold_with_positions, strip_html
@@ -67,7 +67,7 @@ def atoms_of(lines: tuple[TextLine, ...]) -> tuple[Atom, ...]:
     cut = _cells_cut(lines, split)
     longest = _LONGEST_HARD_GLUED if cut else _LONGEST_PIECE
     for line in lines:
-        text = strip_html(line.text)  # "<p>办理文件</p>": tags left by a web page
+        text = unspaced_level(strip_html(line.text))  # "<p>办理文件</p>": a web page's tags
         if not text.strip():
             blank = True
             continue
@@ -110,6 +110,24 @@ def atoms_of(lines: tuple[TextLine, ...]) -> tuple[Atom, ...]:
                     )
                     first = False
     return tuple(atoms)
+
+
+_ONE_SPACE = re.compile(r"(?<=\S) (?=\S)")
+
+
+def unspaced_level(text: str) -> str:
+    """A line that is one level name printed with single spaces inside, as PDF text flow
+    prints a narrow cell ("成本指 标(5 分)", "满意 度指 标 (10 分)"), without the spaces."""
+    stripped = text.strip()
+    if " " not in stripped or len(stripped) > _SPACED_LEVEL_CHARS or HARD_SEPARATOR.search(text):
+        return text
+    joined = _ONE_SPACE.sub("", stripped)
+    if " " in joined or cell_info(joined).kind not in WHOLE_LEVELS:
+        return text
+    return joined
+
+
+_SPACED_LEVEL_CHARS = 30
 
 
 def _empty_cell(text: str, filled: list[bool], col: int) -> bool:
