@@ -425,3 +425,87 @@ def test_rows_after_a_note_start_again_at_a_level_name_printed_with_spaces() -> 
         (20, 20, 120),
         (10, 10, 95),
     ]
+
+
+VALUES_BEFORE_NAMES = """\
+项目支出绩效自评表
+项目名称 社区体育设施维护
+一级指标 二级指标 三级指标 指标值 实际完成值 分值 得分
+≥20个 22个 20 20
+≥95% 96% 20 18
+按时 按时 10 10
+50 48
+数量指标
+维护站点数
+质量指标
+设施完好率
+时效指标
+维护完成及时性
+总分
+"""
+
+# one line, as a doc site prints a PDF: the first row's level and name among the header's
+# labels, a wrapped name's last character (率) apart from it, a level-1 name that may be
+# either level before its level-2, a vertical label (绩 效 指 标) between the levels
+VALUES_BEFORE_NAMES_ONE_LINE = (
+    "财政项目支出绩效自评表 项目名称 全民健身活动经费 一级指标 二级指标 数量指标 三级指标 "
+    "全民健身活动举办 年度 指标值 实际 完成值 分值 得分 ≥12场 14场 20 20 =100% 98% 30 28 "
+    ">=85% 92% 10 10 60 58 次数 产出指标 质量指标 绩 效 指 标 活动安全事故发生 率 "
+    "满意度指标 服务对象满意度指标 参与群众满意度 总分 -1-\n"
+)
+
+
+def test_values_printed_before_their_names_are_paired_with_them_in_order() -> None:
+    """PDF text flow: every row's value cells first, then the levels and names. The rows
+    are rebuilt by order: the n-th row of values with the n-th name and level-2 name."""
+    rows = _indicators(VALUES_BEFORE_NAMES)
+    assert [r["name"] for r in rows] == ["维护站点数", "设施完好率", "维护完成及时性"]
+    assert [r["level2"] for r in rows] == ["数量指标", "质量指标", "时效指标"]
+    assert [(r["weight"], r["score"]) for r in rows] == [(20, 20), (20, 18), (10, 10)]
+    assert [r["line"] for r in rows] == [9, 11, 13]  # each at its name's line
+
+
+def test_a_first_name_inside_the_header_and_a_wrapped_last_character_are_paired() -> None:
+    rows = _indicators(VALUES_BEFORE_NAMES_ONE_LINE)
+    assert [r["name"] for r in rows] == [
+        "全民健身活动举办次数",
+        "活动安全事故发生率",
+        "参与群众满意度",
+    ]
+    assert [r["level2"] for r in rows] == ["数量指标", "质量指标", "服务对象满意度指标"]
+    assert [(r["value"], r["actual_value"], r["score"]) for r in rows] == [
+        (12, 14, 20),
+        (100, 98, 28),
+        (85, 92, 10),
+    ]
+
+
+def test_values_before_names_are_not_paired_when_the_counts_differ() -> None:
+    """A name fewer than rows of values: pairing by order would shift names onto the wrong
+    values, so no row gets a name it may not own."""
+    text = VALUES_BEFORE_NAMES.replace("时效指标\n维护完成及时性\n", "")
+    names = [r["name"] for r in _indicators(text)]
+    assert "维护完成及时性" not in names
+    assert not {"维护站点数", "设施完好率"} & set(names)
+
+
+# a target column alone, a target printed as words, a level-2 name printed once before
+# the names of its group (a merged cell)
+TARGETS_BEFORE_NAMES = (
+    "2024年项目支出绩效目标表 项目名称 乡村道路养护 一级指标 二级指标 三级指标 指标值 "
+    "≥120公里 ≥30座 按期完成 ≥95% 产出指标 数量指标 养护道路里程 维修桥梁数量 时效指标 "
+    "养护工作完成情况 满意度指标 服务对象满意度指标 沿线群众满意度\n"
+)
+
+
+def test_targets_before_names_take_the_level_printed_before_their_group() -> None:
+    rows = _indicators(TARGETS_BEFORE_NAMES)
+    assert [r["name"] for r in rows] == [
+        "养护道路里程",
+        "维修桥梁数量",
+        "养护工作完成情况",
+        "沿线群众满意度",
+    ]
+    assert [r["level2"] for r in rows] == ["数量指标", "数量指标", "时效指标", "服务对象满意度指标"]
+    assert [r["value"] for r in rows] == [120, 30, None, 95]
+    assert rows[2]["value_text"] == "按期完成"

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from jixiao.parsers.recognizer.aligned import aligned_reading
 from jixiao.parsers.recognizer.arithmetic import arithmetic_penalty
+from jixiao.parsers.recognizer.blocks import values_before_names
 from jixiao.parsers.recognizer.build import build_forms
 from jixiao.parsers.recognizer.continued import joined_continuations
 from jixiao.parsers.recognizer.decode import (
@@ -64,6 +65,10 @@ def recognize(lines: tuple[TextLine, ...]) -> list[RawForm]:
     reading = read(lines)
     if reading is None:
         return []
+    paired = values_before_names(reading.lattice, reading.headers)
+    if paired is not None:
+        text, printed = paired
+        return [with_printed_lines(form, printed) for form in recognize(text)]
     return build_forms(
         reading.lattice, reading.decoded, reading.columns, reading.headers, reading.by_line
     )
