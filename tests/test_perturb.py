@@ -48,6 +48,7 @@ FLOORS: dict[str, tuple[float, float]] = {
     "page_markers": (0.95, 0.95),
     "side_by_side": (0.95, 0.95),
     "transposed": (0.95, 0.95),
+    "values_before_names": (0.95, 0.95),
 }
 TARGET = 0.95
 SEEDS = (0, 1)

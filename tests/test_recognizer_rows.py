@@ -509,3 +509,22 @@ def test_targets_before_names_take_the_level_printed_before_their_group() -> Non
     assert [r["level2"] for r in rows] == ["数量指标", "数量指标", "时效指标", "服务对象满意度指标"]
     assert [r["value"] for r in rows] == [120, 30, None, 95]
     assert rows[2]["value_text"] == "按期完成"
+
+
+def test_values_before_names_whose_empty_cells_left_no_trace_are_split_by_what_they_hold() -> None:
+    """Text flow drops empty cells: the second row has no actual (≥95% 20 18). The run of
+    values is split into as many rows as there are names, leaving the fewest cells empty
+    and each cell in a column that can hold it; an actual is the likelier cell to be empty."""
+    text = (
+        "项目支出绩效自评表\n一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分\n"
+        "≥20个 22个 20 20 ≥95% 20 18 按期完成 按期完成 10 10\n"
+        "数量指标 维护站点数 质量指标 设施完好率 时效指标 维护完成及时性\n"
+    )
+    rows = _indicators(text)
+    assert [r["name"] for r in rows] == ["维护站点数", "设施完好率", "维护完成及时性"]
+    assert [(r["actual_value"], r["weight"], r["score"]) for r in rows] == [
+        (22, 20, 20),
+        (None, 20, 18),
+        (None, 10, 10),
+    ]
+    assert rows[2]["value_text"] == "按期完成"

@@ -3,17 +3,20 @@ prints the value columns of every row first, row after row (=100% 100% 10 10 =10
 then the level names and the indicator names, the first name inside the header line and
 a wrapped name's last character (率) apart from it.
 
-Where a header names two or more value columns after the name, the cells right after it
-all hold values and fall into whole rows of that many, and the text after them holds as
-many names as there are rows (and level-2 names, if any, as many again), the rows are
-paired with the names in order. The text is turned into a header line and a line per
-row, so the recognizer reads it as any table; the forms point at the lines as printed."""
+Where a header names value columns after the name (target, actual, weight, score, operator,
+unit), the cells right after it all hold values, and the text after them holds names,
+the values are split into as many rows as there are names: text flow drops empty cells, so
+the split is the one leaving the fewest cells empty with every cell in a column that can
+hold it (a score at most its weight). The rows are paired with the names in order, and the
+text is turned into a header line and a line per row, so the recognizer reads it as any
+table; the forms point at the lines as printed. Where no split fits, nothing is paired."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import combinations
 
 from jixiao.parsers.recognizer.decode import Lattice
 from jixiao.parsers.recognizer.headers import Header
@@ -35,11 +38,16 @@ _COLUMN_KINDS = {
 }
 _RUN_KINDS = frozenset().union(*_COLUMN_KINDS.values())
 _TARGETS = frozenset({Role.VALUE, Role.ACTUAL})
-_SKIPPED = frozenset({Kind.LEVEL1, Kind.LEVELX, Kind.LEVEL_PIECE})  # level-1 names derive
+# an empty cell is likelier in these columns (a qualitative row's actual or unit) than in the
+# target or the points: among splits leaving as many cells empty, theirs is chosen
+_BARE_TARGET = 0.3  # a target with no operator, unit or percent sign
+_EMPTY_COST = {Role.ACTUAL: 0.9, Role.UNIT: 0.9, Role.OPERATOR: 0.9}
+_SKIPPED = frozenset({Kind.LEVEL_PIECE})  # 指 标: a vertical label's characters
 # a name after the values may read as a result too (控制在预算成本内)
 _NAME_KINDS = frozenset({Kind.TEXT, Kind.LONG, Kind.QUALITATIVE})
 _LEVELS = frozenset({Kind.LEVEL1, Kind.LEVEL2, Kind.LEVELX})
 _MIN_ROWS = 2
+_MAX_RUN = 400  # value cells: more are no table printed this way
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,13 +65,16 @@ class _Piece:
         return cell_info(self.text)
 
 
+Row = list["_Piece | None"]  # a row's value cells by column; None where the cell is empty
+
+
 @dataclass(frozen=True, slots=True)
 class _Pairing:
     header: Header
     roles: tuple[Role, ...]  # the value columns, in the header's order
-    rows: list[list[_Piece]]  # the value cells of each row
+    rows: list[Row]  # the value cells of each row
     names: list[_Piece]
-    levels: list[str]  # each row's level-2 name ("" where none is printed)
+    levels: list[tuple[str, str]]  # each row's level names ("" where none is printed)
     rest: list[_Piece]  # value cells after the last whole row (the total's)
     end: int  # the first atom after the pairing
 
@@ -106,36 +117,119 @@ def _pairing(pieces: list[_Piece], header: Header) -> _Pairing | None:
     if not roles or len(set(roles)) < len(roles):
         return None
     first = next((k for k, p in enumerate(pieces) if p.start >= header.end), len(pieces))
+    if first == len(pieces) or pieces[first].info.kind not in _RUN_KINDS:
+        return None  # the first row opens with its name, or with words
     run_end = first
     while run_end < len(pieces) and _in_run(pieces[run_end].info):
         run_end += 1
-    count, extra = divmod(run_end - first, len(roles))
-    if count < _MIN_ROWS:
-        return None
-    rows = [pieces[first + k * len(roles) : first + (k + 1) * len(roles)] for k in range(count)]
-    if not all(_fits(row, roles) for row in rows):
+    if run_end - first < _MIN_ROWS or run_end - first > _MAX_RUN:
         return None
     inside = [p for p in pieces if header.start <= p.start < header.end]
     names, level2s = _names_in_header(inside)
-    end = _names_after(pieces, run_end, names, level2s)
-    if len(names) != count:
+    level1s: list[_Piece] = []
+    end = _names_after(pieces, run_end, names, (level1s, level2s))
+    if len(names) < _MIN_ROWS:
         return None
-    rest = pieces[run_end - extra : run_end]
-    levels = _levels_of(names, level2s)
+    found = _rows_of(pieces[first:run_end], roles, len(names))
+    if found is None:
+        return None
+    rows, rest = found
+    levels = _levels_of(names, level1s, level2s)
     return _Pairing(header, roles, rows, names, levels, rest, pieces[end - 1].end)
 
 
-def _levels_of(names: list[_Piece], level2s: list[_Piece]) -> list[str]:
-    """Each row's level-2 name: by order where there are as many as rows (each printed
-    apart from its name, A10's flow), else the one printed last before the name (a merged
-    cell printed once before its group's names)."""
+def _rows_of(
+    run: list[_Piece], roles: tuple[Role, ...], count: int
+) -> tuple[list[Row], list[_Piece]] | None:
+    """The run of value cells as `count` rows, and the cells after them (a total's). An
+    empty cell leaves no trace in text flow, so a row may hold fewer cells than columns:
+    the rows are the split that leaves the fewest columns empty, each cell fitting its
+    column; a cell left over after the rows costs as much as an empty one."""
+    best: tuple[float, list[Row], list[_Piece]] | None = None
+    for extra in range(len(roles)):
+        body = run[: len(run) - extra]
+        split = _split(body, roles, count)
+        if split is not None and (best is None or split[0] + extra < best[0]):
+            best = (split[0] + extra, split[1], run[len(body) :])
+    return None if best is None else (best[1], best[2])
+
+
+@lru_cache(maxsize=16)
+def _patterns(width: int) -> tuple[tuple[int, ...], ...]:
+    """The columns a row's cells may fill, in order: every non-empty subset, fullest first."""
+    subsets = (c for k in range(width, 0, -1) for c in combinations(range(width), k))
+    return tuple(subsets)
+
+
+@lru_cache(maxsize=256)
+def _missing(pattern: tuple[int, ...], width: int) -> tuple[int, ...]:
+    return tuple(k for k in range(width) if k not in pattern)
+
+
+def _split(
+    body: list[_Piece], roles: tuple[Role, ...], count: int
+) -> tuple[float, list[Row]] | None:
+    """The cheapest split of `body` into `count` rows (dynamic programming over the cells;
+    the cost is that of the empty cells)."""
+    width = len(roles)
+    if not count <= len(body) <= count * width:
+        return None
+    # best[(i, r)]: the cost of reading body[:i] as r rows, and the last row's pattern
+    best: dict[tuple[int, int], tuple[float, tuple[int, ...]]] = {(0, 0): (0.0, ())}
+    for i in range(len(body)):
+        for r in range(count):
+            here = best.get((i, r))
+            if here is None:
+                continue
+            for pattern in _patterns(width):
+                j = i + len(pattern)
+                if j > len(body):
+                    continue
+                cells = body[i:j]
+                fit = _row_cost(cells, tuple(roles[k] for k in pattern))
+                if fit is None:
+                    continue
+                empty = sum(_EMPTY_COST.get(roles[k], 1.0) for k in _missing(pattern, width))
+                cost = here[0] + fit + empty
+                held = best.get((j, r + 1))
+                if held is None or cost < held[0]:
+                    best[(j, r + 1)] = (cost, pattern)
+    final = best.get((len(body), count))
+    if final is None:
+        return None
+    rows: list[Row] = []
+    i = len(body)
+    for r in range(count, 0, -1):
+        pattern = best[(i, r)][1]
+        start = i - len(pattern)
+        row: Row = [None] * width
+        for k, piece in zip(pattern, body[start:i]):
+            row[k] = piece
+        rows.append(row)
+        i = start
+    return final[0], rows[::-1]
+
+
+def _levels_of(
+    names: list[_Piece], level1s: list[_Piece], level2s: list[_Piece]
+) -> list[tuple[str, str]]:
+    """Each row's level names. Level-2 names by order where there are as many as rows
+    (each printed apart from its name, A10's flow), else the one printed last before the
+    name (a merged cell printed once before its group's names); the level-1 name is the one
+    printed last before the row's level-2 name (or its name)."""
     if len(level2s) == len(names):
-        return [level.text for level in level2s]
-    levels: list[str] = []
-    for name in names:
-        before = [level.text for level in level2s if level.start < name.start]
-        levels.append(before[-1] if before else "")
+        chosen: list[_Piece | None] = list(level2s)
+    else:
+        chosen = [_last_before(level2s, name.start) for name in names]
+    levels: list[tuple[str, str]] = []
+    for name, level2 in zip(names, chosen):
+        level1 = _last_before(level1s, (level2 or name).start)
+        levels.append((level1.text if level1 else "", level2.text if level2 else ""))
     return levels
+
+
+def _last_before(pieces: list[_Piece], start: int) -> _Piece | None:
+    return next((piece for piece in reversed(pieces) if piece.start < start), None)
 
 
 def _in_run(info: CellInfo) -> bool:
@@ -143,23 +237,30 @@ def _in_run(info: CellInfo) -> bool:
 
 
 def _text_target(info: CellInfo) -> bool:
-    """A target printed as words (按计划实施, 经济效益良好)."""
-    return info.kind is Kind.TEXT and info.target_like
+    """A target printed as words (按计划实施, 经济效益良好), not words ending as names do
+    (…完成率, or a wrapped name's last character 率)."""
+    return info.kind in (Kind.TEXT, Kind.LONG) and not info.name_like
 
 
-def _fits(row: list[_Piece], roles: tuple[Role, ...]) -> bool:
-    """Value cells that can be a row: each holds what its column does, points are small
-    numbers, a score at most its weight."""
+def _row_cost(row: Sequence[_Piece], roles: tuple[Role, ...]) -> float | None:
+    """What reading these cells as a row in these columns costs; None where it cannot be:
+    each cell holds what its column does, points are small numbers, a score is at most its
+    weight. A bare number is a likelier weight than target."""
     points: dict[Role, float] = {}
+    cost = 0.0
     for piece, role in zip(row, roles):
         info = piece.info
         if info.kind not in _COLUMN_KINDS[role] and not (role in _TARGETS and _text_target(info)):
-            return False
+            return None
         if role in (Role.WEIGHT, Role.SCORE):
             if info.number is None or not 0 <= info.number <= 100:
-                return False
+                return None
             points[role] = info.number
-    return points.get(Role.SCORE, 0.0) <= points.get(Role.WEIGHT, 100.0)
+        elif role is Role.VALUE and info.kind is Kind.NUMBER:
+            cost += _BARE_TARGET
+    if points.get(Role.SCORE, 0.0) > points.get(Role.WEIGHT, 100.0):
+        return None
+    return cost
 
 
 def _names_in_header(inside: list[_Piece]) -> tuple[list[_Piece], list[_Piece]]:
@@ -185,10 +286,14 @@ def _label_part(before: str, text: str, after: str) -> bool:
 
 
 def _names_after(
-    pieces: list[_Piece], start: int, names: list[_Piece], level2s: list[_Piece]
+    pieces: list[_Piece],
+    start: int,
+    names: list[_Piece],
+    levels: tuple[list[_Piece], list[_Piece]],
 ) -> int:
-    """Read the names and level-2 names after the values into `names` and `level2s`; the
-    index of the first piece after them (past a total, which ends them)."""
+    """Read the names and the level-1 and level-2 names after the values into `names` and
+    `levels`; the index of the first piece after them (past a total, which ends them)."""
+    level1s, level2s = levels
     index = start
     while index < len(pieces):
         piece = pieces[index]
@@ -198,13 +303,17 @@ def _names_after(
             break
         if _level2(info, pieces[index].info if index < len(pieces) else None):
             level2s.append(piece)
+        elif info.kind in _LEVELS and not _whole_level(info):
+            names.append(piece)  # 服务对象满意度: a name that reads as a level too
+        elif info.kind in _LEVELS:
+            level1s.append(piece)
         elif info.kind in _SKIPPED:
             continue
         elif info.kind is Kind.TEXT and NAME_END.fullmatch(info.folded) and names:
             names[-1] = _joined(names[-1], piece)  # 率, 次数: a wrapped name's last characters
         elif info.kind is Kind.TEXT and len(info.folded) == 1:
             continue  # 绩 效: a vertical label
-        elif info.kind in _NAME_KINDS:
+        elif info.kind in _NAME_KINDS or _field_named(info, pieces[index : index + 1]):
             names.append(piece)
         else:
             index -= 1
@@ -214,9 +323,21 @@ def _names_after(
 
 def _level2(info: CellInfo, following: CellInfo | None) -> bool:
     """A level-2 name; one that may be either level is the level-1 above the next."""
-    if info.kind is Kind.LEVELX:
-        return following is None or following.kind not in _LEVELS
+    if info.kind is Kind.LEVELX and _whole_level(info):
+        return following is None or not (following.kind in _LEVELS and _whole_level(following))
     return info.kind is Kind.LEVEL2
+
+
+def _field_named(info: CellInfo, following: list[_Piece]) -> bool:
+    """A name that reads as a head label (项目金额), a level name or the end after it."""
+    if info.kind is not Kind.FIELD:
+        return False
+    return not following or following[0].info.kind in _LEVELS | {Kind.TOTAL}
+
+
+def _whole_level(info: CellInfo) -> bool:
+    """A level name as level cells print it, ending in 指标."""
+    return info.folded.endswith("指标")
 
 
 def _joined(piece: _Piece, tail: _Piece) -> _Piece:
@@ -241,12 +362,17 @@ def _turned(pieces: list[_Piece], pairing: _Pairing) -> tuple[tuple[TextLine, ..
     lines: list[tuple[str, int, int | None]] = []
     lines += _as_lines([p for p in pieces if p.start < header.start])
     first = pieces[0] if not pairing.names else pairing.names[0]
-    leveled = any(pairing.levels)
-    columns = ([Role.LEVEL2] if leveled else []) + [Role.NAME, *pairing.roles]
+    level_roles = [
+        role
+        for k, role in enumerate((Role.LEVEL1, Role.LEVEL2))
+        if any(levels[k] for levels in pairing.levels)
+    ]
+    columns = [*level_roles, Role.NAME, *pairing.roles]
     lines.append(("\t".join(labels[role] for role in columns), first.line, first.page))
     for k, (name, values) in enumerate(zip(pairing.names, pairing.rows)):
-        cells = [pairing.levels[k]] if leveled else []
-        cells += [name.text, *(value.text for value in values)]
+        by_role = dict(zip((Role.LEVEL1, Role.LEVEL2), pairing.levels[k]))
+        cells = [by_role[role] for role in level_roles]
+        cells += [name.text, *(value.text if value else "" for value in values)]
         lines.append(("\t".join(cells), name.line, name.page))
     if pairing.rest:
         rest = pairing.rest[0]
