@@ -9,8 +9,14 @@ from jixiao.parsers.recognizer.arithmetic import _cuts, resolve_numbers
 from jixiao.parsers.recognizer.costs import cell_costs
 from jixiao.parsers.recognizer.decode import Cell
 from jixiao.parsers.recognizer.kinds import Kind, cell_info
-from jixiao.parsers.recognizer.lattice import glue_points, unspaced_level
-from jixiao.records import Role
+from jixiao.parsers.recognizer.lattice import (
+    Sep,
+    beside_wrapped_first,
+    glue_points,
+    unspaced_level,
+    wrap_width,
+)
+from jixiao.records import Role, TextLine
 
 
 @pytest.mark.parametrize(
@@ -263,3 +269,35 @@ def test_a_number_before_an_operator_word_is_a_target(text: str, number: float) 
 
 def test_a_word_after_a_number_that_is_no_operator_stays_text() -> None:
     assert cell_info("10个以上单位").kind is Kind.TEXT
+
+
+_WRAPPED = (
+    "目标名称 评分细则 分值 得分 制度建设 制定专项资金管理办法并印发执行, 管理办法内容完整、职责明确的,得4 "
+    "分,未制定的不得分。 4 4 上级资金按时足额拨付到项目单位的 资金到位,得5分,每延迟一个月扣1分,扣完为 "
+    "止;挪用资金的不得分。 5 4 项目资料收集整理完整规范,归档及 档案管理 时,台账清晰的,得3分;资料缺失一项 "
+    "扣1分,扣完为止。 3 3 项目完工后按规定组织验收并出具验 验收情况收报告,发现问题及时整改的,得6分, "
+    "未验收的不得分。 6 6 随机走访受益群众不少于20户,满意 群众 评价 度达到90%以上的得4分,每低5个百分 "
+    "点扣1分。 4 3"
+)
+
+
+def test_the_width_cells_were_wrapped_at_shows_in_their_lines() -> None:
+    """Many pieces a line wide (16 full-width characters; ASCII counts half), none wider
+    but a short text run into a line, at least twice."""
+    assert wrap_width((TextLine(1, _WRAPPED),)) == 16
+    plain = "产出指标 数量指标 培训人次 ≥100人次 10 质量指标 培训合格率 ≥95% 10"
+    assert wrap_width((TextLine(1, plain),)) is None
+
+
+def test_text_beside_a_wrapped_cell_goes_back_before_its_first_line() -> None:
+    pieces = beside_wrapped_first([(None, p) for p in _WRAPPED.split(" ")], 16)
+    texts = [text for _, text in pieces]
+    at = texts.index("资金到位")  # run into the rule's second line: cut off, put first
+    assert texts[at + 1 : at + 3] == [
+        "上级资金按时足额拨付到项目单位的",
+        ",得5分,每延迟一个月扣1分,扣完为",
+    ]
+    assert pieces[at + 1][0] is Sep.WIDE  # the name and the rule are two cells
+    assert texts[texts.index("档案管理") + 1] == "项目资料收集整理完整规范,归档及"
+    assert "群众评价" in texts  # the name column wrapped too: its pieces join
+    assert texts.index("制度建设") < texts.index("制定专项资金管理办法并印发执行,")

@@ -528,3 +528,24 @@ def test_values_before_names_whose_empty_cells_left_no_trace_are_split_by_what_t
         (None, 10, 10),
     ]
     assert rows[2]["value_text"] == "按期完成"
+
+
+# a scoring sheet printed from a spreadsheet: each rule wrapped at 16 characters, the name
+# beside it printed between two of its lines (run into the next, or apart)
+WRAPPED_RULES = """\
+某县2021年农村饮水安全项目绩效评分表 评价单位:某县水利局
+目标名称 评分细则 分值 得分
+制度建设 制定专项资金管理办法并印发执行, 管理办法内容完整、职责明确的,得4 分,未制定的不得分。 4 4 \
+上级资金按时足额拨付到项目单位的 资金到位,得5分,每延迟一个月扣1分,扣完为 止;挪用资金的不得分。 5 4 \
+项目资料收集整理完整规范,归档及 档案管理 时,台账清晰的,得3分;资料缺失一项 扣1分,扣完为止。 3 3 \
+项目完工后按规定组织验收并出具验 验收情况收报告,发现问题及时整改的,得6分, 未验收的不得分。 6 6 \
+随机走访受益群众不少于20户,满意 群众评价 度达到90%以上的得4分,每低5个百分 点扣1分。 4 3
+"""
+
+
+def test_names_printed_between_the_lines_of_a_wrapped_rule_are_put_back() -> None:
+    """The name column's text lands between two lines of the rule beside it; the rule's
+    lines (a fixed width, here 16) join again into one scoring rule."""
+    rows = _indicators(WRAPPED_RULES)
+    assert [r["name"] for r in rows] == ["制度建设", "资金到位", "档案管理", "验收情况", "群众评价"]
+    assert [(r["weight"], r["score"]) for r in rows] == [(4, 4), (5, 4), (3, 3), (6, 6), (4, 3)]

@@ -202,6 +202,8 @@ def layout_of(atoms: Sequence[Atom]) -> Layout:
 
 def _boundary_name(before: Atom, atom: Atom, layout: Layout) -> str:
     sep = atom.sep
+    if atom.after_wrap:
+        return "wrapped"
     if sep is Sep.PIPE:
         return "pipe"
     if sep is Sep.NEWLINE:
@@ -241,6 +243,8 @@ def extended(text: str, atom: Atom) -> str:
     if not text or not atom.text:
         return text or atom.text
     sep = atom.sep
+    if atom.after_wrap:  # a wrapped cell's next line: its text runs on
+        return text + atom.text
     if sep is Sep.SPACE or sep is Sep.WIDE:
         return f"{text} {atom.text}"
     if (sep is Sep.NEWLINE or sep is Sep.BLANKLINE) and not (_cjk(text[-1]) or _cjk(atom.text[0])):

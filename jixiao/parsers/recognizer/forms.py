@@ -26,7 +26,7 @@ from jixiao.parsers.recognizer.decode import (
 from jixiao.parsers.recognizer.halves import side_by_side
 from jixiao.parsers.recognizer.headers import Header, find_headers, header_orders
 from jixiao.parsers.recognizer.kinds import cell_info
-from jixiao.parsers.recognizer.lattice import atoms_of
+from jixiao.parsers.recognizer.lattice import atoms_of, wrap_width
 from jixiao.parsers.recognizer.region import (
     footer_lines,
     lines_are_rows,
@@ -82,7 +82,8 @@ _TABLE_WORDS = re.compile(r"指[标標]|[产產]出|效益|[满滿]意度|[一�
 def read(lines: tuple[TextLine, ...]) -> Reading | None:
     if not any(_TABLE_WORDS.search(line.text) for line in lines):
         return None
-    atoms = atoms_of(lines)
+    wrap = wrap_width(lines)
+    atoms = atoms_of(lines, wrap)
     if not atoms:
         return None
     lattice = Lattice(atoms, layout_of(atoms))

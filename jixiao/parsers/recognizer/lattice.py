@@ -47,6 +47,7 @@ class Atom:
     glue: str = ""  # for Sep.GLUE: the kind of glue point ("class", "unit", "vocab", "digits")
     first_in_line: bool = False
     line_closed: bool = False  # for a line's first atom: the line before ended with "|"
+    after_wrap: bool = False  # the piece before is a full line of a cell wrapped at a width
 
 
 HARD_SEPARATOR = re.compile(r"[|｜\t]")  # "|" (half or full width) or a tab: never inside a cell
@@ -55,8 +56,9 @@ WIDE_SPACES = re.compile(r"[ \u3000\u00a0]{2,}")
 _PIPE_ONLY = re.compile(r"^[\s|｜]*$")
 
 
-def atoms_of(lines: tuple[TextLine, ...]) -> tuple[Atom, ...]:
-    """The atoms of these lines, in reading order."""
+def atoms_of(lines: tuple[TextLine, ...], wrap: float | None = None) -> tuple[Atom, ...]:
+    """The atoms of these lines, in reading order; `wrap`: the width the text's long cells
+    were wrapped at (see `wrap_width`)."""
     atoms: list[Atom] = []
     blank = False
     closed = False
@@ -89,7 +91,13 @@ def atoms_of(lines: tuple[TextLine, ...]) -> tuple[Atom, ...]:
                     )
                     first = False
                 continue
-            for piece_sep, piece in [(None, part.strip())] if cut else _pieces(part):
+            pieces: list[tuple[Sep | None, str]] = [(None, part.strip())] if cut else _pieces(part)
+            if wrap and not cut:
+                pieces = beside_wrapped_first(pieces, wrap)
+            previous = ""
+            for piece_sep, piece in pieces:
+                after_wrap = bool(wrap) and _goes_on(previous, piece, wrap or 0.0)
+                previous = piece
                 sep = line_sep if first else (Sep.PIPE if piece_sep is None else piece_sep)
                 parts = _glued(piece, longest)
                 if piece_sep in (Sep.SPACE, Sep.WIDE) and atoms and atoms[-1].text[-1:].isdigit():
@@ -106,6 +114,7 @@ def atoms_of(lines: tuple[TextLine, ...]) -> tuple[Atom, ...]:
                             glue,
                             first,
                             first and was_closed,
+                            after_wrap and index == 0,
                         )
                     )
                     first = False
@@ -128,6 +137,121 @@ def unspaced_level(text: str) -> str:
 
 
 _SPACED_LEVEL_CHARS = 30
+
+
+# --- cells wrapped at a fixed width ------------------------------------------------------
+# A sheet printed as text wraps each long cell at its column's width, and the text of the
+# cell beside it lands between two of its lines: "…,对村级 宣传培训工作工作人员进行培训,…开展宣"
+# is a rule's line, the name beside it, and the rule's next line run together.
+
+_MIN_WRAP = 15  # full-width characters: narrower columns are no wrapped rule or explanation
+_MIN_WRAPPED_LINES = 6
+_WRAPPED_SHARE = 0.4  # of the pieces at least _MIN_WRAP wide
+_MAX_HEAD = 8  # characters of the other cell's text before a wrapped line
+_OVER = 2  # full-width characters past the width no piece reaches (but a head and a line)
+_OVER_SHARE = 0.2  # of the full lines: a title or a head value may pass the width
+_MIN_HEADS = 2  # short texts run into a full line: the evidence the text was wrapped
+
+
+def display_width(text: str) -> float:
+    """Width in full-width characters: ASCII and Latin count half."""
+    return sum(0.5 if ord(char) < 0x2E80 else 1.0 for char in text)
+
+
+def wrap_width(lines: tuple[TextLine, ...]) -> float | None:
+    """The width the long cells of this text were wrapped at: the width many pieces reach
+    and few pass (a full line of a wrapped cell is that width or a character less), with
+    short texts run into full lines at least twice (the cell beside printed between two
+    lines); None when no such width shows."""
+    pieces = [piece for line in lines for piece in line.text.split()]
+    widths = [w for piece in pieces if (w := display_width(piece)) >= _MIN_WRAP]
+    best: tuple[int, float] | None = None
+    for width in sorted({w for w in widths if w == int(w)}):
+        full = sum(width - 1 <= w <= width for w in widths)
+        over = sum(width < w <= width + _OVER for w in widths)
+        if (
+            full >= _MIN_WRAPPED_LINES
+            and full >= _WRAPPED_SHARE * len(widths)
+            and (over <= _OVER_SHARE * full)
+        ):
+            if best is None or full > best[0]:
+                best = (full, width)
+    if best is None:
+        return None
+    heads = sum(wrapped_head(piece, best[1]) is not None for piece in pieces)
+    return best[1] if heads >= _MIN_HEADS else None
+
+
+def beside_wrapped_first(
+    pieces: list[tuple[Sep | None, str]], wrap: float
+) -> list[tuple[Sep | None, str]]:
+    """The pieces of a line with the text of a cell printed beside a wrapped cell's middle
+    line put back before that cell's first line: "…对村级 宣传培训工作工作人员进行培训…"
+    (a rule's line, then the name run into the next) reads "宣传培训工作 …对村级 工作人员…".
+    A short text run into a full line is cut from it first."""
+    split: list[tuple[Sep | None, str]] = []
+    for sep, text in pieces:
+        head = wrapped_head(text, wrap)
+        if head is None:
+            split.append((sep, text))
+        else:
+            split += [(sep, text[:head]), (Sep.WIDE, text[head:])]
+    moved: list[tuple[Sep | None, str]] = []
+    printed: list[Sep | None] = []  # each piece's separator as printed
+    beside: set[int] = set()  # the pieces put back (indexes into `moved`)
+    for sep, text in split:
+        at = len(moved)
+        if _CJK_WORD.fullmatch(text) and len(text) <= _MAX_HEAD:
+            while at > 0 and wrapped_line(moved[at - 1][1], wrap):
+                at -= 1
+        if at == len(moved):
+            moved.append((sep, text))
+            printed.append(sep)
+        elif at - 1 in beside:  # the beside cell wrapped too: "建立农户一" + "折通账户"
+            moved[at - 1] = (moved[at - 1][0], moved[at - 1][1] + text)
+        else:  # the text takes the first line's separator; two cells apart after it
+            moved.insert(at, (printed[at], text))
+            printed.insert(at, printed[at])
+            moved[at + 1] = (Sep.WIDE, moved[at + 1][1])
+            beside = {k + 1 if k >= at else k for k in beside} | {at}
+    return moved
+
+
+def _goes_on(line: str, piece: str, wrap: float) -> bool:
+    """A cell's full line goes on in the next piece: not after a sentence's end, not into
+    a number of its own (the last line of a cell may be full too)."""
+    return (
+        bool(line)
+        and wrapped_line(line, wrap)
+        and not line.endswith(_CELL_ENDS)
+        and not _NUMBER_ONLY.fullmatch(piece)
+    )
+
+
+_CELL_ENDS = ("。", "；", ";")
+_NUMBER_ONLY = re.compile(r"[\d.]+")
+
+
+def wrapped_line(text: str, wrap: float) -> bool:
+    """A full line of a cell wrapped at `wrap`."""
+    return wrap - 1 <= display_width(text) <= wrap
+
+
+def wrapped_head(piece: str, wrap: float) -> int | None:
+    """Where a short text run into a full wrapped line ends: "宣传培训工作" in
+    "宣传培训工作工作人员进行培训,组织人员到乡镇村开展宣" (the rest exactly a line wide)."""
+    if display_width(piece) <= wrap:
+        return None
+    for head in range(2, min(_MAX_HEAD, len(piece) - 1) + 1):
+        if not _CJK_WORD.fullmatch(piece[:head]):
+            return None
+        rest = display_width(piece[head:])
+        if rest <= wrap:
+            return head if rest >= wrap - 0.5 else None
+    return None
+
+
+_CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
 
 
 def _empty_cell(text: str, filled: list[bool], col: int) -> bool:
