@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
@@ -155,7 +156,10 @@ _MIN_HEADS = 2  # short texts run into a full line: the evidence the text was wr
 
 def display_width(text: str) -> float:
     """Width in full-width characters: ASCII and Latin count half."""
-    return sum(0.5 if ord(char) < 0x2E80 else 1.0 for char in text)
+    return len(text) - 0.5 * len(_NARROW.findall(text))
+
+
+_NARROW = re.compile("[\u0000-\u2e7f]")
 
 
 def wrap_width(lines: tuple[TextLine, ...]) -> float | None:
@@ -163,12 +167,14 @@ def wrap_width(lines: tuple[TextLine, ...]) -> float | None:
     and few pass (a full line of a wrapped cell is that width or a character less), with
     short texts run into full lines at least twice (the cell beside printed between two
     lines); None when no such width shows."""
-    pieces = [piece for line in lines for piece in line.text.split()]
-    widths = [w for piece in pieces if (w := display_width(piece)) >= _MIN_WRAP]
+    pieces = [piece for line in lines for piece in line.text.split() if len(piece) >= _MIN_WRAP]
+    widths = sorted(w for piece in pieces if (w := display_width(piece)) >= _MIN_WRAP)
+    if len(widths) < _MIN_WRAPPED_LINES:
+        return None
     best: tuple[int, float] | None = None
     for width in sorted({w for w in widths if w == int(w)}):
-        full = sum(width - 1 <= w <= width for w in widths)
-        over = sum(width < w <= width + _OVER for w in widths)
+        full = bisect_right(widths, width) - bisect_left(widths, width - 1)
+        over = bisect_right(widths, width + _OVER) - bisect_right(widths, width)
         if (
             full >= _MIN_WRAPPED_LINES
             and full >= _WRAPPED_SHARE * len(widths)
