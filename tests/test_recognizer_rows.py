@@ -549,3 +549,16 @@ def test_names_printed_between_the_lines_of_a_wrapped_rule_are_put_back() -> Non
     rows = _indicators(WRAPPED_RULES)
     assert [r["name"] for r in rows] == ["制度建设", "资金到位", "档案管理", "验收情况", "群众评价"]
     assert [(r["weight"], r["score"]) for r in rows] == [(4, 4), (5, 4), (3, 3), (6, 6), (4, 3)]
+
+
+def test_a_first_name_after_a_header_on_the_same_line_is_no_column_label() -> None:
+    """A form printed on one line: the text after the header's last label is the first
+    row's name when a row's cells go on after it (a rule, a number), not an unlisted label
+    (as a region's name after 指标值 is, ending its line)."""
+    text = (
+        "项目绩效评分表 目标名称 评分细则 分值 得分 制度建设 制定专项资金管理办法并印发执行的,"
+        "得4分 4 4 资金到位 上级资金按时足额拨付到项目单位的,得5分 5 4\n"
+    )
+    rows = _indicators(text)
+    assert [r["name"] for r in rows] == ["制度建设", "资金到位"]
+    assert [(r["weight"], r["score"]) for r in rows] == [(4, 4), (5, 4)]

@@ -5,13 +5,14 @@ text whose cells are cut by "|" or tabs, the column each role's cells sit in."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from jixiao.parsers.header import header_role
 from jixiao.parsers.recognizer.decode import Lattice
 from jixiao.parsers.recognizer.kinds import Kind, cell_info
-from jixiao.parsers.recognizer.lattice import Sep
+from jixiao.parsers.recognizer.lattice import Atom, Sep
 from jixiao.records import Role
 from jixiao.text import fold
 from jixiao.vocab import derived, vocabulary
@@ -186,8 +187,23 @@ def _trailing_labels(lattice: Lattice, end: int) -> int:
         info = cell_info(atom.text)
         if info.kind is not Kind.TEXT or len(info.folded) > 10 or info.name_like:
             break  # "…说明农村供水保障率": a glued table's first name, not a column
+        if _row_goes_on(atoms, end + count + 1, atom.line):
+            break  # "得分 制度建设 制定专项资金管理办法…": the first row's name
         count += 1
     return count
+
+
+_ROW_CONTENT = frozenset({Kind.NUMBER, Kind.QUANTITY, Kind.SCORING, Kind.LONG})
+_LONGEST_LABEL = 12  # characters: a longer text after a label is a row's cell
+
+
+def _row_goes_on(atoms: Sequence[Atom], index: int, line: int) -> bool:
+    """The text after a would-be trailing label, on its line, is a row's: a long text, a
+    number or a scoring rule."""
+    if index >= len(atoms) or atoms[index].line != line or atoms[index].first_in_line:
+        return False
+    info = cell_info(atoms[index].text)
+    return info.kind in _ROW_CONTENT or len(info.folded) > _LONGEST_LABEL
 
 
 def _two_label_header(roles: set[Role]) -> bool:
