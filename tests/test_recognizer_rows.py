@@ -562,3 +562,27 @@ def test_a_first_name_after_a_header_on_the_same_line_is_no_column_label() -> No
     rows = _indicators(text)
     assert [r["name"] for r in rows] == ["制度建设", "资金到位"]
     assert [(r["weight"], r["score"]) for r in rows] == [(4, 4), (5, 4)]
+
+
+def test_a_tab_row_short_of_its_cells_goes_on_in_the_next_line() -> None:
+    """A name cell wrapped inside a tab-separated row: the line stops short of the header's
+    cells, the next carries the rest of the name and the row's other cells. A row short of
+    cells because its level cells merged above (a target, then the next row's name) is no
+    such line."""
+    text = (
+        "2022年度项目支出绩效目标表\n一级指标\t二级指标\t三级指标\t指标值\n"
+        "产出指标\t数量指标\t新建农村公路\t=12公里\n"
+        "产出指标\t数量指标\t改造危旧桥梁及配套\n附属设施\t=3座\n"
+        "产出指标\t质量指标\t工程验收合格率\t=100%\n"
+        "效益指标\t社会效益指标\t群众出行条件\n改善程度\t明显改善\n"
+        "\t\t沿线群众受益人数\t≥5000人\n"
+    )
+    rows = _indicators(text)
+    assert [r["name"] for r in rows] == [
+        "新建农村公路",
+        "改造危旧桥梁及配套附属设施",
+        "工程验收合格率",
+        "群众出行条件改善程度",
+        "沿线群众受益人数",
+    ]
+    assert [r["value"] for r in rows] == [12, 3, 100, None, 5000]
