@@ -19,6 +19,7 @@ from jixiao.parsers.recognizer.costs import cell_costs
 from jixiao.parsers.recognizer.kinds import Kind, cell_info
 from jixiao.parsers.recognizer.lattice import Atom, Sep
 from jixiao.parsers.recognizer.settings import settings
+from jixiao.parsers.recognizer.wrapped import wrapped_inside
 from jixiao.records import Role
 
 LEVELS = (Role.LEVEL1, Role.LEVEL2, Role.NAME)  # the columns before a template's
@@ -90,7 +91,7 @@ class Lattice:
         self.lines_closed = layout.lines_closed
         # in glued text, a skipped span pays for each atom it reaches over
         self.glued_atom_skip = config.cost("glued_atom_skip") if layout.glued else 0.0
-        inside = _wrapped_inside(atoms) if layout.hard_cells else set()
+        inside = wrapped_inside(atoms) if layout.hard_cells else set()
         for index, atom in enumerate(atoms):
             if index == 0:
                 continue
@@ -138,41 +139,6 @@ class Lattice:
         if found is None:
             found = self._texts[key] = join_atoms(self.atoms[start:end])
         return found
-
-
-def _wrapped_inside(atoms: Sequence[Atom]) -> set[int]:
-    """First atoms of "|"/tab lines that carry on the last cell of the line before: that
-    line is short of the usual count of cells, and the two make it up with one cell shared
-    ("产出指标 | 数量指标 | 呼家河至鲍家沟新" / "建水泥路1条 | =2公里")."""
-    starts = [k for k, atom in enumerate(atoms) if atom.first_in_line or k == 0]
-    counts = [
-        sum(1 for atom in atoms[a:b] if atom.sep is not Sep.GLUE and atom.sep is not Sep.SPACE)
-        for a, b in zip(starts, [*starts[1:], len(atoms)])
-    ]
-    usual = Counter(c for c in counts if c >= _MIN_ROW_CELLS).most_common(1)
-    if not usual:
-        return set()
-    width = usual[0][0]
-    found: set[int] = set()
-    for k in range(1, len(starts)):
-        first = starts[k]
-        shared = counts[k - 1] + counts[k] - 1 == width and counts[k - 1] < width
-        if shared and atoms[first].sep is Sep.NEWLINE and _text_halves(atoms, first):
-            found.add(first)
-    return found
-
-
-def _text_halves(atoms: Sequence[Atom], first: int) -> bool:
-    """The last cell of a line words, the first of the next words too: the halves of one
-    cell (not a row's target followed by the next row's name, its level cells merged above)."""
-    before, after = (cell_info(atoms[k].text).kind for k in (first - 1, first))
-    return before in _HALF_KINDS and after in _HALF_KINDS | {Kind.QUALITATIVE}
-
-
-_HALF_KINDS = frozenset({Kind.TEXT, Kind.LONG})
-
-
-_MIN_ROW_CELLS = 3
 
 
 def _inner_empty(atoms: Sequence[Atom]) -> list[bool]:
