@@ -20,7 +20,7 @@ from itertools import combinations
 
 from jixiao.parsers.recognizer.decode import Lattice
 from jixiao.parsers.recognizer.headers import Header
-from jixiao.parsers.recognizer.kinds import NAME_END, CellInfo, Kind, cell_info
+from jixiao.parsers.recognizer.kinds import NAME_END, WHOLE_LEVELS, CellInfo, Kind, cell_info
 from jixiao.parsers.recognizer.lattice import Sep
 from jixiao.records import Role, TextLine
 from jixiao.vocab import derived, vocabulary
@@ -45,7 +45,6 @@ _EMPTY_COST = {Role.ACTUAL: 0.9, Role.UNIT: 0.9, Role.OPERATOR: 0.9}
 _SKIPPED = frozenset({Kind.LEVEL_PIECE})  # 指 标: a vertical label's characters
 # a name after the values may read as a result too (控制在预算成本内)
 _NAME_KINDS = frozenset({Kind.TEXT, Kind.LONG, Kind.QUALITATIVE})
-_LEVELS = frozenset({Kind.LEVEL1, Kind.LEVEL2, Kind.LEVELX})
 _MIN_ROWS = 2
 _MAX_RUN = 400  # value cells: more are no table printed this way
 
@@ -303,9 +302,9 @@ def _names_after(
             break
         if _level2(info, pieces[index].info if index < len(pieces) else None):
             level2s.append(piece)
-        elif info.kind in _LEVELS and not _whole_level(info):
+        elif info.kind in WHOLE_LEVELS and not _whole_level(info):
             names.append(piece)  # 服务对象满意度: a name that reads as a level too
-        elif info.kind in _LEVELS:
+        elif info.kind in WHOLE_LEVELS:
             level1s.append(piece)
         elif info.kind in _SKIPPED:
             continue
@@ -324,7 +323,7 @@ def _names_after(
 def _level2(info: CellInfo, following: CellInfo | None) -> bool:
     """A level-2 name; one that may be either level is the level-1 above the next."""
     if info.kind is Kind.LEVELX and _whole_level(info):
-        return following is None or not (following.kind in _LEVELS and _whole_level(following))
+        return following is None or not (following.kind in WHOLE_LEVELS and _whole_level(following))
     return info.kind is Kind.LEVEL2
 
 
@@ -332,7 +331,7 @@ def _field_named(info: CellInfo, following: list[_Piece]) -> bool:
     """A name that reads as a head label (项目金额), a level name or the end after it."""
     if info.kind is not Kind.FIELD:
         return False
-    return not following or following[0].info.kind in _LEVELS | {Kind.TOTAL}
+    return not following or following[0].info.kind in WHOLE_LEVELS | {Kind.TOTAL}
 
 
 def _whole_level(info: CellInfo) -> bool:
@@ -361,7 +360,7 @@ def _turned(pieces: list[_Piece], pairing: _Pairing) -> tuple[tuple[TextLine, ..
     header = pairing.header
     lines: list[tuple[str, int, int | None]] = []
     lines += _as_lines([p for p in pieces if p.start < header.start])
-    first = pieces[0] if not pairing.names else pairing.names[0]
+    first = pairing.names[0]  # a pairing has _MIN_ROWS names or more
     level_roles = [
         role
         for k, role in enumerate((Role.LEVEL1, Role.LEVEL2))
