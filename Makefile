@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
+# the text path compiled with mypyc (setup.py): rebuilt in place when one of its sources changes
+COMPILED_SOURCES := $(filter-out %/__init__.py %/forms.py,$(wildcard jixiao/parsers/recognizer/*.py jixiao/normalizers/*.py)) jixiao/text.py
+COMPILED := $(VENV)/.compiled
 DEMO_OUT ?= out/demo
 BENCH_FILES ?= 20000
 
@@ -12,24 +15,30 @@ BENCH_FILES ?= 20000
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
+	@echo "installing jixiao and its dev tools; compiling the text path (a minute or two)"
 	$(BIN)/pip install -q -e '.[dev]'
-	touch $(STAMP)
+	touch $(STAMP) $(COMPILED)
 
-setup: $(STAMP) ## create .venv and install jixiao with its dev tools
+$(COMPILED): $(STAMP) $(COMPILED_SOURCES)
+	@echo "compiling the text path (mypyc, about a minute): its sources changed"
+	$(BIN)/python setup.py -q build_ext --inplace >$(VENV)/compile.log 2>&1 || { cat $(VENV)/compile.log; exit 1; }
+	touch $(COMPILED)
 
-demo: $(STAMP) ## run the main job over samples/ and print where the output is
+setup: $(COMPILED) ## create .venv and install jixiao with its dev tools (JIXIAO_PURE=1: no compiling)
+
+demo: $(COMPILED) ## run the main job over samples/ and print where the output is
 	@$(BIN)/jixiao run samples/forms -o $(DEMO_OUT); status=$$?; \
 	  if [ $$status -gt 1 ]; then exit $$status; fi; \
 	  echo "demo output: $(DEMO_OUT)/ (json/ per source, forms.parquet, indicators.parquet, errors.parquet)"; \
 	  $(BIN)/jixiao report $(DEMO_OUT)
 
-test: $(STAMP) ## run the whole test suite
+test: $(COMPILED) ## run the whole test suite
 	$(BIN)/python -m pytest
 
-fuzz: $(STAMP) ## property-based fuzzing of readers, parsers, normalizers (>= 100,000 cases)
+fuzz: $(COMPILED) ## property-based fuzzing of readers, parsers, normalizers (>= 100,000 cases)
 	JIXIAO_FUZZ=1 $(BIN)/python -m pytest tests/test_fuzz.py -p no:cacheprovider
 
 lint: $(STAMP) ## ruff and strict mypy on the package
@@ -40,7 +49,7 @@ lint: $(STAMP) ## ruff and strict mypy on the package
 docs: $(STAMP) ## build the documentation site into site/ (MkDocs, offline; API page from docstrings)
 	$(BIN)/mkdocs build --quiet
 
-bench: $(STAMP) ## benchmarks: text (forms/s, cold start), layout perturbations (scores by kind), PDFs, scans (s/page, RSS), office/HTML, report, hostile input, batch (BENCH_FILES=20000)
+bench: $(COMPILED) ## benchmarks: text (forms/s, cold start), layout perturbations (scores by kind), PDFs, scans (s/page, RSS), office/HTML, report, hostile input, batch (BENCH_FILES=20000)
 	$(BIN)/python bench/bench_text.py
 	$(BIN)/python bench/bench_perturb.py
 	$(BIN)/python bench/bench_pdf.py
@@ -50,5 +59,6 @@ bench: $(STAMP) ## benchmarks: text (forms/s, cold start), layout perturbations 
 	$(BIN)/python bench/bench_hostile.py
 	$(BIN)/python bench/bench_batch.py --files $(BENCH_FILES)
 
-clean: ## remove .venv and outputs
-	rm -rf $(VENV) out site .pytest_cache .mypy_cache .ruff_cache
+clean: ## remove .venv, outputs and the compiled modules
+	rm -rf $(VENV) out site build .pytest_cache .mypy_cache .ruff_cache
+	find jixiao -name '*.so' -delete

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from jixiao import __version__
+from jixiao.compiled import describe
 from jixiao.extract.pdf_page import PDF_ENGINES
 
 RUN_EXAMPLES = """\
@@ -77,7 +78,9 @@ def _build_parser() -> argparse.ArgumentParser:
         add_help=False,
     )
     parser.add_argument("-h", "--help", action="help", help="show this help and exit")
-    parser.add_argument("--version", action="version", version=f"jixiao {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"jixiao {__version__} ({describe()})"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     run = commands.add_parser(

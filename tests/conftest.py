@@ -17,6 +17,20 @@ EXPECTED = SAMPLES / "expected"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """A compiled module older than its source would test the old code (jixiao/compiled.py)."""
+    from jixiao.compiled import stale
+
+    old = stale()
+    if old:
+        names = ", ".join(str(path.relative_to(ROOT)) for path in old)
+        pytest.exit(
+            f"compiled modules older than their sources: {names}. Rebuild them "
+            "(`make setup`; `make test` does it) or remove them (`make clean`).",
+            returncode=3,
+        )
+
+
 def copy_samples(rels: list[str], folder: Path) -> Path:
     """Copy sample files and folders (paths under samples/forms) into `folder`; returns it."""
     for rel in rels:

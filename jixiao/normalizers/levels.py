@@ -60,9 +60,13 @@ class LevelTracker:
 
     def resolve(self, raw1: str | None, raw2: str | None) -> Levels:
         if raw1 is not None and raw2 is None and self._level2_here(raw1):
-            raw1, raw2 = None, raw1  # 成本指标 printed alone inside 产出指标: a level-2
+            # 成本指标 printed alone inside 产出指标: a level-2 (one name at a time: mypyc
+            # mistypes a tuple assignment to a name narrowed to None)
+            raw2 = raw1
+            raw1 = None
         elif raw1 is None and raw2 is not None and self._level1_here(raw2):
-            raw1, raw2 = raw2, None  # 满意度指标 read in the level-2 column: a level-1
+            raw1 = raw2  # 满意度指标 read in the level-2 column: a level-1
+            raw2 = None
         flags: list[str] = []
         if raw1 is not None:
             level1 = self._level1_name(raw1, flags)

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate
 
 from jixiao.parsers.recognizer.costs import cell_costs
 from jixiao.parsers.recognizer.kinds import Kind, cell_info
@@ -118,7 +117,7 @@ class Lattice:
     def window(self, start: int, end: int) -> Lattice:
         """The atoms [start, end) as a lattice of their own (costs kept; the first atom's
         cut is free, as a text's first atom's is)."""
-        part = object.__new__(Lattice)
+        part = Lattice((), _NO_LAYOUT)  # empty, then given the window's values
         part.atoms = self.atoms[start:end]
         part.cut = [0.0, *self.cut[start + 1 : end + 1]]
         part.merge = [0.0, *self.merge[start + 1 : end + 1]]
@@ -167,6 +166,7 @@ class Layout:
     lines_closed: bool = False  # most lines end with "|": a line that does not wraps a cell
 
 
+_NO_LAYOUT = Layout()
 _LEVEL_KINDS = frozenset({Kind.LEVEL1, Kind.LEVEL2, Kind.LEVELX, Kind.LEVEL_LIKE})
 
 
@@ -454,32 +454,39 @@ class _Decoder:
                     best[moved] = total
                     back[moved] = (i, state, (state >> 1) + 1, False)
 
-    def _predecessors(self, i: int) -> tuple[list[tuple[float, int]], list[tuple[float, int]]]:
+    def _predecessors(self, i: int) -> tuple[Follow, Follow]:
         """For each column, the cheapest state at atom i a cell in that column may follow
         (less the gap cost of the columns between), for rows without and with a target."""
         width, gap = self.width, self.gap
-        entries: tuple[list[tuple[float, int]], list[tuple[float, int]]] = (
-            [_NONE] * width,
-            [_NONE] * width,
-        )
+        costs = ([_INF] * width, [_INF] * width)
+        states = ([-1] * width, [-1] * width)
         for state, reached in self.best[i].items():
             column = state >> 1
             if column:
-                entries[state & 1][column] = (reached - gap * column, state)
-        return (self._follow(entries[0]), self._follow(entries[1]))
+                costs[state & 1][column] = reached - gap * column
+                states[state & 1][column] = state
+        return (self._follow(costs[0], states[0]), self._follow(costs[1], states[1]))
 
-    def _follow(self, entry: list[tuple[float, int]]) -> list[tuple[float, int]]:
-        """The cheapest entry before each column (prefix minima, the earlier on a tie); the
+    def _follow(self, costs: list[float], states: list[int]) -> Follow:
+        """The cheapest entry before each column (prefix minima, by cost then state); the
         columns after the name follow the name, or a level where the row has no name."""
-        name = min(
-            entry[_NAME_COLUMN],
-            *((reached + self.without_name, state) for reached, state in entry[1:_NAME_COLUMN]),
-        )
-        return [
-            _NONE,
-            *accumulate(entry[:_NAME_COLUMN], min),
-            *accumulate(entry[_NAME_COLUMN + 1 : self.width - 1], min, initial=name),
-        ]
+        width = self.width
+        before_cost, before_state = [_INF] * width, [-1] * width
+        cost, state = costs[0], states[0]
+        for column in range(1, _NAME_COLUMN + 1):  # a level or the name: any column before
+            before_cost[column], before_state[column] = cost, state
+            if _cheaper(costs[column], states[column], cost, state):
+                cost, state = costs[column], states[column]
+        cost, state = costs[_NAME_COLUMN], states[_NAME_COLUMN]  # after the name: the name,
+        for column in range(1, _NAME_COLUMN):  # or a level where the row has no name
+            unnamed = costs[column] + self.without_name
+            if _cheaper(unnamed, states[column], cost, state):
+                cost, state = unnamed, states[column]
+        for column in range(_NAME_COLUMN + 1, width):
+            before_cost[column], before_state[column] = cost, state
+            if _cheaper(costs[column], states[column], cost, state):
+                cost, state = costs[column], states[column]
+        return before_cost, before_state
 
     def _roles(
         self,
@@ -488,7 +495,7 @@ class _Decoder:
         likely: tuple[tuple[Role, float], ...],
         base: float,
         closing: tuple[float, int],
-        follow: tuple[list[tuple[float, int]], list[tuple[float, int]]],
+        follow: tuple[Follow, Follow],
         with_unit: bool = False,
     ) -> None:
         best, back = self.best[j], self.back[j]
@@ -517,9 +524,10 @@ class _Decoder:
                     back[state] = (i, closing[1], column, True)
             between = gap * (column - 1)
             for targeted in (0, 1):
-                reached, previous = follow[targeted][column]
+                follow_costs, follow_states = follow[targeted]
+                previous = follow_states[column]
                 if previous >= 0:
-                    cost = reached + between + fit + wrap
+                    cost = follow_costs[column] + between + fit + wrap
                     if with_unit and previous >> 1 == self.unit_column:
                         cost += self.unit_twice  # "万亩 | 2110110天": the row's unit read
                     state = (column << 1) | targeted | target
@@ -568,7 +576,15 @@ _INF = float("inf")
 # roles a cell may take in a row whose template has no such column (an unlabelled column)
 EXTRAS: tuple[Role, ...] = (Role.UNIT, Role.WEIGHT, Role.OPERATOR)
 _EXTRA_BASE = 100
-_NONE = (_INF, -1)  # no state to follow
+# per column, the cost and state a cell in that column follows (-1: none)
+Follow = tuple[list[float], list[int]]
+
+
+def _cheaper(cost: float, state: int, than_cost: float, than_state: int) -> bool:
+    """(cost, state) before (than_cost, than_state): cheaper, or as cheap with a lower state."""
+    return cost < than_cost or (cost == than_cost and state < than_state)
+
+
 _TARGETLESS_ROW = _NAME_COLUMN << 1  # the first state of a named row without a target
 
 
