@@ -32,11 +32,15 @@ def compiled() -> list[Path]:
 
 
 def stale() -> list[Path]:
-    """The compiled sources edited since their build (their compiled module is older)."""
+    """The compiled sources edited since their last build. The code of every compiled module
+    is in one shared library (`_compiled__mypyc`); a module's own extension is a shim that a
+    build rewrites only when the module appears or goes."""
+    shared = [path for path in PACKAGE.glob("*__mypyc*") if path.suffix in (".so", ".pyd")]
     found = []
     for source in compiled():
-        built = _extension_of(source)
-        if built is not None and built.stat().st_mtime < source.stat().st_mtime:
+        built = [_extension_of(source), *shared]
+        last_build = max(path.stat().st_mtime for path in built if path is not None)
+        if last_build < source.stat().st_mtime:
             found.append(source)
     return found
 

@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,28 @@ def test_ci_runs_the_compiled_build() -> None:
 
 def test_no_compiled_module_is_older_than_its_source() -> None:
     assert stale() == []
+
+
+def test_an_edited_source_is_stale_until_the_shared_library_is_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build rewrites the shared library of the compiled code on every change, but a
+    module's own shim only when modules come or go: the shared library dates the build."""
+    import jixiao.compiled as compiled_module
+
+    suffix = EXTENSION_SUFFIXES[0]
+    source, shim = tmp_path / "decode.py", tmp_path / f"decode{suffix}"
+    shared = tmp_path / f"_compiled__mypyc{suffix}"
+    for path in (source, shim, shared):
+        path.write_text("")
+    monkeypatch.setattr(compiled_module, "PACKAGE", tmp_path)
+    os.utime(shim, (100, 100))
+    os.utime(source, (200, 200))
+    os.utime(shared, (300, 300))
+    assert compiled_module.compiled() == [source]
+    assert compiled_module.stale() == []
+    os.utime(source, (400, 400))  # edited after the last build
+    assert compiled_module.stale() == [source]
 
 
 def _run(package_parent: Path, inputs: list[Path], out: Path) -> None:

@@ -24,11 +24,11 @@ from jixiao.parsers.recognizer.decode import (
     TARGETS,
     Cell,
     Decoded,
-    Lattice,
     moved_cells,
     skipped_cells,
 )
 from jixiao.parsers.recognizer.lattice import Sep
+from jixiao.parsers.recognizer.spans import Lattice
 from jixiao.records import Role
 
 _OPENS_ROW = frozenset(LEVELS)

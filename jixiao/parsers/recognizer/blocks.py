@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
 
-from jixiao.parsers.recognizer.decode import Lattice
 from jixiao.parsers.recognizer.headers import Header
 from jixiao.parsers.recognizer.kinds import NAME_END, WHOLE_LEVELS, CellInfo, Kind, cell_info
 from jixiao.parsers.recognizer.lattice import Sep
+from jixiao.parsers.recognizer.spans import Lattice
 from jixiao.records import Role, TextLine
 from jixiao.vocab import derived, vocabulary
 

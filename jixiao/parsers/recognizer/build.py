@@ -8,11 +8,12 @@ from dataclasses import dataclass, replace
 from jixiao.flags import COLUMNS_SHIFTED, COLUMNS_SWAPPED, WEIGHTS_UNBALANCED
 from jixiao.parsers.metadata import budget_key, glued_head_segments
 from jixiao.parsers.recognizer.arithmetic import resolve_numbers
-from jixiao.parsers.recognizer.decode import LEVEL_ROLES, Cell, Decoded, Lattice, join_atoms
+from jixiao.parsers.recognizer.decode import LEVEL_ROLES, Cell, Decoded
 from jixiao.parsers.recognizer.headers import Header
 from jixiao.parsers.recognizer.kinds import GROUP_POINTS, Kind, cell_info
 from jixiao.parsers.recognizer.lattice import Atom, Sep
 from jixiao.parsers.recognizer.projects import ProjectColumns, project_columns, project_values
+from jixiao.parsers.recognizer.spans import Lattice, join_atoms
 from jixiao.parsers.recognizer.tails import reorder_tail
 from jixiao.parsers.tabular import FormAssembler
 from jixiao.records import HeaderColumn, RawCell, RawForm, RawIndicator, RawRow, Role, UnreadText

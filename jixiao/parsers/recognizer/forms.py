@@ -17,9 +17,7 @@ from jixiao.parsers.recognizer.decode import (
     QUIET,
     Cell,
     Decoded,
-    Lattice,
     decode,
-    layout_of,
     moved_cells,
     skipped_cells,
 )
@@ -37,6 +35,7 @@ from jixiao.parsers.recognizer.region import (
     windows_of,
 )
 from jixiao.parsers.recognizer.settings import settings
+from jixiao.parsers.recognizer.spans import Lattice, layout_of
 from jixiao.parsers.recognizer.transposed import untransposed, with_printed_lines
 from jixiao.records import RawForm, Role, TextLine
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from jixiao.parsers.header import header_role
-from jixiao.parsers.recognizer.decode import Lattice
 from jixiao.parsers.recognizer.kinds import Kind, cell_info
 from jixiao.parsers.recognizer.lattice import Atom, Sep
+from jixiao.parsers.recognizer.spans import Lattice
 from jixiao.records import Role
 from jixiao.text import fold
 from jixiao.vocab import derived, vocabulary

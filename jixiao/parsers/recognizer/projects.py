@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from jixiao.parsers.metadata import budget_key, field_of
-from jixiao.parsers.recognizer.decode import Lattice
 from jixiao.parsers.recognizer.headers import Header
 from jixiao.parsers.recognizer.kinds import Kind, cell_info
+from jixiao.parsers.recognizer.spans import Lattice
 from jixiao.text import fold
 
 _PROJECT_FIELDS = frozenset({"department", "project", "annual_goals"})

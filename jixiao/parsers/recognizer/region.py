@@ -14,11 +14,11 @@ from jixiao.parsers.metadata import (
     is_title_text,
 )
 from jixiao.parsers.metadata import footer_label as _footer_label
-from jixiao.parsers.recognizer.decode import Lattice, join_atoms
 from jixiao.parsers.recognizer.headers import Header
 from jixiao.parsers.recognizer.kinds import WHOLE_LEVELS, Kind, cell_info
 from jixiao.parsers.recognizer.lattice import Atom, Sep
 from jixiao.parsers.recognizer.settings import settings
+from jixiao.parsers.recognizer.spans import Lattice, join_atoms
 
 
 def lines_are_rows(atoms: Sequence[Atom], region: Sequence[bool] = ()) -> bool:

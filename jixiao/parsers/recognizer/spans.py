@@ -1,0 +1,201 @@
+"""Spans of atoms: the lattice the decoder walks, with the cost of cutting or merging at each
+boundary (from the separators, `jixiao/data/rows.toml`) and the printed text of any span."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from jixiao.parsers.recognizer.kinds import Kind, cell_info
+from jixiao.parsers.recognizer.lattice import Atom, Sep
+from jixiao.parsers.recognizer.settings import settings
+from jixiao.parsers.recognizer.wrapped import wrapped_inside
+
+
+class Lattice:
+    """Atoms with the cost of cutting or merging at each boundary and the text of spans."""
+
+    def __init__(self, atoms: Sequence[Atom], layout: Layout) -> None:
+        self.atoms = atoms
+        self.cut = [0.0] * (len(atoms) + 1)
+        self.merge = [0.0] * (len(atoms) + 1)
+        self.joined = [False] * (len(atoms) + 1)  # boundary inside one printed cell
+        config = settings()
+        boundary = config.boundary
+        factor = config.glued_factor if layout.glued else 1.0
+        if layout.hard_cells:
+            factor = config.cost("hard_cells_factor")
+        self.max_chars = int(config.cost("max_chars_hard" if layout.hard_cells else "max_chars"))
+        self.hard_cells = layout.hard_cells
+        self.lines_closed = layout.lines_closed
+        # in glued text, a skipped span pays for each atom it reaches over
+        self.glued_atom_skip = config.cost("glued_atom_skip") if layout.glued else 0.0
+        inside = wrapped_inside(atoms) if layout.hard_cells else set()
+        for index, atom in enumerate(atoms):
+            if index == 0:
+                continue
+            name = (
+                "newline_in_cell"
+                if index in inside
+                else _boundary_name(atoms[index - 1], atom, layout)
+            )
+            cost = boundary[name]
+            cut = cost.cut * factor if atom.sep is Sep.GLUE else cost.cut
+            self.cut[index], self.merge[index] = cut, cost.merge
+            if atom.sep is not Sep.GLUE and _level_run_on(atoms[index - 1], atom):
+                self.merge[index] += config.cost("level_run_on")
+            self.joined[index] = atom.sep is Sep.GLUE or name == "space_in_cell"
+        self._texts: dict[tuple[int, int], str] = {}
+        self.locked = [False] * len(atoms)  # atoms read already (a header's labels)
+        self.footers: list[tuple[int, int]] = []  # atom spans of footer lines (填表人: …)
+        self.inner_empty = _inner_empty(atoms)
+
+    def lock(self, start: int, end: int) -> None:
+        for index in range(start, end):
+            self.locked[index] = True
+
+    def window(self, start: int, end: int) -> Lattice:
+        """The atoms [start, end) as a lattice of their own (costs kept; the first atom's
+        cut is free, as a text's first atom's is)."""
+        part = Lattice((), _NO_LAYOUT)  # empty, then given the window's values
+        part.atoms = self.atoms[start:end]
+        part.cut = [0.0, *self.cut[start + 1 : end + 1]]
+        part.merge = [0.0, *self.merge[start + 1 : end + 1]]
+        part.joined = [False, *self.joined[start + 1 : end + 1]]
+        part.max_chars = self.max_chars
+        part.hard_cells = self.hard_cells
+        part.lines_closed = self.lines_closed
+        part.glued_atom_skip = self.glued_atom_skip
+        part._texts = {}
+        part.locked = self.locked[start:end]
+        part.footers = []
+        part.inner_empty = self.inner_empty[start:end]
+        return part
+
+    def text(self, start: int, end: int) -> str:
+        if end == start + 1:
+            return self.atoms[start].text  # one atom: its text as printed
+        key = (start, end)
+        found = self._texts.get(key)
+        if found is None:
+            found = self._texts[key] = join_atoms(self.atoms[start:end])
+        return found
+
+
+def _inner_empty(atoms: Sequence[Atom]) -> list[bool]:
+    """Which atoms are empty cells with a filled cell after them on their line ("a | | b"),
+    not the empty cells that close a row ("b | | |")."""
+    inner = [False] * len(atoms)
+    filled_after: set[int] = set()  # lines with a filled cell after the atom looked at
+    for index in range(len(atoms) - 1, -1, -1):
+        atom = atoms[index]
+        if atom.text:
+            filled_after.add(atom.line)
+        else:
+            inner[index] = atom.line in filled_after
+    return inner
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """What the separators of a text say about it, from counts over all its atoms."""
+
+    glued: bool = False  # few separators: glue points are cut cheaply
+    pipe_closed: bool = False  # cells end with "|" (one cell per line): a bare newline wraps
+    blank_cells: bool = False  # cells are separated by blank lines: a single newline wraps
+    space_cells: bool = False  # single spaces are the usual separator: they end cells
+    hard_cells: bool = False  # most lines are cut by "|" or tabs: those pieces are the cells
+    lines_closed: bool = False  # most lines end with "|": a line that does not wraps a cell
+
+
+_NO_LAYOUT = Layout()
+_LEVEL_KINDS = frozenset({Kind.LEVEL1, Kind.LEVEL2, Kind.LEVELX, Kind.LEVEL_LIKE})
+
+
+def _level_run_on(before: Atom, after: Atom) -> bool:
+    """A separator beside a whole level name ("服务对象满意度指标" on a line of its own): a
+    cell does not run on across it, unless the two make a level name ("服务对象 | 满意度指标")."""
+    if not any(_whole_level(atom.text) for atom in (before, after)):
+        return False
+    return cell_info(before.text + after.text).kind not in _LEVEL_KINDS
+
+
+def _whole_level(text: str) -> bool:
+    return text.rstrip().endswith("指标") and cell_info(text).kind in _LEVEL_KINDS
+
+
+def layout_of(atoms: Sequence[Atom]) -> Layout:
+    seps = [a.sep for a in atoms]
+    chars = sum(len(a.text) for a in atoms) or 1
+    separators = sum(s not in (Sep.GLUE, Sep.START) for s in seps)
+    newlines = seps.count(Sep.NEWLINE)
+    blanks = seps.count(Sep.BLANKLINE)
+    closed = sum(a.line_closed for a in atoms if a.first_in_line)
+    lines = sum(a.first_in_line for a in atoms) or 1
+    spaces = seps.count(Sep.SPACE)
+    in_line = spaces + seps.count(Sep.PIPE) + seps.count(Sep.WIDE)
+    # lines with two or more filled "|"/tab cells
+    filled = Counter(a.line for a in atoms if a.text and a.sep in (Sep.PIPE, Sep.START))
+    hard_lines = sum(count >= 1 for count in filled.values())
+    one_cell_lines = closed > 0.5 * lines and hard_lines * 4 < lines  # "产出指标 |" a line
+    return Layout(
+        glued=separators * 12 < chars,
+        pipe_closed=one_cell_lines,
+        blank_cells=blanks > newlines,
+        space_cells=spaces >= 5 and spaces * 2 >= in_line and hard_lines * 2 < lines,
+        hard_cells=hard_lines * 2 >= lines and not one_cell_lines,
+        lines_closed=closed * 2 > lines,
+    )
+
+
+def _boundary_name(before: Atom, atom: Atom, layout: Layout) -> str:
+    sep = atom.sep
+    if atom.after_wrap:
+        return "wrapped"
+    if sep is Sep.PIPE:
+        return "pipe"
+    if sep is Sep.NEWLINE:
+        if layout.blank_cells or (
+            (layout.pipe_closed or layout.lines_closed) and not atom.line_closed
+        ):
+            return "newline_open"
+        return "newline_hard" if layout.hard_cells else "newline"
+    if sep is Sep.BLANKLINE:
+        return "newline" if layout.blank_cells else "blankline"
+    if sep in (Sep.WIDE, Sep.SPACE) and layout.hard_cells:
+        return "space_in_cell"
+    if sep is Sep.WIDE:
+        return "wide"
+    if sep is Sep.SPACE:
+        if layout.space_cells:
+            return "space_cells"
+        return "space_cjk" if _cjk(before.text[-1:]) and _cjk(atom.text[:1]) else "space"
+    return f"glue_{atom.glue or 'class'}"
+
+
+def _cjk(char: str) -> bool:
+    return bool(char) and "\u4e00" <= char <= "\u9fff"
+
+
+def join_atoms(atoms: Sequence[Atom]) -> str:
+    """The printed text of a span of atoms: glued atoms joined as printed, spaces kept, a
+    wrapped line joined without a space between CJK characters."""
+    text = ""
+    for atom in atoms:
+        text = extended(text, atom)
+    return text
+
+
+def extended(text: str, atom: Atom) -> str:
+    """The text of a span with the next atom added as printed (see `join_atoms`)."""
+    if not text or not atom.text:
+        return text or atom.text
+    sep = atom.sep
+    if atom.after_wrap:  # a wrapped cell's next line: its text runs on
+        return text + atom.text
+    if sep is Sep.SPACE or sep is Sep.WIDE:
+        return f"{text} {atom.text}"
+    if (sep is Sep.NEWLINE or sep is Sep.BLANKLINE) and not (_cjk(text[-1]) or _cjk(atom.text[0])):
+        return f"{text} {atom.text}"
+    return text + atom.text
