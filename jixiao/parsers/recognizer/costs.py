@@ -39,7 +39,8 @@ _RUN_ON_ROLES = (
     Role.STANDARD,
     Role.EXPLANATION,
 )
-_NUMBER_RUN = re.compile(r"%\d|\d[^\d.,]+\d+%?$|(\D{2,8})\1|[\u4e00-\u9fff]\d{4,}$")
+# (with _REPEATS, asked for apart)
+_NUMBER_RUN = re.compile(r"%\d|\d[^\d.,]+\d+%?$|[\u4e00-\u9fff]\d{4,}$")
 # a number glued between words ("…万亩2810810森林…"), not a date: rows run together
 _GLUED_NUMBER = re.compile(
     r"(?<=[\u4e00-\u9fff%)）])(?:\d[\d.]*(?=[\u4e00-\u9fff(（])(?![年月日])|\d{3,}$)"
@@ -58,10 +59,17 @@ UNLIKELY = 2.0  # a role this much dearer than the cell's cheapest is never the 
 
 
 @lru_cache(maxsize=1)
-def _tables() -> tuple[dict[Kind, dict[str, float]], dict[str, float]]:
+def _tables() -> tuple[dict[Kind, tuple[float, dict[Role, float]]], dict[str, float]]:
+    """Per kind, its skip cost and its roles' costs (in the file's order); the adjustments."""
     text = resources.files("jixiao.data").joinpath("rows.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
-    fit = {Kind(kind): {k: float(v) for k, v in row.items()} for kind, row in data["fit"].items()}
+    fit = {
+        Kind(kind): (
+            float(row.get(SKIP, 1.0)),
+            {Role(name): float(cost) for name, cost in row.items() if name != SKIP},
+        )
+        for kind, row in data["fit"].items()
+    }
     return fit, {k: float(v) for k, v in data["adjust"].items()}
 
 
@@ -71,9 +79,8 @@ def cell_costs(text: str) -> CellCosts:
     """Role costs of a candidate cell (text as printed)."""
     info = cell_info(text)
     fit, adjust = _tables()
-    row = dict(fit[info.kind])
-    skip = row.pop(SKIP, 1.0)
-    roles = {Role(name): cost for name, cost in row.items()}
+    skip, row = fit[info.kind]
+    roles = dict(row)
     if info.kind in (Kind.TEXT, Kind.LONG):
         _adjust_text(info, roles, adjust)
     elif info.kind is Kind.EXPLANATION:
@@ -95,7 +102,7 @@ def cell_costs(text: str) -> CellCosts:
             if role in roles:
                 roles[role] += over
     cheapest = min(roles.values(), default=0.0)
-    likely = tuple((role, cost) for role, cost in roles.items() if cost <= cheapest + UNLIKELY)
+    likely = tuple([(role, cost) for role, cost in roles.items() if cost <= cheapest + UNLIKELY])
     return CellCosts(info, roles, skip, likely)
 
 
@@ -137,8 +144,33 @@ _MONEY = re.compile(r"\d{1,3}(?:,\d{3})+\.\d\d")  # an amount printed as account
 _LEADING_DIGITS = re.compile(r"[<>=≥≤]*(\d+)(?![.,\d])")  # a whole number, no point or comma
 
 
+@dataclass(frozen=True, slots=True)
+class _Probes:
+    """Searches more than one test of a text asks for, made once."""
+
+    digits: bool  # the tests that need a digit are false without one
+    repeats: bool
+    number_then_result: bool
+    number_inside: bool
+
+
+_DIGIT = re.compile(r"\d")
+_REPEATS = re.compile(r"(\D{2,8})\1")  # "明显改善明显改善": a cell twice, run together
+
+
+def _probes(folded: str) -> _Probes:
+    digits = bool(_DIGIT.search(folded))
+    return _Probes(
+        digits=digits,
+        repeats=bool(_REPEATS.search(folded)),
+        number_then_result=digits and bool(_number_then_result().search(folded)),
+        number_inside=digits and bool(_number_inside().search(folded)),
+    )
+
+
 def _adjust_text(info: CellInfo, roles: dict[Role, float], adjust: dict[str, float]) -> None:
-    roles[Role.NAME] += _name_shape(info, adjust)
+    probes = _probes(info.folded)
+    roles[Role.NAME] += _name_shape(info, adjust, probes)
     if info.target_like:
         for role in (Role.VALUE, Role.ACTUAL):
             roles[role] += adjust["target_like_value"]
@@ -148,15 +180,16 @@ def _adjust_text(info: CellInfo, roles: dict[Role, float], adjust: dict[str, flo
             roles[role] += adjust["sentence_value"]
     folded = info.folded
     if (
-        _number_then_result().search(folded)
-        or _NUMBER_RUN.search(folded)
-        or _number_opens_words().match(folded)
-        or _number_inside().search(folded)
+        probes.number_then_result
+        or probes.repeats
+        or probes.number_inside
+        or (probes.digits and (_NUMBER_RUN.search(folded) or _number_opens_words().match(folded)))
     ):
         for role in _RUN_ON_ROLES:  # "改善30明显改善": a weight and results run on
             if role in roles:
                 roles[role] += adjust["value_runs_on"]
-    _adjust_rows_run_together(info, roles, adjust)
+    if probes.digits:  # numbers glued between words need a number
+        _adjust_rows_run_together(info, roles, adjust)
 
 
 def _adjust_rows_run_together(
@@ -229,39 +262,55 @@ def _number_opens_words() -> re.Pattern[str]:
     return re.compile(rf"{_GLUED_DIGITS}(?!{_NOT_A_QUANTITY}|{after})(?=[\u4e00-\u9fff])")
 
 
-# what the shape of a text adds to its cost as a name: (test, adjustment key)
-_NAME_SHAPES: tuple[tuple[Callable[[str], object], str], ...] = (
-    (lambda folded: folded[:1].isdigit(), "name_from_number"),
-    (lambda folded: len(folded) <= 1, "short_name"),
-    (re.compile(r"\d%?$").search, "name_ends_with_number"),
-    (re.compile(r"\d[\u4e00-\u9fff]{1,3}$").search, "name_ends_with_quantity"),
-    (re.compile(r".[≥≤<>=]").search, "name_with_operator"),
-    (lambda folded: _level_inside().search(folded), "name_with_level"),
-    (lambda folded: _number_then_result().search(folded), "name_with_result"),
-    (re.compile(r"(\D{2,8})\1").search, "name_repeats"),
+_ENDS_WITH_NUMBER = re.compile(r"\d%?$")
+_ENDS_WITH_QUANTITY = re.compile(r"\d[\u4e00-\u9fff]{1,3}$")
+_OPERATOR_INSIDE = re.compile(r".[≥≤<>=]")
+_PERCENT_THEN_DIGIT = re.compile(r"%\d")
+_HEADING = re.compile(r"^[一二三四五六七八九十]+、")
+_CUT_BEFORE_POINTS = re.compile(r"(?:[,，的%]得|以[内上下外]得|扣)$")
+_CUT_AFTER_CELL = re.compile(r"^(?:分[,，;；。)）]|[)）,，;；。、])")
+# what the shape of a text adds to its cost as a name: (test, adjustment key, the test needs a
+# digit in the text); a test reads the folded text and the searches made once (_Probes)
+Shape = tuple[Callable[[str, _Probes], object], str, bool]
+_NAME_SHAPES: tuple[Shape, ...] = (
+    (lambda folded, _: folded[:1].isdigit(), "name_from_number", False),
+    (lambda folded, _: len(folded) <= 1, "short_name", False),
+    (lambda folded, _: _ENDS_WITH_NUMBER.search(folded), "name_ends_with_number", True),
+    (lambda folded, _: _ENDS_WITH_QUANTITY.search(folded), "name_ends_with_quantity", True),
+    (lambda folded, _: _OPERATOR_INSIDE.search(folded), "name_with_operator", False),
+    (lambda folded, _: _level_inside().search(folded), "name_with_level", False),
+    (lambda _, probes: probes.number_then_result, "name_with_result", True),
+    (lambda _, probes: probes.repeats, "name_repeats", False),
     # a name and the explanation restating it (…质量问题当年…发现质量问题), both long
-    (lambda folded: len(folded) >= _RESTATING_NAME and RESTATED.search(folded), "name_repeats"),
-    (lambda folded: _number_inside().search(folded), "name_holds_number"),
-    (re.compile(r"%\d").search, "name_holds_number"),  # "…審核98%98%19.6": cells run on
-    (NAME_THEN_EXPLANATION.search, "name_holds_explanation"),
-    (_PERIOD_INSIDE.search, "name_holds_number"),  # 项目实施时间2021年1月-12月资金拨付
-    (lambda folded: _name_then_quantity().search(folded), "name_holds_number"),
-    (lambda folded: field_labels().match(folded), "name_from_label"),  # 年度绩效目标2(40分)
-    (re.compile(r"^[一二三四五六七八九十]+、").match, "name_from_label"),  # 二、…分析: a heading
+    (
+        lambda folded, _: len(folded) >= _RESTATING_NAME and RESTATED.search(folded),
+        "name_repeats",
+        False,
+    ),
+    (lambda _, probes: probes.number_inside, "name_holds_number", True),
+    # "…審核98%98%19.6": cells run on
+    (lambda folded, _: _PERCENT_THEN_DIGIT.search(folded), "name_holds_number", True),
+    (lambda folded, _: NAME_THEN_EXPLANATION.search(folded), "name_holds_explanation", False),
+    # 项目实施时间2021年1月-12月资金拨付
+    (lambda folded, _: _PERIOD_INSIDE.search(folded), "name_holds_number", True),
+    (lambda folded, _: _name_then_quantity().search(folded), "name_holds_number", True),
+    # 年度绩效目标2(40分)
+    (lambda folded, _: field_labels().match(folded), "name_from_label", False),
+    (lambda folded, _: _HEADING.match(folded), "name_from_label", False),  # 二、…分析
     # "…实施方案,得", "…±10%以内得": a scoring rule cut before its points
-    (re.compile(r"(?:[,，的%]得|以[内上下外]得|扣)$").search, "name_cut_scoring"),
+    (lambda folded, _: _CUT_BEFORE_POINTS.search(folded), "name_cut_scoring", False),
     # "分,±10-15%…", "分)履职履责": the rest of a cell cut before it
-    (re.compile(r"^(?:分[,，;；。)）]|[)）,，;；。、])").match, "name_cut_scoring"),
+    (lambda folded, _: _CUT_AFTER_CELL.match(folded), "name_cut_scoring", False),
 )
 
 
-def _name_shape(info: CellInfo, adjust: dict[str, float]) -> float:
+def _name_shape(info: CellInfo, adjust: dict[str, float], probes: _Probes) -> float:
     """Names end as names do (…率); they rarely start with a digit, end in a number, hold
     an operator or a level name (cells run together), or run long."""
     folded = info.folded
     cost = adjust["name_like"] if info.name_like else 0.0
-    for test, key in _NAME_SHAPES:
-        if test(folded):
+    for test, key, needs_digit in _NAME_SHAPES:
+        if (probes.digits or not needs_digit) and test(folded, probes):
             cost += adjust[key]
     if len(folded) > 30:
         cost += (len(folded) - 30) * adjust["long_name_per_char"]
