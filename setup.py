@@ -1,8 +1,9 @@
 """Build hook: the text path compiled to C with mypyc (everything else is in pyproject.toml).
 
 The row recognizer and the normalizers do most of the work of reading a text; compiled, they
-read it about twice as fast, and exactly as the Python modules do (tests/test_compiled.py
-compares the two on every sample and excerpt). The modules stay plain Python in the source
+read a clean table about twice as fast and messy text about a quarter faster, exactly as the
+Python modules do (tests/test_compiled.py compares the two on every sample and a perturbation
+seed). The modules stay plain Python in the source
 tree: a build without a C compiler, or with JIXIAO_PURE=1, installs them as they are.
 
 `make setup` builds them in place for a checkout; `make test` rebuilds them when a compiled
