@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 # the text path compiled with mypyc (setup.py): rebuilt in place when one of its sources changes
-COMPILED_SOURCES := $(filter-out %/__init__.py %/forms.py,$(wildcard jixiao/parsers/recognizer/*.py jixiao/normalizers/*.py)) jixiao/text.py
+COMPILED_SOURCES := $(shell python3 jixiao/compiled.py)  # what setup.py compiles
 COMPILED := $(VENV)/.compiled
 DEMO_OUT ?= out/demo
 BENCH_FILES ?= 20000
@@ -20,11 +20,14 @@ $(STAMP): pyproject.toml setup.py
 	$(BIN)/pip install -q --upgrade pip
 	@echo "installing jixiao and its dev tools; compiling the text path (a minute or two)"
 	$(BIN)/pip install -q -e '.[dev]'
-	touch $(STAMP) $(COMPILED)
+	touch $(STAMP)
 
+# rebuilt when a compiled source changed, unless the install just before built it already
 $(COMPILED): $(STAMP) $(COMPILED_SOURCES)
-	@echo "compiling the text path (mypyc, about a minute): its sources changed"
-	$(BIN)/python setup.py -q build_ext --inplace >$(VENV)/compile.log 2>&1 || { cat $(VENV)/compile.log; exit 1; }
+	@$(BIN)/python -c 'import sys; from jixiao.compiled import compiled, stale; sys.exit(not compiled() or bool(stale()))' 2>/dev/null || { \
+	  echo "compiling the text path (mypyc, about a minute): its sources changed"; \
+	  $(BIN)/python setup.py -q build_ext --inplace >$(VENV)/compile.log 2>&1 || { cat $(VENV)/compile.log; exit 1; }; \
+	  touch jixiao/_compiled__mypyc*; }  # a build with nothing new leaves the library as it was
 	touch $(COMPILED)
 
 setup: $(COMPILED) ## create .venv and install jixiao with its dev tools (JIXIAO_PURE=1: no compiling)

@@ -12,6 +12,7 @@ source changes (a stale extension module would shadow the edited source).
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -19,14 +20,17 @@ from setuptools import setup
 
 ROOT = Path(__file__).resolve().parent
 
-# the modules compiled: the per-text hot path. forms.py stays Python: it only orchestrates,
-# and tests replace its decoder with a spy.
-COMPILED = sorted(
-    str(path.relative_to(ROOT))
-    for folder in ("jixiao/parsers/recognizer", "jixiao/normalizers")
-    for path in (ROOT / folder).glob("*.py")
-    if path.name not in ("__init__.py", "forms.py")
-) + ["jixiao/text.py"]
+
+def _compiled_sources() -> list[str]:
+    """jixiao/compiled.py's list, loaded by path: importing the package needs its
+    dependencies, which an isolated build does not have."""
+    spec = importlib.util.spec_from_file_location(
+        "_jixiao_compiled", ROOT / "jixiao" / "compiled.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return [str(path.relative_to(ROOT)) for path in module.compiled_sources(ROOT / "jixiao")]
 
 
 # mypyc type-checks what it compiles. `make lint` runs the strict check; an isolated build
@@ -50,7 +54,7 @@ def compiled_extensions() -> list[object]:
     os.chdir(ROOT)  # mypyc resolves the module paths from the current folder
     try:
         extensions = mypycify(
-            [*COMPILED, *BUILD_CHECK], opt_level="3", group_name="jixiao._compiled"
+            [*_compiled_sources(), *BUILD_CHECK], opt_level="3", group_name="jixiao._compiled"
         )
     finally:
         os.chdir(old)

@@ -4,6 +4,11 @@ A build compiles the text path into extension modules that sit beside their sour
 imports an extension module before a source of the same name, so in a checkout an edited
 source is shadowed by its old build until the next one (`make test` rebuilds): `stale()`
 names such modules, and the test session refuses to start on them.
+
+`compiled_sources()` is the one list of what a build compiles: setup.py loads this file to
+build them, and the Makefile runs it (`python3 jixiao/compiled.py`) to know when to rebuild.
+Those modules keep every module-level constant `Final` (tests/test_contract.py): compiled, a
+Final name is a C variable, any other a lookup in the module's dict at each use.
 """
 
 from __future__ import annotations
@@ -12,6 +17,23 @@ from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
+
+# the per-text hot path: the row recognizer, the normalizers and the text helpers; forms.py
+# stays Python (it only orchestrates, and tests replace its decoder with a spy)
+_COMPILED_FOLDERS = ("parsers/recognizer", "normalizers")
+_COMPILED_FILES = ("text.py",)
+_NEVER_COMPILED = ("__init__.py", "forms.py")
+
+
+def compiled_sources(package: Path = PACKAGE) -> list[Path]:
+    """The modules a build compiles, in a stable order."""
+    found = [
+        path
+        for folder in _COMPILED_FOLDERS
+        for path in (package / folder).glob("*.py")
+        if path.name not in _NEVER_COMPILED
+    ]
+    return sorted(found + [package / name for name in _COMPILED_FILES])
 
 
 def _extension_of(source: Path) -> Path | None:
@@ -49,3 +71,7 @@ def describe() -> str:
     """'text path compiled: N modules' or 'pure Python', for `jixiao --version`."""
     count = len(compiled())
     return f"text path compiled: {count} modules" if count else "pure Python"
+
+
+if __name__ == "__main__":  # for the Makefile: the compiled sources, relative to the checkout
+    print(" ".join(str(path.relative_to(PACKAGE.parent)) for path in compiled_sources()))

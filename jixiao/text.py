@@ -11,12 +11,13 @@ import html
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Final
 
-_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
-_BLOCK_TAG = re.compile(r"</?(?:p|br|div|li|tr)\b[^<>]*>", re.IGNORECASE)
-_SPACES = re.compile(r"[\s\u3000\u00a0]+")
+_TAG: Final = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
+_BLOCK_TAG: Final = re.compile(r"</?(?:p|br|div|li|tr)\b[^<>]*>", re.IGNORECASE)
+_SPACES: Final = re.compile(r"[\s\u3000\u00a0]+")
 # characters NFKC leaves alone but which are the same thing in this domain
-_EXTRA_FOLD = str.maketrans(
+_EXTRA_FOLD: Final = str.maketrans(
     {
         "【": "[",
         "】": "]",
@@ -36,7 +37,7 @@ _EXTRA_FOLD = str.maketrans(
         "〉": ">",
     }
 )
-_FOLD_DROP = re.compile(r"[\s*＊\u3000]+")
+_FOLD_DROP: Final = re.compile(r"[\s*＊\u3000]+")
 
 
 def strip_html(text: str) -> str:
@@ -56,7 +57,9 @@ def clean(text: str) -> str:
     return _SPACES.sub(" ", strip_html(text)).strip()
 
 
-_PINYIN_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,8}[)）]")
+_PINYIN_GLOSS: Final = re.compile(
+    r"(?<=[\u4e00-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,8}[)）]"
+)
 
 
 @lru_cache(maxsize=65536)
@@ -118,7 +121,9 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f（）：；，。、《》“”]")
+_CJK: Final = re.compile(
+    r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f（）：；，。、《》“”]"
+)
 
 
 def join_wrapped(text: str) -> str:

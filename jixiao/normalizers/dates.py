@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 import re
 from datetime import date, timedelta
+from typing import Final
 
-_DATE = re.compile(r"((?:19|20)\d{2})\s*[.\-/年]\s*(\d{1,2})\s*[.\-/月]\s*(\d{1,2})\s*日?")
+_DATE: Final = re.compile(r"((?:19|20)\d{2})\s*[.\-/年]\s*(\d{1,2})\s*[.\-/月]\s*(\d{1,2})\s*日?")
 
 
 def iso_date(text: str | None) -> str | None:
@@ -23,12 +24,16 @@ def iso_date(text: str | None) -> str | None:
         return None
 
 
-_DAY = re.compile(r"((?:19|20)\d{2})\s*[年.\-/]\s*(\d{1,2})\s*[月.\-/]\s*(\d{1,2})\s*[日号]?")
-_MONTH_END = re.compile(r"(?:((?:19|20)\d{2})\s*年)?\s*(\d{1,2})\s*月\s*(底|末|份)?")
-_PERIOD = re.compile(r"^(?:19|20)\d{2}[./-]\d{1,2}\s*[-~～—至到]\s*((?:19|20)\d{2})[./-](\d{1,2})$")
-_YEAR_END = re.compile(r"^(?:((?:19|20)\d{2})\s*年)?\s*(?:年底|年末|年内|当年|全年|12月底)")
-EXCEL_EPOCH = date(1899, 12, 30)
-EXCEL_SERIALS = range(25569, 73051)  # 1970-01-01 .. 2099-12-31
+_DAY: Final = re.compile(
+    r"((?:19|20)\d{2})\s*[年.\-/]\s*(\d{1,2})\s*[月.\-/]\s*(\d{1,2})\s*[日号]?"
+)
+_MONTH_END: Final = re.compile(r"(?:((?:19|20)\d{2})\s*年)?\s*(\d{1,2})\s*月\s*(底|末|份)?")
+_PERIOD: Final = re.compile(
+    r"^(?:19|20)\d{2}[./-]\d{1,2}\s*[-~～—至到]\s*((?:19|20)\d{2})[./-](\d{1,2})$"
+)
+_YEAR_END: Final = re.compile(r"^(?:((?:19|20)\d{2})\s*年)?\s*(?:年底|年末|年内|当年|全年|12月底)")
+EXCEL_EPOCH: Final = date(1899, 12, 30)
+EXCEL_SERIALS: Final = range(25569, 73051)  # 1970-01-01 .. 2099-12-31
 
 
 def _month_end(year: int, month: int) -> date:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from jixiao.models import Budget, Contacts, Task
 from jixiao.normalizers.dates import iso_date
@@ -15,15 +16,15 @@ from jixiao.text import clean, fold
 from jixiao.vocab import vocabulary
 
 # Enumerations that number goals, tried in this order; the first that opens the text wins.
-_GOAL_MARKERS = (
+_GOAL_MARKERS: Final = (
     re.compile(r"目标\s*\d+\s*[:：]"),
     re.compile(r"[一二三四五六七八九十]+\s*[、.．]"),
     re.compile(r"[(（][一二三四五六七八九十]+[)）]"),
     re.compile(r"(?<![\d.])\d{1,2}\s*[、.．](?!\d)"),
     re.compile(r"[(（]\d{1,2}[)）]"),
 )
-_TRAILING = " ;；,，"
-_AMOUNT_SCALE = {"万元": 1.0, "元": 1e-4, "亿元": 1e4}
+_TRAILING: Final = " ;；,，"
+_AMOUNT_SCALE: Final = {"万元": 1.0, "元": 1e-4, "亿元": 1e4}
 
 
 def form_type(raw: RawForm) -> str:
@@ -86,13 +87,13 @@ def tasks(raw: RawForm) -> list[Task]:
     return [Task(name=name, content=content) for name, content in raw.tasks]
 
 
-_CODE_PREFIX = re.compile(
+_CODE_PREFIX: Final = re.compile(
     r"^(?:[\[(（]\s*\d{2,}\s*[\])）]|\d{3,}(?=[\u4e00-\u9fff])|\d{2,}\s*-\s*)"
 )
-_CODE_SUFFIX = re.compile(r"\s+\d{3,}$")
+_CODE_SUFFIX: Final = re.compile(r"\s+\d{3,}$")
 
 
-_TITLE_SUFFIX = re.compile(
+_TITLE_SUFFIX: Final = re.compile(
     r"(?:支出)?(?:绩效目标(?:设定|申报表|批复表|自评表|表)?|绩效自评表|绩效评价表|绩效(?:评价)?指标表)$"
 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import replace
+from typing import Final
 
 from jixiao.flags import OCR, OCR_REPAIRED, UNIT_INFERRED
 from jixiao.models import Indicator
@@ -19,7 +20,7 @@ from jixiao.records import RawIndicator, Role
 from jixiao.repairs import fix_ocr_digits
 
 # template numbering leaked into names: "指标1:开展…", "指标2工程验收合格率"
-_TEMPLATE_PREFIX = re.compile(r"^指标\s*\d{1,2}\s*[:：.、]?\s*(?=\S)")
+_TEMPLATE_PREFIX: Final = re.compile(r"^指标\s*\d{1,2}\s*[:：.、]?\s*(?=\S)")
 
 
 def indicator_name(text: str) -> str:
@@ -62,7 +63,7 @@ def _weight(texts: Mapping[Role, str]) -> float | None:
     return weight
 
 
-_NUMBER_ROLES = (Role.WEIGHT, Role.SCORE, Role.ACTUAL)
+_NUMBER_ROLES: Final = (Role.WEIGHT, Role.SCORE, Role.ACTUAL)
 
 
 def _repair_number_cells(texts: Mapping[Role, str]) -> tuple[dict[Role, str], bool]:

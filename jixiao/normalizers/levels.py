@@ -4,6 +4,7 @@ inferred when missing and corrected when the printed level-1 contradicts the lev
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 from jixiao.flags import (
     LEVEL1_CORRECTED,
@@ -17,7 +18,7 @@ from jixiao.text import clean
 from jixiao.vocab import Level2Entry, level_key, vocabulary
 
 # level-1 groups that have exactly one level-2 in the generic tree
-_ONLY_CHILD = {"满意度指标": "服务对象满意度指标"}
+_ONLY_CHILD: Final = {"满意度指标": "服务对象满意度指标"}
 
 
 @dataclass(frozen=True, slots=True)

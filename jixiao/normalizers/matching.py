@@ -7,12 +7,12 @@ load), so a run over forms that use listed names never pays for it.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Any, Final
 
 from jixiao.text import fold
 from jixiao.vocab import derived, level_key, vocabulary
 
-LEVEL_THRESHOLD = 0.6  # Dice overlap of jieba tokens needed to accept a level name
+LEVEL_THRESHOLD: Final = 0.6  # Dice overlap of jieba tokens needed to accept a level name
 
 
 @lru_cache(maxsize=1)

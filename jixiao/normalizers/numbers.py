@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Final
 
-_CN_DIGITS = {
+_CN_DIGITS: Final = {
     "零": 0,
     "一": 1,
     "二": 2,
@@ -18,8 +19,8 @@ _CN_DIGITS = {
     "八": 8,
     "九": 9,
 }
-_CN_NUMBER = re.compile(r"^[零一二两三四五六七八九十百]+$")
-_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+_CN_NUMBER: Final = re.compile(r"^[零一二两三四五六七八九十百]+$")
+_THOUSANDS: Final = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 
 
 def parse_number(text: str) -> float | None:

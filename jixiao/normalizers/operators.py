@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Final
 
 from jixiao.text import fold
 from jixiao.vocab import derived, vocabulary
 
-UNKNOWN = "unknown"  # 定量: quantitative, no direction
+UNKNOWN: Final = "unknown"  # 定量: quantitative, no direction
 
 
 @derived

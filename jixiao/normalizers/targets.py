@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Final
 
 from jixiao.flags import (
     EXCEL_DATE,
@@ -36,10 +37,10 @@ from jixiao.repairs import (
 )
 from jixiao.text import fold
 
-QUALITATIVE = "qualitative"
-_REPAIRABLE = re.compile(r"[(（?？]")  # pinyin glosses sit in brackets; lost spaces are "?"
-_TIME_NAME = re.compile(r"时间|日期|时限|期限|完成时")
-_RATE_NAME = re.compile(r"(率|满意度|比例|占比)$")
+QUALITATIVE: Final = "qualitative"
+_REPAIRABLE: Final = re.compile(r"[(（?？]")  # pinyin glosses sit in brackets; lost spaces are "?"
+_TIME_NAME: Final = re.compile(r"时间|日期|时限|期限|完成时")
+_RATE_NAME: Final = re.compile(r"(率|满意度|比例|占比)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +68,7 @@ def repair_text(text: str | None) -> tuple[str | None, tuple[str, ...]]:
     return text, tuple(flags)
 
 
-_OPERATOR_ROLES = (Role.OPERATOR, Role.DIRECTION)
+_OPERATOR_ROLES: Final = (Role.OPERATOR, Role.DIRECTION)
 
 
 def _printed_operator(texts: Mapping[Role, str]) -> tuple[str | None, str | None, bool]:
@@ -87,7 +88,7 @@ def _printed_operator(texts: Mapping[Role, str]) -> tuple[str | None, str | None
     return None, first, False
 
 
-_DIGIT_NEXT = re.compile(r"\s*[\d０-９]")
+_DIGIT_NEXT: Final = re.compile(r"\s*[\d０-９]")
 
 
 def _fix_confused_prefix(value_text: str) -> tuple[str, bool]:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Final
 
 from jixiao.normalizers.numbers import parse_number
 from jixiao.text import fold
 from jixiao.vocab import vocabulary
 
-PERCENT = "%"
-_RATE_NAME = re.compile(r"(率|满意度|比例|占比|百分比)$")
+PERCENT: Final = "%"
+_RATE_NAME: Final = re.compile(r"(率|满意度|比例|占比|百分比)$")
 
 
 def canonical_unit(raw: str | None) -> str | None:

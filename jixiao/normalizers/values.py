@@ -5,15 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Final
 
 from jixiao.normalizers.numbers import parse_number
 from jixiao.normalizers.operators import split_operator_prefix, split_operator_suffix
 from jixiao.text import fold
 from jixiao.vocab import derived, plausible_unit, vocabulary
 
-_UNIT = r"[^\d\s\-~～—–][^\d]{0,9}"
-_NUMBER_UNIT = re.compile(rf"^(?P<num>[-+]?\d[\d,]*(?:\.\d+)?)\s*(?P<unit>{_UNIT})?$")
-_RANGE = re.compile(
+_UNIT: Final = r"[^\d\s\-~～—–][^\d]{0,9}"
+_NUMBER_UNIT: Final = re.compile(rf"^(?P<num>[-+]?\d[\d,]*(?:\.\d+)?)\s*(?P<unit>{_UNIT})?$")
+_RANGE: Final = re.compile(
     r"^(?P<lo>[-+]?\d[\d,]*(?:\.\d+)?)\s*(?P<lo_unit>%|％)?\s*(?:-|~|～|—|–|至|到)\s*"
     rf"(?P<hi>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>{_UNIT})?$"
 )
@@ -57,7 +58,9 @@ def parse_target(text: str) -> ParsedValue:
 
 
 # "每亩300元", "每人每年1500元": what the number is counted per, before it
-_PER = re.compile(r"^每(?P<per>[\u4e00-\u9fff]{1,3}?)(?:每(?P<per2>[\u4e00-\u9fff]{1,2}?))?(?=\d)")
+_PER: Final = re.compile(
+    r"^每(?P<per>[\u4e00-\u9fff]{1,3}?)(?:每(?P<per2>[\u4e00-\u9fff]{1,2}?))?(?=\d)"
+)
 
 
 def _per_unit(parsed: ParsedValue, per: re.Match[str]) -> ParsedValue:
@@ -88,8 +91,8 @@ def _unit_or_none(text: str | None) -> bool:
     )
 
 
-_LONGEST_UNIT = 6
-_DATE_PHRASE = re.compile(r"[年月日号][底末初中前后内]")  # 12月底到位, 6月末前
+_LONGEST_UNIT: Final = 6
+_DATE_PHRASE: Final = re.compile(r"[年月日号][底末初中前后内]")  # 12月底到位, 6月末前
 
 
 def _unit(text: str | None) -> str | None:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Final
 
 from jixiao.normalizers.numbers import chinese_number, parse_number
 from jixiao.text import fold
 
-_N = r"([\d.]+|[零一二两三四五六七八九十百]+)"
-_POINTS = re.compile(rf"^{_N}分?$")
+_N: Final = r"([\d.]+|[零一二两三四五六七八九十百]+)"
+_POINTS: Final = re.compile(rf"^{_N}分?$")
 # amounts a scoring rule awards: 共计5分, 得满分2分, 满分为5分, 得10分, 计10分
-_AWARDS = re.compile(rf"(?:共计|得满分|满分为?|得|计|记)\s*{_N}\s*分")
+_AWARDS: Final = re.compile(rf"(?:共计|得满分|满分为?|得|计|记)\s*{_N}\s*分")
 
 
 def weight_of_cell(text: str | None) -> float | None:

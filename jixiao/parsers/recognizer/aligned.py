@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Final, TypeAlias
 
 from jixiao.parsers.recognizer.costs import cell_costs
 from jixiao.parsers.recognizer.decode import (
@@ -24,16 +25,15 @@ from jixiao.parsers.recognizer.decode import (
     TARGETS,
     Cell,
     Decoded,
-    moved_cells,
     skipped_cells,
 )
 from jixiao.parsers.recognizer.lattice import Sep
 from jixiao.parsers.recognizer.spans import Lattice
 from jixiao.records import Role
 
-_OPENS_ROW = frozenset(LEVELS)
-Line = tuple[int, int]  # atom span of one printed line
-DecodeWindow = Callable[[int, int], Decoded]
+_OPENS_ROW: Final = frozenset(LEVELS)
+Line: TypeAlias = tuple[int, int]  # atom span of one printed line
+DecodeWindow: TypeAlias = Callable[[int, int], Decoded]
 
 
 def aligned_reading(
@@ -44,7 +44,8 @@ def aligned_reading(
     decode_window: DecodeWindow,
 ) -> Decoded:
     """The reading of the `windows`, aligned lines read by `role_at` ("|"/tab column ->
-    role), the rest by `decode_window(start, end)`; atoms outside the windows skipped."""
+    role), the rest by `decode_window(start, end)` (its cells at their atoms in the text);
+    atoms outside the windows skipped."""
     labels = _Labels(lattice, region, role_at, frozenset(EXTRAS) - frozenset(role_at.values()))
     cells: list[Cell] = []
     cost = 0.0
@@ -53,7 +54,7 @@ def aligned_reading(
         nonlocal cost
         if start < end:
             part = decode_window(start, end)
-            cells.extend(moved_cells(part.cells, start))
+            cells.extend(part.cells)
             cost += part.cost
 
     position = 0
@@ -160,7 +161,7 @@ class _Labels:
         return None
 
 
-_SHIFTS = (0, 1, -1, 2, -2)
+_SHIFTS: Final = (0, 1, -1, 2, -2)
 
 
 def _likely(
@@ -176,5 +177,5 @@ def _likely(
 
 # how much dearer than its cheapest reading a cell's role may be: under its own label a
 # little (the label is evidence); in a line read off its labels, hardly at all
-_IN_PLACE = 1.0
-_SHIFTED = 0.5
+_IN_PLACE: Final = 1.0
+_SHIFTED: Final = 0.5

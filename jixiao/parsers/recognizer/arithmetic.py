@@ -21,6 +21,7 @@ import math
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from typing import Final, TypeAlias
 
 from jixiao.parsers.recognizer.costs import cell_costs
 from jixiao.parsers.recognizer.decode import Cell
@@ -28,21 +29,21 @@ from jixiao.parsers.recognizer.kinds import Kind
 from jixiao.records import Role
 from jixiao.text import fold
 
-NUMERIC = (Role.VALUE, Role.ACTUAL, Role.WEIGHT, Role.SCORE)
-_SUBTOTAL = re.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分?\s*[)）]$")
-_SCORE_OVER_WEIGHT = 2.5
-_EQUAL_BONUS = -0.2
-_MISSED_SUBTOTAL = 3.0
-_PERCENT_OVER_100 = 2.0  # a target or actual over 100 in a row whose unit is %
-_EMPTY_NUMERIC = 0.9  # a numeric column of the template the row leaves empty
-_SCORE_ALONE = 0.3  # a score with no weight beside it (points are scored out of a weight)
-_FAR_FROM_TARGET = 0.5  # per power of ten between an actual and its target
-_EXTRA_CUT = 0.15  # each number cut out of a glued run beyond the decoder's
-_LONGEST_RUN = 12  # digits: longer runs are not cut again
-_WHOLE_NUMBER = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
-_DIGITS = re.compile(r"[\d.]+")
+NUMERIC: Final[tuple[Role, ...]] = (Role.VALUE, Role.ACTUAL, Role.WEIGHT, Role.SCORE)
+_SUBTOTAL: Final = re.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分?\s*[)）]$")
+_SCORE_OVER_WEIGHT: Final = 2.5
+_EQUAL_BONUS: Final = -0.2
+_MISSED_SUBTOTAL: Final = 3.0
+_PERCENT_OVER_100: Final = 2.0  # a target or actual over 100 in a row whose unit is %
+_EMPTY_NUMERIC: Final = 0.9  # a numeric column of the template the row leaves empty
+_SCORE_ALONE: Final = 0.3  # a score with no weight beside it (points are scored out of a weight)
+_FAR_FROM_TARGET: Final = 0.5  # per power of ten between an actual and its target
+_EXTRA_CUT: Final = 0.15  # each number cut out of a glued run beyond the decoder's
+_LONGEST_RUN: Final = 12  # digits: longer runs are not cut again
+_WHOLE_NUMBER: Final = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
+_DIGITS: Final = re.compile(r"[\d.]+")
 
-Row = list[Cell]
+Row: TypeAlias = list[Cell]
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
+from typing import Final, TypeAlias
 
 from jixiao.parsers.recognizer.headers import Header
 from jixiao.parsers.recognizer.kinds import NAME_END, WHOLE_LEVELS, CellInfo, Kind, cell_info
@@ -25,10 +26,12 @@ from jixiao.parsers.recognizer.spans import Lattice
 from jixiao.records import Role, TextLine
 from jixiao.vocab import derived, vocabulary
 
-_VALUE_KINDS = frozenset({Kind.QUANTITY, Kind.NUMBER, Kind.WEIGHT, Kind.QUALITATIVE, Kind.DATE})
-_POINT_KINDS = frozenset({Kind.NUMBER, Kind.WEIGHT})
+_VALUE_KINDS: Final = frozenset(
+    {Kind.QUANTITY, Kind.NUMBER, Kind.WEIGHT, Kind.QUALITATIVE, Kind.DATE}
+)
+_POINT_KINDS: Final = frozenset({Kind.NUMBER, Kind.WEIGHT})
 # what the cells of each value column may hold
-_COLUMN_KINDS = {
+_COLUMN_KINDS: Final = {
     Role.VALUE: _VALUE_KINDS,
     Role.ACTUAL: _VALUE_KINDS,
     Role.WEIGHT: _POINT_KINDS,
@@ -36,17 +39,17 @@ _COLUMN_KINDS = {
     Role.OPERATOR: frozenset({Kind.OPERATOR}),
     Role.UNIT: frozenset({Kind.UNIT}),
 }
-_RUN_KINDS = frozenset().union(*_COLUMN_KINDS.values())
-_TARGETS = frozenset({Role.VALUE, Role.ACTUAL})
+_RUN_KINDS: Final = frozenset().union(*_COLUMN_KINDS.values())
+_TARGETS: Final = frozenset({Role.VALUE, Role.ACTUAL})
 # an empty cell is likelier in these columns (a qualitative row's actual or unit) than in the
 # target or the points: among splits leaving as many cells empty, theirs is chosen
-_BARE_TARGET = 0.3  # a target with no operator, unit or percent sign
-_EMPTY_COST = {Role.ACTUAL: 0.9, Role.UNIT: 0.9, Role.OPERATOR: 0.9}
-_SKIPPED = frozenset({Kind.LEVEL_PIECE})  # 指 标: a vertical label's characters
+_BARE_TARGET: Final = 0.3  # a target with no operator, unit or percent sign
+_EMPTY_COST: Final = {Role.ACTUAL: 0.9, Role.UNIT: 0.9, Role.OPERATOR: 0.9}
+_SKIPPED: Final = frozenset({Kind.LEVEL_PIECE})  # 指 标: a vertical label's characters
 # a name after the values may read as a result too (控制在预算成本内)
-_NAME_KINDS = frozenset({Kind.TEXT, Kind.LONG, Kind.QUALITATIVE})
-_MIN_ROWS = 2
-_MAX_RUN = 400  # value cells: more are no table printed this way
+_NAME_KINDS: Final = frozenset({Kind.TEXT, Kind.LONG, Kind.QUALITATIVE})
+_MIN_ROWS: Final = 2
+_MAX_RUN: Final = 400  # value cells: more are no table printed this way
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +67,9 @@ class _Piece:
         return cell_info(self.text)
 
 
-Row = list["_Piece | None"]  # a row's value cells by column; None where the cell is empty
+Row: TypeAlias = list[
+    "_Piece | None"
+]  # a row's value cells by column; None where the cell is empty
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ text around the rows read as the forms' heads and footers; unread table lines ke
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Final
 
 from jixiao.flags import COLUMNS_SHIFTED, COLUMNS_SWAPPED, WEIGHTS_UNBALANCED
 from jixiao.parsers.metadata import budget_key, glued_head_segments
@@ -197,7 +198,7 @@ def _shifted(lattice: Lattice, row: list[Cell], prior: dict[Role, int], swapped:
     return False
 
 
-_TRADED = (Role.EXPLANATION, Role.SCORING)
+_TRADED: Final = (Role.EXPLANATION, Role.SCORING)
 
 
 def _header_columns(header: Header) -> tuple[HeaderColumn, ...]:
@@ -249,7 +250,7 @@ def _head_cells(atoms: list[Atom]) -> list[RawCell]:
     return cells
 
 
-_GLUED_HEAD = 30  # characters: a head cell this long may hold several labels run together
+_GLUED_HEAD: Final = 30  # characters: a head cell this long may hold several labels run together
 
 
 def _note_unread(forms: list[RawForm], lattice: Lattice, decoded: Decoded, used: set[int]) -> None:
@@ -279,8 +280,8 @@ def _note_unread(forms: list[RawForm], lattice: Lattice, decoded: Decoded, used:
                 form.unread.append(UnreadText(text, line, page))
 
 
-_ROW_ROLES = frozenset(Role) - {Role.LEVEL1, Role.LEVEL2}
-_DESCRIPTION = frozenset({Kind.EXPLANATION, Kind.LONG})
+_ROW_ROLES: Final = frozenset(Role) - {Role.LEVEL1, Role.LEVEL2}
+_DESCRIPTION: Final = frozenset({Kind.EXPLANATION, Kind.LONG})
 
 
 def _cell_texts(lattice: Lattice, cells: list[Cell]) -> list[str]:
@@ -310,4 +311,4 @@ def _unread_line(lattice: Lattice, cells: list[Cell]) -> str | None:
     return " | ".join(_cell_texts(lattice, cells))
 
 
-_FILLERS = frozenset({Kind.EMPTY, Kind.PLACEHOLDER, Kind.TEMPLATE, Kind.LEVEL_PIECE})
+_FILLERS: Final = frozenset({Kind.EMPTY, Kind.PLACEHOLDER, Kind.TEMPLATE, Kind.LEVEL_PIECE})

@@ -15,21 +15,22 @@ joined text point at the lines as printed (the first of the joined lines).
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from jixiao.parsers.recognizer.kinds import WHOLE_LEVELS, Kind, cell_info
 from jixiao.parsers.recognizer.lattice import HARD_SEPARATOR
 from jixiao.parsers.recognizer.region import NOTE
 from jixiao.records import TextLine
 
-_MOST_FILLED = 2  # filled cells a carried-on line holds
-_LEAST_EMPTY = 3  # and empty cells
-_TARGETS = frozenset(
+_MOST_FILLED: Final = 2  # filled cells a carried-on line holds
+_LEAST_EMPTY: Final = 3  # and empty cells
+_TARGETS: Final = frozenset(
     {Kind.NUMBER, Kind.QUANTITY, Kind.QUALITATIVE, Kind.OPERATOR, Kind.DATE, Kind.WEIGHT}
 )
-_LABELS = frozenset({Kind.HEADER, Kind.FIELD, Kind.TOTAL, Kind.SIGN_OFF})
-_WORDS = re.compile(r"[\u4e00-\u9fff\w]")
-_FILLERS = frozenset({Kind.EMPTY, Kind.PLACEHOLDER, Kind.PAGE, Kind.TEMPLATE})  # "-", "/"
-_NOT_CARRIED = WHOLE_LEVELS | _TARGETS | _LABELS
+_LABELS: Final = frozenset({Kind.HEADER, Kind.FIELD, Kind.TOTAL, Kind.SIGN_OFF})
+_WORDS: Final = re.compile(r"[\u4e00-\u9fff\w]")
+_FILLERS: Final = frozenset({Kind.EMPTY, Kind.PLACEHOLDER, Kind.PAGE, Kind.TEMPLATE})  # "-", "/"
+_NOT_CARRIED: Final = WHOLE_LEVELS | _TARGETS | _LABELS
 
 
 def joined_continuations(

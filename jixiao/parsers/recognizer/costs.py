@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Final, TypeAlias
 
 from jixiao.parsers.recognizer.kinds import (
     GROUP_POINTS,
@@ -29,9 +30,9 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-SKIP = "skip"
+SKIP: Final = "skip"
 # "92%10", "30…30", "明显改善明显改善", "…面积万亩2810810": what several cells hold, run together
-_RUN_ON_ROLES = (
+_RUN_ON_ROLES: Final = (
     Role.VALUE,
     Role.ACTUAL,
     Role.DEVIATION,
@@ -40,9 +41,9 @@ _RUN_ON_ROLES = (
     Role.EXPLANATION,
 )
 # (with _REPEATS, asked for apart)
-_NUMBER_RUN = re.compile(r"%\d|\d[^\d.,]+\d+%?$|[\u4e00-\u9fff]\d{4,}$")
+_NUMBER_RUN: Final = re.compile(r"%\d|\d[^\d.,]+\d+%?$|[\u4e00-\u9fff]\d{4,}$")
 # a number glued between words ("…万亩2810810森林…"), not a date: rows run together
-_GLUED_NUMBER = re.compile(
+_GLUED_NUMBER: Final = re.compile(
     r"(?<=[\u4e00-\u9fff%)）])(?:\d[\d.]*(?=[\u4e00-\u9fff(（])(?![年月日])|\d{3,}$)"
 )
 
@@ -55,7 +56,7 @@ class CellCosts:
     likely: tuple[tuple[Role, float], ...] = ()  # the roles within UNLIKELY of the cheapest
 
 
-UNLIKELY = 2.0  # a role this much dearer than the cell's cheapest is never the best reading
+UNLIKELY: Final = 2.0  # a role this much dearer than the cell's cheapest is never the best reading
 
 
 @lru_cache(maxsize=1)
@@ -134,14 +135,14 @@ def _adjust_long_number(info: CellInfo, roles: dict[Role, float], adjust: dict[s
             roles[role] += penalty
 
 
-_LONG_DIGITS = 5
+_LONG_DIGITS: Final = 5
 # a period between words ("…时间2021年1月-12月资金…"): a target run into the next row's name
-_PERIOD_INSIDE = re.compile(
+_PERIOD_INSIDE: Final = re.compile(
     r"[\u4e00-\u9fff](?:\d{4}年)?\d{1,2}月[-~～至—–]\d{1,2}月(?![底末初中前后内])[\u4e00-\u9fff]"
 )
-_RESTATING_NAME = 16  # characters: shorter, a name holds no explanation restating it
-_MONEY = re.compile(r"\d{1,3}(?:,\d{3})+\.\d\d")  # an amount printed as accounts print it
-_LEADING_DIGITS = re.compile(r"[<>=≥≤]*(\d+)(?![.,\d])")  # a whole number, no point or comma
+_RESTATING_NAME: Final = 16  # characters: shorter, a name holds no explanation restating it
+_MONEY: Final = re.compile(r"\d{1,3}(?:,\d{3})+\.\d\d")  # an amount printed as accounts print it
+_LEADING_DIGITS: Final = re.compile(r"[<>=≥≤]*(\d+)(?![.,\d])")  # a whole number, no point or comma
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,8 +155,8 @@ class _Probes:
     number_inside: bool
 
 
-_DIGIT = re.compile(r"\d")
-_REPEATS = re.compile(r"(\D{2,8})\1")  # "明显改善明显改善": a cell twice, run together
+_DIGIT: Final = re.compile(r"\d")
+_REPEATS: Final = re.compile(r"(\D{2,8})\1")  # "明显改善明显改善": a cell twice, run together
 
 
 def _probes(folded: str) -> _Probes:
@@ -206,8 +207,8 @@ def _adjust_rows_run_together(
         roles[role] += extra * adjust["holds_rows"]
 
 
-_DIGITS_AFTER_WORDS = re.compile(r"[\u4e00-\u9fff]\d+$")
-_EXPLANATION_OPENER = re.compile(r"(?<!^)(?<!用以)(?<!主要)(?<!用于)反映|(?<!^)该指标")
+_DIGITS_AFTER_WORDS: Final = re.compile(r"[\u4e00-\u9fff]\d+$")
+_EXPLANATION_OPENER: Final = re.compile(r"(?<!^)(?<!用以)(?<!主要)(?<!用于)反映|(?<!^)该指标")
 
 
 def _adjust_explanation(info: CellInfo, roles: dict[Role, float], adjust: dict[str, float]) -> None:
@@ -221,8 +222,8 @@ def _adjust_explanation(info: CellInfo, roles: dict[Role, float], adjust: dict[s
             roles[role] += extra * adjust["holds_rows"]
 
 
-_GLUED_DIGITS = r"\d{2,}(?:\.\d+)?%?"
-_NOT_A_QUANTITY = "[年月日号期批次个]"  # dates and counters after a number
+_GLUED_DIGITS: Final = r"\d{2,}(?:\.\d+)?%?"
+_NOT_A_QUANTITY: Final = "[年月日号期批次个]"  # dates and counters after a number
 
 
 def _words_after_a_number(*groups: Iterable[str]) -> str:
@@ -262,17 +263,17 @@ def _number_opens_words() -> re.Pattern[str]:
     return re.compile(rf"{_GLUED_DIGITS}(?!{_NOT_A_QUANTITY}|{after})(?=[\u4e00-\u9fff])")
 
 
-_ENDS_WITH_NUMBER = re.compile(r"\d%?$")
-_ENDS_WITH_QUANTITY = re.compile(r"\d[\u4e00-\u9fff]{1,3}$")
-_OPERATOR_INSIDE = re.compile(r".[≥≤<>=]")
-_PERCENT_THEN_DIGIT = re.compile(r"%\d")
-_HEADING = re.compile(r"^[一二三四五六七八九十]+、")
-_CUT_BEFORE_POINTS = re.compile(r"(?:[,，的%]得|以[内上下外]得|扣)$")
-_CUT_AFTER_CELL = re.compile(r"^(?:分[,，;；。)）]|[)）,，;；。、])")
+_ENDS_WITH_NUMBER: Final = re.compile(r"\d%?$")
+_ENDS_WITH_QUANTITY: Final = re.compile(r"\d[\u4e00-\u9fff]{1,3}$")
+_OPERATOR_INSIDE: Final = re.compile(r".[≥≤<>=]")
+_PERCENT_THEN_DIGIT: Final = re.compile(r"%\d")
+_HEADING: Final = re.compile(r"^[一二三四五六七八九十]+、")
+_CUT_BEFORE_POINTS: Final = re.compile(r"(?:[,，的%]得|以[内上下外]得|扣)$")
+_CUT_AFTER_CELL: Final = re.compile(r"^(?:分[,，;；。)）]|[)）,，;；。、])")
 # what the shape of a text adds to its cost as a name: (test, adjustment key, the test needs a
 # digit in the text); a test reads the folded text and the searches made once (_Probes)
-Shape = tuple[Callable[[str, _Probes], object], str, bool]
-_NAME_SHAPES: tuple[Shape, ...] = (
+Shape: TypeAlias = tuple[Callable[[str, _Probes], object], str, bool]
+_NAME_SHAPES: Final[tuple[Shape, ...]] = (
     (lambda folded, _: folded[:1].isdigit(), "name_from_number", False),
     (lambda folded, _: len(folded) <= 1, "short_name", False),
     (lambda folded, _: _ENDS_WITH_NUMBER.search(folded), "name_ends_with_number", True),

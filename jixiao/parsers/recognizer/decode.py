@@ -10,8 +10,8 @@ closed without one costs `row_without_target`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Final, TypeAlias
 
 from jixiao.parsers.recognizer.costs import cell_costs
 from jixiao.parsers.recognizer.kinds import Kind
@@ -19,22 +19,22 @@ from jixiao.parsers.recognizer.settings import settings
 from jixiao.parsers.recognizer.spans import Lattice, extended
 from jixiao.records import Role
 
-LEVELS = (Role.LEVEL1, Role.LEVEL2, Role.NAME)  # the columns before a template's
-LEVEL_ROLES = frozenset({Role.LEVEL1, Role.LEVEL2})  # the level columns alone
-TARGETS = frozenset({Role.VALUE, Role.OPERATOR, Role.ACTUAL, Role.SCORE, Role.WEIGHT})
+LEVELS: Final = (Role.LEVEL1, Role.LEVEL2, Role.NAME)  # the columns before a template's
+LEVEL_ROLES: Final = frozenset({Role.LEVEL1, Role.LEVEL2})  # the level columns alone
+TARGETS: Final = frozenset({Role.VALUE, Role.OPERATOR, Role.ACTUAL, Role.SCORE, Role.WEIGHT})
 # free-text columns that may hold several cells when they come last (grade bands, notes)
-REPEATABLE = frozenset({Role.REMARK, Role.STANDARD, Role.DEVIATION})
-_NAME_COLUMN = 3  # columns are numbered from 1: level1, level2, name, template…
-_LEVEL_STATE = 1 << 1  # the first state inside a row (its level-1 cell read)
+REPEATABLE: Final = frozenset({Role.REMARK, Role.STANDARD, Role.DEVIATION})
+_NAME_COLUMN: Final = 3  # columns are numbered from 1: level1, level2, name, template…
+_LEVEL_STATE: Final = 1 << 1  # the first state inside a row (its level-1 cell read)
 # cells that may sit inside a row without being part of it
-QUIET = frozenset(
+QUIET: Final = frozenset(
     {Kind.EMPTY, Kind.PLACEHOLDER, Kind.PAGE, Kind.TEMPLATE, Kind.LEVEL_PIECE, Kind.LOST_LEVEL}
 )
-_SKIP = -1
-_CLOSE = -2  # a zero-length step: the row closed
+_SKIP: Final = -1
+_CLOSE: Final = -2  # a zero-length step: the row closed
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen, as an Atom (lattice.py)
 class Cell:
     start: int  # atom index
     end: int  # atom index after the last
@@ -65,23 +65,28 @@ def skipped_cells(lattice: Lattice, start: int, end: int) -> list[Cell]:
     return [Cell(i, i + 1, lattice.atoms[i].text, None) for i in range(start, end)]
 
 
-def moved_cells(cells: Sequence[Cell], offset: int) -> list[Cell]:
-    """The cells of a window's reading, their atom indexes moved `offset` on."""
-    return [Cell(c.start + offset, c.end + offset, c.text, c.role, c.new_row) for c in cells]
+# A back pointer: the start atom of the step into a state, the state it came from, the
+# column it filled (or _SKIP, _CLOSE, an extra role's code) and whether it opened a row,
+# packed in one int (a dict of tuples was a tenth of the decoder's time)
+def _entry(start: int, previous: int, column: int, new_row: bool) -> int:
+    return (((start << 8 | previous + 1) << 8 | column - _CLOSE) << 1) | new_row
 
 
-Entry = tuple[int, int, int, bool]  # (start atom, previous state, column or _SKIP, new row)
+def _unpacked(entry: int) -> tuple[int, int, int, bool]:
+    """(start atom, previous state, column, new row) of a packed back pointer."""
+    return entry >> 17, (entry >> 9 & 255) - 1, (entry >> 1 & 255) + _CLOSE, bool(entry & 1)
 
 
 def decode(
     lattice: Lattice,
     columns: tuple[Role, ...],
-    row_start_cost: Sequence[float],
-    name_extra: Sequence[float],
-    region: Sequence[bool],
+    row_start_cost: list[float],
+    name_extra: list[float],
+    region: list[bool],
     column_prior: dict[Role, int] | None = None,
-    row_wrap: Sequence[float] | None = None,
+    row_wrap: list[float] | None = None,
     named_by_level: bool = True,
+    offset: int = 0,
 ) -> Decoded:
     """The cheapest reading of the atoms as rows in this column order (levels and name,
     then `columns`). `row_start_cost[i]` is the cost of a row starting at atom i;
@@ -90,14 +95,15 @@ def decode(
     column of each role's header label (a cell elsewhere costs a little more);
     `row_wrap[i]` is the cost of a row going on at atom i (a line that should start one);
     `named_by_level`: a row may have no name, its level-2 cell naming it (rarer where a
-    header names both a level-2 and a name column)."""
+    header names both a level-2 and a name column). The cells' atom indexes are moved
+    `offset` on (the lattice is a window of a text, at that atom)."""
     decoder = _Decoder(lattice, columns, row_start_cost, name_extra, region)
     if not named_by_level:
         decoder.without_name = settings().cost("row_without_name_headed")
     decoder.column_prior = column_prior or {}
     decoder.by_column = bool(decoder.column_prior) and lattice.hard_cells
     decoder.row_wrap = row_wrap or [0.0] * len(lattice.atoms)
-    return decoder.run()
+    return decoder.run(offset)
 
 
 class _Decoder:
@@ -105,9 +111,9 @@ class _Decoder:
         self,
         lattice: Lattice,
         columns: tuple[Role, ...],
-        row_start_cost: Sequence[float],
-        name_extra: Sequence[float],
-        region: Sequence[bool],
+        row_start_cost: list[float],
+        name_extra: list[float],
+        region: list[bool],
     ) -> None:
         config = settings()
         self.lattice = lattice
@@ -128,7 +134,7 @@ class _Decoder:
         self.column_cap = config.cost("column_distance_cap")
         self.column_prior: dict[Role, int] = {}
         self.by_column = False  # a header's columns weigh where "|"/tab cells sit
-        self.row_wrap: Sequence[float] = [0.0] * len(lattice.atoms)
+        self.row_wrap: list[float] = [0.0] * len(lattice.atoms)
         self.order = (*LEVELS, *columns)
         self.column_of = {role: i + 1 for i, role in reversed(list(enumerate(self.order)))}
         self.unit_column = self.column_of.get(Role.UNIT, -1)
@@ -146,10 +152,10 @@ class _Decoder:
         self.region = region
         count = len(lattice.atoms)
         self.best: list[dict[int, float]] = [{} for _ in range(count + 1)]
-        self.back: list[dict[int, Entry]] = [{} for _ in range(count + 1)]
+        self.back: list[dict[int, int]] = [{} for _ in range(count + 1)]
         self.best[0][0] = 0.0
 
-    def run(self) -> Decoded:
+    def run(self, offset: int) -> Decoded:
         count = len(self.lattice.atoms)
         for i in range(count):
             if self.best[i]:
@@ -159,7 +165,8 @@ class _Decoder:
         final = min(((cost + self._close(s), s) for s, cost in states.items()), default=None)
         if final is None:
             return Decoded((), float("inf"))
-        return Decoded(_path(self.lattice, self.back, count, final[1], self.order), final[0])
+        cells = _path(self.lattice, self.back, count, final[1], self.order, offset)
+        return Decoded(cells, final[0])
 
     def _prune(self, i: int) -> None:
         """Drop the states at atom i that cannot lead to a reading near the best one."""
@@ -182,7 +189,7 @@ class _Decoder:
             reached = self.best[i][0] + lattice.cut[i]
             if reached < self.best[i + 1].get(0, _INF):
                 self.best[i + 1][0] = reached
-                self.back[i + 1][0] = (i, 0, _SKIP, False)
+                self.back[i + 1][0] = _entry(i, 0, _SKIP, False)
             return
         merged = 0.0
         outside = 1.0 if self.region[i] else self.outside_skip
@@ -235,7 +242,7 @@ class _Decoder:
         before = states.get(0)
         if before is None or closing < before:
             states[0] = closing
-            self.back[i][0] = (i, closing_state, _CLOSE, False)
+            self.back[i][0] = _entry(i, closing_state, _CLOSE, False)
             if before is not None and zero_first:  # the first state as cheap as closing
                 closing_state = 0
         return closing, closing_state
@@ -250,7 +257,7 @@ class _Decoder:
             total = reached + cost + (in_row if state >= _LEVEL_STATE else 0.0)
             if total < best.get(state, _INF):
                 best[state] = total
-                back[state] = (i, state, _SKIP, False)
+                back[state] = _entry(i, state, _SKIP, False)
 
     def _empty_column(self, i: int, cost: float) -> None:
         """An empty cell ("| |") standing for the column after a row's last one: the row
@@ -264,9 +271,9 @@ class _Decoder:
                 moved = state + 2  # the next column, the target bit kept
                 if total < best.get(moved, _INF):
                     best[moved] = total
-                    back[moved] = (i, state, (state >> 1) + 1, False)
+                    back[moved] = _entry(i, state, (state >> 1) + 1, False)
 
-    def _predecessors(self, i: int) -> tuple[Follow, Follow]:
+    def _predecessors(self, i: int) -> list[Follow]:
         """For each column, the cheapest state at atom i a cell in that column may follow
         (less the gap cost of the columns between), for rows without and with a target."""
         width, gap = self.width, self.gap
@@ -277,7 +284,8 @@ class _Decoder:
             if column:
                 costs[state & 1][column] = reached - gap * column
                 states[state & 1][column] = state
-        return (self._follow(costs[0], states[0]), self._follow(costs[1], states[1]))
+        # a list, not a tuple: _roles indexes it by the target bit, which would box a tuple
+        return [self._follow(costs[0], states[0]), self._follow(costs[1], states[1])]
 
     def _follow(self, costs: list[float], states: list[int]) -> Follow:
         """The cheapest entry before each column (prefix minima, by cost then state); the
@@ -307,7 +315,7 @@ class _Decoder:
         likely: tuple[tuple[Role, float], ...],
         base: float,
         closing: tuple[float, int],
-        follow: tuple[Follow, Follow],
+        follow: list[Follow],
         with_unit: bool = False,
     ) -> None:
         best, back = self.best[j], self.back[j]
@@ -322,7 +330,7 @@ class _Decoder:
             if not column:
                 self._extra(i, j, role, fit + base, target)
                 continue
-            fit += base + (self.name_extra[i] if role is Role.NAME else 0.0)
+            fit += base + (self.name_extra[i] if column == _NAME_COLUMN else 0.0)
             if by_column and role in priors:  # a cell away from its header label's column
                 fit += min(abs(atom_col - priors[role]) * self.column_cost, self.column_cap)
             if column <= _NAME_COLUMN:  # a level or a name may open a row
@@ -333,7 +341,7 @@ class _Decoder:
                 state = column << 1
                 if cost < best.get(state, _INF):
                     best[state] = cost
-                    back[state] = (i, closing[1], column, True)
+                    back[state] = _entry(i, closing[1], column, True)
             between = gap * (column - 1)
             for targeted in (0, 1):
                 follow_costs, follow_states = follow[targeted]
@@ -345,7 +353,7 @@ class _Decoder:
                     state = (column << 1) | targeted | target
                     if cost < best.get(state, _INF):
                         best[state] = cost
-                        back[state] = (i, previous, column, False)
+                        back[state] = _entry(i, previous, column, False)
             if column == self.last:  # the last column may hold several cells
                 self._repeat_last(i, j, column, target, fit + wrap)
 
@@ -360,7 +368,7 @@ class _Decoder:
                 state = previous | target
                 if cost < best.get(state, _INF):
                     best[state] = cost
-                    back[state] = (i, previous, column, False)
+                    back[state] = _entry(i, previous, column, False)
 
     def _extra(self, i: int, j: int, role: Role, cost: float, target: int) -> None:
         """A unit, weight or operator cell in a table whose columns name none: the state is
@@ -381,15 +389,15 @@ class _Decoder:
                 total = reached + cost + extra
                 if total < best.get(state | target, _INF):
                     best[state | target] = total
-                    back[state | target] = (i, state, code, False)
+                    back[state | target] = _entry(i, state, code, False)
 
 
-_INF = float("inf")
+_INF: Final = float("inf")
 # roles a cell may take in a row whose template has no such column (an unlabelled column)
-EXTRAS: tuple[Role, ...] = (Role.UNIT, Role.WEIGHT, Role.OPERATOR)
-_EXTRA_BASE = 100
+EXTRAS: Final[tuple[Role, ...]] = (Role.UNIT, Role.WEIGHT, Role.OPERATOR)
+_EXTRA_BASE: Final = 100
 # per column, the cost and state a cell in that column follows (-1: none)
-Follow = tuple[list[float], list[int]]
+Follow: TypeAlias = tuple[list[float], list[int]]
 
 
 def _cheaper(cost: float, state: int, than_cost: float, than_state: int) -> bool:
@@ -397,20 +405,21 @@ def _cheaper(cost: float, state: int, than_cost: float, than_state: int) -> bool
     return cost < than_cost or (cost == than_cost and state < than_state)
 
 
-_TARGETLESS_ROW = _NAME_COLUMN << 1  # the first state of a named row without a target
+_TARGETLESS_ROW: Final = _NAME_COLUMN << 1  # the first state of a named row without a target
 
 
 def _path(
     lattice: Lattice,
-    back: list[dict[int, tuple[int, int, int, bool]]],
+    back: list[dict[int, int]],
     end: int,
     state: int,
     order: tuple[Role, ...],
+    offset: int,
 ) -> tuple[Cell, ...]:
     cells: list[Cell] = []
     j, s = end, state
     while j > 0:
-        i, previous, column, new_row = back[j][s]
+        i, previous, column, new_row = _unpacked(back[j][s])
         if column == _CLOSE:
             s = previous
             continue
@@ -420,7 +429,7 @@ def _path(
             role = EXTRAS[column - _EXTRA_BASE]
         else:
             role = order[column - 1]
-        cells.append(Cell(i, j, lattice.text(i, j), role, new_row))
+        cells.append(Cell(i + offset, j + offset, lattice.text(i, j), role, new_row))
         j, s = i, previous
     cells.reverse()
     return tuple(cells)

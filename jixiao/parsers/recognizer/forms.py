@@ -18,7 +18,6 @@ from jixiao.parsers.recognizer.decode import (
     Cell,
     Decoded,
     decode,
-    moved_cells,
     skipped_cells,
 )
 from jixiao.parsers.recognizer.halves import side_by_side
@@ -188,12 +187,12 @@ def _decode_window(
     lattice: Lattice,
     window: tuple[int, int],
     columns: tuple[Role, ...],
-    per_atom: tuple[Sequence[float], Sequence[float], Sequence[bool], Sequence[float]],
+    per_atom: tuple[list[float], list[float], list[bool], list[float]],
     positions: dict[Role, int],
     named_by_level: bool,
 ) -> Decoded:
-    """The reading of one window; `per_atom` holds the row-start, outside, region and wrap
-    values of every atom of the text."""
+    """The reading of one window, its cells at their atoms in the text; `per_atom` holds
+    the row-start, outside, region and wrap values of every atom of the text."""
     start, end = window
     row_start, name_extra, region, wraps = per_atom
     return decode(
@@ -205,6 +204,7 @@ def _decode_window(
         positions,
         wraps[start:end],
         named_by_level,
+        start,
     )
 
 
@@ -215,7 +215,7 @@ def _joined(lattice: Lattice, windows: list[tuple[int, int]], parts: list[Decode
     position = 0
     for (start, end), part in zip(windows, parts):
         cells += skipped_cells(lattice, position, start)
-        cells += moved_cells(part.cells, start)
+        cells += part.cells
         cost += part.cost
         position = end
     cells += skipped_cells(lattice, position, len(lattice.atoms))

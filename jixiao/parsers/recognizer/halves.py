@@ -4,12 +4,13 @@ line holds both headers, and every line is cut where the second header begins.""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Final
 
 from jixiao.parsers.header import header_role
 from jixiao.parsers.recognizer.lattice import HARD_SEPARATOR
 from jixiao.records import Role, TextLine
 
-_MIN_LABELS = 3  # labels each of the two headers names
+_MIN_LABELS: Final = 3  # labels each of the two headers names
 
 
 def side_by_side(lines: tuple[TextLine, ...]) -> list[tuple[TextLine, ...]] | None:

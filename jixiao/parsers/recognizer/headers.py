@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Final
 
 from jixiao.parsers.header import header_role
 from jixiao.parsers.recognizer.kinds import Kind, cell_info
@@ -17,9 +18,9 @@ from jixiao.records import Role
 from jixiao.text import fold
 from jixiao.vocab import derived, vocabulary
 
-_FREE_COLUMN = Role.REMARK  # a header column whose label names no known role
-_NOT_COLUMNS = frozenset({Role.LEVEL1, Role.LEVEL2, Role.NAME, Role.IGNORE})
-_QUIET = frozenset({Kind.EMPTY, Kind.PLACEHOLDER, Kind.PAGE, Kind.HEADER, Kind.TEMPLATE})
+_FREE_COLUMN: Final = Role.REMARK  # a header column whose label names no known role
+_NOT_COLUMNS: Final = frozenset({Role.LEVEL1, Role.LEVEL2, Role.NAME, Role.IGNORE})
+_QUIET: Final = frozenset({Kind.EMPTY, Kind.PLACEHOLDER, Kind.PAGE, Kind.HEADER, Kind.TEMPLATE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +65,7 @@ def header_orders(columns: tuple[Role, ...]) -> list[tuple[Role, ...]]:
     return [columns, tuple(traded)]
 
 
-_MAX_HEADER_GAP = 2  # unknown cells tolerated between two header labels
+_MAX_HEADER_GAP: Final = 2  # unknown cells tolerated between two header labels
 
 
 def find_headers(lattice: Lattice) -> list[Header]:
@@ -172,7 +173,7 @@ def _columns_at(lattice: Lattice, places: list[int]) -> tuple[int, ...] | None:
     return tuple(cols)
 
 
-_MAX_TRAILING = 3
+_MAX_TRAILING: Final = 3
 
 
 def _trailing_labels(lattice: Lattice, end: int) -> int:
@@ -193,8 +194,8 @@ def _trailing_labels(lattice: Lattice, end: int) -> int:
     return count
 
 
-_ROW_CONTENT = frozenset({Kind.NUMBER, Kind.QUANTITY, Kind.SCORING, Kind.LONG})
-_LONGEST_LABEL = 12  # characters: a longer text after a label is a row's cell
+_ROW_CONTENT: Final = frozenset({Kind.NUMBER, Kind.QUANTITY, Kind.SCORING, Kind.LONG})
+_LONGEST_LABEL: Final = 12  # characters: a longer text after a label is a row's cell
 
 
 def _row_goes_on(atoms: Sequence[Atom], index: int, line: int) -> bool:
@@ -212,4 +213,4 @@ def _two_label_header(roles: set[Role]) -> bool:
     return Role.NAME in roles and bool(roles & {Role.WEIGHT, Role.VALUE})
 
 
-_OPENING = frozenset({Role.NAME, Role.LEVEL1, Role.LEVEL2, Role.IGNORE})
+_OPENING: Final = frozenset({Role.NAME, Role.LEVEL1, Role.LEVEL2, Role.IGNORE})

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
+from typing import Final
 
 from jixiao.parsers.cells import PLACEHOLDERS, SCORING_MARKERS, CellType, cell_type, number_parts
 from jixiao.parsers.header import header_role
@@ -54,8 +55,8 @@ class Kind(str, Enum):
     LONG = "long"  # a sentence or more
 
 
-WHOLE_LEVELS = frozenset({Kind.LEVEL1, Kind.LEVEL2, Kind.LEVELX})  # a listed level name
-GROUP_POINTS = re.compile(r"[(（]\d+(?:\.\d+)?分[)）]$")  # 产出指标(50分): a group's points
+WHOLE_LEVELS: Final = frozenset({Kind.LEVEL1, Kind.LEVEL2, Kind.LEVELX})  # a listed level name
+GROUP_POINTS: Final = re.compile(r"[(（]\d+(?:\.\d+)?分[)）]$")  # 产出指标(50分): a group's points
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,44 +70,44 @@ class CellInfo:
     target_like: bool = False  # reads like a target phrase (…良好, 每亩300, 12月底到位)
 
 
-_PAGE = re.compile(
+_PAGE: Final = re.compile(
     r"^(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[/,，]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3}|\d{1,2}[、,])$"
 )
-_STANDARDS = frozenset({"计划标准", "行业标准", "历史标准", "其他标准", "预算标准"})
+_STANDARDS: Final = frozenset({"计划标准", "行业标准", "历史标准", "其他标准", "预算标准"})
 # an explanation opens "反映…" (at six characters or more), or "考核…" at twelve: shorter,
 # "考核任务完成及时" is a name
-_EXPLAINS = r"(?:反映|该指标|用以反映|主要反映|用于反映).{4}"
-_EXPLANATION_START = re.compile(rf"^(?:{_EXPLAINS}|(?:考核|衡量).{{10}})")
-_TEMPLATE = re.compile(r"^指标[\d一二三四五六七八九十]{1,2}:?[-/\\.]*$")  # an unfilled slot
-NAME_ENDINGS = (
+_EXPLAINS: Final = r"(?:反映|该指标|用以反映|主要反映|用于反映).{4}"
+_EXPLANATION_START: Final = re.compile(rf"^(?:{_EXPLAINS}|(?:考核|衡量).{{10}})")
+_TEMPLATE: Final = re.compile(r"^指标[\d一二三四五六七八九十]{1,2}:?[-/\\.]*$")  # an unfilled slot
+NAME_ENDINGS: Final = (
     r"(?:率|数|量|度|性|次数|人数|数量|面积|时间|时限|期限|成本|标准|情况|金额|收入|"
     r"里程|长度|规模|个数|户数|人次|天数|年限|比例|占比|效益|效果|影响|水平|能力)"
 )
-NAME_END = re.compile(NAME_ENDINGS + "$")
+NAME_END: Final = re.compile(NAME_ENDINGS + "$")
 # a name run into its explanation: "…验收合格率反映…情况" (not "群众反映问题办结率")
-NAME_THEN_EXPLANATION = re.compile(NAME_ENDINGS + _EXPLAINS)
-_TARGET_WORDS = re.compile(
+NAME_THEN_EXPLANATION: Final = re.compile(NAME_ENDINGS + _EXPLAINS)
+_TARGET_WORDS: Final = re.compile(
     r"(?:良好|明显|显著|较高|较好|有效|提高|提升|改善|可持续|及时|按时|按期|到位|完成|达标|合格|"
     r"以内|以上|以下|之内|前|底|内|是|否|无|长期|全年|扩大|减轻|巩固|增加|增长|稳定)$"
 )
-_DIGIT = re.compile(r"\d")
-_SENTENCE = re.compile(
+_DIGIT: Final = re.compile(r"\d")
+_SENTENCE: Final = re.compile(
     r"[;。，；]|(?<!\d)[,.]|[,.](?!\d)"
 )  # not a decimal point or thousands comma
 # a quantity inside a short text target: 每亩300, 2天以内, 1-6期, 3000元/人 (not a label: value)
-_QUANTITY_IN_TEXT = re.compile(
+_QUANTITY_IN_TEXT: Final = re.compile(
     r"^[^:≥≤<>=]{0,3}(?:\d[\u4e00-\u9fff%]|每[\u4e00-\u9fff]{1,2}\d)[^:≥≤<>=]*$"
 )
-_BOILERPLATE = re.compile(
+_BOILERPLATE: Final = re.compile(
     r"ICP|公网安备|网站标识码|版权所有|技术支持|联系我们|扫一扫|浏览次数|浏览量|点击率|发布时间|"
     r"发布日期|信息来源|来源[:：]|字体[:：]|打印本页|关闭窗口|下载积分|资源ID|上传时间|文档编号|"
     r"分享到|www\.|https?:|@|\.(?:docx?|xlsx?|pdf|wps)$|主办单位|承办单位|(?:主办|承办)$|"
     r"^地址[:：]|监督电话|邮箱[:：]|□.*□"  # a site's address line; a form's tick boxes
 )
 # a space touching a digit, a Latin letter or a sign: two cells, not one word wrapped
-_SPACED = re.compile(r"[\dA-Za-z%≥≤<>=](?:\s)|\s(?=[\dA-Za-z%≥≤<>=])")
-_LEVEL_ENDINGS = ("指标", "值")
-_WORDS_FIRST = re.compile(r"[\u4e00-\u9fff]{4,}")
+_SPACED: Final = re.compile(r"[\dA-Za-z%≥≤<>=](?:\s)|\s(?=[\dA-Za-z%≥≤<>=])")
+_LEVEL_ENDINGS: Final = ("指标", "值")
+_WORDS_FIRST: Final = re.compile(r"[\u4e00-\u9fff]{4,}")
 
 
 @derived
@@ -144,7 +145,7 @@ def cell_info(text: str) -> CellInfo:
     return _text_info(folded)
 
 
-_MAPPED = {
+_MAPPED: Final = {
     CellType.PLACEHOLDER: Kind.PLACEHOLDER,
     CellType.LEVEL1: Kind.LEVEL1,
     CellType.LEVEL2: Kind.LEVEL2,
@@ -156,10 +157,10 @@ _MAPPED = {
 }
 
 
-_LEVEL_PIECES = frozenset({"指标", "指", "标", "级", "一级", "二级", "三级"})
-_NOTHING = frozenset({"无", "空", "暂无", "不适用", "未填"})
-_FILLER = re.compile(r"^[-—–_.…/\\·]+$")
-_LOST_LEVEL = re.compile(r"^\(\d+(?:\.\d+)?分?\)$")
+_LEVEL_PIECES: Final = frozenset({"指标", "指", "标", "级", "一级", "二级", "三级"})
+_NOTHING: Final = frozenset({"无", "空", "暂无", "不适用", "未填"})
+_FILLER: Final = re.compile(r"^[-—–_.…/\\·]+$")
+_LOST_LEVEL: Final = re.compile(r"^\(\d+(?:\.\d+)?分?\)$")
 
 
 def _is_placeholder(folded: str) -> bool:
@@ -174,7 +175,7 @@ def _is_field(folded: str) -> bool:
 
 
 # Kinds recognised before the generic cell types, in order: the first test that holds wins.
-_SPECIAL: tuple[tuple[Callable[[str], object], Kind], ...] = (
+_SPECIAL: Final[tuple[tuple[Callable[[str], object], Kind], ...]] = (
     (_LOST_LEVEL.match, Kind.LOST_LEVEL),
     (_is_placeholder, Kind.PLACEHOLDER),
     (_PAGE.match, Kind.PAGE),
@@ -228,7 +229,7 @@ def _number_info(folded: str, base: CellType) -> CellInfo:
     )
 
 
-_LEADING_ZERO = re.compile(r"^[<>=≥≤]*0\d")
+_LEADING_ZERO: Final = re.compile(r"^[<>=≥≤]*0\d")
 
 
 def _is_qualitative(folded: str) -> bool:
@@ -262,7 +263,7 @@ def _holds_sentence_punctuation(folded: str) -> bool:
     return bool(_SENTENCE.search(inner))
 
 
-_FINAL_PUNCTUATION = frozenset(",.;。，；:：")
+_FINAL_PUNCTUATION: Final = frozenset(",.;。，；:：")
 
 
 def level_word(folded: str) -> bool:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 from functools import lru_cache
+from typing import Final
 
 from jixiao.parsers.header import header_role
 from jixiao.parsers.recognizer.kinds import NAME_END, WHOLE_LEVELS, cell_info
@@ -38,7 +39,9 @@ class Sep(IntEnum):
     GLUE = 6  # no separator: a glue point inside printed text
 
 
-@dataclass(frozen=True, slots=True)
+# not frozen: compiled, a frozen dataclass is made by Python's own __init__, three times
+# slower than a native one; nothing assigns to an atom or a cell once it is made
+@dataclass(slots=True)
 class Atom:
     text: str  # as printed; "" for an empty cell between two pipes
     line: int
@@ -51,10 +54,12 @@ class Atom:
     after_wrap: bool = False  # the piece before is a full line of a cell wrapped at a width
 
 
-HARD_SEPARATOR = re.compile(r"[|｜\t]")  # "|" (half or full width) or a tab: never inside a cell
-_SPACES = re.compile(r"([ \u3000\u00a0]+)")
-WIDE_SPACES = re.compile(r"[ \u3000\u00a0]{2,}")
-_PIPE_ONLY = re.compile(r"^[\s|｜]*$")
+HARD_SEPARATOR: Final = re.compile(
+    r"[|｜\t]"
+)  # "|" (half or full width) or a tab: never inside a cell
+_SPACES: Final = re.compile(r"([ \u3000\u00a0]+)")
+WIDE_SPACES: Final = re.compile(r"[ \u3000\u00a0]{2,}")
+_PIPE_ONLY: Final = re.compile(r"^[\s|｜]*$")
 
 
 def atoms_of(lines: tuple[TextLine, ...], wrap: float | None = None) -> tuple[Atom, ...]:
@@ -122,7 +127,7 @@ def atoms_of(lines: tuple[TextLine, ...], wrap: float | None = None) -> tuple[At
     return tuple(atoms)
 
 
-_ONE_SPACE = re.compile(r"(?<=\S) (?=\S)")
+_ONE_SPACE: Final = re.compile(r"(?<=\S) (?=\S)")
 
 
 def unspaced_level(text: str) -> str:
@@ -137,7 +142,7 @@ def unspaced_level(text: str) -> str:
     return joined
 
 
-_SPACED_LEVEL_CHARS = 30
+_SPACED_LEVEL_CHARS: Final = 30
 
 
 # --- cells wrapped at a fixed width ------------------------------------------------------
@@ -145,13 +150,13 @@ _SPACED_LEVEL_CHARS = 30
 # cell beside it lands between two of its lines: "…,对村级 宣传培训工作工作人员进行培训,…开展宣"
 # is a rule's line, the name beside it, and the rule's next line run together.
 
-_MIN_WRAP = 15  # full-width characters: narrower columns are no wrapped rule or explanation
-_MIN_WRAPPED_LINES = 6
-_WRAPPED_SHARE = 0.4  # of the pieces at least _MIN_WRAP wide
-_MAX_HEAD = 8  # characters of the other cell's text before a wrapped line
-_OVER = 2  # full-width characters past the width no piece reaches (but a head and a line)
-_OVER_SHARE = 0.2  # of the full lines: a title or a head value may pass the width
-_MIN_HEADS = 2  # short texts run into a full line: the evidence the text was wrapped
+_MIN_WRAP: Final = 15  # full-width characters: narrower columns are no wrapped rule or explanation
+_MIN_WRAPPED_LINES: Final = 6
+_WRAPPED_SHARE: Final = 0.4  # of the pieces at least _MIN_WRAP wide
+_MAX_HEAD: Final = 8  # characters of the other cell's text before a wrapped line
+_OVER: Final = 2  # full-width characters past the width no piece reaches (but a head and a line)
+_OVER_SHARE: Final = 0.2  # of the full lines: a title or a head value may pass the width
+_MIN_HEADS: Final = 2  # short texts run into a full line: the evidence the text was wrapped
 
 
 def display_width(text: str) -> float:
@@ -159,7 +164,7 @@ def display_width(text: str) -> float:
     return len(text) - 0.5 * len(_NARROW.findall(text))
 
 
-_NARROW = re.compile("[\u0000-\u2e7f]")
+_NARROW: Final = re.compile("[\u0000-\u2e7f]")
 
 
 def wrap_width(lines: tuple[TextLine, ...]) -> float | None:
@@ -234,8 +239,8 @@ def _goes_on(line: str, piece: str, wrap: float) -> bool:
     )
 
 
-_CELL_ENDS = ("。", "；", ";")
-_NUMBER_ONLY = re.compile(r"[\d.]+")
+_CELL_ENDS: Final = ("。", "；", ";")
+_NUMBER_ONLY: Final = re.compile(r"[\d.]+")
 
 
 def wrapped_line(text: str, wrap: float) -> bool:
@@ -257,7 +262,7 @@ def wrapped_head(piece: str, wrap: float) -> int | None:
     return None
 
 
-_CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
+_CJK_WORD: Final = re.compile(r"[\u4e00-\u9fff]+")
 
 
 def _empty_cell(text: str, filled: list[bool], col: int) -> bool:
@@ -348,9 +353,9 @@ def _glued(piece: str, longest: int = 20_000) -> list[tuple[str, str]]:
 
 # --- glue points -------------------------------------------------------------------------
 
-_LONGEST_PIECE = 20_000  # characters: a form glued into one line is a few thousand at most
-_LONGEST_HARD_GLUED = 24  # characters: a "|"/tab cell longer than this is not cut into
-_OPERATOR_CHARS = "≥≤≧≦⩾⩽<>=＞＜＝═"
+_LONGEST_PIECE: Final = 20_000  # characters: a form glued into one line is a few thousand at most
+_LONGEST_HARD_GLUED: Final = 24  # characters: a "|"/tab cell longer than this is not cut into
+_OPERATOR_CHARS: Final = "≥≤≧≦⩾⩽<>=＞＜＝═"
 
 
 def _char_class(char: str) -> str:
@@ -368,7 +373,7 @@ def _char_class(char: str) -> str:
 
 
 # class transitions that may end a cell: (class before, class after)
-_CLASS_CUTS = frozenset(
+_CLASS_CUTS: Final = frozenset(
     {("C", "D"), ("C", "O"), ("D", "C"), ("P", "C"), ("P", "D"), ("P", "O"), ("D", "O")}
     | {("C", "P")}
     | {("S", "D"), ("S", "O"), ("P", "S"), ("L", "C"), ("C", "L"), ("D", "S"), ("P", "L")}
@@ -393,9 +398,9 @@ def glue_points(piece: str) -> tuple[tuple[int, str], ...]:
     )
 
 
-_TEMPLATE_PREFIX = re.compile(r"指标\s*\d{1,2}\s*[:：]?")
-_RESTATED = 4  # characters of a phrase a cell after may restate
-_RESTATED_WITHIN = 40  # characters between a phrase and its restatement
+_TEMPLATE_PREFIX: Final = re.compile(r"指标\s*\d{1,2}\s*[:：]?")
+_RESTATED: Final = 4  # characters of a phrase a cell after may restate
+_RESTATED_WITHIN: Final = 40  # characters between a phrase and its restatement
 
 
 def _restated_points(piece: str, points: dict[int, str]) -> None:
@@ -422,12 +427,14 @@ def restated_phrases(text: str) -> list[int]:
 
 
 # a phrase, no number, the phrase again within forty characters
-RESTATED = re.compile(rf"([\u4e00-\u9fff]{{{_RESTATED}}})\D{{0,{_RESTATED_WITHIN - _RESTATED}}}?\1")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+RESTATED: Final = re.compile(
+    rf"([\u4e00-\u9fff]{{{_RESTATED}}})\D{{0,{_RESTATED_WITHIN - _RESTATED}}}?\1"
+)
+_CJK: Final = re.compile(r"[\u4e00-\u9fff]")
 
 
-_WEAK_POINTS = frozenset({"qualitative", "label"})
-_ORDINAL_START = re.compile(r"^\d{1,2}、")  # a page or paragraph number opening a line
+_WEAK_POINTS: Final = frozenset({"qualitative", "label"})
+_ORDINAL_START: Final = re.compile(r"^\d{1,2}、")  # a page or paragraph number opening a line
 
 
 def _class_points(piece: str, points: dict[int, str]) -> None:
@@ -530,9 +537,9 @@ def _glue_words() -> re.Pattern[str]:
     return re.compile(rf"(?=((?:{alternation}){weight}))")
 
 
-_GLUED_PIECE = 30  # a piece this long without a separator is glued text
-_LONGEST_RUN = 10  # digits: longer runs are not cut into numbers
-_DATE_PARTS = frozenset("年月日号时")
+_GLUED_PIECE: Final = 30  # a piece this long without a separator is glued text
+_LONGEST_RUN: Final = 10  # digits: longer runs are not cut into numbers
+_DATE_PARTS: Final = frozenset("年月日号时")
 
 
 @derived
@@ -543,7 +550,7 @@ def _level_surfaces() -> re.Pattern[str]:
     return re.compile("|".join(re.escape(name) for name in names))
 
 
-_DIGIT_RUN = re.compile(r"\d{3,}(?:\.\d+)?(?:\d+)*")
+_DIGIT_RUN: Final = re.compile(r"\d{3,}(?:\.\d+)?(?:\d+)*")
 
 
 def _digit_run_points(piece: str, points: dict[int, str]) -> None:

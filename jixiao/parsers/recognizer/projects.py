@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import combinations
+from typing import Final
 
 from jixiao.parsers.metadata import budget_key, field_of
 from jixiao.parsers.recognizer.headers import Header
@@ -19,7 +20,7 @@ from jixiao.parsers.recognizer.kinds import Kind, cell_info
 from jixiao.parsers.recognizer.spans import Lattice
 from jixiao.text import fold
 
-_PROJECT_FIELDS = frozenset({"department", "project", "annual_goals"})
+_PROJECT_FIELDS: Final = frozenset({"department", "project", "annual_goals"})
 
 
 @dataclass(frozen=True, slots=True)

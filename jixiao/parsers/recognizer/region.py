@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from typing import Final
 
 from jixiao.parsers.metadata import (
     field_of,
@@ -94,7 +95,7 @@ def _piece_at(lattice: Lattice, index: int) -> str | None:
     return lattice.text(index, end)
 
 
-_MIN_OTHER_HEADER = 5
+_MIN_OTHER_HEADER: Final = 5
 
 
 def _other_headers(atoms: Sequence[Atom]) -> set[int]:
@@ -161,7 +162,7 @@ def _ends_table(text: str) -> bool:
     return is_title_text(text) or is_other_table_text(text)
 
 
-NOTE = re.compile(r"^(?:注|说明|备注)[:：\d.、]")
+NOTE: Final = re.compile(r"^(?:注|说明|备注)[:：\d.、]")
 
 
 def outside_costs(region: Sequence[bool]) -> list[float]:
@@ -170,7 +171,9 @@ def outside_costs(region: Sequence[bool]) -> list[float]:
     return [0.0 if inside else extra for inside in region]
 
 
-_WINDOW_MARGIN = 40  # atoms before a table region decoded with it (a row's start may lead in)
+_WINDOW_MARGIN: Final = (
+    40  # atoms before a table region decoded with it (a row's start may lead in)
+)
 
 
 def windows_of(region: Sequence[bool]) -> list[tuple[int, int]]:

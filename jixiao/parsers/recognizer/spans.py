@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Final
 
 from jixiao.parsers.recognizer.kinds import Kind, cell_info
 from jixiao.parsers.recognizer.lattice import Atom, Sep
@@ -16,7 +17,7 @@ from jixiao.parsers.recognizer.wrapped import wrapped_inside
 class Lattice:
     """Atoms with the cost of cutting or merging at each boundary and the text of spans."""
 
-    def __init__(self, atoms: Sequence[Atom], layout: Layout) -> None:
+    def __init__(self, atoms: tuple[Atom, ...], layout: Layout) -> None:
         self.atoms = atoms
         self.cut = [0.0] * (len(atoms) + 1)
         self.merge = [0.0] * (len(atoms) + 1)
@@ -109,8 +110,8 @@ class Layout:
     lines_closed: bool = False  # most lines end with "|": a line that does not wraps a cell
 
 
-_NO_LAYOUT = Layout()
-_LEVEL_KINDS = frozenset({Kind.LEVEL1, Kind.LEVEL2, Kind.LEVELX, Kind.LEVEL_LIKE})
+_NO_LAYOUT: Final = Layout()
+_LEVEL_KINDS: Final = frozenset({Kind.LEVEL1, Kind.LEVEL2, Kind.LEVELX, Kind.LEVEL_LIKE})
 
 
 def _level_run_on(before: Atom, after: Atom) -> bool:

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 from itertools import permutations
+from typing import Final
 
 from jixiao.parsers.recognizer.costs import cell_costs
 from jixiao.parsers.recognizer.decode import Cell
 from jixiao.records import Role
 
-TAIL = frozenset({Role.EXPLANATION, Role.SCORING, Role.REMARK, Role.DEVIATION, Role.STANDARD})
-_MAX_PERMUTED = 5  # 120 orders at most
-_IMPOSSIBLE = 9.0
+TAIL: Final = frozenset(
+    {Role.EXPLANATION, Role.SCORING, Role.REMARK, Role.DEVIATION, Role.STANDARD}
+)
+_MAX_PERMUTED: Final = 5  # 120 orders at most
+_IMPOSSIBLE: Final = 9.0
 
 
 def reorder_tail(row: list[Cell], columns: tuple[Role, ...]) -> tuple[list[Cell], bool]:

@@ -7,13 +7,14 @@ from the turned text point at the lines as printed (an indicator at its name's l
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Final
 
 from jixiao.parsers.header import header_role
 from jixiao.parsers.recognizer.lattice import HARD_SEPARATOR, WIDE_SPACES
 from jixiao.records import RawCell, RawForm, RawIndicator, Role, TextLine, UnreadText
 
-_MIN_LABELS = 3  # label lines a block holds, one of them the indicator names'
-_MIN_FILLED = 2  # label lines of a block with a value beside their label
+_MIN_LABELS: Final = 3  # label lines a block holds, one of them the indicator names'
+_MIN_FILLED: Final = 2  # label lines of a block with a value beside their label
 
 
 def untransposed(lines: tuple[TextLine, ...]) -> tuple[tuple[TextLine, ...], dict[int, int]] | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from typing import Final
 
 from jixiao.parsers.recognizer.kinds import Kind, cell_info
 from jixiao.parsers.recognizer.lattice import Atom, Sep
@@ -39,7 +40,7 @@ def _text_halves(atoms: Sequence[Atom], first: int) -> bool:
     return before in _HALF_KINDS and after in _HALF_KINDS | {Kind.QUALITATIVE}
 
 
-_HALF_KINDS = frozenset({Kind.TEXT, Kind.LONG})
+_HALF_KINDS: Final = frozenset({Kind.TEXT, Kind.LONG})
 
 
-_MIN_ROW_CELLS = 3
+_MIN_ROW_CELLS: Final = 3
