@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Final, TypeAlias
 
 from jixiao.parsers.recognizer.costs import cell_costs
@@ -315,5 +315,5 @@ def _apply(row: Row, reading: Reading) -> Row:
         ]
         return [*updated[: movable[0]], *pieces, *updated[movable[-1] + 1 :]]
     for k, role in zip(movable, reading.roles):
-        updated[k] = replace(row[k], role=role)
+        updated[k] = row[k].with_role(role)
     return updated

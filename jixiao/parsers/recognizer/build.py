@@ -261,7 +261,7 @@ def _note_unread(forms: list[RawForm], lattice: Lattice, decoded: Decoded, used:
     by_line: dict[int, list[Cell]] = {}
     for cell in decoded.cells:
         if cell.text and not lattice.locked[cell.start]:
-            kept = cell if cell.start in used else replace(cell, role=None)
+            kept = cell if cell.start in used else cell.with_role(None)
             by_line.setdefault(lattice.atoms[cell.start].line, []).append(kept)
     footers = [lattice.atoms[s].line for s, _ in lattice.footers]
     starts = [form.line_start for form in forms if form.line_start is not None]

@@ -9,7 +9,6 @@ order changed is flagged `columns_swapped`.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from itertools import permutations
 from typing import Final
 
@@ -39,7 +38,7 @@ def reorder_tail(row: list[Cell], columns: tuple[Role, ...]) -> tuple[list[Cell]
         return row, False
     updated = list(row)
     for k, role in zip(tail, best):
-        updated[k] = replace(row[k], role=role)
+        updated[k] = row[k].with_role(role)
     return updated, True
 
 
