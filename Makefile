@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml setup.py
 	touch $(STAMP)
 
 # rebuilt when a compiled source changed, unless the install just before built it already
-$(COMPILED): $(STAMP) $(COMPILED_SOURCES)
+$(COMPILED): $(STAMP) $(COMPILED_SOURCES) jixiao/compiled.py
 	@$(BIN)/python -c 'import sys; from jixiao.compiled import compiled, stale; sys.exit(not compiled() or bool(stale()))' 2>/dev/null || { \
 	  echo "compiling the text path (mypyc, about a minute): its sources changed"; \
 	  $(BIN)/python setup.py -q build_ext --inplace >$(VENV)/compile.log 2>&1 || { cat $(VENV)/compile.log; exit 1; }; \

@@ -18,10 +18,17 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
 
-# the per-text hot path: the row recognizer, the normalizers and the text helpers; forms.py
+# the per-text hot path: the row recognizer, the normalizers, the text helpers and what they
+# ask of the older parsers (cell types, head fields, the form assembler); forms.py
 # stays Python (it only orchestrates, and tests replace its decoder with a spy)
 _COMPILED_FOLDERS = ("parsers/recognizer", "normalizers")
-_COMPILED_FILES = ("text.py",)
+_COMPILED_FILES = (
+    "text.py",
+    "parsers/cells.py",
+    "parsers/header.py",
+    "parsers/metadata.py",
+    "parsers/tabular.py",
+)
 _NEVER_COMPILED = ("__init__.py", "forms.py")
 
 
@@ -33,7 +40,8 @@ def compiled_sources(package: Path = PACKAGE) -> list[Path]:
         for path in (package / folder).glob("*.py")
         if path.name not in _NEVER_COMPILED
     ]
-    return sorted(found + [package / name for name in _COMPILED_FILES])
+    files = [package / name for name in _COMPILED_FILES]
+    return sorted(found + [path for path in files if path.exists()])
 
 
 def _extension_of(source: Path) -> Path | None:
@@ -54,17 +62,22 @@ def compiled() -> list[Path]:
 
 
 def stale() -> list[Path]:
-    """The compiled sources edited since their last build. The code of every compiled module
-    is in one shared library (`_compiled__mypyc`); a module's own extension is a shim that a
-    build rewrites only when the module appears or goes."""
+    """The sources a build of this package must compile again: edited since its last build,
+    or listed by `compiled_sources()` and not built yet. The code of every compiled module is
+    in one shared library (`_compiled__mypyc`); a module's own extension is a shim that a
+    build rewrites only when the module appears or goes. Nothing is stale in a package that
+    has no compiled module (a pure Python install)."""
+    built = compiled()
+    if not built:
+        return []
     shared = [path for path in PACKAGE.glob("*__mypyc*") if path.suffix in (".so", ".pyd")]
-    found = []
-    for source in compiled():
-        built = [_extension_of(source), *shared]
-        last_build = max(path.stat().st_mtime for path in built if path is not None)
+    found = [source for source in compiled_sources(PACKAGE) if source not in built]
+    for source in built:
+        extensions = [_extension_of(source), *shared]
+        last_build = max(path.stat().st_mtime for path in extensions if path is not None)
         if last_build < source.stat().st_mtime:
             found.append(source)
-    return found
+    return sorted(found)
 
 
 def describe() -> str:

@@ -18,15 +18,16 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """A compiled module older than its source would test the old code (jixiao/compiled.py)."""
+    """A compiled module older than its source would test the old code, and one not built
+    yet the Python module (jixiao/compiled.py)."""
     from jixiao.compiled import stale
 
     old = stale()
     if old:
         names = ", ".join(str(path.relative_to(ROOT)) for path in old)
         pytest.exit(
-            f"compiled modules older than their sources: {names}. Rebuild them "
-            "(`make setup`; `make test` does it) or remove them (`make clean`).",
+            f"compiled modules older than their sources, or not built yet: {names}. Rebuild "
+            "(`make setup`; `make test` does it) or remove every build (`make clean`).",
             returncode=3,
         )
 

@@ -59,6 +59,24 @@ def test_an_edited_source_is_stale_until_the_shared_library_is_rebuilt(
     assert compiled_module.stale() == [source]
 
 
+def test_a_module_added_to_the_compiled_set_is_stale_until_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jixiao.compiled as compiled_module
+
+    suffix = EXTENSION_SUFFIXES[0]
+    folder = tmp_path / "parsers" / "recognizer"
+    folder.mkdir(parents=True)
+    built, added = folder / "decode.py", folder / "region.py"
+    for path in (built, folder / f"decode{suffix}", tmp_path / f"_compiled__mypyc{suffix}", added):
+        path.write_text("")
+    os.utime(built, (100, 100))
+    monkeypatch.setattr(compiled_module, "PACKAGE", tmp_path)
+    assert compiled_module.stale() == [added]
+    (folder / f"decode{suffix}").unlink()  # nothing compiled (a pure install): nothing stale
+    assert compiled_module.stale() == []
+
+
 def _run(package_parent: Path, inputs: list[Path], out: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(package_parent)}
     command = [sys.executable, "-m", "jixiao", "run", *map(str, inputs), "-o", str(out), "-q"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 from functools import lru_cache
+from typing import Final
 
 from jixiao.repairs import operator_confusions
 from jixiao.text import fold
@@ -32,7 +33,7 @@ class CellType(str, Enum):
     TEXT = "text"
 
 
-_LEVEL_ENDINGS = (
+_LEVEL_ENDINGS: Final = (
     "效益指标",
     "满意度指标",
     "成本指标",
@@ -43,9 +44,9 @@ _LEVEL_ENDINGS = (
     "影响指标",
 )
 # a level-1 cell whose vertical text was lost, leaving its weight: "(50分)"
-_LOST_LEVEL = re.compile(r"^\(\d+(?:\.\d+)?分\)$")
-PLACEHOLDERS = frozenset({"-", "--", "/", "\\", "……", "...", "…", "——", "—", "无数据"})
-DIRECTIONS = frozenset({"正向", "反向", "正向指标", "反向指标"})
+_LOST_LEVEL: Final = re.compile(r"^\(\d+(?:\.\d+)?分\)$")
+PLACEHOLDERS: Final = frozenset({"-", "--", "/", "\\", "……", "...", "…", "——", "—", "无数据"})
+DIRECTIONS: Final = frozenset({"正向", "反向", "正向指标", "反向指标"})
 
 
 @derived
@@ -55,16 +56,18 @@ def _folded_placeholders() -> frozenset[str]:
     return frozenset(fold(p) for p in PLACEHOLDERS)
 
 
-_NUM = r"[-+]?\d[\d,]*(?:\.\d+)?"
-_NUMBER = re.compile(rf"^(?P<op>[<>=≥≤≧≦⩾⩽]{{0,2}})\s*(?P<num>{_NUM})\s*(?P<unit>[^\d\s]{{0,8}})$")
-_WEIGHT = re.compile(rf"^{_NUM}\s*分$|^[(（]\s*{_NUM}\s*分\s*[)）]$")  # 10分, (10 分)
-_CN_NUM = "零一二两三四五六七八九十百半"
-SCORING_MARKERS = re.compile(
+_NUM: Final = r"[-+]?\d[\d,]*(?:\.\d+)?"
+_NUMBER: Final = re.compile(
+    rf"^(?P<op>[<>=≥≤≧≦⩾⩽]{{0,2}})\s*(?P<num>{_NUM})\s*(?P<unit>[^\d\s]{{0,8}})$"
+)
+_WEIGHT: Final = re.compile(rf"^{_NUM}\s*分$|^[(（]\s*{_NUM}\s*分\s*[)）]$")  # 10分, (10 分)
+_CN_NUM: Final = "零一二两三四五六七八九十百半"
+SCORING_MARKERS: Final = re.compile(
     rf"得\s*(?:满分|[\d.{_CN_NUM}]+\s*分)|扣\s*[\d.{_CN_NUM}]+\s*分|不得分|扣完为止|酌情扣分|[计记]\s*[\d.]*\s*分|得0分|得分"
 )
 # a year with its month (and day): 2020年1月, 2021.1.1
-_DAY = r"(?:19|20)\d{2}(?:年\d{1,2}月(?:\d{1,2}[日号])?|[./]\d{1,2}(?:[./]\d{1,2})?)"
-_DATE = re.compile(
+_DAY: Final = r"(?:19|20)\d{2}(?:年\d{1,2}月(?:\d{1,2}[日号])?|[./]\d{1,2}(?:[./]\d{1,2})?)"
+_DATE: Final = re.compile(
     r"^(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?(?:年?(?:底|末|中|初))?\s*(?:前|以前|之前|内|以内|完成|到位)?$"
     r"|^\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?(?:底|末|中|初)?\s*(?:前|以前|之前|内|以内|完成|到位)?$"
     r"|^(?:19|20)\d{2}[./-](?:0?[1-9]|1[0-2])(?:[./-]\d{1,2})?$"
@@ -132,7 +135,7 @@ def _operator_prefixes() -> tuple[str, ...]:
     return tuple(sorted({*words, *confused}, key=len, reverse=True))
 
 
-_SIGNED = frozenset({">=", "<=", "=", ">", "<"})
+_SIGNED: Final = frozenset({">=", "<=", "=", ">", "<"})
 
 
 @derived
@@ -167,7 +170,7 @@ def cell_type(text: str) -> CellType:
     return CellType.TEXT
 
 
-_PER_WORD = re.compile(r"^[\u4e00-\u9fff]{1,3}$")
+_PER_WORD: Final = re.compile(r"^[\u4e00-\u9fff]{1,3}$")
 
 
 def is_unit_ratio(folded: str) -> bool:

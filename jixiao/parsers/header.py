@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Final
 
 from jixiao.records import HeaderColumn, RawRow, Role
 from jixiao.text import fold
 from jixiao.vocab import derived, vocabulary
 
-_CORE_ROLES = frozenset({Role.NAME, Role.LEVEL1, Role.LEVEL2})
+_CORE_ROLES: Final = frozenset({Role.NAME, Role.LEVEL1, Role.LEVEL2})
 
 
 @derived
@@ -21,11 +22,11 @@ def header_role(text: str) -> Role | None:
 
 
 # "年初目标值(A)" / "实际完成值(B)" / "执行率(B/A)": a column's letter in the form's formulas
-_COLUMN_TAG = re.compile(r"[(（][A-Z](?:/[A-Z])?[)）]$|[(（](?:分|%)[)）]$")
+_COLUMN_TAG: Final = re.compile(r"[(（][A-Z](?:/[A-Z])?[)）]$|[(（](?:分|%)[)）]$")
 
 
 # "二级指标(长期)" / "指标值(年度)": side-by-side long-term and annual columns
-_PERIOD_TAG = re.compile(r"[(（](?:中长期|长期|年度|当年|近期)[)）]$")
+_PERIOD_TAG: Final = re.compile(r"[(（](?:中长期|长期|年度|当年|近期)[)）]$")
 
 
 def period_tag(label: str) -> str | None:
@@ -67,7 +68,7 @@ def is_self_eval(header: tuple[HeaderColumn, ...]) -> bool:
     return Role.ACTUAL in roles or Role.SCORE in roles
 
 
-_YEAR = re.compile(r"(?:19|20)\d{2}年(?:度)?")
+_YEAR: Final = re.compile(r"(?:19|20)\d{2}年(?:度)?")
 
 
 def header_continuation(

@@ -5,18 +5,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Final
 
 from jixiao.parsers.cells import CellType, cell_type
 from jixiao.records import RawCell, RawForm, RawRow
 from jixiao.text import fold, fold_words_with_positions
 from jixiao.vocab import derived, field_labels, vocabulary
 
-_YEAR = re.compile(r"[(（]?\s*((?:19|20)\d{2})\s*[)）]?\s*年")
-_TITLE_MAX = 60
+_YEAR: Final = re.compile(r"[(（]?\s*((?:19|20)\d{2})\s*[)）]?\s*年")
+_TITLE_MAX: Final = 60
 # a sentence, not a title: a full stop, a semicolon, or two commas ("…如期实现,于…备案,并…")
-_SENTENCE = re.compile(r"[。;；]|[,，].*[,，]")
-_AMOUNT_UNIT = re.compile(r"[(（]\s*(万元|元|亿元)\s*[)）]")
-_BLANKS = re.compile(r"[ \t\u3000]+")
+_SENTENCE: Final = re.compile(r"[。;；]|[,，].*[,，]")
+_AMOUNT_UNIT: Final = re.compile(r"[(（]\s*(万元|元|亿元)\s*[)）]")
+_BLANKS: Final = re.compile(r"[ \t\u3000]+")
 
 
 def find_year(text: str) -> str | None:
@@ -25,8 +26,10 @@ def find_year(text: str) -> str | None:
 
 
 # stamps and unit notes printed where a value belongs: "(盖章)", "单位:万元", "(部门)"
-STAMP_NOISE = re.compile(r"[(（]\s*盖章\s*[)）]|单位\s*[:：]\s*(?:万元|元)|[(（]\s*部门\s*[)）]$")
-_YEAR_LINE = re.compile(r"^[(（]?\s*(?:19|20)\d{2}\s*年?度?\s*[)）]?\s*年?度?\s*[)）]?$")
+STAMP_NOISE: Final = re.compile(
+    r"[(（]\s*盖章\s*[)）]|单位\s*[:：]\s*(?:万元|元)|[(（]\s*部门\s*[)）]$"
+)
+_YEAR_LINE: Final = re.compile(r"^[(（]?\s*(?:19|20)\d{2}\s*年?度?\s*[)）]?\s*年?度?\s*[)）]?$")
 
 
 @derived
@@ -67,7 +70,7 @@ def title_of(row: RawRow) -> str | None:
 
 
 # a page's words before a title it quotes ("更多相关《…绩效自评表》"), and the closing mark
-_QUOTED_TITLE = re.compile(r"^[^《“「\"]*[《“「\"](?=[^《“「\"》”」]*绩效)|[》”」\"]\s*$")
+_QUOTED_TITLE: Final = re.compile(r"^[^《“「\"]*[《“「\"](?=[^《“「\"》”」]*绩效)|[》”」\"]\s*$")
 
 
 @derived
@@ -77,7 +80,9 @@ def _has_title_marker(text: str) -> bool:
     return any(marker in folded for marker in vocabulary().title_markers)
 
 
-_OTHER_TABLE = re.compile(r"^(?:附表|附件|表\s*\d)|(?:统计表|明细表|清单|一览表|汇总表)[)）]?$")
+_OTHER_TABLE: Final = re.compile(
+    r"^(?:附表|附件|表\s*\d)|(?:统计表|明细表|清单|一览表|汇总表)[)）]?$"
+)
 
 
 def is_other_table_title(row: RawRow) -> bool:
@@ -115,10 +120,12 @@ def _footer_pattern() -> re.Pattern[str]:
 
 
 # a total line: "合计", "合 计(100分)", "总分:"; not "总计划完成率"
-_TOTAL = re.compile(r"^(?:合计|总计|小计|总分|总得分|合计得分|得分合计|分总)(?:\(.*\))?:?$")
+_TOTAL: Final = re.compile(r"^(?:合计|总计|小计|总分|总得分|合计得分|得分合计|分总)(?:\(.*\))?:?$")
 # a sign-off line: "项目负责人(签字)", "财政资金管理科室(盖章)", "负责人签字:", "审核意见"
 # (not "推行电子签章": a bare 签章/签名 at the end may be an indicator's object)
-_SIGN_OFF = re.compile(r"\((?:签字|签章|盖章|签名)\)|(?:签字|盖章):?$|^(?:审核|审批|审查)意见:?$")
+_SIGN_OFF: Final = re.compile(
+    r"\((?:签字|签章|盖章|签名)\)|(?:签字|盖章):?$|^(?:审核|审批|审查)意见:?$"
+)
 
 
 def is_total(folded: str) -> bool:
@@ -357,7 +364,7 @@ def _other_label(text: str) -> bool:
     return budget_key(text) is not None or fold(text) in vocabulary().headers
 
 
-_GLUED_TITLE = re.compile(
+_GLUED_TITLE: Final = re.compile(
     r"(?:[^,，:：。;；、《》“”\"\d\s]{2,30}?)?(?:(?:19|20)\d{2}\s*年度?)?[^,，:：。;；\d]{2,40}?(?:绩效目标自评表|绩效自评表|绩效目标表|绩效目标申报表)(?:[(（]\s*\d{4}\s*年度?\s*[)）])?"
 )
 

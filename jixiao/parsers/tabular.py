@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Final
 
 from jixiao.flags import COLUMNS_SHIFTED, COLUMNS_SWAPPED
 from jixiao.parsers.align import Template, align
@@ -43,12 +44,12 @@ from jixiao.records import (
 )
 from jixiao.text import fold
 
-_SKIPPED = (CellType.EMPTY, CellType.PLACEHOLDER)
+_SKIPPED: Final = (CellType.EMPTY, CellType.PLACEHOLDER)
 # roles that make a named row an indicator
-TARGET_ROLES = (Role.VALUE, Role.OPERATOR, Role.ACTUAL, Role.SCORE, Role.WEIGHT)
+TARGET_ROLES: Final = (Role.VALUE, Role.OPERATOR, Role.ACTUAL, Role.SCORE, Role.WEIGHT)
 # level cells are often merged over many rows: a row's bbox comes from its other cells
-_LEVELS = (Role.LEVEL1, Role.LEVEL2)
-_UNASSIGNED = (None, Role.IGNORE)  # alignment results that give a cell no role
+_LEVELS: Final = (Role.LEVEL1, Role.LEVEL2)
+_UNASSIGNED: Final = (None, Role.IGNORE)  # alignment results that give a cell no role
 
 
 def align_row(row: RawRow, template: Template) -> RawIndicator | None:
@@ -139,7 +140,7 @@ def unread_text(row: RawRow, found: list[RawIndicator]) -> UnreadText | None:
 
 
 # the label of an unfilled slot of a blank template, folded: "指标1:", "指标 2：/", "指标三"
-_TEMPLATE_LABEL = re.compile(r"^指标[\d一二三四五六七八九十]+:?[-/\\.]*$")
+_TEMPLATE_LABEL: Final = re.compile(r"^指标[\d一二三四五六七八九十]+:?[-/\\.]*$")
 
 
 def is_filler(text: str) -> bool:
@@ -148,7 +149,7 @@ def is_filler(text: str) -> bool:
     return cell_type(text) in _SKIPPED or bool(_TEMPLATE_LABEL.match(fold(text)))
 
 
-_TEMPLATES: dict[tuple[HeaderColumn, ...], Template] = {}
+_TEMPLATES: Final[dict[tuple[HeaderColumn, ...], Template]] = {}
 
 
 def _template(header: tuple[HeaderColumn, ...]) -> Template:
