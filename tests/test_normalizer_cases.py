@@ -3,6 +3,8 @@ show (DOMAIN.md b, c, d; OCR and crawler damage). Table-driven; add a row for ev
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from jixiao.normalizers.dates import deadline, excel_serial_date
@@ -10,8 +12,8 @@ from jixiao.normalizers.levels import LevelTracker
 from jixiao.normalizers.targets import read_target, repair_text
 from jixiao.normalizers.units import canonical_unit
 from jixiao.records import RawCell, RawIndicator, Role
-from jixiao.repairs import join_spaced_number
-from jixiao.text import fold
+from jixiao.repairs import join_spaced_number, traditional_map
+from jixiao.text import _EXTRA_FOLD, _FOLD_DROP, _PINYIN_GLOSS, fold, strip_html
 
 
 def _row(name: str, op: str | None, value: str | None, unit: str | None = None) -> RawIndicator:
@@ -331,6 +333,23 @@ FOLDS = [
 @pytest.mark.parametrize(("raw", "expected"), FOLDS)
 def test_fold(raw: str, expected: str) -> None:
     assert fold(raw) == expected
+
+
+def _fold_in_two_passes(text: str) -> str:
+    """fold as written before its punctuation and traditional tables became one: the
+    reference for the one-pass fold."""
+    text = unicodedata.normalize("NFKC", strip_html(text)).translate(_EXTRA_FOLD)
+    text = _PINYIN_GLOSS.sub("", text).translate(traditional_map())
+    return _FOLD_DROP.sub("", text)
+
+
+def test_fold_in_one_pass_is_fold_in_two() -> None:
+    table = traditional_map()
+    texts = [raw for raw, _ in FOLDS]
+    # every traditional character, before a pinyin gloss and inside the punctuation folded
+    texts += [f"{chr(k)}(biāo)【{chr(k)}】、“{chr(k)}”。" for k in table]
+    texts += [f"产{chr(k)}(xiàng)" for k in _EXTRA_FOLD]
+    assert [fold(text) for text in texts] == [_fold_in_two_passes(text) for text in texts]
 
 
 LEVELS = [
