@@ -145,8 +145,8 @@ def _unmarked_module_names(path: Path) -> list[str]:
 
 
 def test_compiled_modules_keep_their_constants_final() -> None:
-    """Compiled, a module-level name that is not Final is a dict lookup at every use (a
-    sixth of the decoder's time once); Final makes it a C variable."""
+    """Compiled, a module-level name that is not Final is a dict lookup at every use, about
+    twenty times slower than the C variable a Final name becomes."""
     sources = compiled_sources()
     assert ROOT / "jixiao" / "parsers" / "recognizer" / "decode.py" in sources
     unmarked = {

@@ -11,6 +11,7 @@ from importlib import resources
 from typing import Final, TypeAlias
 
 from jixiao.parsers.recognizer.kinds import (
+    DIGIT,
     GROUP_POINTS,
     NAME_ENDINGS,
     NAME_THEN_EXPLANATION,
@@ -145,7 +146,7 @@ _MONEY: Final = re.compile(r"\d{1,3}(?:,\d{3})+\.\d\d")  # an amount printed as 
 _LEADING_DIGITS: Final = re.compile(r"[<>=≥≤]*(\d+)(?![.,\d])")  # a whole number, no point or comma
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one is made for each new text (see Atom, lattice.py)
 class _Probes:
     """Searches more than one test of a text asks for, made once."""
 
@@ -155,12 +156,11 @@ class _Probes:
     number_inside: bool
 
 
-_DIGIT: Final = re.compile(r"\d")
 _REPEATS: Final = re.compile(r"(\D{2,8})\1")  # "明显改善明显改善": a cell twice, run together
 
 
 def _probes(folded: str) -> _Probes:
-    digits = bool(_DIGIT.search(folded))
+    digits = bool(DIGIT.search(folded))
     return _Probes(
         digits=digits,
         repeats=bool(_REPEATS.search(folded)),

@@ -69,10 +69,12 @@ def skipped_cells(lattice: Lattice, start: int, end: int) -> list[Cell]:
     return [Cell(i, i + 1, lattice.atoms[i].text, None) for i in range(start, end)]
 
 
-# A back pointer: the start atom of the step into a state, the state it came from, the
-# column it filled (or _SKIP, _CLOSE, an extra role's code) and whether it opened a row,
-# packed in one int (a dict of tuples was a tenth of the decoder's time)
 def _entry(start: int, previous: int, column: int, new_row: bool) -> int:
+    """A back pointer packed in one int (a dict of tuples was a tenth of the decoder's time):
+    the start atom of the step into a state, the state it came from, the column it filled
+    (or _SKIP, _CLOSE, an extra role's code) and whether it opened a row. The state and the
+    column take 8 bits each: a state is below 2 * (columns + 2), a column code at most
+    _EXTRA_BASE + 2."""
     return (((start << 8 | previous + 1) << 8 | column - _CLOSE) << 1) | new_row
 
 

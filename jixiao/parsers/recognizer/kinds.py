@@ -90,7 +90,7 @@ _TARGET_WORDS: Final = re.compile(
     r"(?:良好|明显|显著|较高|较好|有效|提高|提升|改善|可持续|及时|按时|按期|到位|完成|达标|合格|"
     r"以内|以上|以下|之内|前|底|内|是|否|无|长期|全年|扩大|减轻|巩固|增加|增长|稳定)$"
 )
-_DIGIT: Final = re.compile(r"\d")
+DIGIT: Final = re.compile(r"\d")  # a text without one is no number (costs.py asks too)
 _SENTENCE: Final = re.compile(
     r"[;。，；]|(?<!\d)[,.]|[,.](?!\d)"
 )  # not a decimal point or thousands comma
@@ -200,7 +200,7 @@ def _special_kind(folded: str) -> Kind | None:
 
 def _is_level_like(folded: str) -> bool:
     """An unlisted level name: short, ending in 指标 (or 值 after a listed level word)."""
-    if len(folded) > 10 or _DIGIT.search(folded):
+    if len(folded) > 10 or DIGIT.search(folded):
         return False
     if folded.endswith("值") and vocabulary().is_level(folded[:-1]):
         return True
