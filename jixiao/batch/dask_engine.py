@@ -11,8 +11,10 @@ finishes. A source whose worker died is retried by the scheduler itself (its
 MAX_ATTEMPTS submissions (a source only queued on the workers another source killed is no
 culprit). Then it is run once alone, in a child process of the main one (`ContainedRunner`):
 only a source that kills that process too gives `worker_crashed`, so a source that was only
-queued behind another's crashes on every attempt is read as usual. One whose future was lost
-otherwise (cancelled, the scheduler forgot it) is submitted again the same way, then gives
+queued behind another's crashes on every attempt is read as usual. A finished source whose
+result died with its worker before it was fetched is no failed attempt: the scheduler
+computes it again and the run waits for that. One whose future was lost otherwise
+(cancelled, the scheduler forgot it) is submitted again the same way, then gives
 `worker_lost`. Every task handed in is reported exactly once.
 
 With `--file-timeout` or `--file-memory` (both on by default) each dask worker runs its
@@ -24,6 +26,7 @@ dask worker itself lives on.
 
 from __future__ import annotations
 
+import logging
 import tempfile
 import threading
 import time
@@ -36,6 +39,7 @@ from typing import Any
 from jixiao.batch.local import ContainedRunner, WorkerConfig
 from jixiao.batch.task import Outcome, SourceTask, run_task, write_contained
 
+log = logging.getLogger(__name__)
 OnDone = Callable[[Outcome], None]
 WINDOW_PER_WORKER = 64  # futures in flight per worker, so memory does not grow with the run
 MAX_ATTEMPTS = 3  # submissions of one source whose future was lost or whose workers died
@@ -87,6 +91,21 @@ def _failure(future: Any) -> tuple[str, str, bool]:
             return "worker_crashed", "(its dask worker died; the scheduler gave up on it)", True
         return "worker_crashed", f"({type(error).__name__}: {error})", False
     return "worker_lost", f"(dask future {future.status})", True
+
+
+_RECOMPUTED = ("lost", "pending")  # a finished future whose worker died before its result came
+
+
+def _outcome(future: Any) -> Outcome | None:
+    """The Outcome of a finished future; None when it did not finish, or when its result
+    was lost on the way (its status then says which)."""
+    if future.status != "finished":
+        return None
+    try:
+        outcome: Outcome = future.result()
+    except Exception:  # noqa: BLE001  (erred or lost while fetched: its status tells)
+        return None
+    return outcome
 
 
 _RUNNERS = threading.local()  # in a dask worker: its ContainedRunner, one per thread
@@ -142,14 +161,19 @@ def run_dask(
         for task in islice(todo, _window(client)):  # islice: zip() would drop one task
             submit(task)
         for future in queue:
+            outcome = _outcome(future)
+            if outcome is None and future.status in _RECOMPUTED:
+                queue.add(future)  # its result died with a worker: computed again, awaited
+                continue
             flight = flights.pop(future)
-            outcome = future.result() if future.status == "finished" else None
             code, detail, again = ("", "", False) if outcome else _failure(future)
             future.release()
             if outcome is None and again and flight.attempt < MAX_ATTEMPTS:
+                log.info("%s: %s %s; submitted again", flight.task.rel_path, code, detail)
                 submit(flight.task, flight.attempt + 1)
                 continue
             if outcome is None and again and code == "worker_crashed":
+                log.info("%s: %s on every attempt; run alone", flight.task.rel_path, code)
                 outcome = alone.run(flight.task)  # the culprit, or a bystander every time?
             if outcome is None:
                 seconds = time.monotonic() - flight.began
