@@ -135,8 +135,12 @@ def result_frame(result: SourceResult) -> Any:
     holds for it (without the panel's key columns)."""
     import pyarrow as pa
 
-    from jixiao.output.parquet import INDICATORS_SCHEMA, indicator_rows
+    from jixiao.output.parquet import INDICATORS_SCHEMA
+    from jixiao.output.rows import indicator_columns
 
     pandas_module()
-    table = pa.Table.from_pylist(list(indicator_rows([result])), schema=INDICATORS_SCHEMA)
+    columns = indicator_columns(result)
+    table = pa.Table.from_pydict(
+        {name: columns.get(name, []) for name in INDICATORS_SCHEMA.names}, schema=INDICATORS_SCHEMA
+    )
     return table.to_pandas()

@@ -15,6 +15,7 @@ from jixiao.batch import runner, tables
 from tests.test_batch import batch, make_corpus, manifest
 
 DROPPED = "d0/001_004_a0dabc58212d71e8.txt"
+CHANGED = "d0/000_001_570424103c010556.txt"
 
 
 @pytest.fixture
@@ -59,7 +60,12 @@ def test_a_source_the_engine_never_reports_is_worker_lost(
 def test_a_missing_or_unreadable_json_at_table_time_is_worker_lost(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
 ) -> None:
+    """A source kept from an earlier run is read from its JSON when its turn comes (a source
+    run now brings its rows with its outcome)."""
     out = tmp_path / "out"
+    batch(corpus, out, jobs=1)
+    changed = corpus / CHANGED  # so that the next run has a source to run, DROPPED kept
+    changed.write_bytes(changed.read_bytes() + b"\n")
     read = tables.read_result
 
     def damaging(path: str, *args: Any) -> Any:
@@ -109,14 +115,14 @@ def test_the_tables_are_built_while_the_sources_run(
 
     out = tmp_path / "out"
     done_at_each_add: list[int] = []
-    add = DatasetWriter.add
+    add = DatasetWriter.add_columns
 
-    def counting(self: DatasetWriter, result: Any) -> None:
+    def counting(self: DatasetWriter, tables: Any) -> None:
         lines = (out / "manifest.jsonl").read_text("utf-8").count('"kind": "source"')
         done_at_each_add.append(lines)
-        add(self, result)
+        add(self, tables)
 
-    monkeypatch.setattr(DatasetWriter, "add", counting)
+    monkeypatch.setattr(DatasetWriter, "add_columns", counting)
     summary = batch(corpus, out, jobs=2)
     assert summary.sources == len(done_at_each_add) == 13
     assert done_at_each_add[0] < 13 // 2

@@ -8,6 +8,7 @@ import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
@@ -117,15 +118,15 @@ def test_results_a_killed_dask_worker_held_are_computed_again_not_counted_as_att
     """Regression (an innocent source recorded without its forms, now and then): while the
     main process is busy, finished sources' results wait on their worker; when another
     source kills that worker, the scheduler computes them again. Such a lost result is no
-    failed attempt of its source: only the source that kills its workers is submitted again."""
+    failed attempt of its source: it is awaited, not submitted again."""
     from jixiao.batch.tables import TablesInOrder
 
     mark = TablesInOrder.mark
 
-    def busy_mark(self: TablesInOrder, path: str) -> None:
+    def busy_mark(self: TablesInOrder, path: str, tables: Any = None) -> None:
         if not self.done and self.next == 0:
             time.sleep(1.0)  # the first result: the other sources finish meanwhile
-        mark(self, path)
+        mark(self, path, tables)
 
     monkeypatch.setattr(TablesInOrder, "mark", busy_mark)
     monkeypatch.setenv(ENV, f"crash={CRASH}")
@@ -135,9 +136,11 @@ def test_results_a_killed_dask_worker_held_are_computed_again_not_counted_as_att
         corpus, out, engine="dask", scheduler=scheduler, file_timeout=None, file_memory_mb=None
     )
     assert (summary.sources, summary.forms) == (13, 11), source_entries(out)
-    records = [r for r in caplog.records if r.name == "jixiao.batch.dask_engine"]
-    again = {r.getMessage().split(":", 1)[0].rsplit("/", 1)[-1] for r in records}
-    assert again == {CRASH}
+    again = [r.getMessage() for r in caplog.records if r.name == "jixiao.batch.dask_engine"]
+    assert any(CRASH in message for message in again)
+    # a source queued behind the crash may have run out of the scheduler's tries (killed
+    # worker): resubmitted; none was resubmitted for a result lost with its worker
+    assert not [message for message in again if "worker_lost" in message]
 
 
 def test_a_task_given_to_a_worker_that_just_died_stays_queued(tmp_path: Path) -> None:

@@ -137,3 +137,55 @@ def test_text_only_run_imports_no_heavy_library(tmp_path: Path) -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_a_sink_fed_column_chunks_writes_the_row_groups_of_one_fed_row_by_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sources' rows arrive as column chunks (their workers built them); chunks that cross a
+    row-group boundary are split so the file is the one rows added one by one give."""
+    import pyarrow as pa
+
+    from jixiao.output import dataset
+
+    monkeypatch.setattr(dataset, "ROW_GROUP", 5)
+    schema = pa.schema([("name", pa.string()), ("value", pa.float64()), ("page", pa.int32())])
+    rows = [{"name": f"n{i}", "value": i / 2, "page": i} for i in range(23)]
+    by_row = dataset._FileSink(tmp_path / "rows.parquet", schema)
+    for row in rows:
+        by_row.add(row)
+    by_row.close()
+    by_chunk = dataset._FileSink(tmp_path / "chunks.parquet", schema)
+    start = 0
+    for size in (3, 0, 7, 1, 5, 7):  # no "page" column in the chunks: null
+        chunk = rows[start : start + size]
+        by_chunk.extend({"name": [r["name"] for r in chunk], "value": [r["value"] for r in chunk]})
+        start += size
+    by_chunk.close()
+    expected = pq.read_table(tmp_path / "rows.parquet").set_column(
+        2, "page", pa.array([None] * 23, pa.int32())
+    )
+    assert pq.read_table(tmp_path / "chunks.parquet").equals(expected)
+    groups = [
+        pq.ParquetFile(tmp_path / name).metadata for name in ("rows.parquet", "chunks.parquet")
+    ]
+    sizes = [[meta.row_group(i).num_rows for i in range(meta.num_row_groups)] for meta in groups]
+    assert sizes[0] == sizes[1] == [5, 5, 5, 5, 3]
+
+
+def test_tables_rebuilt_from_the_json_files_equal_those_the_workers_fed(
+    run_out: Path, tmp_path: Path
+) -> None:
+    """A first run feeds the tables with the rows its workers built; a run that rebuilds them
+    (tables gone, sources unchanged) reads every JSON file: the same tables."""
+    import shutil
+
+    out = tmp_path / "out"
+    shutil.copytree(run_out, out)
+    for table in ("forms.parquet", "indicators.parquet", "errors.parquet"):
+        (out / table).unlink()
+    assert main(["run", str(FORMS), "-o", str(out), "-q"]) == 0
+    for table in ("forms", "indicators", "errors", "targets_vs_actuals"):
+        built = pq.read_table(run_out / f"{table}.parquet")
+        assert built.num_rows > 0 or table == "errors"
+        assert pq.read_table(out / f"{table}.parquet").equals(built), table

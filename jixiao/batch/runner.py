@@ -258,7 +258,7 @@ class _Recorder:
         self.manifest.record(Entry.of(outcome, self.config, quick))
         self.progress.advance(outcome)
         if self.tables is not None:
-            self.tables.mark(outcome.rel_path)
+            self.tables.mark(outcome.rel_path, outcome.tables)
 
 
 def _run_sources(tasks: list[SourceTask], options: RunOptions, on_done: _Recorder) -> None:

@@ -1,9 +1,11 @@
 """The tables of a run, as the sources finish.
 
-Each source's result goes into the tables as soon as it and every source before it (in
-input order) are done, so the tables are built while the workers parse, in the order of
-INPUT on every engine. A run with nothing to redo rebuilds them (from the JSON files) only
-when the sources, their entries, the layout or the aliases changed.
+Each source's rows go into the tables as soon as it and every source before it (in input
+order) are done, so the tables are built while the workers parse, in the order of INPUT on
+every engine. A source run now brings its rows with its Outcome (built by its worker); a
+source kept from an earlier run is read from its JSON. A run with nothing to redo rebuilds
+the tables (from the JSON files) only when the sources, their entries, the layout or the
+aliases changed.
 
 A source whose JSON is missing or unreadable when its turn comes is recorded as
 `worker_lost` (and redone by the next run) instead of stopping the run.
@@ -26,6 +28,7 @@ from jixiao.output.layout import PANEL_FILE, table_paths
 
 if TYPE_CHECKING:
     from jixiao.models import SourceResult
+    from jixiao.output.rows import Columns
 
 log = logging.getLogger(__name__)
 
@@ -70,9 +73,9 @@ def _panel_of(options: RunOptions) -> Callable[[Path], object]:
 
 
 class TablesInOrder:
-    """Feeds a DatasetWriter with each source's result in input order, as soon as that
-    source and all before it are done; sources finished out of order wait as paths (a few
-    bytes each), never as rows."""
+    """Feeds a DatasetWriter with each source's rows in input order, as soon as that source
+    and all before it are done. A source finished out of order waits with its rows (one
+    source's, a few KB; the engines have a bounded number of sources in flight)."""
 
     def __init__(
         self, paths: list[str], done: set[str], manifest: Manifest, options: RunOptions, lost: Lost
@@ -80,13 +83,17 @@ class TablesInOrder:
         from jixiao.output.dataset import DatasetWriter
 
         self.paths, self.done, self.next = paths, done, 0
+        self.ready: dict[str, dict[str, Columns]] = {}  # rows of sources done out of order
         self.manifest, self.options, self.lost = manifest, options, lost
         self.writer = DatasetWriter(options.out, options.partition_by)
         self._advance()
 
-    def mark(self, path: str) -> None:
-        """`path` is done: its JSON is final."""
+    def mark(self, path: str, tables: dict[str, Columns] | None = None) -> None:
+        """`path` is done: its JSON is final; `tables`: its rows, as its worker built them
+        (else they are read from its JSON)."""
         self.done.add(path)
+        if tables is not None:
+            self.ready[path] = tables
         self._advance()
 
     def _advance(self) -> None:
@@ -94,7 +101,12 @@ class TablesInOrder:
             path = self.paths[self.next]
             self.done.discard(path)
             self.next += 1
-            self.writer.add(read_result(path, self.manifest, self.options.out, self.lost))
+            tables = self.ready.pop(path, None)
+            if tables is None:
+                result = read_result(path, self.manifest, self.options.out, self.lost)
+                self.writer.add(result)
+            else:
+                self.writer.add_columns(tables)
 
     def finish(self) -> str:
         """Finish the tables and the panel and swap them in; the digest of the tables."""

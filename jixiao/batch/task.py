@@ -1,7 +1,8 @@
 """One source as a unit of batch work: run `process_file`, write its JSON, report an Outcome.
 
 `run_task` is what every engine calls, in a worker process or a dask worker; it returns a
-small picklable `Outcome` (counts and problem codes), never the whole SourceResult. The
+picklable `Outcome` (counts, problem codes and the source's table rows, column by column),
+never the whole SourceResult. The
 reader, parser and model modules are imported on the first source run, so that a run with
 nothing to do never loads them.
 """
@@ -23,6 +24,7 @@ from jixiao.problems import CONTAINED
 
 if TYPE_CHECKING:  # the per-source modules are imported where a source is run, not before
     from jixiao.models import SourceResult
+    from jixiao.output.rows import Columns
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +100,9 @@ class Outcome:
     seconds: float
     worker_done: bool = field(default=False)  # the worker must be replaced after this source
     output_error: str = ""  # OUT could not be written (the run stops; the source is not blamed)
+    # its rows of the Parquet tables, column by column (jixiao.output.rows), built where it
+    # was read so that the main process need not read its JSON back
+    tables: dict[str, Columns] | None = field(default=None, repr=False, compare=False)
 
     @property
     def status(self) -> str:
@@ -107,6 +112,8 @@ class Outcome:
 
 
 def outcome_of(result: SourceResult, seconds: float) -> Outcome:
+    from jixiao.output.rows import table_columns
+
     return Outcome(
         rel_path=result.source.path,
         sha256=result.source.sha256,
@@ -115,6 +122,7 @@ def outcome_of(result: SourceResult, seconds: float) -> Outcome:
         unread=sum(len(form.unread) for form in result.forms),
         problems=tuple((p.code, p.message) for p in result.errors),
         seconds=round(seconds, 4),
+        tables=table_columns(result),
     )
 
 

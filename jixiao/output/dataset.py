@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -20,24 +20,17 @@ import pyarrow.parquet as pq
 
 from jixiao.models import SourceResult
 from jixiao.output.layout import PANEL_FILE, table_paths
-from jixiao.output.parquet import (
-    ERRORS_SCHEMA,
-    FORMS_SCHEMA,
-    INDICATORS_SCHEMA,
-    error_rows,
-    form_rows,
-    indicator_rows,
-)
+from jixiao.output.parquet import ERRORS_SCHEMA, FORMS_SCHEMA, INDICATORS_SCHEMA
+from jixiao.output.rows import Columns, row_count, table_columns
 
 ROW_GROUP = 8192
 MAX_OPEN = 64  # partition files open at once; beyond it the oldest is closed
 HIVE_NULL = "__HIVE_DEFAULT_PARTITION__"
 PARTITIONS = ("year", "department")
-RowsOf = Callable[[Iterable[SourceResult]], Iterator[dict[str, Any]]]
-TABLES: tuple[tuple[str, pa.Schema, RowsOf], ...] = (
-    ("forms", FORMS_SCHEMA, form_rows),
-    ("indicators", INDICATORS_SCHEMA, indicator_rows),
-    ("errors", ERRORS_SCHEMA, error_rows),
+TABLES: tuple[tuple[str, pa.Schema], ...] = (
+    ("forms", FORMS_SCHEMA),
+    ("indicators", INDICATORS_SCHEMA),
+    ("errors", ERRORS_SCHEMA),
 )
 
 
@@ -50,26 +43,46 @@ def hive_value(value: object) -> str:
 
 
 class _FileSink:
-    """One Parquet file written in row groups of ROW_GROUP rows."""
+    """One Parquet file written in row groups of ROW_GROUP rows, buffered column by column
+    (pa.Table.from_pylist over row dicts took four times as long: the run's main process
+    spent a third of its time there on text sources, bench/bench_batch.py)."""
 
     def __init__(self, path: Path, schema: pa.Schema) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path, self.schema = path, schema
         self.writer = pq.ParquetWriter(path, schema, compression="zstd")
-        self.rows: list[dict[str, Any]] = []
+        self.columns: Columns = {name: [] for name in schema.names}
+        self.count = 0
 
     def add(self, row: dict[str, Any]) -> None:
-        self.rows.append(row)
-        if len(self.rows) >= ROW_GROUP:
+        for name, values in self.columns.items():
+            values.append(row.get(name))
+        self.count += 1
+        if self.count >= ROW_GROUP:
             self.flush()
 
+    def extend(self, columns: Columns) -> None:
+        """Rows given column by column (a column the schema has and they lack is null)."""
+        count, done = row_count(columns), 0
+        while done < count:
+            take = min(count - done, ROW_GROUP - self.count)
+            whole = take == count
+            for name, values in self.columns.items():
+                given = columns.get(name)
+                if given is None:
+                    values.extend([None] * take)
+                else:
+                    values.extend(given if whole else given[done : done + take])
+            self.count += take
+            done += take
+            if self.count >= ROW_GROUP:
+                self.flush()
+
     def flush(self) -> None:
-        if self.rows:
-            # column by column: pa.Table.from_pylist took four times as long, the run's
-            # main process a third of its time on text sources (bench/bench_batch.py)
-            columns = {name: [row.get(name) for row in self.rows] for name in self.schema.names}
-            self.writer.write_table(pa.Table.from_pydict(columns, schema=self.schema))
-            self.rows = []
+        if self.count:
+            self.writer.write_table(pa.Table.from_pydict(self.columns, schema=self.schema))
+            self.columns = {name: [] for name in self.schema.names}
+            self.count = 0
             pa.default_memory_pool().release_unused()  # keep the peak flat over a long run
 
     def close(self) -> None:
@@ -123,23 +136,26 @@ class DatasetWriter:
         self.out, self.partition_by = out, partition_by
         self.building = out / BUILDING
         shutil.rmtree(self.building, ignore_errors=True)
-        self.sinks: list[tuple[_FileSink, RowsOf]] = []
+        self.sinks: dict[str, _FileSink] = {}
         try:
             self.building.mkdir(parents=True)
-            for name, schema, rows in TABLES:
-                self.sinks.append((_FileSink(self.building / f"{name}.parquet", schema), rows))
+            for name, schema in TABLES:
+                self.sinks[name] = _FileSink(self.building / f"{name}.parquet", schema)
         except BaseException:  # a full disk at the first bytes: nothing is left behind
             self.abandon()
             raise
 
     def add(self, result: SourceResult) -> None:
-        for sink, rows in self.sinks:
-            for row in rows([result]):
-                sink.add(row)
+        self.add_columns(table_columns(result))
+
+    def add_columns(self, tables: dict[str, Columns]) -> None:
+        """A source's rows of every table, column by column (jixiao.output.rows)."""
+        for name, sink in self.sinks.items():
+            sink.extend(tables[name])
 
     def finish(self, finish: Callable[[Path], object] | None = None) -> None:
         try:
-            for sink, _ in self.sinks:
+            for sink in self.sinks.values():
                 sink.close()
             if finish is not None:
                 finish(self.building)
@@ -153,7 +169,7 @@ class DatasetWriter:
 
     def abandon(self) -> None:
         """Drop what was built (nothing of OUT's tables is touched)."""
-        for sink, _ in self.sinks:
+        for sink in self.sinks.values():
             try:
                 sink.writer.close()
             except OSError:
