@@ -2,9 +2,8 @@
 
 `run_task` is what every engine calls, in a worker process or a dask worker; it returns a
 picklable `Outcome` (counts, problem codes and the source's table rows, column by column),
-never the whole SourceResult. The
-reader, parser and model modules are imported on the first source run, so that a run with
-nothing to do never loads them.
+never the whole SourceResult. The reader, parser and model modules are imported on the
+first source run, so that a run with nothing to do never loads them.
 """
 
 from __future__ import annotations

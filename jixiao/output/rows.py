@@ -16,11 +16,10 @@ if TYPE_CHECKING:
     from jixiao.models import SourceResult
 
 Columns: TypeAlias = dict[str, list[Any]]  # column name -> its values, one per row
-TABLE_NAMES = ("forms", "indicators", "errors")
 
 
 def table_columns(result: SourceResult) -> dict[str, Columns]:
-    """The source's rows of every table (TABLE_NAMES), column by column."""
+    """The source's rows of every table (forms, indicators, errors), column by column."""
     return {
         "forms": form_columns(result),
         "indicators": indicator_columns(result),
