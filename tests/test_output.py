@@ -189,3 +189,30 @@ def test_tables_rebuilt_from_the_json_files_equal_those_the_workers_fed(
         built = pq.read_table(run_out / f"{table}.parquet")
         assert built.num_rows > 0 or table == "errors"
         assert pq.read_table(out / f"{table}.parquet").equals(built), table
+
+
+def test_tables_are_built_on_the_system_allocator_and_the_default_comes_back(
+    tmp_path: Path,
+) -> None:
+    """mimalloc (pyarrow's default pool) kept what the panel's passes freed; a run's tables
+    are built on malloc, and the caller's pool is put back after, as after a failure."""
+    import pyarrow as pa
+
+    from jixiao.inputs import InputFile
+    from jixiao.output.dataset import DatasetWriter, write_dataset
+    from jixiao.pipeline import process_file
+
+    before = pa.default_memory_pool().backend_name
+    seen: list[str] = []
+    source = sample_files()[0]
+    result = process_file(InputFile(source, source.name))
+    write_dataset(
+        tmp_path, [result], None, lambda _: seen.append(pa.default_memory_pool().backend_name)
+    )
+    assert seen == ["system"]
+    assert pa.default_memory_pool().backend_name == before
+    writer = DatasetWriter(tmp_path / "abandoned", None)
+    assert pa.default_memory_pool().backend_name == "system"
+    writer.abandon()
+    writer.abandon()
+    assert pa.default_memory_pool().backend_name == before
