@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 from jixiao.batch.faults import inject
 from jixiao.output.errors import output_error_of
+from jixiao.output.rows import Columns, table_columns  # light: no pyarrow, no models
 from jixiao.problems import CONTAINED
 
 if TYPE_CHECKING:  # the per-source modules are imported where a source is run, not before
     from jixiao.models import SourceResult
-    from jixiao.output.rows import Columns
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +111,6 @@ class Outcome:
 
 
 def outcome_of(result: SourceResult, seconds: float) -> Outcome:
-    from jixiao.output.rows import table_columns
-
     return Outcome(
         rel_path=result.source.path,
         sha256=result.source.sha256,
