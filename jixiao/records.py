@@ -13,7 +13,10 @@ from enum import Enum
 BBox = tuple[float, float, float, float]
 
 
-@dataclass(frozen=True, slots=True)
+# The records made by the thousand for every text (lines, cells, indicator rows) are not
+# frozen: a frozen dataclass's __init__ sets each field through object.__setattr__, three
+# times slower. Nothing assigns to one once it is made; the hashable ones keep their hash.
+@dataclass(slots=True, unsafe_hash=True)
 class TextLine:
     """One line of a text source, as decoded."""
 
@@ -85,7 +88,7 @@ class SourceDoc:
     problems: tuple[PageProblem, ...] = ()  # per-page problems found while reading
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # not frozen: see TextLine
 class RawCell:
     """One cell as printed, with where it came from."""
 
@@ -154,7 +157,7 @@ class HeaderColumn:
     label: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: see TextLine (its cells make it unhashable anyway)
 class RawIndicator:
     """A table row with each cell assigned a role by its content; text as printed.
 
@@ -173,8 +176,7 @@ class RawIndicator:
     texts: dict[Role, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        texts = {role: cell.text for role, cell in self.cells.items()}
-        object.__setattr__(self, "texts", texts)
+        self.texts = {role: cell.text for role, cell in self.cells.items()}
 
     def text(self, role: Role) -> str | None:
         return self.texts.get(role)

@@ -21,13 +21,27 @@ from jixiao.vocab import Level2Entry, level_key, vocabulary
 _ONLY_CHILD: Final = {"满意度指标": "服务对象满意度指标"}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False, unsafe_hash=True)
 class Levels:
     level1: str | None
     level2: str | None
     flags: tuple[str, ...]
     level1_raw: str | None = None  # the printed cells, as read (a lone 成本指标 is a level-2)
     level2_raw: str | None = None
+
+    def __init__(
+        self,
+        level1: str | None,
+        level2: str | None,
+        flags: tuple[str, ...],
+        level1_raw: str | None = None,
+        level2_raw: str | None = None,
+    ) -> None:
+        self.level1 = level1
+        self.level2 = level2
+        self.flags = flags
+        self.level1_raw = level1_raw
+        self.level2_raw = level2_raw
 
 
 def _pick_level2(raw: str, level1: str | None) -> Level2Entry | None:

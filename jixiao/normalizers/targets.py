@@ -43,7 +43,7 @@ _TIME_NAME: Final = re.compile(r"时间|日期|时限|期限|完成时")
 _RATE_NAME: Final = re.compile(r"(率|满意度|比例|占比)$")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False, unsafe_hash=True)
 class Target:
     operator: str | None
     operator_raw: str | None
@@ -52,6 +52,24 @@ class Target:
     unit: str | None
     unit_raw: str | None
     flags: tuple[str, ...]
+
+    def __init__(
+        self,
+        operator: str | None,
+        operator_raw: str | None,
+        value: float | None,
+        value_max: float | None,
+        unit: str | None,
+        unit_raw: str | None,
+        flags: tuple[str, ...],
+    ) -> None:
+        self.operator = operator
+        self.operator_raw = operator_raw
+        self.value = value
+        self.value_max = value_max
+        self.unit = unit
+        self.unit_raw = unit_raw
+        self.flags = flags
 
 
 def repair_text(text: str | None) -> tuple[str | None, tuple[str, ...]]:

@@ -20,7 +20,7 @@ _RANGE: Final = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False, unsafe_hash=True)
 class ParsedValue:
     """A printed target split into its parts; fields are None when absent."""
 
@@ -29,6 +29,20 @@ class ParsedValue:
     value: float | None = None
     value_max: float | None = None
     unit_raw: str | None = None
+
+    def __init__(
+        self,
+        operator: str | None = None,
+        operator_raw: str | None = None,
+        value: float | None = None,
+        value_max: float | None = None,
+        unit_raw: str | None = None,
+    ) -> None:
+        self.operator = operator
+        self.operator_raw = operator_raw
+        self.value = value
+        self.value_max = value_max
+        self.unit_raw = unit_raw
 
 
 @derived

@@ -161,13 +161,17 @@ def footer_pairs(text: str) -> dict[str, str] | None:
     return pairs
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False, unsafe_hash=True)
 class SignedFooter:
     """A footer line that opens with a head label: "填报单位(盖章): 某局 填表人: 张三
     联系电话: …", printed blank as often ("填报单位: 填表人: 联系电话:")."""
 
     fields: dict[str, str]  # head fields before the first footer label (may be empty)
     pairs: dict[str, str]  # the footer's own pairs
+
+    def __init__(self, fields: dict[str, str], pairs: dict[str, str]) -> None:
+        self.fields = fields
+        self.pairs = pairs
 
 
 def signed_footer(text: str) -> SignedFooter | None:

@@ -87,7 +87,7 @@ def _lines(lattice: Lattice, start: int, end: int) -> list[Line]:
     return lines
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False, unsafe_hash=True)
 class _Labels:
     """A header's labelled "|"/tab columns, for reading lines by the column of each cell."""
 
@@ -95,6 +95,18 @@ class _Labels:
     region: Sequence[bool]
     role_at: dict[int, Role]  # "|"/tab column -> the role its label names
     extras: frozenset[Role]  # the roles the header has no column for
+
+    def __init__(
+        self,
+        lattice: Lattice,
+        region: Sequence[bool],
+        role_at: dict[int, Role],
+        extras: frozenset[Role],
+    ) -> None:
+        self.lattice = lattice
+        self.region = region
+        self.role_at = role_at
+        self.extras = extras
 
     def row(self, line: Line) -> list[Cell] | None:
         """The line read in place, or where it fits whole one or two columns off (a row whose

@@ -46,12 +46,24 @@ _DIGITS: Final = re.compile(r"[\d.]+")
 Row: TypeAlias = list[Cell]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False, unsafe_hash=True)
 class Reading:
     roles: tuple[Role, ...]  # for the row's movable cells, in order
     cost: float
     weight: float  # the row's weight under this reading (0 without one)
     texts: tuple[str, ...] | None = None  # the movable cells cut anew from a glued run
+
+    def __init__(
+        self,
+        roles: tuple[Role, ...],
+        cost: float,
+        weight: float,
+        texts: tuple[str, ...] | None = None,
+    ) -> None:
+        self.roles = roles
+        self.cost = cost
+        self.weight = weight
+        self.texts = texts
 
 
 def subtotal(level1_text: str) -> float | None:
@@ -138,12 +150,18 @@ def _readings(
                 yield context.weigh(roles, pieces, cut_anew=True)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False, unsafe_hash=True)
 class _RowContext:
     row: Row
     movable: list[int]
     numeric: list[Role]
     glued: bool  # the movable numbers are one glued run of digits
+
+    def __init__(self, row: Row, movable: list[int], numeric: list[Role], glued: bool) -> None:
+        self.row = row
+        self.movable = movable
+        self.numeric = numeric
+        self.glued = glued
 
     def weigh(
         self, roles: tuple[Role, ...], texts: tuple[str, ...], cut_anew: bool = False

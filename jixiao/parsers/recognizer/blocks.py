@@ -52,7 +52,7 @@ _MIN_ROWS: Final = 2
 _MAX_RUN: Final = 400  # value cells: more are no table printed this way
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False, unsafe_hash=True)
 class _Piece:
     """Atoms between two separators, glued ones joined: one printed cell."""
 
@@ -61,6 +61,13 @@ class _Piece:
     text: str
     line: int
     page: int | None
+
+    def __init__(self, start: int, end: int, text: str, line: int, page: int | None) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
+        self.line = line
+        self.page = page
 
     @property
     def info(self) -> CellInfo:
@@ -72,7 +79,7 @@ Row: TypeAlias = list[
 ]  # a row's value cells by column; None where the cell is empty
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False, unsafe_hash=True)
 class _Pairing:
     header: Header
     roles: tuple[Role, ...]  # the value columns, in the header's order
@@ -81,6 +88,24 @@ class _Pairing:
     levels: list[tuple[str, str]]  # each row's level names ("" where none is printed)
     rest: list[_Piece]  # value cells after the last whole row (the total's)
     end: int  # the first atom after the pairing
+
+    def __init__(
+        self,
+        header: Header,
+        roles: tuple[Role, ...],
+        rows: list[Row],
+        names: list[_Piece],
+        levels: list[tuple[str, str]],
+        rest: list[_Piece],
+        end: int,
+    ) -> None:
+        self.header = header
+        self.roles = roles
+        self.rows = rows
+        self.names = names
+        self.levels = levels
+        self.rest = rest
+        self.end = end
 
 
 def values_before_names(

@@ -205,7 +205,7 @@ def _header_columns(header: Header) -> tuple[HeaderColumn, ...]:
     return tuple(HeaderColumn(col, role, role.value) for col, role in enumerate(header.roles))
 
 
-@dataclass
+@dataclass(init=False)
 class _HeadFeeder:
     """Feeds the assembler the lines outside every row, and in a table holding several
     projects the project cells that open each project's rows."""
@@ -213,6 +213,16 @@ class _HeadFeeder:
     assembler: FormAssembler
     projects: ProjectColumns | None  # a table of several projects: its project columns
     row_lines: set[int]  # lines holding a cell of a row
+
+    def __init__(
+        self,
+        assembler: FormAssembler,
+        projects: ProjectColumns | None,
+        row_lines: set[int],
+    ) -> None:
+        self.assembler = assembler
+        self.projects = projects
+        self.row_lines = row_lines
 
     def feed(self, atoms: list[Atom], opens_row: bool = False) -> None:
         """Atoms of one line outside every row, fed as a row of cells split at separators;

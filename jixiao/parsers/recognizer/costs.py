@@ -49,12 +49,24 @@ _GLUED_NUMBER: Final = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False, unsafe_hash=True)
 class CellCosts:
     info: CellInfo
     roles: dict[Role, float]  # possible roles only
     skip: float
     likely: tuple[tuple[Role, float], ...] = ()  # the roles within UNLIKELY of the cheapest
+
+    def __init__(
+        self,
+        info: CellInfo,
+        roles: dict[Role, float],
+        skip: float,
+        likely: tuple[tuple[Role, float], ...] = (),
+    ) -> None:
+        self.info = info
+        self.roles = roles
+        self.skip = skip
+        self.likely = likely
 
 
 UNLIKELY: Final = 2.0  # a role this much dearer than the cell's cheapest is never the best reading
@@ -146,7 +158,7 @@ _MONEY: Final = re.compile(r"\d{1,3}(?:,\d{3})+\.\d\d")  # an amount printed as 
 _LEADING_DIGITS: Final = re.compile(r"[<>=≥≤]*(\d+)(?![.,\d])")  # a whole number, no point or comma
 
 
-@dataclass(slots=True)  # not frozen: one is made for each new text (see Atom, lattice.py)
+@dataclass(slots=True, init=False)  # not frozen, __init__ by hand: see Atom (lattice.py)
 class _Probes:
     """Searches more than one test of a text asks for, made once."""
 
@@ -154,6 +166,18 @@ class _Probes:
     repeats: bool
     number_then_result: bool
     number_inside: bool
+
+    def __init__(
+        self,
+        digits: bool,
+        repeats: bool,
+        number_then_result: bool,
+        number_inside: bool,
+    ) -> None:
+        self.digits = digits
+        self.repeats = repeats
+        self.number_then_result = number_then_result
+        self.number_inside = number_inside
 
 
 _REPEATS: Final = re.compile(r"(\D{2,8})\1")  # "明显改善明显改善": a cell twice, run together

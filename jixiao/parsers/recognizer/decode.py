@@ -34,23 +34,36 @@ _SKIP: Final = -1
 _CLOSE: Final = -2  # a zero-length step: the row closed
 
 
-@dataclass(slots=True)  # not frozen, as an Atom (lattice.py)
+@dataclass(slots=True, init=False)  # not frozen, its __init__ by hand: as an Atom (lattice.py)
 class Cell:
     start: int  # atom index
     end: int  # atom index after the last
     text: str
     role: Role | None  # None: skipped
-    new_row: bool = False
+    new_row: bool
+
+    def __init__(
+        self, start: int, end: int, text: str, role: Role | None, new_row: bool = False
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
+        self.role = role
+        self.new_row = new_row
 
     def with_role(self, role: Role | None) -> Cell:
         """The cell read in another role (dataclasses.replace, several times slower)."""
         return Cell(self.start, self.end, self.text, role, self.new_row)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False, unsafe_hash=True)
 class Decoded:
     cells: tuple[Cell, ...]
     cost: float
+
+    def __init__(self, cells: tuple[Cell, ...], cost: float) -> None:
+        self.cells = cells
+        self.cost = cost
 
     def rows(self) -> list[list[Cell]]:
         """The read cells grouped into rows (skipped text left out)."""

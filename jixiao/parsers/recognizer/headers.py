@@ -23,12 +23,24 @@ _NOT_COLUMNS: Final = frozenset({Role.LEVEL1, Role.LEVEL2, Role.NAME, Role.IGNOR
 _QUIET: Final = frozenset({Kind.EMPTY, Kind.PLACEHOLDER, Kind.PAGE, Kind.HEADER, Kind.TEMPLATE})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False, unsafe_hash=True)
 class Header:
     start: int  # atom index
     end: int
     roles: tuple[Role, ...]  # every column, in order
     cols: tuple[int, ...] | None = None  # the "|"/tab column of each label, when known
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        roles: tuple[Role, ...],
+        cols: tuple[int, ...] | None = None,
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.roles = roles
+        self.cols = cols
 
     def column_prior(self) -> dict[Role, int]:
         """Where each role's cells sit in a line of "|"/tab cells ({} when unknown)."""

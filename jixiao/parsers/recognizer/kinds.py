@@ -59,7 +59,7 @@ WHOLE_LEVELS: Final = frozenset({Kind.LEVEL1, Kind.LEVEL2, Kind.LEVELX})  # a li
 GROUP_POINTS: Final = re.compile(r"[(（]\d+(?:\.\d+)?分[)）]$")  # 产出指标(50分): a group's points
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False, unsafe_hash=True)
 class CellInfo:
     kind: Kind
     folded: str
@@ -68,6 +68,24 @@ class CellInfo:
     name_like: bool = False  # ends like an indicator name (…率, …数量, …满意度)
     sentence: bool = False  # holds sentence punctuation (，。；) inside: prose, not a cell
     target_like: bool = False  # reads like a target phrase (…良好, 每亩300, 12月底到位)
+
+    def __init__(
+        self,
+        kind: Kind,
+        folded: str,
+        number: float | None = None,
+        percent: bool = False,
+        name_like: bool = False,
+        sentence: bool = False,
+        target_like: bool = False,
+    ) -> None:
+        self.kind = kind
+        self.folded = folded
+        self.number = number
+        self.percent = percent
+        self.name_like = name_like
+        self.sentence = sentence
+        self.target_like = target_like
 
 
 _PAGE: Final = re.compile(

@@ -39,19 +39,42 @@ class Sep(IntEnum):
     GLUE = 6  # no separator: a glue point inside printed text
 
 
-# not frozen: compiled, a frozen dataclass is made by Python's own __init__, three times
-# slower than a native one; nothing assigns to an atom or a cell once it is made
-@dataclass(slots=True)
+# Not frozen, and with a hand-written __init__: compiled, a dataclass's generated __init__
+# is Python code (several times slower than a native one, and a frozen one slower again);
+# nothing assigns to an atom or a cell once it is made.
+@dataclass(slots=True, init=False)
 class Atom:
     text: str  # as printed; "" for an empty cell between two pipes
     line: int
     page: int | None
     sep: Sep  # the separator before this atom
     col: int  # position of its piece in the line ("|"/tab-separated index)
-    glue: str = ""  # for Sep.GLUE: the kind of glue point ("class", "unit", "vocab", "digits")
-    first_in_line: bool = False
-    line_closed: bool = False  # for a line's first atom: the line before ended with "|"
-    after_wrap: bool = False  # the piece before is a full line of a cell wrapped at a width
+    glue: str  # for Sep.GLUE: the kind of glue point ("class", "unit", "vocab", "digits")
+    first_in_line: bool
+    line_closed: bool  # for a line's first atom: the line before ended with "|"
+    after_wrap: bool  # the piece before is a full line of a cell wrapped at a width
+
+    def __init__(
+        self,
+        text: str,
+        line: int,
+        page: int | None,
+        sep: Sep,
+        col: int,
+        glue: str = "",
+        first_in_line: bool = False,
+        line_closed: bool = False,
+        after_wrap: bool = False,
+    ) -> None:
+        self.text = text
+        self.line = line
+        self.page = page
+        self.sep = sep
+        self.col = col
+        self.glue = glue
+        self.first_in_line = first_in_line
+        self.line_closed = line_closed
+        self.after_wrap = after_wrap
 
 
 HARD_SEPARATOR: Final = re.compile(

@@ -23,10 +23,14 @@ from jixiao.text import fold
 _PROJECT_FIELDS: Final = frozenset({"department", "project", "annual_goals"})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False, unsafe_hash=True)
 class ProjectColumns:
     line: int  # the indicator header's line
     fields: tuple[str, ...]  # the head field of each project column, in order
+
+    def __init__(self, line: int, fields: tuple[str, ...]) -> None:
+        self.line = line
+        self.fields = fields
 
 
 def project_columns(lattice: Lattice, headers: list[Header]) -> ProjectColumns | None:

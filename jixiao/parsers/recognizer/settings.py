@@ -15,19 +15,37 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False, unsafe_hash=True)
 class BoundaryCost:
     cut: float
     merge: float
 
+    def __init__(self, cut: float, merge: float) -> None:
+        self.cut = cut
+        self.merge = merge
 
-@dataclass(frozen=True)
+
+@dataclass(init=False, unsafe_hash=True)
 class Settings:
     glue_words: tuple[str, ...]
     boundary: dict[str, BoundaryCost]
     glued_factor: float
     decode: dict[str, float]
     templates: tuple[tuple[Role, ...], ...]
+
+    def __init__(
+        self,
+        glue_words: tuple[str, ...],
+        boundary: dict[str, BoundaryCost],
+        glued_factor: float,
+        decode: dict[str, float],
+        templates: tuple[tuple[Role, ...], ...],
+    ) -> None:
+        self.glue_words = glue_words
+        self.boundary = boundary
+        self.glued_factor = glued_factor
+        self.decode = decode
+        self.templates = templates
 
     def cost(self, name: str) -> float:
         return self.decode[name]

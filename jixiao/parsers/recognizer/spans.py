@@ -98,7 +98,7 @@ def _inner_empty(atoms: Sequence[Atom]) -> list[bool]:
     return inner
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False, unsafe_hash=True)
 class Layout:
     """What the separators of a text say about it, from counts over all its atoms."""
 
@@ -108,6 +108,22 @@ class Layout:
     space_cells: bool = False  # single spaces are the usual separator: they end cells
     hard_cells: bool = False  # most lines are cut by "|" or tabs: those pieces are the cells
     lines_closed: bool = False  # most lines end with "|": a line that does not wraps a cell
+
+    def __init__(
+        self,
+        glued: bool = False,
+        pipe_closed: bool = False,
+        blank_cells: bool = False,
+        space_cells: bool = False,
+        hard_cells: bool = False,
+        lines_closed: bool = False,
+    ) -> None:
+        self.glued = glued
+        self.pipe_closed = pipe_closed
+        self.blank_cells = blank_cells
+        self.space_cells = space_cells
+        self.hard_cells = hard_cells
+        self.lines_closed = lines_closed
 
 
 _NO_LAYOUT: Final = Layout()
