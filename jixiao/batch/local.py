@@ -76,8 +76,10 @@ def _settle_heap() -> None:
     vocabularies, the recognizer's caches of cell costs) out of the collector's sight. A
     worker's caches grow to a million tracked objects; a full collection walked them every
     few dozen sources, a sixth of a worker's time on text (bench/bench_text.py, unseen
-    forms). What a source leaves as garbage is collected before the freeze, not frozen."""
-    gc.collect(1)
+    forms). What a source leaves as garbage is collected before the freeze, not frozen:
+    the first time a full collection (the import's garbage may be old already), then the
+    young generations (all else is frozen)."""
+    gc.collect(1 if gc.get_freeze_count() else 2)
     gc.freeze()
 
 
