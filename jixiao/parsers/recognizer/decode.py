@@ -170,31 +170,53 @@ class _Decoder:
         self.name_extra = name_extra
         self.region = region
         count = len(lattice.atoms)
-        self.best: list[dict[int, float]] = [{} for _ in range(count + 1)]
-        self.back: list[dict[int, int]] = [{} for _ in range(count + 1)]
-        self.best[0][0] = 0.0
+        # The cheapest way into each state at each atom, flat: atom * states + state (a
+        # dict an atom boxed every key); `live[i]` lists the states reached at atom i in
+        # the order they were first reached, which breaks ties as the dicts did.
+        self.states = 2 * self.width  # a state is column << 1 | target bit
+        self.nothing_to_follow: Follow = ([_INF] * self.width, [-1] * self.width)
+        self.best: list[float] = [_INF] * ((count + 1) * self.states)
+        self.back: list[int] = [0] * ((count + 1) * self.states)
+        self.live: list[list[int]] = [[] for _ in range(count + 1)]
+        self._reach(0, 0, 0.0, 0)
+
+    def _reach(self, j: int, state: int, cost: float, entry: int) -> None:
+        """Reach `state` at atom j at `cost`, where that is cheaper than the way known."""
+        at = j * self.states + state
+        held = self.best[at]
+        if cost < held:
+            if held == _INF:
+                self.live[j].append(state)
+            self.best[at] = cost
+            self.back[at] = entry
 
     def run(self, offset: int) -> Decoded:
         count = len(self.lattice.atoms)
         for i in range(count):
-            if self.best[i]:
+            if self.live[i]:
                 self._prune(i)
                 self._from(i)
-        states = self.best[count]
-        final = min(((cost + self._close(s), s) for s, cost in states.items()), default=None)
+        at = count * self.states
+        ends = [(self.best[at + s] + self._close(s), s) for s in self.live[count]]
+        final = min(ends, default=None)
         if final is None:
             return Decoded((), float("inf"))
-        cells = _path(self.lattice, self.back, count, final[1], self.order, offset)
+        cells = _path(self.lattice, self.back, self.states, count, final[1], self.order, offset)
         return Decoded(cells, final[0])
 
     def _prune(self, i: int) -> None:
         """Drop the states at atom i that cannot lead to a reading near the best one."""
-        states = self.best[i]
+        states = self.live[i]
         if len(states) <= 4:
             return
-        limit = min(states.values()) + self.beam
-        for state in [s for s, cost in states.items() if cost > limit]:
-            del states[state]
+        best, at = self.best, i * self.states
+        limit = min([best[at + s] for s in states]) + self.beam
+        kept = [s for s in states if best[at + s] <= limit]
+        if len(kept) < len(states):
+            for state in states:
+                if best[at + state] > limit:
+                    best[at + state] = _INF
+            self.live[i] = kept
 
     def _close(self, state: int) -> float:
         column, targeted = state >> 1, state & 1
@@ -205,10 +227,8 @@ class _Decoder:
         lattice = self.lattice
         closing, closing_state = self._close_row(i)
         if lattice.locked[i]:  # a header label, read already: no row reaches over it
-            reached = self.best[i][0] + lattice.cut[i]
-            if reached < self.best[i + 1].get(0, _INF):
-                self.best[i + 1][0] = reached
-                self.back[i + 1][0] = _entry(i, 0, _SKIP, False)
+            reached = self.best[i * self.states] + lattice.cut[i]
+            self._reach(i + 1, 0, reached, _entry(i, 0, _SKIP, False))
             return
         merged = 0.0
         outside = 1.0 if self.region[i] else self.outside_skip
@@ -247,22 +267,22 @@ class _Decoder:
     def _close_row(self, i: int) -> tuple[float, int]:
         """Being between rows at atom i: the current row closed (a zero-length step).
         Returns the cost of being between rows there and the state a new row follows."""
-        states = self.best[i]
+        best, at = self.best, i * self.states
         no_target = self.no_target
         closing, closing_state = _INF, -1
         zero_first = False  # state 0 comes before the closing state in the table's order
         seen_zero = False
-        for state, reached in states.items():
+        for state in self.live[i]:
+            reached = best[at + state]
             if state >= _TARGETLESS_ROW and not state & 1:
                 reached += no_target
             if reached < closing:
                 closing, closing_state, zero_first = reached, state, seen_zero
             seen_zero = seen_zero or state == 0
-        before = states.get(0)
-        if before is None or closing < before:
-            states[0] = closing
-            self.back[i][0] = _entry(i, closing_state, _CLOSE, False)
-            if before is not None and zero_first:  # the first state as cheap as closing
+        before = best[at]  # state 0's
+        if closing < before:
+            self._reach(i, 0, closing, _entry(i, closing_state, _CLOSE, False))
+            if before != _INF and zero_first:  # the first state as cheap as closing
                 closing_state = 0
         return closing, closing_state
 
@@ -270,27 +290,28 @@ class _Decoder:
         """Skipped text (to a separator): the state is kept; inside a named row, skipping
         costs `in_row` more (a row does not reach over text that is not its own), and more
         again where a line that should start a row begins."""
-        best, back = self.best[j], self.back[j]
+        best, at, into = self.best, i * self.states, j * self.states
         in_row += self.row_wrap[i]
-        for state, reached in self.best[i].items():
-            total = reached + cost + (in_row if state >= _LEVEL_STATE else 0.0)
-            if total < best.get(state, _INF):
-                best[state] = total
-                back[state] = _entry(i, state, _SKIP, False)
+        for state in self.live[i]:
+            total = best[at + state] + cost + (in_row if state >= _LEVEL_STATE else 0.0)
+            held = best[into + state]  # self._reach, inlined: skips are the most taken step
+            if total < held:
+                if held == _INF:
+                    self.live[j].append(state)
+                best[into + state] = total
+                self.back[into + state] = _entry(i, state, _SKIP, False)
 
     def _empty_column(self, i: int, cost: float) -> None:
         """An empty cell ("| |") standing for the column after a row's last one: the row
         moves on to it, so that the next cell reads as the column after (no gap paid). The
         empty cell is read in that column: the arithmetic keeps a number beside it in its
         own (a score under 得分 beside an empty 分值 is no weight)."""
-        best, back = self.best[i + 1], self.back[i + 1]
-        for state, reached in self.best[i].items():
+        best, at = self.best, i * self.states
+        for state in self.live[i]:
             if _NAME_COLUMN <= state >> 1 < len(self.order):
-                total = reached + cost
                 moved = state + 2  # the next column, the target bit kept
-                if total < best.get(moved, _INF):
-                    best[moved] = total
-                    back[moved] = _entry(i, state, (state >> 1) + 1, False)
+                entry = _entry(i, state, (state >> 1) + 1, False)
+                self._reach(i + 1, moved, best[at + state] + cost, entry)
 
     def _predecessors(self, i: int) -> list[Follow]:
         """For each column, the cheapest state at atom i a cell in that column may follow
@@ -298,13 +319,20 @@ class _Decoder:
         width, gap = self.width, self.gap
         costs = ([_INF] * width, [_INF] * width)
         states = ([-1] * width, [-1] * width)
-        for state, reached in self.best[i].items():
+        inside = [False, False]  # a row is open, without and with a target
+        best, at = self.best, i * self.states
+        for state in self.live[i]:
             column = state >> 1
             if column:
-                costs[state & 1][column] = reached - gap * column
+                costs[state & 1][column] = best[at + state] - gap * column
                 states[state & 1][column] = state
-        # a list, not a tuple: _roles indexes it by the target bit, which would box a tuple
-        return [self._follow(costs[0], states[0]), self._follow(costs[1], states[1])]
+                inside[state & 1] = True
+        # a list, not a tuple: _roles indexes it by the target bit, which would box a tuple;
+        # between rows (most atoms of a table's margins) no column has a state to follow
+        return [
+            self._follow(costs[bit], states[bit]) if inside[bit] else self.nothing_to_follow
+            for bit in (0, 1)
+        ]
 
     def _follow(self, costs: list[float], states: list[int]) -> Follow:
         """The cheapest entry before each column (prefix minima, by cost then state); the
@@ -337,7 +365,7 @@ class _Decoder:
         follow: list[Follow],
         with_unit: bool = False,
     ) -> None:
-        best, back = self.best[j], self.back[j]
+        best, back, into, live = self.best, self.back, j * self.states, self.live[j]
         wrap = self.row_wrap[i]  # a row going on into the next line of a lines-are-rows text
         gap, plan, by_column = self.gap, self.plan, self.by_column
         priors, atom_col = self.column_prior, self.lattice.atoms[i].col
@@ -357,10 +385,7 @@ class _Decoder:
                 # it pays for both level columns it leaves out
                 skipped = 2 if column == _NAME_COLUMN else 0
                 cost = closing[0] + self.row_start_cost[i] + gap * skipped + fit
-                state = column << 1
-                if cost < best.get(state, _INF):
-                    best[state] = cost
-                    back[state] = _entry(i, closing[1], column, True)
+                self._reach(j, column << 1, cost, _entry(i, closing[1], column, True))
             between = gap * (column - 1)
             for targeted in (0, 1):
                 follow_costs, follow_states = follow[targeted]
@@ -370,24 +395,24 @@ class _Decoder:
                     if with_unit and previous >> 1 == self.unit_column:
                         cost += self.unit_twice  # "万亩 | 2110110天": the row's unit read
                     state = (column << 1) | targeted | target
-                    if cost < best.get(state, _INF):
-                        best[state] = cost
-                        back[state] = _entry(i, previous, column, False)
+                    held = best[into + state]  # self._reach, inlined (the entry made only here)
+                    if cost < held:
+                        if held == _INF:
+                            live.append(state)
+                        best[into + state] = cost
+                        back[into + state] = _entry(i, previous, column, False)
             if column == self.last:  # the last column may hold several cells
                 self._repeat_last(i, j, column, target, fit + wrap)
 
     def _repeat_last(self, i: int, j: int, column: int, target: int, fit: float) -> None:
         """Another cell in the last column, a free-text one (grade bands, notes)."""
-        best, back = self.best[j], self.back[j]
+        at = i * self.states
         for targeted in (0, 1):
             previous = (column << 1) | targeted
-            reached = self.best[i].get(previous)
-            if reached is not None:
+            reached = self.best[at + previous]
+            if reached != _INF:
                 cost = reached + self.repeat + fit
-                state = previous | target
-                if cost < best.get(state, _INF):
-                    best[state] = cost
-                    back[state] = _entry(i, previous, column, False)
+                self._reach(j, previous | target, cost, _entry(i, previous, column, False))
 
     def _extra(self, i: int, j: int, role: Role, cost: float, target: int) -> None:
         """A unit, weight or operator cell in a table whose columns name none: the state is
@@ -395,8 +420,8 @@ class _Decoder:
         ("≥ 95%", OCR's "═ 12处") is as usual as one in its own column."""
         code = _EXTRA_BASE + EXTRAS.index(role)
         value = self.column_of.get(Role.VALUE, 0)
-        best, back = self.best[j], self.back[j]
-        for state, reached in self.best[i].items():
+        best, at = self.best, i * self.states
+        for state in self.live[i]:
             column = state >> 1
             if column >= _NAME_COLUMN:
                 if role is Role.UNIT and column == value:
@@ -405,10 +430,8 @@ class _Decoder:
                     extra = self.operator_before_value
                 else:
                     extra = self.off_template
-                total = reached + cost + extra
-                if total < best.get(state | target, _INF):
-                    best[state | target] = total
-                    back[state | target] = _entry(i, state, code, False)
+                total = best[at + state] + cost + extra
+                self._reach(j, state | target, total, _entry(i, state, code, False))
 
 
 _INF: Final = float("inf")
@@ -429,7 +452,8 @@ _TARGETLESS_ROW: Final = _NAME_COLUMN << 1  # the first state of a named row wit
 
 def _path(
     lattice: Lattice,
-    back: list[dict[int, int]],
+    back: list[int],
+    states: int,
     end: int,
     state: int,
     order: tuple[Role, ...],
@@ -438,7 +462,7 @@ def _path(
     cells: list[Cell] = []
     j, s = end, state
     while j > 0:
-        i, previous, column, new_row = _unpacked(back[j][s])
+        i, previous, column, new_row = _unpacked(back[j * states + s])
         if column == _CLOSE:
             s = previous
             continue
