@@ -144,11 +144,16 @@ def footer_lines(atoms: Sequence[Atom]) -> list[tuple[int, int]]:
     start = 0
     for index in range(1, len(atoms) + 1):
         if index == len(atoms) or atoms[index].line != atoms[start].line:
-            text = " ".join(_pieces_of(atoms, list(range(start, index))))
-            if footer_pairs(text) is not None:
-                spans.append((start, index))
+            if _holds_colon(atoms, start, index):  # footer pairs need one; spare the join
+                text = " ".join(_pieces_of(atoms, list(range(start, index))))
+                if footer_pairs(text) is not None:
+                    spans.append((start, index))
             start = index
     return spans
+
+
+def _holds_colon(atoms: Sequence[Atom], start: int, end: int) -> bool:
+    return any(":" in atoms[k].text or "：" in atoms[k].text for k in range(start, end))
 
 
 def _ends_table(text: str) -> bool:

@@ -49,11 +49,15 @@ def _cells(text: str) -> list[str]:
     return [part.strip() for part in parts]
 
 
-def _label(cells: list[str]) -> Role | None:
-    """The header role of a line's first cell, when it opens a line of several cells."""
-    if len(cells) < 2 or not cells[0]:
+def _label(text: str) -> Role | None:
+    """The header role of a line's first cell (as `_cells` cuts it), when it opens a line
+    of several cells. Only the first cell is cut off: most lines are no label line."""
+    body = text.strip(" \u3000\r\n").strip("|｜")
+    cut = HARD_SEPARATOR.search(body) or WIDE_SPACES.search(body)
+    first = body[: cut.start()].strip() if cut is not None else ""
+    if not first:
         return None
-    role = header_role(cells[0])
+    role = header_role(first)
     return None if role is Role.IGNORE else role
 
 
@@ -64,12 +68,11 @@ def _block_end(lines: tuple[TextLine, ...], start: int) -> int | None:
     filled = 0
     end = start
     while end < len(lines):
-        cells = _cells(lines[end].text)
-        role = _label(cells)
+        role = _label(lines[end].text)
         if role is None or role in roles:
             break
         roles.append(role)
-        filled += any(cells[1:])
+        filled += any(_cells(lines[end].text)[1:])
         end += 1
     if len(roles) < _MIN_LABELS or Role.NAME not in roles or filled < _MIN_FILLED:
         return None
