@@ -106,11 +106,11 @@ def _other_headers(atoms: Sequence[Atom]) -> set[int]:
     for index in range(len(atoms) + 1):
         if index == len(atoms) or (atoms[index].first_in_line and line):
             texts = [t for t in _pieces_of(atoms, line) if t]
-            kinds = [cell_info(t).kind for t in texts]
             if (
                 len(texts) >= _MIN_OTHER_HEADER
                 and all(_label_like(t) for t in texts)
-                and kinds.count(Kind.HEADER) <= 1  # not a line of the indicator table's header
+                # not a line of the indicator table's header
+                and [cell_info(t).kind for t in texts].count(Kind.HEADER) <= 1
             ):
                 found.add(line[0])
             line = []
