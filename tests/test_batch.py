@@ -413,10 +413,12 @@ def test_two_inputs_holding_the_same_relative_path_both_keep_their_output(tmp_pa
 
 def test_a_worker_freezes_what_lives_on_and_no_garbage() -> None:
     """Between sources a local worker moves its long-lived heap out of the collector's
-    sight (batch/local.py); the cycles a source leaves behind are collected first."""
+    sight (batch/local.py); the cycles a source leaves behind are collected first, and the
+    imports' garbage when the worker starts."""
     code = (
         "import gc\n"
-        "from jixiao.batch.local import _settle_heap\n"
+        "from jixiao.batch.local import _clear_start_up_garbage, _settle_heap\n"
+        "_clear_start_up_garbage()  # as a worker starts\n"
         "class Node: pass\n"
         "kept = [Node() for _ in range(100)]\n"
         "for _ in range(1000):\n"

@@ -56,6 +56,7 @@ def _worker_main(conn: Connection, config: WorkerConfig) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     vocabulary()
+    _clear_start_up_garbage()
     _limit_memory(config.file_memory_mb)
     while True:
         try:
@@ -71,15 +72,21 @@ def _worker_main(conn: Connection, config: WorkerConfig) -> None:
         _settle_heap()
 
 
+def _clear_start_up_garbage() -> None:
+    """Before the first source: every generation collected, so that no garbage of the
+    imports (old already) is frozen with what lives on. Only here: the same full collection
+    after the first source left the worker three times slower on unseen forms for the rest
+    of the run (bench/bench_text.py; the GC counts were the same, the cause not found)."""
+    gc.collect()
+
+
 def _settle_heap() -> None:
     """Between two sources: collect the young garbage, then take what lives on (the
     vocabularies, the recognizer's caches of cell costs) out of the collector's sight. A
     worker's caches grow to a million tracked objects; a full collection walked them every
     few dozen sources, a sixth of a worker's time on text (bench/bench_text.py, unseen
-    forms). What a source leaves as garbage is collected before the freeze, not frozen:
-    the first time a full collection (the import's garbage may be old already), then the
-    young generations (all else is frozen)."""
-    gc.collect(1 if gc.get_freeze_count() else 2)
+    forms). What a source leaves as garbage is collected before the freeze, not frozen."""
+    gc.collect(1)
     gc.freeze()
 
 
