@@ -19,6 +19,7 @@ from jixiao.parsers.recognizer.kinds import (
     CellInfo,
     Kind,
     cell_info,
+    holds_explanation_opener,
 )
 from jixiao.parsers.recognizer.lattice import RESTATED
 from jixiao.records import Role
@@ -304,10 +305,6 @@ def _ends_cjk(folded: str) -> bool:
     return "\u4e00" <= folded[-1:] <= "\u9fff"
 
 
-def _explains(folded: str) -> bool:
-    return "反映" in folded or "该指标" in folded  # every opener of NAME_THEN_EXPLANATION
-
-
 # what the shape of a text adds to its cost as a name: (test, adjustment key, the test needs a
 # digit in the text); a test reads the folded text and the searches made once (_Probes)
 Shape: TypeAlias = tuple[Callable[[str, _Probes], object], str, bool]
@@ -344,7 +341,7 @@ _NAME_SHAPES: Final[tuple[Shape, ...]] = (
     # "…審核98%98%19.6": cells run on
     (lambda folded, _: _PERCENT_THEN_DIGIT.search(folded), "name_holds_number", True),
     (
-        lambda folded, _: _explains(folded) and NAME_THEN_EXPLANATION.search(folded),
+        lambda folded, _: holds_explanation_opener(folded) and NAME_THEN_EXPLANATION.search(folded),
         "name_holds_explanation",
         False,
     ),

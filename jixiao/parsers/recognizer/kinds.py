@@ -94,7 +94,8 @@ _PAGE: Final = re.compile(
 _STANDARDS: Final = frozenset({"计划标准", "行业标准", "历史标准", "其他标准", "预算标准"})
 # an explanation opens "反映…" (at six characters or more), or "考核…" at twelve: shorter,
 # "考核任务完成及时" is a name
-_EXPLAINS: Final = r"(?:反映|该指标|用以反映|主要反映|用于反映).{4}"
+_EXPLANATION_OPENERS: Final = ("反映", "该指标", "用以反映", "主要反映", "用于反映")
+_EXPLAINS: Final = "(?:" + "|".join(_EXPLANATION_OPENERS) + ").{4}"
 _EXPLANATION_START: Final = re.compile(rf"^(?:{_EXPLAINS}|(?:考核|衡量).{{10}})")
 _TEMPLATE: Final = re.compile(r"^指标[\d一二三四五六七八九十]{1,2}:?[-/\\.]*$")  # an unfilled slot
 NAME_ENDINGS: Final = (
@@ -104,6 +105,13 @@ NAME_ENDINGS: Final = (
 NAME_END: Final = re.compile(NAME_ENDINGS + "$")
 # a name run into its explanation: "…验收合格率反映…情况" (not "群众反映问题办结率")
 NAME_THEN_EXPLANATION: Final = re.compile(NAME_ENDINGS + _EXPLAINS)
+
+
+def holds_explanation_opener(folded: str) -> bool:
+    """What NAME_THEN_EXPLANATION needs: a test many times cheaper than its search."""
+    return any(opener in folded for opener in _EXPLANATION_OPENERS)
+
+
 _TARGET_WORDS: Final = re.compile(
     r"(?:良好|明显|显著|较高|较好|有效|提高|提升|改善|可持续|及时|按时|按期|到位|完成|达标|合格|"
     r"以内|以上|以下|之内|前|底|内|是|否|无|长期|全年|扩大|减轻|巩固|增加|增长|稳定)$"

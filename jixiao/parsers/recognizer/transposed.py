@@ -6,6 +6,7 @@ from the turned text point at the lines as printed (an indicator at its name's l
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Final
 
@@ -44,16 +45,23 @@ def untransposed(lines: tuple[TextLine, ...]) -> tuple[tuple[TextLine, ...], dic
 
 def _cells(text: str) -> list[str]:
     """A line's cells: cut at "|" and tabs, or at runs of spaces in a line without them."""
-    body = text.strip(" \u3000\r\n").strip("|｜")  # trailing tabs are empty cells
-    parts = HARD_SEPARATOR.split(body) if HARD_SEPARATOR.search(body) else WIDE_SPACES.split(body)
-    return [part.strip() for part in parts]
+    body = _body(text)
+    return [part.strip() for part in _separator(body).split(body)]
+
+
+def _body(text: str) -> str:
+    return text.strip(" \u3000\r\n").strip("|｜")  # trailing tabs are empty cells
+
+
+def _separator(body: str) -> re.Pattern[str]:
+    return HARD_SEPARATOR if HARD_SEPARATOR.search(body) else WIDE_SPACES
 
 
 def _label(text: str) -> Role | None:
     """The header role of a line's first cell (as `_cells` cuts it), when it opens a line
     of several cells. Only the first cell is cut off: most lines are no label line."""
-    body = text.strip(" \u3000\r\n").strip("|｜")
-    cut = HARD_SEPARATOR.search(body) or WIDE_SPACES.search(body)
+    body = _body(text)
+    cut = _separator(body).search(body)
     first = body[: cut.start()].strip() if cut is not None else ""
     if not first:
         return None
