@@ -19,6 +19,18 @@ from jixiao.parsers.cells import CellType, cell_type
 from jixiao.records import RawIndicator, Role
 from jixiao.repairs import fix_ocr_digits
 
+# enum members read inside functions, as Final names (docs/development.md)
+_CELLTYPE_DATE: Final = CellType.DATE
+_ROLE_ACTUAL: Final = Role.ACTUAL
+_ROLE_DEVIATION: Final = Role.DEVIATION
+_ROLE_EXPLANATION: Final = Role.EXPLANATION
+_ROLE_NAME: Final = Role.NAME
+_ROLE_REMARK: Final = Role.REMARK
+_ROLE_SCORE: Final = Role.SCORE
+_ROLE_SCORING: Final = Role.SCORING
+_ROLE_VALUE: Final = Role.VALUE
+_ROLE_WEIGHT: Final = Role.WEIGHT
+
 # template numbering leaked into names: "指标1:开展…", "指标2工程验收合格率"
 _TEMPLATE_PREFIX: Final = re.compile(r"^指标\s*\d{1,2}\s*[:：.、]?\s*(?=\S)")
 
@@ -33,7 +45,7 @@ def indicator_name(text: str) -> str:
 def _infer_missing_unit(target: Target, row: RawIndicator) -> Target:
     if target.unit is not None or target.value is None:
         return target
-    unit = infer_unit(target.value, row.texts.get(Role.SCORING), row.texts.get(Role.NAME) or "")
+    unit = infer_unit(target.value, row.texts.get(_ROLE_SCORING), row.texts.get(_ROLE_NAME) or "")
     if unit is None:
         return target
     return replace(target, unit=unit, unit_raw=None, flags=(*target.flags, UNIT_INFERRED))
@@ -55,11 +67,11 @@ def _from_actual(target: Target, actual: ParsedValue) -> Target:
 
 def _weight(texts: Mapping[Role, str]) -> float | None:
     """From the 分值 column, else 备注 ("5分"), else the scoring rule ("得满分2分")."""
-    weight = weight_of_cell(texts.get(Role.WEIGHT))
+    weight = weight_of_cell(texts.get(_ROLE_WEIGHT))
     if weight is None:
-        weight = weight_of_cell(texts.get(Role.REMARK))
+        weight = weight_of_cell(texts.get(_ROLE_REMARK))
     if weight is None:
-        weight = weight_of_scoring(texts.get(Role.SCORING))
+        weight = weight_of_scoring(texts.get(_ROLE_SCORING))
     return weight
 
 
@@ -82,15 +94,15 @@ def build_indicator(
 ) -> Indicator:
     target = _infer_missing_unit(read_target(row, year), row)
     texts, digits_repaired = _repair_number_cells(row.texts)
-    actual_text = texts.get(Role.ACTUAL)
+    actual_text = texts.get(_ROLE_ACTUAL)
     actual = (
         parse_target(actual_text)
-        if actual_text and cell_type(actual_text) is not CellType.DATE
+        if actual_text and cell_type(actual_text) is not _CELLTYPE_DATE
         else None
     )
-    if actual is not None and Role.VALUE not in texts:
+    if actual is not None and _ROLE_VALUE not in texts:
         target = _from_actual(target, actual)
-    name, name_flags = repair_text(indicator_name(texts.get(Role.NAME) or ""))
+    name, name_flags = repair_text(indicator_name(texts.get(_ROLE_NAME) or ""))
     flags = list(dict.fromkeys((*row.flags, *levels.flags, *name_flags, *target.flags)))
     if digits_repaired and OCR_REPAIRED not in flags:
         flags.append(OCR_REPAIRED)
@@ -108,16 +120,16 @@ def build_indicator(
         operator_raw=target.operator_raw,
         value=target.value,
         value_max=target.value_max,
-        value_text=texts.get(Role.VALUE),
+        value_text=texts.get(_ROLE_VALUE),
         unit=target.unit,
         unit_raw=target.unit_raw,
         weight=_weight(texts),
-        explanation=texts.get(Role.EXPLANATION),
-        scoring=texts.get(Role.SCORING),
-        remark=texts.get(Role.REMARK) or texts.get(Role.DEVIATION),
+        explanation=texts.get(_ROLE_EXPLANATION),
+        scoring=texts.get(_ROLE_SCORING),
+        remark=texts.get(_ROLE_REMARK) or texts.get(_ROLE_DEVIATION),
         actual_text=actual_text,
         actual_value=actual.value if actual else None,
-        score=score_of_cell(texts.get(Role.SCORE)),
+        score=score_of_cell(texts.get(_ROLE_SCORE)),
         page=row.page,
         line=row.line,
         bbox=list(row.bbox) if row.bbox else None,

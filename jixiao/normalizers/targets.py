@@ -37,6 +37,12 @@ from jixiao.repairs import (
 )
 from jixiao.text import fold
 
+# enum members read inside functions, as Final names (docs/development.md)
+_CELLTYPE_DATE: Final = CellType.DATE
+_ROLE_NAME: Final = Role.NAME
+_ROLE_UNIT: Final = Role.UNIT
+_ROLE_VALUE: Final = Role.VALUE
+
 QUALITATIVE: Final = "qualitative"
 _REPAIRABLE: Final = re.compile(r"[(（?？]")  # pinyin glosses sit in brackets; lost spaces are "?"
 _TIME_NAME: Final = re.compile(r"时间|日期|时限|期限|完成时")
@@ -169,10 +175,10 @@ def read_target(row: RawIndicator, year: int | None = None) -> Target:
     """Operator, value and unit of a row, from its operator, value and unit cells."""
     texts = row.texts
     operator, op_raw, op_repaired = _printed_operator(texts)
-    value_text = texts.get(Role.VALUE)
-    unit_cell = texts.get(Role.UNIT)
+    value_text = texts.get(_ROLE_VALUE)
+    unit_cell = texts.get(_ROLE_UNIT)
     base_flags = (OPERATOR_REPAIRED,) if op_repaired else ()
-    if value_text and cell_type(value_text) is CellType.DATE:
+    if value_text and cell_type(value_text) is _CELLTYPE_DATE:
         kept = QUALITATIVE if operator == QUALITATIVE else "<="
         return Target(kept, op_raw, None, None, None, unit_cell, base_flags)
     if operator == QUALITATIVE:
@@ -183,7 +189,7 @@ def read_target(row: RawIndicator, year: int | None = None) -> Target:
         operator, op_raw = parsed.operator, parsed.operator_raw
     if parsed.value is None and value_text and operator is None:
         return Target(QUALITATIVE, op_raw, None, None, None, unit_cell, tuple(flags))
-    name = texts.get(Role.NAME) or ""
+    name = texts.get(_ROLE_NAME) or ""
     if parsed.value is not None and _TIME_NAME.search(name) and excel_serial_date(parsed.value):
         return Target("<=", op_raw, None, None, None, None, (*flags, EXCEL_DATE))
     unit_raw = parsed.unit_raw or unit_cell
@@ -209,10 +215,10 @@ def read_target(row: RawIndicator, year: int | None = None) -> Target:
 
 
 def target_deadline(row: RawIndicator, target: Target, year: int | None) -> str | None:
-    value_text = row.texts.get(Role.VALUE)
+    value_text = row.texts.get(_ROLE_VALUE)
     if EXCEL_DATE in target.flags and value_text:
         serial = parse_target(value_text).value
         return excel_serial_date(serial) if serial is not None else None
-    if value_text and cell_type(value_text) is CellType.DATE:
+    if value_text and cell_type(value_text) is _CELLTYPE_DATE:
         return deadline(value_text, year)
     return None

@@ -33,6 +33,22 @@ class CellType(str, Enum):
     TEXT = "text"
 
 
+# enum members read inside functions, as Final names (docs/development.md)
+_CELLTYPE_DATE: Final = CellType.DATE
+_CELLTYPE_DIRECTION: Final = CellType.DIRECTION
+_CELLTYPE_EMPTY: Final = CellType.EMPTY
+_CELLTYPE_LEVEL1: Final = CellType.LEVEL1
+_CELLTYPE_LEVEL2: Final = CellType.LEVEL2
+_CELLTYPE_LEVELX: Final = CellType.LEVELX
+_CELLTYPE_NUMBER: Final = CellType.NUMBER
+_CELLTYPE_OPERATOR: Final = CellType.OPERATOR
+_CELLTYPE_PLACEHOLDER: Final = CellType.PLACEHOLDER
+_CELLTYPE_SCORING: Final = CellType.SCORING
+_CELLTYPE_TEXT: Final = CellType.TEXT
+_CELLTYPE_UNIT: Final = CellType.UNIT
+_CELLTYPE_WEIGHT: Final = CellType.WEIGHT
+
+
 _LEVEL_ENDINGS: Final = (
     "效益指标",
     "满意度指标",
@@ -143,31 +159,31 @@ _SIGNED: Final = frozenset({">=", "<=", "=", ">", "<"})
 def cell_type(text: str) -> CellType:
     """Classify a cleaned cell text by what it contains."""
     if not text:
-        return CellType.EMPTY
+        return _CELLTYPE_EMPTY
     folded = fold(text)
     if not folded or folded in _folded_placeholders() or _LOST_LEVEL.match(folded):
-        return CellType.PLACEHOLDER
+        return _CELLTYPE_PLACEHOLDER
     vocab = vocabulary()
     if folded in vocab.operator_words or any(folded == s for s, _ in vocab.operator_symbols):
-        return CellType.OPERATOR
+        return _CELLTYPE_OPERATOR
     if folded in operator_confusions():  # "II" for a turned "=", "〉" for ">" (OCR)
-        return CellType.OPERATOR
+        return _CELLTYPE_OPERATOR
     if folded in DIRECTIONS:
-        return CellType.DIRECTION
+        return _CELLTYPE_DIRECTION
     level = _level_type(folded)
     if level is not None:
         return level
     if _WEIGHT.match(folded):
-        return CellType.WEIGHT
+        return _CELLTYPE_WEIGHT
     if folded in vocab.units or is_unit_ratio(folded):
-        return CellType.UNIT
+        return _CELLTYPE_UNIT
     if _DATE.match(folded):
-        return CellType.DATE
+        return _CELLTYPE_DATE
     if number_parts(folded) is not None:
-        return CellType.NUMBER
+        return _CELLTYPE_NUMBER
     if SCORING_MARKERS.search(folded):
-        return CellType.SCORING
-    return CellType.TEXT
+        return _CELLTYPE_SCORING
+    return _CELLTYPE_TEXT
 
 
 _PER_WORD: Final = re.compile(r"^[\u4e00-\u9fff]{1,3}$")
@@ -189,11 +205,11 @@ def _level_type(folded: str) -> CellType | None:
         return None
     in1, in2 = key in vocab.level1, key in vocab.level2
     if in1 and in2:
-        return CellType.LEVELX
+        return _CELLTYPE_LEVELX
     if in1:
-        return CellType.LEVEL1
+        return _CELLTYPE_LEVEL1
     if in2:
-        return CellType.LEVEL2
+        return _CELLTYPE_LEVEL2
     if len(folded) <= 12 and folded.endswith(_LEVEL_ENDINGS):
-        return CellType.LEVELX  # an unlisted level name; the normalizer matches it fuzzily
+        return _CELLTYPE_LEVELX  # an unlisted level name; the normalizer matches it fuzzily
     return None

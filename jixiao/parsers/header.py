@@ -10,6 +10,11 @@ from jixiao.records import HeaderColumn, RawRow, Role
 from jixiao.text import fold
 from jixiao.vocab import derived, vocabulary
 
+# enum members read inside functions, as Final names (docs/development.md)
+_ROLE_ACTUAL: Final = Role.ACTUAL
+_ROLE_IGNORE: Final = Role.IGNORE
+_ROLE_SCORE: Final = Role.SCORE
+
 _CORE_ROLES: Final = frozenset({Role.NAME, Role.LEVEL1, Role.LEVEL2})
 
 
@@ -56,7 +61,7 @@ def read_header(row: RawRow) -> tuple[HeaderColumn, ...] | None:
         role = header_role(cell.text)
         if role is not None:
             known += 1
-        columns.append(HeaderColumn(cell.col, role or Role.IGNORE, cell.text))
+        columns.append(HeaderColumn(cell.col, role or _ROLE_IGNORE, cell.text))
     roles = {c.role for c in columns}
     if known < 3 or not roles & _CORE_ROLES or known < len(columns) / 2:
         return None
@@ -65,7 +70,7 @@ def read_header(row: RawRow) -> tuple[HeaderColumn, ...] | None:
 
 def is_self_eval(header: tuple[HeaderColumn, ...]) -> bool:
     roles = {c.role for c in header}
-    return Role.ACTUAL in roles or Role.SCORE in roles
+    return _ROLE_ACTUAL in roles or _ROLE_SCORE in roles
 
 
 _YEAR: Final = re.compile(r"(?:19|20)\d{2}年(?:度)?")
@@ -88,7 +93,7 @@ def header_continuation(
         return None
     start = max(c.col for c in columns) + 1
     return tuple(
-        HeaderColumn(start + i, role or Role.IGNORE, cell.text)
+        HeaderColumn(start + i, role or _ROLE_IGNORE, cell.text)
         for i, (cell, role, year) in enumerate(zip(filled, roles, years))
         if role is not None and not year
     )

@@ -31,6 +31,11 @@ from jixiao.parsers.recognizer.lattice import Sep
 from jixiao.parsers.recognizer.spans import Lattice
 from jixiao.records import Role
 
+# enum members read inside functions, as Final names (docs/development.md)
+_ROLE_UNIT: Final = Role.UNIT
+_ROLE_VALUE: Final = Role.VALUE
+_SEP_GLUE: Final = Sep.GLUE
+
 _OPENS_ROW: Final = frozenset(LEVELS)
 Line: TypeAlias = tuple[int, int]  # atom span of one printed line
 DecodeWindow: TypeAlias = Callable[[int, int], Decoded]
@@ -131,9 +136,9 @@ class _Labels:
             return None  # the line before ends without "|": its last cell goes on here
         while start < end:
             stop = start + 1
-            while stop < end and atoms[stop].sep is Sep.GLUE:
+            while stop < end and atoms[stop].sep is _SEP_GLUE:
                 stop += 1
-            if not self.region[start] or lattice.locked[start] or atoms[start].sep is Sep.GLUE:
+            if not self.region[start] or lattice.locked[start] or atoms[start].sep is _SEP_GLUE:
                 return None
             text = lattice.text(start, stop)
             costs = cell_costs(text)
@@ -168,8 +173,8 @@ class _Labels:
         the roles of the row's cells before it, which it cannot take again."""
         if _likely(likely, labelled, margin, taken):
             return labelled
-        if taken[-1:] == [Role.VALUE] and Role.UNIT in self.extras:
-            return Role.UNIT if _likely(likely, Role.UNIT, margin, taken) else None
+        if taken and taken[-1] is _ROLE_VALUE and _ROLE_UNIT in self.extras:
+            return _ROLE_UNIT if _likely(likely, _ROLE_UNIT, margin, taken) else None
         return None
 
 
@@ -183,8 +188,16 @@ def _likely(
     text after the row's name is no name: under 指标解释 it is the explanation)."""
     if role is None:
         return False
-    open_ = [cost for r, cost in likely if r not in taken]
-    return bool(open_) and any(r is role and cost <= min(open_) + margin for r, cost in likely)
+    cheapest, allowed = 0.0, False  # the cheapest reading the row allows (two plain loops:
+    for r, cost in likely:  # a comprehension and a generator were a cell's dearest step)
+        if r not in taken and (not allowed or cost < cheapest):
+            cheapest, allowed = cost, True
+    if not allowed:
+        return False
+    for r, cost in likely:
+        if r is role and cost <= cheapest + margin:
+            return True
+    return False
 
 
 # how much dearer than its cheapest reading a cell's role may be: under its own label a

@@ -19,6 +19,12 @@ from jixiao.parsers.recognizer.settings import settings
 from jixiao.parsers.recognizer.spans import Lattice, extended
 from jixiao.records import Role
 
+# enum members read inside functions, as Final names (docs/development.md)
+_KIND_QUANTITY: Final = Kind.QUANTITY
+_ROLE_OPERATOR: Final = Role.OPERATOR
+_ROLE_UNIT: Final = Role.UNIT
+_ROLE_VALUE: Final = Role.VALUE
+
 LEVELS: Final = (Role.LEVEL1, Role.LEVEL2, Role.NAME)  # the columns before a template's
 LEVEL_ROLES: Final = frozenset({Role.LEVEL1, Role.LEVEL2})  # the level columns alone
 TARGETS: Final = frozenset({Role.VALUE, Role.OPERATOR, Role.ACTUAL, Role.SCORE, Role.WEIGHT})
@@ -156,7 +162,8 @@ class _Decoder:
         self.row_wrap: list[float] = [0.0] * len(lattice.atoms)
         self.order = (*LEVELS, *columns)
         self.column_of = {role: i + 1 for i, role in reversed(list(enumerate(self.order)))}
-        self.unit_column = self.column_of.get(Role.UNIT, -1)
+        self.unit_column = self.column_of.get(_ROLE_UNIT, -1)
+        self.value_column = self.column_of.get(_ROLE_VALUE, 0)
         self.unit_twice = config.cost("unit_twice")
         free = len(self.order) > _NAME_COLUMN and self.order[-1] in REPEATABLE
         self.last = len(self.order) if free else -1
@@ -261,7 +268,7 @@ class _Decoder:
                 self._skip(i, j, base + costs.skip * pieces * outside, in_row)
             if not text and lattice.inner_empty[i]:
                 self._empty_column(i, base + self.empty_as_column)
-            unit = costs.info.kind is Kind.QUANTITY  # a number printed with its unit
+            unit = costs.info.kind is _KIND_QUANTITY  # a number printed with its unit
             self._roles(i, j, costs.likely, base, (closing, closing_state), follow, unit)
 
     def _close_row(self, i: int) -> tuple[float, int]:
@@ -317,22 +324,28 @@ class _Decoder:
         """For each column, the cheapest state at atom i a cell in that column may follow
         (less the gap cost of the columns between), for rows without and with a target."""
         width, gap = self.width, self.gap
-        costs = ([_INF] * width, [_INF] * width)
-        states = ([-1] * width, [-1] * width)
-        inside = [False, False]  # a row is open, without and with a target
         best, at = self.best, i * self.states
+        # per target bit, the cost and state in each column (made when a row is open: between
+        # rows, most atoms of a table's margins, no column has a state to follow)
+        open_costs: list[list[float] | None] = [None, None]
+        open_states: list[list[int] | None] = [None, None]
         for state in self.live[i]:
             column = state >> 1
             if column:
-                costs[state & 1][column] = best[at + state] - gap * column
-                states[state & 1][column] = state
-                inside[state & 1] = True
-        # a list, not a tuple: _roles indexes it by the target bit, which would box a tuple;
-        # between rows (most atoms of a table's margins) no column has a state to follow
-        return [
-            self._follow(costs[bit], states[bit]) if inside[bit] else self.nothing_to_follow
-            for bit in (0, 1)
-        ]
+                bit = state & 1
+                costs, states = open_costs[bit], open_states[bit]
+                if costs is None or states is None:
+                    costs, states = [_INF] * width, [-1] * width
+                    open_costs[bit], open_states[bit] = costs, states
+                costs[column] = best[at + state] - gap * column
+                states[column] = state
+        # a list, not a tuple: _roles indexes it by the target bit, which would box a tuple
+        follow: list[Follow] = [self.nothing_to_follow, self.nothing_to_follow]
+        for bit in range(2):
+            costs, states = open_costs[bit], open_states[bit]
+            if costs is not None and states is not None:
+                follow[bit] = self._follow(costs, states)
+        return follow
 
     def _follow(self, costs: list[float], states: list[int]) -> Follow:
         """The cheapest entry before each column (prefix minima, by cost then state); the
@@ -378,8 +391,10 @@ class _Decoder:
                 self._extra(i, j, role, fit + base, target)
                 continue
             fit += base + (self.name_extra[i] if column == _NAME_COLUMN else 0.0)
-            if by_column and role in priors:  # a cell away from its header label's column
-                fit += min(abs(atom_col - priors[role]) * self.column_cost, self.column_cap)
+            prior = priors.get(role) if by_column else None
+            if prior is not None:  # a cell away from its header label's column
+                distance = atom_col - prior if atom_col >= prior else prior - atom_col
+                fit += min(distance * self.column_cost, self.column_cap)
             if column <= _NAME_COLUMN:  # a level or a name may open a row
                 # a row may open at either level (a merged level-1 above it); at its name
                 # it pays for both level columns it leaves out
@@ -387,7 +402,7 @@ class _Decoder:
                 cost = closing[0] + self.row_start_cost[i] + gap * skipped + fit
                 self._reach(j, column << 1, cost, _entry(i, closing[1], column, True))
             between = gap * (column - 1)
-            for targeted in (0, 1):
+            for targeted in range(2):  # a range: a tuple literal is built on every pass
                 follow_costs, follow_states = follow[targeted]
                 previous = follow_states[column]
                 if previous >= 0:
@@ -407,7 +422,7 @@ class _Decoder:
     def _repeat_last(self, i: int, j: int, column: int, target: int, fit: float) -> None:
         """Another cell in the last column, a free-text one (grade bands, notes)."""
         at = i * self.states
-        for targeted in (0, 1):
+        for targeted in range(2):
             previous = (column << 1) | targeted
             reached = self.best[at + previous]
             if reached != _INF:
@@ -418,15 +433,15 @@ class _Decoder:
         """A unit, weight or operator cell in a table whose columns name none: the state is
         kept. A unit right after the value ("120 公里") or an operator right before it
         ("≥ 95%", OCR's "═ 12处") is as usual as one in its own column."""
-        code = _EXTRA_BASE + EXTRAS.index(role)
-        value = self.column_of.get(Role.VALUE, 0)
+        code = _EXTRA_CODES[role]
+        value = self.value_column
         best, at = self.best, i * self.states
         for state in self.live[i]:
             column = state >> 1
             if column >= _NAME_COLUMN:
-                if role is Role.UNIT and column == value:
+                if role is _ROLE_UNIT and column == value:
                     extra = self.unit_after_value
-                elif role is Role.OPERATOR and column < value:
+                elif role is _ROLE_OPERATOR and column < value:
                     extra = self.operator_before_value
                 else:
                     extra = self.off_template
@@ -438,6 +453,7 @@ _INF: Final = float("inf")
 # roles a cell may take in a row whose template has no such column (an unlabelled column)
 EXTRAS: Final[tuple[Role, ...]] = (Role.UNIT, Role.WEIGHT, Role.OPERATOR)
 _EXTRA_BASE: Final = 100
+_EXTRA_CODES: Final = {role: _EXTRA_BASE + k for k, role in enumerate(EXTRAS)}
 # per column, the cost and state a cell in that column follows (-1: none)
 Follow: TypeAlias = tuple[list[float], list[int]]
 

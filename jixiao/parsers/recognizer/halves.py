@@ -10,6 +10,9 @@ from jixiao.parsers.header import header_role
 from jixiao.parsers.recognizer.lattice import HARD_SEPARATOR
 from jixiao.records import Role, TextLine
 
+# enum members read inside functions, as Final names (docs/development.md)
+_ROLE_IGNORE: Final = Role.IGNORE
+
 _MIN_LABELS: Final = 3  # labels each of the two headers names
 
 
@@ -36,7 +39,7 @@ def _second_header_at(text: str) -> int | None:
         return None
     roles = [header_role(cell) if cell.strip() else None for cell in cells]
     first = next((k for k, role in enumerate(roles) if role is not None), None)
-    if first is None or roles[first] is Role.IGNORE:
+    if first is None or roles[first] is _ROLE_IGNORE:
         return None
     for k in range(first + 1, len(roles)):
         if roles[k] is roles[first]:

@@ -21,6 +21,13 @@ from jixiao.repairs import fix_ocr_digits
 from jixiao.text import fold
 from jixiao.vocab import derived, level_key, plausible_unit, vocabulary
 
+# enum members read inside functions, as Final names (docs/development.md)
+_CELLTYPE_LEVELX: Final = CellType.LEVELX
+_CELLTYPE_NUMBER: Final = CellType.NUMBER
+_CELLTYPE_SCORING: Final = CellType.SCORING
+_CELLTYPE_TEXT: Final = CellType.TEXT
+_CELLTYPE_WEIGHT: Final = CellType.WEIGHT
+
 
 class Kind(str, Enum):
     __hash__ = str.__hash__
@@ -53,6 +60,20 @@ class Kind(str, Enum):
     BOILERPLATE = "boilerplate"  # a web page's navigation, footer or download notice
     TEXT = "text"
     LONG = "long"  # a sentence or more
+
+
+# enum members read inside functions, as Final names (docs/development.md)
+_KIND_EMPTY: Final = Kind.EMPTY
+_KIND_EXPLANATION: Final = Kind.EXPLANATION
+_KIND_LEVEL_LIKE: Final = Kind.LEVEL_LIKE
+_KIND_LONG: Final = Kind.LONG
+_KIND_NUMBER: Final = Kind.NUMBER
+_KIND_PAGE: Final = Kind.PAGE
+_KIND_QUALITATIVE: Final = Kind.QUALITATIVE
+_KIND_QUANTITY: Final = Kind.QUANTITY
+_KIND_SCORING: Final = Kind.SCORING
+_KIND_TEXT: Final = Kind.TEXT
+_KIND_WEIGHT: Final = Kind.WEIGHT
 
 
 WHOLE_LEVELS: Final = frozenset({Kind.LEVEL1, Kind.LEVEL2, Kind.LEVELX})  # a listed level name
@@ -142,14 +163,14 @@ def cell_info(text: str) -> CellInfo:
     """What a cell holds (text as printed; empty for an empty cell)."""
     folded = fold(text)
     if not folded:
-        return CellInfo(Kind.EMPTY, folded)
+        return CellInfo(_KIND_EMPTY, folded)
     if _PAGE.match(folded):
-        return CellInfo(Kind.PAGE, folded)
+        return CellInfo(_KIND_PAGE, folded)
     if _SPACED.search(text):  # pieces read as one cell: "100 8 8", "8 8 成本指标"
         long = len(folded) >= 40
         # a short target printed spaced ("12 月底"), not a name run into a number
         target_like = len(folded) <= 8 and not _WORDS_FIRST.match(folded)
-        return CellInfo(Kind.LONG if long else Kind.TEXT, folded, target_like=target_like)
+        return CellInfo(_KIND_LONG if long else _KIND_TEXT, folded, target_like=target_like)
     kind = _special_kind(folded)
     if kind is not None:
         return CellInfo(kind, folded)
@@ -157,17 +178,17 @@ def cell_info(text: str) -> CellInfo:
     if changed:
         text, folded = repaired, fold(repaired)
     base = cell_type(text)
-    if base is CellType.LEVELX and not vocabulary().is_level(folded):
-        base = CellType.TEXT  # an unlisted name ending in 指标: weighed as text below
+    if base is _CELLTYPE_LEVELX and not vocabulary().is_level(folded):
+        base = _CELLTYPE_TEXT  # an unlisted name ending in 指标: weighed as text below
         if not _is_qualitative(folded):
-            return CellInfo(Kind.LEVEL_LIKE, folded)
-    if base in (CellType.NUMBER, CellType.WEIGHT):
+            return CellInfo(_KIND_LEVEL_LIKE, folded)
+    if base in (_CELLTYPE_NUMBER, _CELLTYPE_WEIGHT):
         return _number_info(folded, base)
     mapped = _MAPPED.get(base)
     if mapped is not None:
         return CellInfo(mapped, folded)
-    if base is CellType.SCORING:
-        return CellInfo(Kind.SCORING, folded)
+    if base is _CELLTYPE_SCORING:
+        return CellInfo(_KIND_SCORING, folded)
     return _text_info(folded)
 
 
@@ -239,19 +260,19 @@ def _is_level_like(folded: str) -> bool:
 
 
 def _number_info(folded: str, base: CellType) -> CellInfo:
-    parts = number_parts(folded.removesuffix("分") if base is CellType.WEIGHT else folded)
+    parts = number_parts(folded.removesuffix("分") if base is _CELLTYPE_WEIGHT else folded)
     if parts is None:
         return _text_info(folded)
     operator, value, unit = parts
-    if base is CellType.WEIGHT:
-        return CellInfo(Kind.WEIGHT, folded, value)
+    if base is _CELLTYPE_WEIGHT:
+        return CellInfo(_KIND_WEIGHT, folded, value)
     if _LEADING_ZERO.match(folded):
-        return CellInfo(Kind.TEXT, folded)  # "010": two numbers run together, cut wrongly
+        return CellInfo(_KIND_TEXT, folded)  # "010": two numbers run together, cut wrongly
     if unit and not plausible_unit(unit):
         return _text_info(folded)  # "1:工程质量合格" is not a number with a unit
     bare = not operator and not unit
     return CellInfo(
-        Kind.NUMBER if bare else Kind.QUANTITY, folded, value, percent=unit in ("%", "％")
+        _KIND_NUMBER if bare else _KIND_QUANTITY, folded, value, percent=unit in ("%", "％")
     )
 
 
@@ -265,17 +286,17 @@ def _is_qualitative(folded: str) -> bool:
 
 def _text_info(folded: str) -> CellInfo:
     if _is_qualitative(folded):
-        return CellInfo(Kind.QUALITATIVE, folded, target_like=True)
+        return CellInfo(_KIND_QUALITATIVE, folded, target_like=True)
     if _EXPLANATION_START.match(folded):
-        return CellInfo(Kind.EXPLANATION, folded)
+        return CellInfo(_KIND_EXPLANATION, folded)
     if SCORING_MARKERS.search(folded):
-        return CellInfo(Kind.SCORING, folded)
+        return CellInfo(_KIND_SCORING, folded)
     long = len(folded) >= 40 or (len(folded) >= 24 and bool(re.search(r"[,;.。]", folded)))
     target_like = len(folded) <= 14 and (
         bool(_TARGET_WORDS.search(folded)) or bool(_QUANTITY_IN_TEXT.search(folded))
     )
     return CellInfo(
-        Kind.LONG if long else Kind.TEXT,
+        _KIND_LONG if long else _KIND_TEXT,
         folded,
         name_like=bool(NAME_END.search(folded)),
         target_like=target_like,

@@ -39,6 +39,15 @@ class Sep(IntEnum):
     GLUE = 6  # no separator: a glue point inside printed text
 
 
+# enum members read inside functions, as Final names (docs/development.md)
+_SEP_BLANKLINE: Final = Sep.BLANKLINE
+_SEP_GLUE: Final = Sep.GLUE
+_SEP_NEWLINE: Final = Sep.NEWLINE
+_SEP_PIPE: Final = Sep.PIPE
+_SEP_SPACE: Final = Sep.SPACE
+_SEP_WIDE: Final = Sep.WIDE
+
+
 # Not frozen, and with a hand-written __init__: compiled, a dataclass's generated __init__
 # is Python code (several times slower than a native one, and a frozen one slower again);
 # nothing assigns to an atom or a cell once it is made.
@@ -77,9 +86,8 @@ class Atom:
         self.after_wrap = after_wrap
 
 
-HARD_SEPARATOR: Final = re.compile(
-    r"[|｜\t]"
-)  # "|" (half or full width) or a tab: never inside a cell
+# "|" (half or full width) or a tab: never inside a cell
+HARD_SEPARATOR: Final = re.compile(r"[|｜\t]")
 _SPACES: Final = re.compile(r"([ \u3000\u00a0]+)")
 WIDE_SPACES: Final = re.compile(r"[ \u3000\u00a0]{2,}")
 _PIPE_ONLY: Final = re.compile(r"^[\s|｜]*$")
@@ -89,9 +97,7 @@ def atoms_of(lines: tuple[TextLine, ...], wrap: float | None = None) -> tuple[At
     """The atoms of these lines, in reading order; `wrap`: the width the text's long cells
     were wrapped at (see `wrap_width`)."""
     atoms: list[Atom] = []
-    blank = False
-    closed = False
-    pipes = False
+    blank = closed = pipes = False
     split = _csv_fields if _is_csv(lines) else HARD_SEPARATOR.split
     # where "|" or tabs cut most lines into cells, a long cell (an explanation, a scoring
     # rule) is one cell: only short ones are cut at glue points ("足额保障率=100%")
@@ -105,7 +111,7 @@ def atoms_of(lines: tuple[TextLine, ...], wrap: float | None = None) -> tuple[At
         if _PIPE_ONLY.match(text):  # "||||": the empty cells that end a row
             pipes = True
             continue
-        line_sep = Sep.PIPE if pipes else Sep.BLANKLINE if blank else Sep.NEWLINE
+        line_sep = _SEP_PIPE if pipes else _SEP_BLANKLINE if blank else _SEP_NEWLINE
         blank = pipes = False
         first = True
         was_closed, closed = closed, text.rstrip().endswith(("|", "｜", "\t"))
@@ -114,7 +120,7 @@ def atoms_of(lines: tuple[TextLine, ...], wrap: float | None = None) -> tuple[At
         for col, part in enumerate(cells):
             if not filled[col]:
                 if _empty_cell(text, filled, col):
-                    sep = line_sep if first else Sep.PIPE
+                    sep = line_sep if first else _SEP_PIPE
                     atoms.append(
                         Atom("", line.number, line.page, sep, col, "", first, first and was_closed)
                     )
@@ -127,12 +133,12 @@ def atoms_of(lines: tuple[TextLine, ...], wrap: float | None = None) -> tuple[At
             for piece_sep, piece in pieces:
                 after_wrap = bool(wrap) and _goes_on(previous, piece, wrap or 0.0)
                 previous = piece
-                sep = line_sep if first else (Sep.PIPE if piece_sep is None else piece_sep)
+                sep = line_sep if first else (_SEP_PIPE if piece_sep is None else piece_sep)
                 parts = _glued(piece, longest)
-                if piece_sep in (Sep.SPACE, Sep.WIDE) and atoms and atoms[-1].text[-1:].isdigit():
+                if piece_sep in (_SEP_SPACE, _SEP_WIDE) and atoms and atoms[-1].text[-1:].isdigit():
                     parts = _unit_first(parts)  # "2000 次汇总…": the number's unit, a name
                 for index, (glue, text_atom) in enumerate(parts):
-                    atom_sep = sep if index == 0 else Sep.GLUE
+                    atom_sep = sep if index == 0 else _SEP_GLUE
                     atoms.append(
                         Atom(
                             text_atom,
@@ -229,7 +235,7 @@ def beside_wrapped_first(
         if head is None:
             split.append((sep, text))
         else:
-            split += [(sep, text[:head]), (Sep.WIDE, text[head:])]
+            split += [(sep, text[:head]), (_SEP_WIDE, text[head:])]
     moved: list[tuple[Sep | None, str]] = []
     printed: list[Sep | None] = []  # each piece's separator as printed
     beside: set[int] = set()  # the pieces put back (indexes into `moved`)
@@ -246,7 +252,7 @@ def beside_wrapped_first(
         else:  # the text takes the first line's separator; two cells apart after it
             moved.insert(at, (printed[at], text))
             printed.insert(at, printed[at])
-            moved[at + 1] = (Sep.WIDE, moved[at + 1][1])
+            moved[at + 1] = (_SEP_WIDE, moved[at + 1][1])
             beside = {k + 1 if k >= at else k for k in beside} | {at}
     return moved
 
@@ -345,7 +351,7 @@ def _pieces(part: str) -> list[tuple[Sep | None, str]]:
         if not chunk:
             continue
         if _SPACES.fullmatch(chunk):
-            sep = Sep.SPACE if chunk == " " else Sep.WIDE
+            sep = _SEP_SPACE if chunk == " " else _SEP_WIDE
             continue
         pieces.append((sep if pieces else None, chunk))
         sep = None

@@ -20,6 +20,9 @@ from jixiao.parsers.recognizer.kinds import Kind, cell_info
 from jixiao.parsers.recognizer.spans import Lattice
 from jixiao.text import fold
 
+# enum members read inside functions, as Final names (docs/development.md)
+_KIND_NUMBER: Final = Kind.NUMBER
+
 _PROJECT_FIELDS: Final = frozenset({"department", "project", "annual_goals"})
 
 
@@ -78,5 +81,5 @@ def project_values(texts: list[str], fields: tuple[str, ...]) -> dict[str, str] 
 
 
 def _fits(field: str, text: str) -> bool:
-    amount = cell_info(text).kind is Kind.NUMBER
+    amount = cell_info(text).kind is _KIND_NUMBER
     return amount if field == "budget" else not amount

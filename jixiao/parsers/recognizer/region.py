@@ -21,13 +21,20 @@ from jixiao.parsers.recognizer.lattice import Atom, Sep
 from jixiao.parsers.recognizer.settings import settings
 from jixiao.parsers.recognizer.spans import Lattice, join_atoms
 
+# enum members read inside functions, as Final names (docs/development.md)
+_KIND_FIELD: Final = Kind.FIELD
+_KIND_HEADER: Final = Kind.HEADER
+_KIND_TEXT: Final = Kind.TEXT
+_KIND_TOTAL: Final = Kind.TOTAL
+_SEP_GLUE: Final = Sep.GLUE
+
 
 def lines_are_rows(atoms: Sequence[Atom], region: Sequence[bool] = ()) -> bool:
     """Several cells a line, over several lines: each line is a row. Only the lines of
     the table `region` count, where one is found (a page's short lines around a table
     printed as one long line say nothing of its rows)."""
     inside = [a for a, i in zip(atoms, region) if i] if any(region) else atoms
-    per_line = Counter(a.line for a in inside if a.sep is not Sep.GLUE)
+    per_line = Counter(a.line for a in inside if a.sep is not _SEP_GLUE)
     typical = sorted(per_line.values())[len(per_line) // 2] if per_line else 0
     return len(per_line) >= 3 and 3 <= typical <= 20
 
@@ -82,7 +89,7 @@ def table_region(lattice: Lattice, headers: list[Header]) -> list[bool]:
 def _glued_total(lattice: Lattice, index: int) -> bool:
     """A total glued inside a line ("…19.6總分99.6偏差大或…"): the table ends there too."""
     atom = lattice.atoms[index]
-    return not lattice.locked[index] and cell_info(atom.text).kind is Kind.TOTAL
+    return not lattice.locked[index] and cell_info(atom.text).kind is _KIND_TOTAL
 
 
 def _piece_at(lattice: Lattice, index: int) -> str | None:
@@ -110,7 +117,7 @@ def _other_headers(atoms: Sequence[Atom]) -> set[int]:
                 len(texts) >= _MIN_OTHER_HEADER
                 and all(_label_like(t) for t in texts)
                 # not a line of the indicator table's header
-                and [cell_info(t).kind for t in texts].count(Kind.HEADER) <= 1
+                and [cell_info(t).kind for t in texts].count(_KIND_HEADER) <= 1
             ):
                 found.add(line[0])
             line = []
@@ -123,7 +130,7 @@ def _pieces_of(atoms: Sequence[Atom], indexes: list[int]) -> list[str]:
     """The texts of the separator-delimited pieces these atoms make (glued atoms joined)."""
     pieces: list[list[Atom]] = []
     for k in indexes:
-        if atoms[k].sep is not Sep.GLUE or not pieces:
+        if atoms[k].sep is not _SEP_GLUE or not pieces:
             pieces.append([])
         pieces[-1].append(atoms[k])
     return [join_atoms(piece) for piece in pieces]
@@ -131,7 +138,7 @@ def _pieces_of(atoms: Sequence[Atom], indexes: list[int]) -> list[str]:
 
 def _label_like(text: str) -> bool:
     info = cell_info(text)
-    return info.kind in (Kind.TEXT, Kind.HEADER, Kind.FIELD) and len(info.folded) <= 12
+    return info.kind in (_KIND_TEXT, _KIND_HEADER, _KIND_FIELD) and len(info.folded) <= 12
 
 
 def _is_level(text: str) -> bool:
@@ -160,9 +167,9 @@ def _ends_table(text: str) -> bool:
     """A total, a footer or head label (the next form's 项目名称), or a title (a note is
     tested before, in `table_region`)."""
     info = cell_info(text)
-    if info.kind is Kind.TOTAL:
+    if info.kind is _KIND_TOTAL:
         return True
-    if info.kind is Kind.FIELD and (_footer_label(info.folded) or field_of(info.folded)):
+    if info.kind is _KIND_FIELD and (_footer_label(info.folded) or field_of(info.folded)):
         return True
     return is_title_text(text) or is_other_table_text(text)
 

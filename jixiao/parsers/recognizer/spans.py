@@ -13,6 +13,15 @@ from jixiao.parsers.recognizer.lattice import Atom, Sep
 from jixiao.parsers.recognizer.settings import settings
 from jixiao.parsers.recognizer.wrapped import wrapped_inside
 
+# enum members read inside functions, as Final names (docs/development.md)
+_SEP_BLANKLINE: Final = Sep.BLANKLINE
+_SEP_GLUE: Final = Sep.GLUE
+_SEP_NEWLINE: Final = Sep.NEWLINE
+_SEP_PIPE: Final = Sep.PIPE
+_SEP_SPACE: Final = Sep.SPACE
+_SEP_START: Final = Sep.START
+_SEP_WIDE: Final = Sep.WIDE
+
 
 class Lattice:
     """Atoms with the cost of cutting or merging at each boundary and the text of spans."""
@@ -42,11 +51,11 @@ class Lattice:
                 else _boundary_name(atoms[index - 1], atom, layout)
             )
             cost = boundary[name]
-            cut = cost.cut * factor if atom.sep is Sep.GLUE else cost.cut
+            cut = cost.cut * factor if atom.sep is _SEP_GLUE else cost.cut
             self.cut[index], self.merge[index] = cut, cost.merge
-            if atom.sep is not Sep.GLUE and _level_run_on(atoms[index - 1], atom):
+            if atom.sep is not _SEP_GLUE and _level_run_on(atoms[index - 1], atom):
                 self.merge[index] += config.cost("level_run_on")
-            self.joined[index] = atom.sep is Sep.GLUE or name == "space_in_cell"
+            self.joined[index] = atom.sep is _SEP_GLUE or name == "space_in_cell"
         self._texts: dict[tuple[int, int], str] = {}
         self.locked = [False] * len(atoms)  # atoms read already (a header's labels)
         self.footers: list[tuple[int, int]] = []  # atom spans of footer lines (填表人: …)
@@ -145,15 +154,15 @@ def _whole_level(text: str) -> bool:
 def layout_of(atoms: Sequence[Atom]) -> Layout:
     seps = [a.sep for a in atoms]
     chars = sum(len(a.text) for a in atoms) or 1
-    separators = sum(s not in (Sep.GLUE, Sep.START) for s in seps)
-    newlines = seps.count(Sep.NEWLINE)
-    blanks = seps.count(Sep.BLANKLINE)
+    separators = sum(s not in (_SEP_GLUE, _SEP_START) for s in seps)
+    newlines = seps.count(_SEP_NEWLINE)
+    blanks = seps.count(_SEP_BLANKLINE)
     closed = sum(a.line_closed for a in atoms if a.first_in_line)
     lines = sum(a.first_in_line for a in atoms) or 1
-    spaces = seps.count(Sep.SPACE)
-    in_line = spaces + seps.count(Sep.PIPE) + seps.count(Sep.WIDE)
+    spaces = seps.count(_SEP_SPACE)
+    in_line = spaces + seps.count(_SEP_PIPE) + seps.count(_SEP_WIDE)
     # lines with two or more filled "|"/tab cells
-    filled = Counter(a.line for a in atoms if a.text and a.sep in (Sep.PIPE, Sep.START))
+    filled = Counter(a.line for a in atoms if a.text and a.sep in (_SEP_PIPE, _SEP_START))
     hard_lines = sum(count >= 1 for count in filled.values())
     one_cell_lines = closed > 0.5 * lines and hard_lines * 4 < lines  # "产出指标 |" a line
     return Layout(
@@ -170,21 +179,21 @@ def _boundary_name(before: Atom, atom: Atom, layout: Layout) -> str:
     sep = atom.sep
     if atom.after_wrap:
         return "wrapped"
-    if sep is Sep.PIPE:
+    if sep is _SEP_PIPE:
         return "pipe"
-    if sep is Sep.NEWLINE:
+    if sep is _SEP_NEWLINE:
         if layout.blank_cells or (
             (layout.pipe_closed or layout.lines_closed) and not atom.line_closed
         ):
             return "newline_open"
         return "newline_hard" if layout.hard_cells else "newline"
-    if sep is Sep.BLANKLINE:
+    if sep is _SEP_BLANKLINE:
         return "newline" if layout.blank_cells else "blankline"
-    if sep in (Sep.WIDE, Sep.SPACE) and layout.hard_cells:
+    if sep in (_SEP_WIDE, _SEP_SPACE) and layout.hard_cells:
         return "space_in_cell"
-    if sep is Sep.WIDE:
+    if sep is _SEP_WIDE:
         return "wide"
-    if sep is Sep.SPACE:
+    if sep is _SEP_SPACE:
         if layout.space_cells:
             return "space_cells"
         return "space_cjk" if _cjk(before.text[-1:]) and _cjk(atom.text[:1]) else "space"
@@ -211,8 +220,10 @@ def extended(text: str, atom: Atom) -> str:
     sep = atom.sep
     if atom.after_wrap:  # a wrapped cell's next line: its text runs on
         return text + atom.text
-    if sep is Sep.SPACE or sep is Sep.WIDE:
+    if sep is _SEP_SPACE or sep is _SEP_WIDE:
         return f"{text} {atom.text}"
-    if (sep is Sep.NEWLINE or sep is Sep.BLANKLINE) and not (_cjk(text[-1]) or _cjk(atom.text[0])):
+    if (sep is _SEP_NEWLINE or sep is _SEP_BLANKLINE) and not (
+        _cjk(text[-1]) or _cjk(atom.text[0])
+    ):
         return f"{text} {atom.text}"
     return text + atom.text
