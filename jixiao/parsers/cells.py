@@ -164,7 +164,7 @@ def cell_type(text: str) -> CellType:
     if not folded or folded in _folded_placeholders() or _LOST_LEVEL.match(folded):
         return _CELLTYPE_PLACEHOLDER
     vocab = vocabulary()
-    if folded in vocab.operator_words or any(folded == s for s, _ in vocab.operator_symbols):
+    if folded in vocab.operator_words or folded in _operator_symbols():
         return _CELLTYPE_OPERATOR
     if folded in operator_confusions():  # "II" for a turned "=", "〉" for ">" (OCR)
         return _CELLTYPE_OPERATOR
@@ -184,6 +184,13 @@ def cell_type(text: str) -> CellType:
     if SCORING_MARKERS.search(folded):
         return _CELLTYPE_SCORING
     return _CELLTYPE_TEXT
+
+
+@derived
+@lru_cache(maxsize=1)
+def _operator_symbols() -> frozenset[str]:
+    """The vocabulary's operator symbols (folded), for a test of a whole cell."""
+    return frozenset(symbol for symbol, _ in vocabulary().operator_symbols)
 
 
 _PER_WORD: Final = re.compile(r"^[\u4e00-\u9fff]{1,3}$")
