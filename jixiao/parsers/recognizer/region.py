@@ -112,10 +112,10 @@ def _other_headers(atoms: Sequence[Atom]) -> set[int]:
     line: list[int] = []
     for index in range(len(atoms) + 1):
         if index == len(atoms) or (atoms[index].first_in_line and line):
-            texts = [t for t in _pieces_of(atoms, line) if t]
+            texts = _labels_of(atoms, line)
             if (
-                len(texts) >= _MIN_OTHER_HEADER
-                and all(_label_like(t) for t in texts)
+                texts is not None
+                and len(texts) >= _MIN_OTHER_HEADER
                 # not a line of the indicator table's header
                 and [cell_info(t).kind for t in texts].count(_KIND_HEADER) <= 1
             ):
@@ -124,6 +124,26 @@ def _other_headers(atoms: Sequence[Atom]) -> set[int]:
         if index < len(atoms):
             line.append(index)
     return found
+
+
+def _labels_of(atoms: Sequence[Atom], indexes: list[int]) -> list[str] | None:
+    """The filled pieces of a line when every one is label-like, else None: a line of five
+    pieces or fewer is no other table's header, and one that is not a label ends the
+    reading (a row's level name, most lines, at its first piece)."""
+    pieces = sum(1 for k in indexes if atoms[k].sep is not _SEP_GLUE or k == indexes[0])
+    if pieces < _MIN_OTHER_HEADER:
+        return None
+    labels: list[str] = []
+    start = 0
+    for end in range(1, len(indexes) + 1):
+        if end == len(indexes) or atoms[indexes[end]].sep is not _SEP_GLUE:
+            text = join_atoms([atoms[k] for k in indexes[start:end]])
+            if text and not _label_like(text):
+                return None
+            if text:
+                labels.append(text)
+            start = end
+    return labels
 
 
 def _pieces_of(atoms: Sequence[Atom], indexes: list[int]) -> list[str]:
