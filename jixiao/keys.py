@@ -195,14 +195,12 @@ def project_keys(
 
 
 _Group = tuple[str, str, str]
-
-
-def _group(ref: IndicatorRef) -> _Group:
-    return (ref.project_key, ref.level1 or "", ref.level2 or "")
+# an IndicatorRef, or a plain tuple of its fields (what a pass over a table zips together)
+RefRow = tuple[str, "int | None", str, "str | None", "str | None", str]
 
 
 class IndicatorKeys:
-    """indicator_key of indicator rows: `add` every ref of the run, then `key` of each.
+    """indicator_key of indicator rows: `add_all` every ref of the run, then `keys` of each.
 
     Holds per (project, level1, level2) group the first year and the forms of each folded
     name, nothing per row, so the rows themselves can be streamed twice."""
@@ -213,25 +211,37 @@ class IndicatorKeys:
         self._keys: dict[tuple[str, str, str], str] = {}  # one string per distinct key
 
     def add(self, ref: IndicatorRef) -> None:
+        self.add_all((ref,))
+
+    def add_all(self, refs: Iterable[RefRow]) -> None:
         if self._named is not None:
             raise RuntimeError("IndicatorKeys.add after the first key")
-        self._groups[_group(ref)].add(ref.year or 0, ref.form_id, indicator_name(ref.name))
+        groups, folded = self._groups, indicator_name
+        for form_id, year, project_key, level1, level2, name in refs:
+            groups[(project_key, level1 or "", level2 or "")].add(year or 0, form_id, folded(name))
 
     def key(self, ref: IndicatorRef) -> str:
+        return self.keys((ref,))[0]
+
+    def keys(self, refs: Iterable[RefRow]) -> list[str]:
+        """The indicator_key of each ref (the names are clustered at the first call)."""
         if self._named is None:
             self._named = {g: n.cluster(INDICATOR_THRESHOLD) for g, n in self._groups.items()}
             self._groups = defaultdict(_Names)
-        group = _group(ref)
-        parts = (group[1], group[2], self._named[group][indicator_name(ref.name)])
-        found = self._keys.get(parts)
-        if found is None:
-            found = self._keys[parts] = "/".join(parts)
+        named, known, folded = self._named, self._keys, indicator_name
+        found: list[str] = []
+        for _, _, project_key, level1, level2, name in refs:
+            one, two = level1 or "", level2 or ""
+            parts = (one, two, named[(project_key, one, two)][folded(name)])
+            key = known.get(parts)
+            if key is None:
+                key = known[parts] = "/".join(parts)
+            found.append(key)
         return found
 
 
 def indicator_keys(refs: Sequence[IndicatorRef]) -> list[str]:
     """indicator_key of each ref: "level1/level2/name", names merged within a project."""
     keys = IndicatorKeys()
-    for ref in refs:
-        keys.add(ref)
-    return [keys.key(ref) for ref in refs]
+    keys.add_all(refs)
+    return keys.keys(refs)

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from jixiao.keys import IndicatorKeys, IndicatorRef, department_key, project_keys
+from jixiao.keys import IndicatorKeys, RefRow, department_key, project_keys
 from jixiao.normalizers.dates import deadline as deadline_of
 from jixiao.output.atomic import write_with
 from jixiao.output.dataset import ROW_GROUP
@@ -253,17 +253,19 @@ def _form_keys(path: Path, aliases: tuple[Path, ...]) -> tuple[dict[str, Any], d
 
 
 def _refs(
-    batch: pa.RecordBatch, projects: Mapping[str, str], pool: dict[str, str] | None = None
-) -> list[IndicatorRef]:
-    """The key pass's view of each row; form ids shared through `pool` where refs are kept."""
-    form_ids, years, level1, level2, names = (_column(batch, n) for n in REF_COLUMNS)
+    columns: list[list[Any]], projects: Mapping[str, str], pool: dict[str, str] | None = None
+) -> Iterator[RefRow]:
+    """The key pass's view of each row (IndicatorRef's fields, as plain tuples), from a
+    batch's REF_COLUMNS; form ids shared through `pool` where refs are kept."""
+    form_ids, years, level1, level2, names = columns
     if pool is not None:
         form_ids = [pool.setdefault(f, f) for f in form_ids]
     project = projects.get
-    return [
-        IndicatorRef(form_id, year, project(form_id, ""), one, two, name)
-        for form_id, year, one, two, name in zip(form_ids, years, level1, level2, names)
-    ]
+    return zip(form_ids, years, [project(f, "") for f in form_ids], level1, level2, names)
+
+
+def _ref_columns(batch: pa.RecordBatch) -> list[list[Any]]:
+    return [_column(batch, n) for n in REF_COLUMNS]
 
 
 def _indicator_namer(path: Path, projects: Mapping[str, str]) -> IndicatorKeys:
@@ -271,8 +273,7 @@ def _indicator_namer(path: Path, projects: Mapping[str, str]) -> IndicatorKeys:
     form_ids = {f: f for f in projects}  # one string per form id in IndicatorKeys' sets
     namer = IndicatorKeys()
     for batch in _batches(path, REF_COLUMNS):
-        for ref in _refs(batch, projects, form_ids):
-            namer.add(ref)
+        namer.add_all(_refs(_ref_columns(batch), projects, form_ids))
     return namer
 
 
@@ -381,10 +382,11 @@ def add_panel(out: Path, aliases: tuple[Path, ...] = ()) -> int:
         yield [projects[f] for f in form_ids]
 
     def indicator_keys(batch: pa.RecordBatch) -> Iterator[list[Any]]:
-        refs = _refs(batch, projects)
-        yield [dept.get(r.form_id) for r in refs]
-        yield [projects.get(r.form_id) for r in refs]
-        yield [namer.key(r) for r in refs]
+        columns = _ref_columns(batch)
+        form_ids = columns[0]
+        yield [dept.get(f) for f in form_ids]
+        yield [projects.get(f) for f in form_ids]
+        yield namer.keys(_refs(columns, projects))
 
     _rewrite(forms, FORM_KEYS, form_keys)
     _rewrite(indicators, INDICATOR_KEYS, indicator_keys)
