@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import selectors
 import signal
 import threading
 import time
@@ -99,6 +100,7 @@ class _Worker:
         self.process.start()
         child.close()
         self.tasks: deque[SourceTask] = deque()
+        self.watched = False  # its pipe and sentinel are registered with the pool's selector
         self.started = 0.0  # when the running task started (about: when the previous ended)
 
     def give(self, task: SourceTask) -> None:
@@ -141,13 +143,19 @@ def _context() -> Any:
 
 
 class LocalPool:
-    """Runs tasks on `jobs` worker processes, containing hangs, crashes and memory blow-ups."""
+    """Runs tasks on `jobs` worker processes, containing hangs, crashes and memory blow-ups.
+
+    The workers' pipes and exit sentinels stay registered with one selector (epoll) while they
+    have tasks: each wake-up is one system call, where `multiprocessing.connection.wait` and
+    `Connection.poll` build a selector at every call (a few of them per source: a tenth of
+    the main process's time on text sources at -j 2, bench/bench_batch.py)."""
 
     def __init__(self, jobs: int, config: WorkerConfig, file_timeout: float | None) -> None:
         self.jobs = max(1, jobs)
         self.config = config
         self.file_timeout = file_timeout
         self.context = _context()
+        self.selector = selectors.DefaultSelector()
 
     def run(self, tasks: Iterable[SourceTask], on_done: OnDone) -> None:
         pending = deque(tasks)
@@ -156,14 +164,15 @@ class LocalPool:
             while pending or any(w.tasks for w in workers):
                 for i, worker in enumerate(workers):
                     if not worker.tasks and pending and not worker.process.is_alive():
-                        worker.stop()  # died while idle
+                        self._retire(worker)  # died while idle
                         workers[i] = worker = _Worker(self.context, self.config)
                     while pending and len(worker.tasks) < DEPTH:
                         worker.give(pending.popleft())
+                    self._watch(worker)
                 self._step(workers, pending, on_done)
         except BaseException:  # interrupted: no source is waited for
             for worker in workers:
-                worker.stop()
+                self._retire(worker)
             raise
         finally:
             for worker in workers:
@@ -171,38 +180,62 @@ class LocalPool:
                     worker.conn.send(None)
             for worker in workers:
                 worker.process.join(timeout=5)
-                worker.stop()
+                self._retire(worker)
+            self.selector.close()
+
+    def _watch(self, worker: _Worker) -> None:
+        """Register a busy worker's pipe and sentinel, unregister an idle one's (an idle
+        worker that died would otherwise wake every select)."""
+        if worker.tasks and not worker.watched:
+            self.selector.register(worker.conn, selectors.EVENT_READ, worker)
+            self.selector.register(worker.process.sentinel, selectors.EVENT_READ, worker)
+            worker.watched = True
+        elif not worker.tasks and worker.watched:
+            self._unwatch(worker)
+
+    def _unwatch(self, worker: _Worker) -> None:
+        if worker.watched:
+            self.selector.unregister(worker.conn)
+            self.selector.unregister(worker.process.sentinel)
+            worker.watched = False
+
+    def _retire(self, worker: _Worker) -> None:
+        self._unwatch(worker)
+        worker.stop()
 
     def _step(self, workers: list[_Worker], pending: deque[SourceTask], on_done: OnDone) -> None:
         busy = [w for w in workers if w.tasks]
-        wait([w.conn for w in busy] + [w.process.sentinel for w in busy], self._wait_time(busy))
+        readable: set[_Worker] = set()  # a pipe with an outcome (or closed)
+        ended: set[_Worker] = set()  # a worker gone
+        for key, _ in self.selector.select(self._wait_time(busy)):
+            (readable if key.fileobj is key.data.conn else ended).add(key.data)
         for i, worker in enumerate(workers):
-            if not worker.tasks:
+            if not worker.tasks or not (
+                worker in readable or worker in ended or self._late(worker)
+            ):
                 continue
             healthy = True
-            if worker.conn.poll():
+            if worker in readable:
                 healthy = self._receive(worker, on_done)
             elif not worker.process.is_alive() or self._late(worker):
                 healthy = False
                 self._contain(worker, on_done)
             if not healthy:
                 pending.extendleft(reversed(worker.tasks))  # queued behind it: run elsewhere
-                worker.stop()
+                self._retire(worker)
                 workers[i] = _Worker(self.context, self.config)
 
     def _receive(self, worker: _Worker, on_done: OnDone) -> bool:
-        """Take every finished outcome; False when the worker must be replaced."""
-        while worker.tasks and worker.conn.poll():
-            try:
-                outcome: Outcome = worker.conn.recv()
-            except (EOFError, OSError):
-                self._contain(worker, on_done)
-                return False
-            worker.finished()
-            on_done(outcome)
-            if outcome.worker_done:
-                return False
-        return True
+        """Take one finished outcome (the selector wakes again while more are waiting);
+        False when the worker must be replaced."""
+        try:
+            outcome: Outcome = worker.conn.recv()
+        except (EOFError, OSError):
+            self._contain(worker, on_done)
+            return False
+        worker.finished()
+        on_done(outcome)
+        return not outcome.worker_done
 
     def _contain(self, worker: _Worker, on_done: OnDone) -> None:
         """The running task killed its worker or ran late: record it, and stop the worker."""
