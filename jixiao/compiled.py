@@ -19,10 +19,12 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent
 
 # the per-text hot path: the row recognizer, the normalizers, the text helpers and what they
-# ask of the older parsers (cell types, head fields, the form assembler); forms.py
-# stays Python (it only orchestrates, and tests replace its decoder with a spy)
+# ask of the older parsers (cell types, head fields, the form assembler), and the Final names
+# of the role enums (roles.py); forms.py stays Python (it only orchestrates, and tests replace
+# its decoder with a spy)
 _COMPILED_FOLDERS = ("parsers/recognizer", "normalizers")
 _COMPILED_FILES = (
+    "roles.py",
     "text.py",
     "parsers/cells.py",
     "parsers/header.py",

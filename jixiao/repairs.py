@@ -18,7 +18,9 @@ PINYIN_GLOSS = _PINYIN  # a gloss after a character: "指標(biāo)"
 _QUESTION_RUN = re.compile(r"\?{2,}|？{2,}")
 _SPACED_NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?:\s+(\d{1,4}))+(?![\d.])")
 _LATIN = re.compile(r"[A-Za-z|]")
-_DIGIT = re.compile(r"\d")  # as `\d` in the run pattern: any decimal digit
+# any decimal digit, as `\d` in the run pattern; a text without one is no number either
+# (the recognizer's kinds and costs ask too)
+DIGIT = re.compile(r"\d")
 _NOISE_FLOAT = re.compile(r"^-?\d+\.\d{9,}$")
 
 
@@ -58,7 +60,7 @@ def fix_ocr_digits(text: str) -> tuple[str, bool]:
     if text.isascii() and not _LATIN.search(text):
         return text, False  # nothing a digit could have been misread as
     table, run = _digit_confusions()
-    if not _DIGIT.search(text) or not any(wrong in text for wrong in table):
+    if not DIGIT.search(text) or not any(wrong in text for wrong in table):
         return text, False  # a run needs a digit and a letter to repair (most texts: neither)
     repaired = run.sub(lambda m: _repair_run(m.group(0), table), text)
     return repaired, repaired != text

@@ -15,21 +15,20 @@ from jixiao.normalizers.targets import Target, read_target, repair_text, target_
 from jixiao.normalizers.units import canonical_unit, infer_unit
 from jixiao.normalizers.values import ParsedValue, parse_target
 from jixiao.normalizers.weights import score_of_cell, weight_of_cell, weight_of_scoring
-from jixiao.parsers.cells import CellType, cell_type
+from jixiao.parsers.cells import CELLTYPE_DATE, cell_type
 from jixiao.records import RawIndicator, Role
 from jixiao.repairs import fix_ocr_digits
-
-# enum members read inside functions, as Final names (docs/development.md)
-_CELLTYPE_DATE: Final = CellType.DATE
-_ROLE_ACTUAL: Final = Role.ACTUAL
-_ROLE_DEVIATION: Final = Role.DEVIATION
-_ROLE_EXPLANATION: Final = Role.EXPLANATION
-_ROLE_NAME: Final = Role.NAME
-_ROLE_REMARK: Final = Role.REMARK
-_ROLE_SCORE: Final = Role.SCORE
-_ROLE_SCORING: Final = Role.SCORING
-_ROLE_VALUE: Final = Role.VALUE
-_ROLE_WEIGHT: Final = Role.WEIGHT
+from jixiao.roles import (
+    ROLE_ACTUAL,
+    ROLE_DEVIATION,
+    ROLE_EXPLANATION,
+    ROLE_NAME,
+    ROLE_REMARK,
+    ROLE_SCORE,
+    ROLE_SCORING,
+    ROLE_VALUE,
+    ROLE_WEIGHT,
+)
 
 # template numbering leaked into names: "指标1:开展…", "指标2工程验收合格率"
 _TEMPLATE_PREFIX: Final = re.compile(r"^指标\s*\d{1,2}\s*[:：.、]?\s*(?=\S)")
@@ -45,7 +44,7 @@ def indicator_name(text: str) -> str:
 def _infer_missing_unit(target: Target, row: RawIndicator) -> Target:
     if target.unit is not None or target.value is None:
         return target
-    unit = infer_unit(target.value, row.texts.get(_ROLE_SCORING), row.texts.get(_ROLE_NAME) or "")
+    unit = infer_unit(target.value, row.texts.get(ROLE_SCORING), row.texts.get(ROLE_NAME) or "")
     if unit is None:
         return target
     return replace(target, unit=unit, unit_raw=None, flags=(*target.flags, UNIT_INFERRED))
@@ -67,11 +66,11 @@ def _from_actual(target: Target, actual: ParsedValue) -> Target:
 
 def _weight(texts: Mapping[Role, str]) -> float | None:
     """From the 分值 column, else 备注 ("5分"), else the scoring rule ("得满分2分")."""
-    weight = weight_of_cell(texts.get(_ROLE_WEIGHT))
+    weight = weight_of_cell(texts.get(ROLE_WEIGHT))
     if weight is None:
-        weight = weight_of_cell(texts.get(_ROLE_REMARK))
+        weight = weight_of_cell(texts.get(ROLE_REMARK))
     if weight is None:
-        weight = weight_of_scoring(texts.get(_ROLE_SCORING))
+        weight = weight_of_scoring(texts.get(ROLE_SCORING))
     return weight
 
 
@@ -94,15 +93,15 @@ def build_indicator(
 ) -> Indicator:
     target = _infer_missing_unit(read_target(row, year), row)
     texts, digits_repaired = _repair_number_cells(row.texts)
-    actual_text = texts.get(_ROLE_ACTUAL)
+    actual_text = texts.get(ROLE_ACTUAL)
     actual = (
         parse_target(actual_text)
-        if actual_text and cell_type(actual_text) is not _CELLTYPE_DATE
+        if actual_text and cell_type(actual_text) is not CELLTYPE_DATE
         else None
     )
-    if actual is not None and _ROLE_VALUE not in texts:
+    if actual is not None and ROLE_VALUE not in texts:
         target = _from_actual(target, actual)
-    name, name_flags = repair_text(indicator_name(texts.get(_ROLE_NAME) or ""))
+    name, name_flags = repair_text(indicator_name(texts.get(ROLE_NAME) or ""))
     flags = list(dict.fromkeys((*row.flags, *levels.flags, *name_flags, *target.flags)))
     if digits_repaired and OCR_REPAIRED not in flags:
         flags.append(OCR_REPAIRED)
@@ -120,16 +119,16 @@ def build_indicator(
         operator_raw=target.operator_raw,
         value=target.value,
         value_max=target.value_max,
-        value_text=texts.get(_ROLE_VALUE),
+        value_text=texts.get(ROLE_VALUE),
         unit=target.unit,
         unit_raw=target.unit_raw,
         weight=_weight(texts),
-        explanation=texts.get(_ROLE_EXPLANATION),
-        scoring=texts.get(_ROLE_SCORING),
-        remark=texts.get(_ROLE_REMARK) or texts.get(_ROLE_DEVIATION),
+        explanation=texts.get(ROLE_EXPLANATION),
+        scoring=texts.get(ROLE_SCORING),
+        remark=texts.get(ROLE_REMARK) or texts.get(ROLE_DEVIATION),
         actual_text=actual_text,
         actual_value=actual.value if actual else None,
-        score=score_of_cell(texts.get(_ROLE_SCORE)),
+        score=score_of_cell(texts.get(ROLE_SCORE)),
         page=row.page,
         line=row.line,
         bbox=list(row.bbox) if row.bbox else None,

@@ -24,7 +24,7 @@ from jixiao.normalizers.dates import deadline, excel_serial_date
 from jixiao.normalizers.operators import UNKNOWN, operator_of_cell
 from jixiao.normalizers.units import PERCENT, canonical_unit
 from jixiao.normalizers.values import ParsedValue, parse_target
-from jixiao.parsers.cells import CellType, cell_type
+from jixiao.parsers.cells import CELLTYPE_DATE, cell_type
 from jixiao.records import RawIndicator, Role
 from jixiao.repairs import (
     collapse_question_runs,
@@ -35,13 +35,8 @@ from jixiao.repairs import (
     operator_confusions,
     strip_pinyin,
 )
+from jixiao.roles import ROLE_NAME, ROLE_UNIT, ROLE_VALUE
 from jixiao.text import fold
-
-# enum members read inside functions, as Final names (docs/development.md)
-_CELLTYPE_DATE: Final = CellType.DATE
-_ROLE_NAME: Final = Role.NAME
-_ROLE_UNIT: Final = Role.UNIT
-_ROLE_VALUE: Final = Role.VALUE
 
 QUALITATIVE: Final = "qualitative"
 _REPAIRABLE: Final = re.compile(r"[(（?？]")  # pinyin glosses sit in brackets; lost spaces are "?"
@@ -175,10 +170,10 @@ def read_target(row: RawIndicator, year: int | None = None) -> Target:
     """Operator, value and unit of a row, from its operator, value and unit cells."""
     texts = row.texts
     operator, op_raw, op_repaired = _printed_operator(texts)
-    value_text = texts.get(_ROLE_VALUE)
-    unit_cell = texts.get(_ROLE_UNIT)
+    value_text = texts.get(ROLE_VALUE)
+    unit_cell = texts.get(ROLE_UNIT)
     base_flags = (OPERATOR_REPAIRED,) if op_repaired else ()
-    if value_text and cell_type(value_text) is _CELLTYPE_DATE:
+    if value_text and cell_type(value_text) is CELLTYPE_DATE:
         kept = QUALITATIVE if operator == QUALITATIVE else "<="
         return Target(kept, op_raw, None, None, None, unit_cell, base_flags)
     if operator == QUALITATIVE:
@@ -189,7 +184,7 @@ def read_target(row: RawIndicator, year: int | None = None) -> Target:
         operator, op_raw = parsed.operator, parsed.operator_raw
     if parsed.value is None and value_text and operator is None:
         return Target(QUALITATIVE, op_raw, None, None, None, unit_cell, tuple(flags))
-    name = texts.get(_ROLE_NAME) or ""
+    name = texts.get(ROLE_NAME) or ""
     if parsed.value is not None and _TIME_NAME.search(name) and excel_serial_date(parsed.value):
         return Target("<=", op_raw, None, None, None, None, (*flags, EXCEL_DATE))
     unit_raw = parsed.unit_raw or unit_cell
@@ -215,10 +210,10 @@ def read_target(row: RawIndicator, year: int | None = None) -> Target:
 
 
 def target_deadline(row: RawIndicator, target: Target, year: int | None) -> str | None:
-    value_text = row.texts.get(_ROLE_VALUE)
+    value_text = row.texts.get(ROLE_VALUE)
     if EXCEL_DATE in target.flags and value_text:
         serial = parse_target(value_text).value
         return excel_serial_date(serial) if serial is not None else None
-    if value_text and cell_type(value_text) is _CELLTYPE_DATE:
+    if value_text and cell_type(value_text) is CELLTYPE_DATE:
         return deadline(value_text, year)
     return None

@@ -34,19 +34,19 @@ class CellType(str, Enum):
 
 
 # enum members read inside functions, as Final names (docs/development.md)
-_CELLTYPE_DATE: Final = CellType.DATE
-_CELLTYPE_DIRECTION: Final = CellType.DIRECTION
-_CELLTYPE_EMPTY: Final = CellType.EMPTY
-_CELLTYPE_LEVEL1: Final = CellType.LEVEL1
-_CELLTYPE_LEVEL2: Final = CellType.LEVEL2
-_CELLTYPE_LEVELX: Final = CellType.LEVELX
-_CELLTYPE_NUMBER: Final = CellType.NUMBER
-_CELLTYPE_OPERATOR: Final = CellType.OPERATOR
-_CELLTYPE_PLACEHOLDER: Final = CellType.PLACEHOLDER
-_CELLTYPE_SCORING: Final = CellType.SCORING
-_CELLTYPE_TEXT: Final = CellType.TEXT
-_CELLTYPE_UNIT: Final = CellType.UNIT
-_CELLTYPE_WEIGHT: Final = CellType.WEIGHT
+CELLTYPE_EMPTY: Final = CellType.EMPTY
+CELLTYPE_PLACEHOLDER: Final = CellType.PLACEHOLDER
+CELLTYPE_LEVEL1: Final = CellType.LEVEL1
+CELLTYPE_LEVEL2: Final = CellType.LEVEL2
+CELLTYPE_LEVELX: Final = CellType.LEVELX
+CELLTYPE_OPERATOR: Final = CellType.OPERATOR
+CELLTYPE_DIRECTION: Final = CellType.DIRECTION
+CELLTYPE_NUMBER: Final = CellType.NUMBER
+CELLTYPE_DATE: Final = CellType.DATE
+CELLTYPE_UNIT: Final = CellType.UNIT
+CELLTYPE_WEIGHT: Final = CellType.WEIGHT
+CELLTYPE_SCORING: Final = CellType.SCORING
+CELLTYPE_TEXT: Final = CellType.TEXT
 
 
 _LEVEL_ENDINGS: Final = (
@@ -159,31 +159,31 @@ _SIGNED: Final = frozenset({">=", "<=", "=", ">", "<"})
 def cell_type(text: str) -> CellType:
     """Classify a cleaned cell text by what it contains."""
     if not text:
-        return _CELLTYPE_EMPTY
+        return CELLTYPE_EMPTY
     folded = fold(text)
     if not folded or folded in _folded_placeholders() or _LOST_LEVEL.match(folded):
-        return _CELLTYPE_PLACEHOLDER
+        return CELLTYPE_PLACEHOLDER
     vocab = vocabulary()
     if folded in vocab.operator_words or folded in _operator_symbols():
-        return _CELLTYPE_OPERATOR
+        return CELLTYPE_OPERATOR
     if folded in operator_confusions():  # "II" for a turned "=", "〉" for ">" (OCR)
-        return _CELLTYPE_OPERATOR
+        return CELLTYPE_OPERATOR
     if folded in DIRECTIONS:
-        return _CELLTYPE_DIRECTION
+        return CELLTYPE_DIRECTION
     level = _level_type(folded)
     if level is not None:
         return level
     if _WEIGHT.match(folded):
-        return _CELLTYPE_WEIGHT
+        return CELLTYPE_WEIGHT
     if folded in vocab.units or is_unit_ratio(folded):
-        return _CELLTYPE_UNIT
+        return CELLTYPE_UNIT
     if _DATE.match(folded):
-        return _CELLTYPE_DATE
+        return CELLTYPE_DATE
     if number_parts(folded) is not None:
-        return _CELLTYPE_NUMBER
+        return CELLTYPE_NUMBER
     if SCORING_MARKERS.search(folded):
-        return _CELLTYPE_SCORING
-    return _CELLTYPE_TEXT
+        return CELLTYPE_SCORING
+    return CELLTYPE_TEXT
 
 
 @derived
@@ -212,11 +212,11 @@ def _level_type(folded: str) -> CellType | None:
         return None
     in1, in2 = key in vocab.level1, key in vocab.level2
     if in1 and in2:
-        return _CELLTYPE_LEVELX
+        return CELLTYPE_LEVELX
     if in1:
-        return _CELLTYPE_LEVEL1
+        return CELLTYPE_LEVEL1
     if in2:
-        return _CELLTYPE_LEVEL2
+        return CELLTYPE_LEVEL2
     if len(folded) <= 12 and folded.endswith(_LEVEL_ENDINGS):
-        return _CELLTYPE_LEVELX  # an unlisted level name; the normalizer matches it fuzzily
+        return CELLTYPE_LEVELX  # an unlisted level name; the normalizer matches it fuzzily
     return None

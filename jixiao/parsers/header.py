@@ -7,13 +7,9 @@ from functools import lru_cache
 from typing import Final
 
 from jixiao.records import HeaderColumn, RawRow, Role
+from jixiao.roles import ROLE_ACTUAL, ROLE_IGNORE, ROLE_SCORE
 from jixiao.text import fold
 from jixiao.vocab import derived, vocabulary
-
-# enum members read inside functions, as Final names (docs/development.md)
-_ROLE_ACTUAL: Final = Role.ACTUAL
-_ROLE_IGNORE: Final = Role.IGNORE
-_ROLE_SCORE: Final = Role.SCORE
 
 _CORE_ROLES: Final = frozenset({Role.NAME, Role.LEVEL1, Role.LEVEL2})
 
@@ -61,7 +57,7 @@ def read_header(row: RawRow) -> tuple[HeaderColumn, ...] | None:
         role = header_role(cell.text)
         if role is not None:
             known += 1
-        columns.append(HeaderColumn(cell.col, role or _ROLE_IGNORE, cell.text))
+        columns.append(HeaderColumn(cell.col, role or ROLE_IGNORE, cell.text))
     roles = {c.role for c in columns}
     if known < 3 or not roles & _CORE_ROLES or known < len(columns) / 2:
         return None
@@ -70,7 +66,7 @@ def read_header(row: RawRow) -> tuple[HeaderColumn, ...] | None:
 
 def is_self_eval(header: tuple[HeaderColumn, ...]) -> bool:
     roles = {c.role for c in header}
-    return _ROLE_ACTUAL in roles or _ROLE_SCORE in roles
+    return ROLE_ACTUAL in roles or ROLE_SCORE in roles
 
 
 _YEAR: Final = re.compile(r"(?:19|20)\d{2}年(?:度)?")
@@ -93,7 +89,7 @@ def header_continuation(
         return None
     start = max(c.col for c in columns) + 1
     return tuple(
-        HeaderColumn(start + i, role or _ROLE_IGNORE, cell.text)
+        HeaderColumn(start + i, role or ROLE_IGNORE, cell.text)
         for i, (cell, role, year) in enumerate(zip(filled, roles, years))
         if role is not None and not year
     )

@@ -7,13 +7,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
 
-from jixiao.parsers.cells import CellType, cell_type
+from jixiao.parsers.cells import CELLTYPE_NUMBER, cell_type
 from jixiao.records import RawCell, RawForm, RawRow
 from jixiao.text import fold, fold_words_with_positions
 from jixiao.vocab import derived, field_labels, vocabulary
-
-# enum members read inside functions, as Final names (docs/development.md)
-_CELLTYPE_NUMBER: Final = CellType.NUMBER
 
 _YEAR: Final = re.compile(r"[(（]?\s*((?:19|20)\d{2})\s*[)）]?\s*年")
 _TITLE_MAX: Final = 60
@@ -278,7 +275,7 @@ class HeadReader:
         """A budget section's line: each amount goes to the budget label printed right before
         it ("年度资金总额 | 120 | 其中:财政拨款 | 100 | 其他资金 | 20"); a line whose first
         label names no budget field gives its first amount to the first label that does."""
-        labels = [t for t in texts if cell_type(t) is not _CELLTYPE_NUMBER]
+        labels = [t for t in texts if cell_type(t) is not CELLTYPE_NUMBER]
         if not labels or len(labels) == len(texts):
             return
         unit = _AMOUNT_UNIT.search(labels[0])
@@ -294,7 +291,7 @@ def budget_amounts(texts: list[str]) -> list[tuple[str, str]]:
     pairs = []
     for label, amount in zip(texts, texts[1:]):
         key = budget_key(label)
-        if key is not None and cell_type(amount) is _CELLTYPE_NUMBER:
+        if key is not None and cell_type(amount) is CELLTYPE_NUMBER:
             pairs.append((key, amount))
     return pairs
 
@@ -303,7 +300,7 @@ def _first_budget_amount(texts: list[str]) -> list[tuple[str, str]]:
     """The line's first budget label with its first amount (amounts under a column label:
     "年度资金总额 | 金额(万元) | 6.30")."""
     keys = [k for k in map(budget_key, texts) if k is not None]
-    amounts = [t for t in texts if cell_type(t) is _CELLTYPE_NUMBER]
+    amounts = [t for t in texts if cell_type(t) is CELLTYPE_NUMBER]
     return [(keys[0], amounts[0])] if keys and amounts else []
 
 

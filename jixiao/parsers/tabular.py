@@ -42,10 +42,8 @@ from jixiao.records import (
     Role,
     UnreadText,
 )
+from jixiao.roles import ROLE_NAME
 from jixiao.text import fold
-
-# enum members read inside functions, as Final names (docs/development.md)
-_ROLE_NAME: Final = Role.NAME
 
 _SKIPPED: Final = (CellType.EMPTY, CellType.PLACEHOLDER)
 # roles that make a named row an indicator
@@ -66,11 +64,11 @@ def align_row(row: RawRow, template: Template) -> RawIndicator | None:
     for (cell, _), role in zip(cells, alignment.roles):
         if role not in _UNASSIGNED and role not in by_role:
             by_role[role] = cell
-    if _ROLE_NAME in by_role and (
+    if ROLE_NAME in by_role and (
         by_role.keys().isdisjoint(TARGET_ROLES) or not_indicator(by_role, template)
     ):
-        by_role.pop(_ROLE_NAME)  # no target (a template row), or a total, sign-off, budget line
-    named = _ROLE_NAME in by_role
+        by_role.pop(ROLE_NAME)  # no target (a template row), or a total, sign-off, budget line
+    named = ROLE_NAME in by_role
     if not named and by_role.keys().isdisjoint(_LEVELS):
         return None
     flags: tuple[str, ...] = ()
@@ -94,13 +92,13 @@ def not_indicator(by_role: dict[Role, RawCell], template: Template) -> bool:
     counts only with no level cell and left of the name column (a budget block's label spans
     the level columns): a cost indicator 项目资金总额 in the name column, or after its 成本指标
     cell, stays one."""
-    name = by_role[_ROLE_NAME]
+    name = by_role[ROLE_NAME]
     folded = fold(name.text)
     if is_total(folded) or is_sign_off(folded):
         return True
     if not by_role.keys().isdisjoint(_LEVELS) or budget_key(name.text) is None:
         return False
-    return any(r is _ROLE_NAME and name.col < c for c, r in template.head)
+    return any(r is ROLE_NAME and name.col < c for c, r in template.head)
 
 
 def _row_bbox(by_role: dict[Role, RawCell]) -> BBox | None:

@@ -27,14 +27,10 @@ from jixiao.parsers.recognizer.decode import (
     Decoded,
     skipped_cells,
 )
-from jixiao.parsers.recognizer.lattice import Sep
+from jixiao.parsers.recognizer.lattice import SEP_GLUE
 from jixiao.parsers.recognizer.spans import Lattice
 from jixiao.records import Role
-
-# enum members read inside functions, as Final names (docs/development.md)
-_ROLE_UNIT: Final = Role.UNIT
-_ROLE_VALUE: Final = Role.VALUE
-_SEP_GLUE: Final = Sep.GLUE
+from jixiao.roles import ROLE_UNIT, ROLE_VALUE
 
 _OPENS_ROW: Final = frozenset(LEVELS)
 Line: TypeAlias = tuple[int, int]  # atom span of one printed line
@@ -136,9 +132,9 @@ class _Labels:
             return None  # the line before ends without "|": its last cell goes on here
         while start < end:
             stop = start + 1
-            while stop < end and atoms[stop].sep is _SEP_GLUE:
+            while stop < end and atoms[stop].sep is SEP_GLUE:
                 stop += 1
-            if not self.region[start] or lattice.locked[start] or atoms[start].sep is _SEP_GLUE:
+            if not self.region[start] or lattice.locked[start] or atoms[start].sep is SEP_GLUE:
                 return None
             text = lattice.text(start, stop)
             costs = cell_costs(text)
@@ -173,8 +169,8 @@ class _Labels:
         the roles of the row's cells before it, which it cannot take again."""
         if _likely(likely, labelled, margin, taken):
             return labelled
-        if taken and taken[-1] is _ROLE_VALUE and _ROLE_UNIT in self.extras:
-            return _ROLE_UNIT if _likely(likely, _ROLE_UNIT, margin, taken) else None
+        if taken and taken[-1] is ROLE_VALUE and ROLE_UNIT in self.extras:
+            return ROLE_UNIT if _likely(likely, ROLE_UNIT, margin, taken) else None
         return None
 
 

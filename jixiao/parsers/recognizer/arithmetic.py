@@ -25,18 +25,10 @@ from typing import Final, TypeAlias
 
 from jixiao.parsers.recognizer.costs import cell_costs
 from jixiao.parsers.recognizer.decode import Cell
-from jixiao.parsers.recognizer.kinds import Kind
+from jixiao.parsers.recognizer.kinds import KIND_NUMBER
 from jixiao.records import Role
+from jixiao.roles import ROLE_ACTUAL, ROLE_LEVEL1, ROLE_SCORE, ROLE_UNIT, ROLE_VALUE, ROLE_WEIGHT
 from jixiao.text import fold
-
-# enum members read inside functions, as Final names (docs/development.md)
-_KIND_NUMBER: Final = Kind.NUMBER
-_ROLE_ACTUAL: Final = Role.ACTUAL
-_ROLE_LEVEL1: Final = Role.LEVEL1
-_ROLE_SCORE: Final = Role.SCORE
-_ROLE_UNIT: Final = Role.UNIT
-_ROLE_VALUE: Final = Role.VALUE
-_ROLE_WEIGHT: Final = Role.WEIGHT
 
 NUMERIC: Final[tuple[Role, ...]] = (Role.VALUE, Role.ACTUAL, Role.WEIGHT, Role.SCORE)
 _SUBTOTAL: Final = re.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分?\s*[)）]$")
@@ -110,7 +102,7 @@ def _groups(rows: list[Row]) -> list[list[int]]:
     """Row indexes grouped by the level-1 cell they follow."""
     groups: list[list[int]] = [[]]
     for index, row in enumerate(rows):
-        if any(cell.role is _ROLE_LEVEL1 for cell in row) and groups[-1]:
+        if any(cell.role is ROLE_LEVEL1 for cell in row) and groups[-1]:
             groups.append([])
         groups[-1].append(index)
     return [g for g in groups if g]
@@ -118,13 +110,13 @@ def _groups(rows: list[Row]) -> list[list[int]]:
 
 def _group_total(rows: list[Row], group: list[int]) -> float | None:
     for cell in rows[group[0]]:
-        if cell.role is _ROLE_LEVEL1:
+        if cell.role is ROLE_LEVEL1:
             return subtotal(cell.text)
     return None
 
 
 def _movable(cell: Cell) -> bool:
-    return cell.role in NUMERIC and cell_costs(cell.text).info.kind is _KIND_NUMBER
+    return cell.role in NUMERIC and cell_costs(cell.text).info.kind is KIND_NUMBER
 
 
 def _readings(
@@ -184,7 +176,7 @@ class _RowContext:
             cost += self._glued_evidence(values)
         if cut_anew:
             cost += _EXTRA_CUT * max(len(texts) - len(self.movable), 0)
-        return Reading(roles, cost, values.get(_ROLE_WEIGHT) or 0.0, texts if cut_anew else None)
+        return Reading(roles, cost, values.get(ROLE_WEIGHT) or 0.0, texts if cut_anew else None)
 
     def _glued_evidence(self, values: dict[Role, float | None]) -> float:
         """How a reading of a glued run fits its row: numeric columns left empty and
@@ -192,8 +184,8 @@ class _RowContext:
         fixed = {c.role for k, c in enumerate(self.row) if k not in self.movable}
         empty = [r for r in self.numeric if r not in values and r not in fixed]
         cost = _EMPTY_NUMERIC * len(empty)
-        if any(c.role is _ROLE_UNIT and fold(c.text) in ("%", "％") for c in self.row):
-            over = [r for r in (_ROLE_VALUE, _ROLE_ACTUAL) if (values.get(r) or 0.0) > 100]
+        if any(c.role is ROLE_UNIT and fold(c.text) in ("%", "％") for c in self.row):
+            over = [r for r in (ROLE_VALUE, ROLE_ACTUAL) if (values.get(r) or 0.0) > 100]
             cost += _PERCENT_OVER_100 * len(over)
         return cost
 
@@ -281,8 +273,8 @@ def _number(text: str) -> float | None:
 def _row_arithmetic(values: dict[Role, float | None], row: Row, movable: list[int]) -> float:
     fixed = {c.role: _number(c.text) for k, c in enumerate(row) if k not in movable and c.role}
     known = {**{k: v for k, v in fixed.items() if v is not None}, **values}
-    weight, score = known.get(_ROLE_WEIGHT), known.get(_ROLE_SCORE)
-    target, actual = known.get(_ROLE_VALUE), known.get(_ROLE_ACTUAL)
+    weight, score = known.get(ROLE_WEIGHT), known.get(ROLE_SCORE)
+    target, actual = known.get(ROLE_VALUE), known.get(ROLE_ACTUAL)
     cost = 0.0
     if weight is not None and score is not None:
         cost += _SCORE_OVER_WEIGHT if score > weight + 1e-9 else 0.0

@@ -20,28 +20,26 @@ from itertools import combinations
 from typing import Final, TypeAlias
 
 from jixiao.parsers.recognizer.headers import Header
-from jixiao.parsers.recognizer.kinds import NAME_END, WHOLE_LEVELS, CellInfo, Kind, cell_info
-from jixiao.parsers.recognizer.lattice import Sep
+from jixiao.parsers.recognizer.kinds import (
+    KIND_FIELD,
+    KIND_HEADER,
+    KIND_LEVEL2,
+    KIND_LEVELX,
+    KIND_LONG,
+    KIND_NUMBER,
+    KIND_TEXT,
+    KIND_TOTAL,
+    NAME_END,
+    WHOLE_LEVELS,
+    CellInfo,
+    Kind,
+    cell_info,
+)
+from jixiao.parsers.recognizer.lattice import SEP_GLUE
 from jixiao.parsers.recognizer.spans import Lattice
 from jixiao.records import Role, TextLine
+from jixiao.roles import ROLE_LEVEL1, ROLE_LEVEL2, ROLE_NAME, ROLE_SCORE, ROLE_VALUE, ROLE_WEIGHT
 from jixiao.vocab import derived, vocabulary
-
-# enum members read inside functions, as Final names (docs/development.md)
-_KIND_FIELD: Final = Kind.FIELD
-_KIND_HEADER: Final = Kind.HEADER
-_KIND_LEVEL2: Final = Kind.LEVEL2
-_KIND_LEVELX: Final = Kind.LEVELX
-_KIND_LONG: Final = Kind.LONG
-_KIND_NUMBER: Final = Kind.NUMBER
-_KIND_TEXT: Final = Kind.TEXT
-_KIND_TOTAL: Final = Kind.TOTAL
-_ROLE_LEVEL1: Final = Role.LEVEL1
-_ROLE_LEVEL2: Final = Role.LEVEL2
-_ROLE_NAME: Final = Role.NAME
-_ROLE_SCORE: Final = Role.SCORE
-_ROLE_VALUE: Final = Role.VALUE
-_ROLE_WEIGHT: Final = Role.WEIGHT
-_SEP_GLUE: Final = Sep.GLUE
 
 _VALUE_KINDS: Final = frozenset(
     {Kind.QUANTITY, Kind.NUMBER, Kind.WEIGHT, Kind.QUALITATIVE, Kind.DATE}
@@ -148,7 +146,7 @@ def _pieces(lattice: Lattice) -> list[_Piece]:
     atoms = lattice.atoms
     start = 0
     for index in range(1, len(atoms) + 1):
-        if index == len(atoms) or atoms[index].sep is not _SEP_GLUE:
+        if index == len(atoms) or atoms[index].sep is not SEP_GLUE:
             atom = atoms[start]
             pieces.append(_Piece(start, index, lattice.text(start, index), atom.line, atom.page))
             start = index
@@ -156,9 +154,9 @@ def _pieces(lattice: Lattice) -> list[_Piece]:
 
 
 def _pairing(pieces: list[_Piece], header: Header) -> _Pairing | None:
-    if _ROLE_NAME not in header.roles:
+    if ROLE_NAME not in header.roles:
         return None
-    after_name = header.roles[header.roles.index(_ROLE_NAME) + 1 :]
+    after_name = header.roles[header.roles.index(ROLE_NAME) + 1 :]
     roles = tuple(role for role in after_name if role in _COLUMN_KINDS)
     if not roles or len(set(roles)) < len(roles):
         return None
@@ -285,7 +283,7 @@ def _in_run(info: CellInfo) -> bool:
 def _text_target(info: CellInfo) -> bool:
     """A target printed as words (按计划实施, 经济效益良好), not words ending as names do
     (…完成率, or a wrapped name's last character 率)."""
-    return info.kind in (_KIND_TEXT, _KIND_LONG) and not info.name_like
+    return info.kind in (KIND_TEXT, KIND_LONG) and not info.name_like
 
 
 def _row_cost(row: Sequence[_Piece], roles: tuple[Role, ...]) -> float | None:
@@ -298,13 +296,13 @@ def _row_cost(row: Sequence[_Piece], roles: tuple[Role, ...]) -> float | None:
         info = piece.info
         if info.kind not in _COLUMN_KINDS[role] and not (role in _TARGETS and _text_target(info)):
             return None
-        if role in (_ROLE_WEIGHT, _ROLE_SCORE):
+        if role in (ROLE_WEIGHT, ROLE_SCORE):
             if info.number is None or not 0 <= info.number <= 100:
                 return None
             points[role] = info.number
-        elif role is _ROLE_VALUE and info.kind is _KIND_NUMBER:
+        elif role is ROLE_VALUE and info.kind is KIND_NUMBER:
             cost += _BARE_TARGET
-    if points.get(_ROLE_SCORE, 0.0) > points.get(_ROLE_WEIGHT, 100.0):
+    if points.get(ROLE_SCORE, 0.0) > points.get(ROLE_WEIGHT, 100.0):
         return None
     return cost
 
@@ -318,16 +316,16 @@ def _names_in_header(inside: list[_Piece]) -> tuple[list[_Piece], list[_Piece]]:
     texts = ["", *(piece.text for piece in inside), ""]
     for k, piece in enumerate(inside):
         kind = piece.info.kind
-        if kind is _KIND_LEVEL2:
+        if kind is KIND_LEVEL2:
             level2s.append(piece)
-        elif kind is _KIND_TEXT and not _label_part(texts[k], piece.text, texts[k + 2]):
+        elif kind is KIND_TEXT and not _label_part(texts[k], piece.text, texts[k + 2]):
             names.append(piece)
     return names, level2s
 
 
 def _label_part(before: str, text: str, after: str) -> bool:
     return any(
-        cell_info(a + b).kind is _KIND_HEADER for a, b in ((before, text), (text, after)) if a and b
+        cell_info(a + b).kind is KIND_HEADER for a, b in ((before, text), (text, after)) if a and b
     )
 
 
@@ -345,7 +343,7 @@ def _names_after(
         piece = pieces[index]
         info = piece.info
         index += 1
-        if info.kind is _KIND_TOTAL:
+        if info.kind is KIND_TOTAL:
             break
         if _level2(info, pieces[index].info if index < len(pieces) else None):
             level2s.append(piece)
@@ -355,9 +353,9 @@ def _names_after(
             level1s.append(piece)
         elif info.kind in _SKIPPED:
             continue
-        elif info.kind is _KIND_TEXT and NAME_END.fullmatch(info.folded) and names:
+        elif info.kind is KIND_TEXT and NAME_END.fullmatch(info.folded) and names:
             names[-1] = _joined(names[-1], piece)  # 率, 次数: a wrapped name's last characters
-        elif info.kind is _KIND_TEXT and len(info.folded) == 1:
+        elif info.kind is KIND_TEXT and len(info.folded) == 1:
             continue  # 绩 效: a vertical label
         elif info.kind in _NAME_KINDS or _field_named(info, pieces[index : index + 1]):
             names.append(piece)
@@ -369,16 +367,16 @@ def _names_after(
 
 def _level2(info: CellInfo, following: CellInfo | None) -> bool:
     """A level-2 name; one that may be either level is the level-1 above the next."""
-    if info.kind is _KIND_LEVELX and _whole_level(info):
+    if info.kind is KIND_LEVELX and _whole_level(info):
         return following is None or not (following.kind in WHOLE_LEVELS and _whole_level(following))
-    return info.kind is _KIND_LEVEL2
+    return info.kind is KIND_LEVEL2
 
 
 def _field_named(info: CellInfo, following: list[_Piece]) -> bool:
     """A name that reads as a head label (项目金额), a level name or the end after it."""
-    if info.kind is not _KIND_FIELD:
+    if info.kind is not KIND_FIELD:
         return False
-    return not following or following[0].info.kind in WHOLE_LEVELS | {_KIND_TOTAL}
+    return not following or following[0].info.kind in WHOLE_LEVELS | {KIND_TOTAL}
 
 
 def _whole_level(info: CellInfo) -> bool:
@@ -410,13 +408,13 @@ def _turned(pieces: list[_Piece], pairing: _Pairing) -> tuple[tuple[TextLine, ..
     first = pairing.names[0]  # a pairing has _MIN_ROWS names or more
     level_roles = [
         role
-        for k, role in enumerate((_ROLE_LEVEL1, _ROLE_LEVEL2))
+        for k, role in enumerate((ROLE_LEVEL1, ROLE_LEVEL2))
         if any(levels[k] for levels in pairing.levels)
     ]
-    columns = [*level_roles, _ROLE_NAME, *pairing.roles]
+    columns = [*level_roles, ROLE_NAME, *pairing.roles]
     lines.append(("\t".join(labels[role] for role in columns), first.line, first.page))
     for k, (name, values) in enumerate(zip(pairing.names, pairing.rows)):
-        by_role = dict(zip((_ROLE_LEVEL1, _ROLE_LEVEL2), pairing.levels[k]))
+        by_role = dict(zip((ROLE_LEVEL1, ROLE_LEVEL2), pairing.levels[k]))
         cells = [by_role[role] for role in level_roles]
         cells += [name.text, *(value.text if value else "" for value in values)]
         lines.append(("\t".join(cells), name.line, name.page))

@@ -12,21 +12,13 @@ from jixiao.parsers.recognizer.arithmetic import resolve_numbers
 from jixiao.parsers.recognizer.decode import LEVEL_ROLES, Cell, Decoded
 from jixiao.parsers.recognizer.headers import Header
 from jixiao.parsers.recognizer.kinds import GROUP_POINTS, Kind, cell_info
-from jixiao.parsers.recognizer.lattice import Atom, Sep
+from jixiao.parsers.recognizer.lattice import SEP_PIPE, SEP_WIDE, Atom
 from jixiao.parsers.recognizer.projects import ProjectColumns, project_columns, project_values
 from jixiao.parsers.recognizer.spans import Lattice, join_atoms
 from jixiao.parsers.recognizer.tails import reorder_tail
 from jixiao.parsers.tabular import FormAssembler
 from jixiao.records import HeaderColumn, RawCell, RawForm, RawIndicator, RawRow, Role, UnreadText
-
-# enum members read inside functions, as Final names (docs/development.md)
-_ROLE_EXPLANATION: Final = Role.EXPLANATION
-_ROLE_LEVEL1: Final = Role.LEVEL1
-_ROLE_LEVEL2: Final = Role.LEVEL2
-_ROLE_NAME: Final = Role.NAME
-_ROLE_SCORING: Final = Role.SCORING
-_SEP_PIPE: Final = Sep.PIPE
-_SEP_WIDE: Final = Sep.WIDE
+from jixiao.roles import ROLE_EXPLANATION, ROLE_LEVEL1, ROLE_LEVEL2, ROLE_NAME, ROLE_SCORING
 
 
 def _raw_cell(lattice: Lattice, cell: Cell) -> RawCell:
@@ -44,17 +36,17 @@ def _indicator(lattice: Lattice, cells: list[Cell], flags: tuple[str, ...]) -> R
         raw = _raw_cell(lattice, cell)
         held = by_role.get(cell.role)
         by_role[cell.role] = raw if held is None else replace(held, text=f"{held.text} {raw.text}")
-    named = next((cell for cell in cells if cell.role is _ROLE_NAME), cells[0])
+    named = next((cell for cell in cells if cell.role is ROLE_NAME), cells[0])
     first = lattice.atoms[named.start]
-    if _ROLE_NAME not in by_role and not by_role.keys() <= LEVEL_ROLES:
-        level = by_role.get(_ROLE_LEVEL2) or by_role.get(_ROLE_LEVEL1)
+    if ROLE_NAME not in by_role and not by_role.keys() <= LEVEL_ROLES:
+        level = by_role.get(ROLE_LEVEL2) or by_role.get(ROLE_LEVEL1)
         # a row its level cell names (指标名称 holding 数量指标); not a group printing
         # its points (满意度指标(10分) | 10 | 分)
         if level is not None and not GROUP_POINTS.search(cell_info(level.text).folded):
-            by_role[_ROLE_NAME] = level
+            by_role[ROLE_NAME] = level
     return RawIndicator(
         cells=by_role,
-        section=_ROLE_NAME not in by_role,
+        section=ROLE_NAME not in by_role,
         line=first.line,
         page=first.page,
         flags=flags,
@@ -162,18 +154,18 @@ def _budget_line(lattice: Lattice, row: list[Cell], prior: dict[Role, int]) -> b
     """A budget line inside the table ("年度资金总额 | 120万元"): a budget label read as the
     name, with no level cell, printed left of the name column. A cost indicator named like
     one (项目资金总额 in the name column, or after its 成本指标 cell) stays an indicator."""
-    name = next((cell for cell in row if cell.role is _ROLE_NAME), None)
-    if name is None or any(cell.role in (_ROLE_LEVEL1, _ROLE_LEVEL2) for cell in row):
+    name = next((cell for cell in row if cell.role is ROLE_NAME), None)
+    if name is None or any(cell.role in (ROLE_LEVEL1, ROLE_LEVEL2) for cell in row):
         return False
-    if budget_key(name.text) is None or _ROLE_NAME not in prior:
+    if budget_key(name.text) is None or ROLE_NAME not in prior:
         return False
-    return lattice.atoms[name.start].col < prior[_ROLE_NAME]
+    return lattice.atoms[name.start].col < prior[ROLE_NAME]
 
 
 def _split_levels(lattice: Lattice, row: list[Cell]) -> list[list[Cell]]:
     """A row whose level cells sit on lines above its name (rows one a line): the levels
     as a section row of their own, as a table of merged cells prints them."""
-    name = next((k for k, cell in enumerate(row) if cell.role is _ROLE_NAME), None)
+    name = next((k for k, cell in enumerate(row) if cell.role is ROLE_NAME), None)
     if not name:
         return [row]
     line = lattice.atoms[row[name].start].line
@@ -197,10 +189,10 @@ def _shifted(lattice: Lattice, row: list[Cell], prior: dict[Role, int], swapped:
     placed = {c.role: lattice.atoms[c.start].col for c in row if c.role is not None}
     exact = swapped and all(
         placed.get(a) == prior.get(b) is not None
-        for a, b in ((_ROLE_EXPLANATION, _ROLE_SCORING), (_ROLE_SCORING, _ROLE_EXPLANATION))
+        for a, b in ((ROLE_EXPLANATION, ROLE_SCORING), (ROLE_SCORING, ROLE_EXPLANATION))
     )
     for role, col in placed.items():
-        if role in (_ROLE_LEVEL1, _ROLE_LEVEL2) or (exact and role in _TRADED):
+        if role in (ROLE_LEVEL1, ROLE_LEVEL2) or (exact and role in _TRADED):
             continue
         if role in prior and prior[role] != col:
             return True
@@ -258,7 +250,7 @@ def _head_cells(atoms: list[Atom]) -> list[RawCell]:
     """The cells of a line's atoms, split at "|"/tab and wide spaces."""
     groups: list[list[Atom]] = []
     for atom in atoms:
-        if not groups or atom.sep in (_SEP_PIPE, _SEP_WIDE) or atom.first_in_line:
+        if not groups or atom.sep in (SEP_PIPE, SEP_WIDE) or atom.first_in_line:
             groups.append([])
         groups[-1].append(atom)
     cells = []

@@ -17,14 +17,10 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from jixiao.parsers.recognizer.kinds import WHOLE_LEVELS, Kind, cell_info
+from jixiao.parsers.recognizer.kinds import KIND_NUMBER, KIND_UNIT, WHOLE_LEVELS, Kind, cell_info
 from jixiao.parsers.recognizer.lattice import HARD_SEPARATOR
 from jixiao.parsers.recognizer.region import NOTE
 from jixiao.records import TextLine
-
-# enum members read inside functions, as Final names (docs/development.md)
-_KIND_NUMBER: Final = Kind.NUMBER
-_KIND_UNIT: Final = Kind.UNIT
 
 _MOST_FILLED: Final = 2  # filled cells a carried-on line holds
 _LEAST_EMPTY: Final = 3  # and empty cells
@@ -103,7 +99,7 @@ def _carried(above: str, below: str) -> bool:
     kinds = cell_info(above).kind, cell_info(below).kind
     if kinds[1] in _FILLERS:
         return False
-    if kinds == (_KIND_NUMBER, _KIND_UNIT):
+    if kinds == (KIND_NUMBER, KIND_UNIT):
         return True  # 1200 | 平方米: a number's unit wrapped below it
     if any(kind in _NOT_CARRIED for kind in kinds):
         return kinds[0] in WHOLE_LEVELS and cell_info(above + below).kind in WHOLE_LEVELS

@@ -11,8 +11,13 @@ from importlib import resources
 from typing import Final, TypeAlias
 
 from jixiao.parsers.recognizer.kinds import (
-    DIGIT,
     GROUP_POINTS,
+    KIND_EXPLANATION,
+    KIND_LONG,
+    KIND_NUMBER,
+    KIND_QUANTITY,
+    KIND_TEXT,
+    KIND_WEIGHT,
     NAME_ENDINGS,
     NAME_THEN_EXPLANATION,
     WHOLE_LEVELS,
@@ -23,22 +28,10 @@ from jixiao.parsers.recognizer.kinds import (
 )
 from jixiao.parsers.recognizer.lattice import RESTATED
 from jixiao.records import Role
-from jixiao.repairs import ocr_two_for_ge
+from jixiao.repairs import DIGIT, ocr_two_for_ge
+from jixiao.roles import ROLE_ACTUAL, ROLE_NAME, ROLE_SCORE, ROLE_VALUE, ROLE_WEIGHT
 from jixiao.text import fold
 from jixiao.vocab import derived, field_labels, vocabulary
-
-# enum members read inside functions, as Final names (docs/development.md)
-_KIND_EXPLANATION: Final = Kind.EXPLANATION
-_KIND_LONG: Final = Kind.LONG
-_KIND_NUMBER: Final = Kind.NUMBER
-_KIND_QUANTITY: Final = Kind.QUANTITY
-_KIND_TEXT: Final = Kind.TEXT
-_KIND_WEIGHT: Final = Kind.WEIGHT
-_ROLE_ACTUAL: Final = Role.ACTUAL
-_ROLE_NAME: Final = Role.NAME
-_ROLE_SCORE: Final = Role.SCORE
-_ROLE_VALUE: Final = Role.VALUE
-_ROLE_WEIGHT: Final = Role.WEIGHT
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -109,24 +102,24 @@ def cell_costs(text: str) -> CellCosts:
     fit, adjust = _tables()
     skip, row = fit[info.kind]
     roles = dict(row)
-    if info.kind in (_KIND_TEXT, _KIND_LONG):
+    if info.kind in (KIND_TEXT, KIND_LONG):
         _adjust_text(info, roles, adjust)
-    elif info.kind is _KIND_EXPLANATION:
+    elif info.kind is KIND_EXPLANATION:
         _adjust_explanation(info, roles, adjust)
-    elif info.kind in (_KIND_NUMBER, _KIND_WEIGHT):
+    elif info.kind in (KIND_NUMBER, KIND_WEIGHT):
         _adjust_points(info, roles, adjust)
-    if info.kind in (_KIND_NUMBER, _KIND_QUANTITY):
+    if info.kind in (KIND_NUMBER, KIND_QUANTITY):
         _adjust_long_number(info, roles, adjust)
-    if info.kind is _KIND_NUMBER and _MONEY.fullmatch(info.folded):
-        for role in (_ROLE_VALUE, _ROLE_ACTUAL):  # "3,309,840.00": a budget, not a target
+    if info.kind is KIND_NUMBER and _MONEY.fullmatch(info.folded):
+        for role in (ROLE_VALUE, ROLE_ACTUAL):  # "3,309,840.00": a budget, not a target
             roles[role] += adjust["money_amount"]
     if info.kind in WHOLE_LEVELS and GROUP_POINTS.search(info.folded):
-        roles[_ROLE_NAME] += adjust["level_with_points_name"]  # 满意度指标(10分): a group
+        roles[ROLE_NAME] += adjust["level_with_points_name"]  # 满意度指标(10分): a group
     if info.percent and info.number is not None and info.number > 100:
         over = adjust["percent_over_100"]
         if ocr_two_for_ge(info.folded, info.number, "%") is not None:
             over = adjust["percent_ocr_ge"]  # "295%": "≥95%" as OCR reads it
-        for role in (_ROLE_VALUE, _ROLE_ACTUAL):
+        for role in (ROLE_VALUE, ROLE_ACTUAL):
             if role in roles:
                 roles[role] += over
     cheapest = min(roles.values(), default=0.0)
@@ -157,7 +150,7 @@ def _adjust_long_number(info: CellInfo, roles: dict[Role, float], adjust: dict[s
     if digits <= _LONG_DIGITS:
         return
     penalty = (digits - _LONG_DIGITS) * adjust["long_number_per_digit"]
-    for role in (_ROLE_VALUE, _ROLE_ACTUAL):
+    for role in (ROLE_VALUE, ROLE_ACTUAL):
         if role in roles:
             roles[role] += penalty
 
@@ -209,13 +202,13 @@ def _probes(folded: str) -> _Probes:
 
 def _adjust_text(info: CellInfo, roles: dict[Role, float], adjust: dict[str, float]) -> None:
     probes = _probes(info.folded)
-    roles[_ROLE_NAME] += _name_shape(info, adjust, probes)
+    roles[ROLE_NAME] += _name_shape(info, adjust, probes)
     if info.target_like:
-        for role in (_ROLE_VALUE, _ROLE_ACTUAL):
+        for role in (ROLE_VALUE, ROLE_ACTUAL):
             roles[role] += adjust["target_like_value"]
-        roles[_ROLE_NAME] += adjust["target_like_name"]
+        roles[ROLE_NAME] += adjust["target_like_name"]
     elif info.sentence:
-        for role in (_ROLE_VALUE, _ROLE_ACTUAL):
+        for role in (ROLE_VALUE, ROLE_ACTUAL):
             roles[role] += adjust["sentence_value"]
     folded = info.folded
     if (
@@ -404,6 +397,6 @@ def _adjust_points(info: CellInfo, roles: dict[Role, float], adjust: dict[str, f
         penalty += adjust["weight_zero"]
     if round(number, 1) != number:
         penalty += adjust["weight_not_integral"]
-    for role in (_ROLE_WEIGHT, _ROLE_SCORE):
+    for role in (ROLE_WEIGHT, ROLE_SCORE):
         if role in roles:
             roles[role] += penalty

@@ -14,16 +14,11 @@ from dataclasses import dataclass
 from typing import Final, TypeAlias
 
 from jixiao.parsers.recognizer.costs import cell_costs
-from jixiao.parsers.recognizer.kinds import Kind
+from jixiao.parsers.recognizer.kinds import KIND_QUANTITY, Kind
 from jixiao.parsers.recognizer.settings import settings
 from jixiao.parsers.recognizer.spans import Lattice, extended
 from jixiao.records import Role
-
-# enum members read inside functions, as Final names (docs/development.md)
-_KIND_QUANTITY: Final = Kind.QUANTITY
-_ROLE_OPERATOR: Final = Role.OPERATOR
-_ROLE_UNIT: Final = Role.UNIT
-_ROLE_VALUE: Final = Role.VALUE
+from jixiao.roles import ROLE_OPERATOR, ROLE_UNIT, ROLE_VALUE
 
 LEVELS: Final = (Role.LEVEL1, Role.LEVEL2, Role.NAME)  # the columns before a template's
 LEVEL_ROLES: Final = frozenset({Role.LEVEL1, Role.LEVEL2})  # the level columns alone
@@ -162,8 +157,8 @@ class _Decoder:
         self.row_wrap: list[float] = [0.0] * len(lattice.atoms)
         self.order = (*LEVELS, *columns)
         self.column_of = {role: i + 1 for i, role in reversed(list(enumerate(self.order)))}
-        self.unit_column = self.column_of.get(_ROLE_UNIT, -1)
-        self.value_column = self.column_of.get(_ROLE_VALUE, 0)
+        self.unit_column = self.column_of.get(ROLE_UNIT, -1)
+        self.value_column = self.column_of.get(ROLE_VALUE, 0)
         self.unit_twice = config.cost("unit_twice")
         free = len(self.order) > _NAME_COLUMN and self.order[-1] in REPEATABLE
         self.last = len(self.order) if free else -1
@@ -268,7 +263,7 @@ class _Decoder:
                 self._skip(i, j, base + costs.skip * pieces * outside, in_row)
             if not text and lattice.inner_empty[i]:
                 self._empty_column(i, base + self.empty_as_column)
-            unit = costs.info.kind is _KIND_QUANTITY  # a number printed with its unit
+            unit = costs.info.kind is KIND_QUANTITY  # a number printed with its unit
             self._roles(i, j, costs.likely, base, (closing, closing_state), follow, unit)
 
     def _close_row(self, i: int) -> tuple[float, int]:
@@ -439,9 +434,9 @@ class _Decoder:
         for state in self.live[i]:
             column = state >> 1
             if column >= _NAME_COLUMN:
-                if role is _ROLE_UNIT and column == value:
+                if role is ROLE_UNIT and column == value:
                     extra = self.unit_after_value
-                elif role is _ROLE_OPERATOR and column < value:
+                elif role is ROLE_OPERATOR and column < value:
                     extra = self.operator_before_value
                 else:
                     extra = self.off_template

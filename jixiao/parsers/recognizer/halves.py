@@ -9,9 +9,7 @@ from typing import Final
 from jixiao.parsers.header import header_role
 from jixiao.parsers.recognizer.lattice import HARD_SEPARATOR
 from jixiao.records import Role, TextLine
-
-# enum members read inside functions, as Final names (docs/development.md)
-_ROLE_IGNORE: Final = Role.IGNORE
+from jixiao.roles import ROLE_IGNORE
 
 _MIN_LABELS: Final = 3  # labels each of the two headers names
 
@@ -39,7 +37,7 @@ def _second_header_at(text: str) -> int | None:
         return None
     roles = [header_role(cell) if cell.strip() else None for cell in cells]
     first = next((k for k, role in enumerate(roles) if role is not None), None)
-    if first is None or roles[first] is _ROLE_IGNORE:
+    if first is None or roles[first] is ROLE_IGNORE:
         return None
     for k in range(first + 1, len(roles)):
         if roles[k] is roles[first]:

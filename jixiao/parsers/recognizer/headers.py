@@ -11,22 +11,20 @@ from functools import lru_cache
 from typing import Final
 
 from jixiao.parsers.header import header_role
-from jixiao.parsers.recognizer.kinds import Kind, cell_info
-from jixiao.parsers.recognizer.lattice import Atom, Sep
+from jixiao.parsers.recognizer.kinds import KIND_TEXT, Kind, cell_info
+from jixiao.parsers.recognizer.lattice import SEP_PIPE, Atom
 from jixiao.parsers.recognizer.spans import Lattice
 from jixiao.records import Role
+from jixiao.roles import (
+    ROLE_DIRECTION,
+    ROLE_IGNORE,
+    ROLE_NAME,
+    ROLE_OPERATOR,
+    ROLE_VALUE,
+    ROLE_WEIGHT,
+)
 from jixiao.text import fold
 from jixiao.vocab import derived, vocabulary
-
-# enum members read inside functions, as Final names (docs/development.md)
-_KIND_TEXT: Final = Kind.TEXT
-_ROLE_DIRECTION: Final = Role.DIRECTION
-_ROLE_IGNORE: Final = Role.IGNORE
-_ROLE_NAME: Final = Role.NAME
-_ROLE_OPERATOR: Final = Role.OPERATOR
-_ROLE_VALUE: Final = Role.VALUE
-_ROLE_WEIGHT: Final = Role.WEIGHT
-_SEP_PIPE: Final = Sep.PIPE
 
 _FREE_COLUMN: Final = Role.REMARK  # a header column whose label names no known role
 _NOT_COLUMNS: Final = frozenset({Role.LEVEL1, Role.LEVEL2, Role.NAME, Role.IGNORE})
@@ -67,8 +65,8 @@ class Header:
         """The template: the columns after the name, each role once; where no label names
         the target, the first unlisted label's column holds it."""
         roles = list(self.roles)
-        if _ROLE_VALUE not in roles and _FREE_COLUMN in roles:
-            roles[roles.index(_FREE_COLUMN)] = _ROLE_VALUE
+        if ROLE_VALUE not in roles and _FREE_COLUMN in roles:
+            roles[roles.index(_FREE_COLUMN)] = ROLE_VALUE
         seen: list[Role] = []
         for role in roles:
             if role not in _NOT_COLUMNS and role not in seen:
@@ -79,9 +77,9 @@ class Header:
 def header_orders(columns: tuple[Role, ...]) -> list[tuple[Role, ...]]:
     """The header's column order, and the same with its operator and direction columns
     traded: forms label them both ways (指标性质 holds 正向 in some, ≥ in others)."""
-    if _ROLE_OPERATOR not in columns or _ROLE_DIRECTION not in columns:
+    if ROLE_OPERATOR not in columns or ROLE_DIRECTION not in columns:
         return [columns]
-    a, b = columns.index(_ROLE_OPERATOR), columns.index(_ROLE_DIRECTION)
+    a, b = columns.index(ROLE_OPERATOR), columns.index(ROLE_DIRECTION)
     traded = list(columns)
     traded[a], traded[b] = traded[b], traded[a]
     return [columns, tuple(traded)]
@@ -159,7 +157,7 @@ def _header_at(lattice: Lattice, i: int) -> Header | None:
     if first is None:
         return None
     labels, places = labels[first:], places[first:]  # earlier labels: other rows of the head
-    known = sum(role is not _FREE_COLUMN and role is not _ROLE_IGNORE for role in labels)
+    known = sum(role is not _FREE_COLUMN and role is not ROLE_IGNORE for role in labels)
     if known < 3 and not (known == 2 and _two_label_header(set(labels))):
         return None
     extra = _trailing_labels(lattice, end)
@@ -176,7 +174,7 @@ def _columns_at(lattice: Lattice, places: list[int]) -> tuple[int, ...] | None:
     labels; the labels of the lines after it take the next columns, in order."""
     atoms = [lattice.atoms[k] if k >= 0 else None for k in places]
     known = [a for a in atoms if a is not None]
-    if not any(a.sep is _SEP_PIPE for a in known):
+    if not any(a.sep is SEP_PIPE for a in known):
         return None
     per_line = Counter(a.line for a in known)
     base = next((line for line in sorted(per_line) if per_line[line] >= 3), None)
@@ -208,7 +206,7 @@ def _trailing_labels(lattice: Lattice, end: int) -> int:
         if atom.line != atoms[end - 1].line or atom.first_in_line:
             break
         info = cell_info(atom.text)
-        if info.kind is not _KIND_TEXT or len(info.folded) > 10 or info.name_like:
+        if info.kind is not KIND_TEXT or len(info.folded) > 10 or info.name_like:
             break  # "…说明农村供水保障率": a glued table's first name, not a column
         if _row_goes_on(atoms, end + count + 1, atom.line):
             break  # "得分 制度建设 制定专项资金管理办法…": the first row's name
@@ -232,7 +230,7 @@ def _row_goes_on(atoms: Sequence[Atom], index: int, line: int) -> bool:
 def _two_label_header(roles: set[Role]) -> bool:
     """A header naming only two columns: the indicator and its points (a scoring sheet's
     目标名称 | 分值) or its target (指标内容 | 指标值, the level column headed 指标)."""
-    return _ROLE_NAME in roles and bool(roles & {_ROLE_WEIGHT, _ROLE_VALUE})
+    return ROLE_NAME in roles and bool(roles & {ROLE_WEIGHT, ROLE_VALUE})
 
 
 _OPENING: Final = frozenset({Role.NAME, Role.LEVEL1, Role.LEVEL2, Role.IGNORE})

@@ -14,19 +14,23 @@ from enum import Enum
 from functools import lru_cache
 from typing import Final
 
-from jixiao.parsers.cells import PLACEHOLDERS, SCORING_MARKERS, CellType, cell_type, number_parts
+from jixiao.parsers.cells import (
+    CELLTYPE_LEVELX,
+    CELLTYPE_NUMBER,
+    CELLTYPE_SCORING,
+    CELLTYPE_TEXT,
+    CELLTYPE_WEIGHT,
+    PLACEHOLDERS,
+    SCORING_MARKERS,
+    CellType,
+    cell_type,
+    number_parts,
+)
 from jixiao.parsers.header import header_role
 from jixiao.parsers.metadata import budget_key, field_of, footer_label, is_sign_off, is_total
-from jixiao.repairs import fix_ocr_digits
+from jixiao.repairs import DIGIT, fix_ocr_digits
 from jixiao.text import fold
 from jixiao.vocab import derived, level_key, plausible_unit, vocabulary
-
-# enum members read inside functions, as Final names (docs/development.md)
-_CELLTYPE_LEVELX: Final = CellType.LEVELX
-_CELLTYPE_NUMBER: Final = CellType.NUMBER
-_CELLTYPE_SCORING: Final = CellType.SCORING
-_CELLTYPE_TEXT: Final = CellType.TEXT
-_CELLTYPE_WEIGHT: Final = CellType.WEIGHT
 
 
 class Kind(str, Enum):
@@ -63,17 +67,34 @@ class Kind(str, Enum):
 
 
 # enum members read inside functions, as Final names (docs/development.md)
-_KIND_EMPTY: Final = Kind.EMPTY
-_KIND_EXPLANATION: Final = Kind.EXPLANATION
-_KIND_LEVEL_LIKE: Final = Kind.LEVEL_LIKE
-_KIND_LONG: Final = Kind.LONG
-_KIND_NUMBER: Final = Kind.NUMBER
-_KIND_PAGE: Final = Kind.PAGE
-_KIND_QUALITATIVE: Final = Kind.QUALITATIVE
-_KIND_QUANTITY: Final = Kind.QUANTITY
-_KIND_SCORING: Final = Kind.SCORING
-_KIND_TEXT: Final = Kind.TEXT
-_KIND_WEIGHT: Final = Kind.WEIGHT
+KIND_EMPTY: Final = Kind.EMPTY
+KIND_PLACEHOLDER: Final = Kind.PLACEHOLDER
+KIND_LEVEL1: Final = Kind.LEVEL1
+KIND_LEVEL2: Final = Kind.LEVEL2
+KIND_LEVELX: Final = Kind.LEVELX
+KIND_LEVEL_LIKE: Final = Kind.LEVEL_LIKE
+KIND_LOST_LEVEL: Final = Kind.LOST_LEVEL
+KIND_LEVEL_PIECE: Final = Kind.LEVEL_PIECE
+KIND_HEADER: Final = Kind.HEADER
+KIND_FIELD: Final = Kind.FIELD
+KIND_TOTAL: Final = Kind.TOTAL
+KIND_SIGN_OFF: Final = Kind.SIGN_OFF
+KIND_PAGE: Final = Kind.PAGE
+KIND_OPERATOR: Final = Kind.OPERATOR
+KIND_DIRECTION: Final = Kind.DIRECTION
+KIND_NUMBER: Final = Kind.NUMBER
+KIND_QUANTITY: Final = Kind.QUANTITY
+KIND_WEIGHT: Final = Kind.WEIGHT
+KIND_UNIT: Final = Kind.UNIT
+KIND_DATE: Final = Kind.DATE
+KIND_QUALITATIVE: Final = Kind.QUALITATIVE
+KIND_STANDARD: Final = Kind.STANDARD
+KIND_SCORING: Final = Kind.SCORING
+KIND_EXPLANATION: Final = Kind.EXPLANATION
+KIND_TEMPLATE: Final = Kind.TEMPLATE
+KIND_BOILERPLATE: Final = Kind.BOILERPLATE
+KIND_TEXT: Final = Kind.TEXT
+KIND_LONG: Final = Kind.LONG
 
 
 WHOLE_LEVELS: Final = frozenset({Kind.LEVEL1, Kind.LEVEL2, Kind.LEVELX})  # a listed level name
@@ -137,7 +158,6 @@ _TARGET_WORDS: Final = re.compile(
     r"(?:良好|明显|显著|较高|较好|有效|提高|提升|改善|可持续|及时|按时|按期|到位|完成|达标|合格|"
     r"以内|以上|以下|之内|前|底|内|是|否|无|长期|全年|扩大|减轻|巩固|增加|增长|稳定)$"
 )
-DIGIT: Final = re.compile(r"\d")  # a text without one is no number (costs.py asks too)
 _SENTENCE: Final = re.compile(
     r"[;。，；]|(?<!\d)[,.]|[,.](?!\d)"
 )  # not a decimal point or thousands comma
@@ -165,15 +185,15 @@ def cell_info(text: str) -> CellInfo:
     """What a cell holds (text as printed; empty for an empty cell)."""
     folded = fold(text)
     if not folded:
-        return CellInfo(_KIND_EMPTY, folded)
+        return CellInfo(KIND_EMPTY, folded)
     if _PAGE.match(folded):
-        return CellInfo(_KIND_PAGE, folded)
+        return CellInfo(KIND_PAGE, folded)
     if _WHITESPACE.search(text) and _SPACED.search(text):  # pieces read as one cell:
         # "100 8 8", "8 8 成本指标" (the pre-test: a class search, many times cheaper)
         long = len(folded) >= 40
         # a short target printed spaced ("12 月底"), not a name run into a number
         target_like = len(folded) <= 8 and not _WORDS_FIRST.match(folded)
-        return CellInfo(_KIND_LONG if long else _KIND_TEXT, folded, target_like=target_like)
+        return CellInfo(KIND_LONG if long else KIND_TEXT, folded, target_like=target_like)
     kind = _special_kind(folded)
     if kind is not None:
         return CellInfo(kind, folded)
@@ -181,17 +201,17 @@ def cell_info(text: str) -> CellInfo:
     if changed:
         text, folded = repaired, fold(repaired)
     base = cell_type(text)
-    if base is _CELLTYPE_LEVELX and not vocabulary().is_level(folded):
-        base = _CELLTYPE_TEXT  # an unlisted name ending in 指标: weighed as text below
+    if base is CELLTYPE_LEVELX and not vocabulary().is_level(folded):
+        base = CELLTYPE_TEXT  # an unlisted name ending in 指标: weighed as text below
         if not _is_qualitative(folded):
-            return CellInfo(_KIND_LEVEL_LIKE, folded)
-    if base in (_CELLTYPE_NUMBER, _CELLTYPE_WEIGHT):
+            return CellInfo(KIND_LEVEL_LIKE, folded)
+    if base in (CELLTYPE_NUMBER, CELLTYPE_WEIGHT):
         return _number_info(folded, base)
     mapped = _MAPPED.get(base)
     if mapped is not None:
         return CellInfo(mapped, folded)
-    if base is _CELLTYPE_SCORING:
-        return CellInfo(_KIND_SCORING, folded)
+    if base is CELLTYPE_SCORING:
+        return CellInfo(KIND_SCORING, folded)
     return _text_info(folded)
 
 
@@ -263,19 +283,19 @@ def _is_level_like(folded: str) -> bool:
 
 
 def _number_info(folded: str, base: CellType) -> CellInfo:
-    parts = number_parts(folded.removesuffix("分") if base is _CELLTYPE_WEIGHT else folded)
+    parts = number_parts(folded.removesuffix("分") if base is CELLTYPE_WEIGHT else folded)
     if parts is None:
         return _text_info(folded)
     operator, value, unit = parts
-    if base is _CELLTYPE_WEIGHT:
-        return CellInfo(_KIND_WEIGHT, folded, value)
+    if base is CELLTYPE_WEIGHT:
+        return CellInfo(KIND_WEIGHT, folded, value)
     if _LEADING_ZERO.match(folded):
-        return CellInfo(_KIND_TEXT, folded)  # "010": two numbers run together, cut wrongly
+        return CellInfo(KIND_TEXT, folded)  # "010": two numbers run together, cut wrongly
     if unit and not plausible_unit(unit):
         return _text_info(folded)  # "1:工程质量合格" is not a number with a unit
     bare = not operator and not unit
     return CellInfo(
-        _KIND_NUMBER if bare else _KIND_QUANTITY, folded, value, percent=unit in ("%", "％")
+        KIND_NUMBER if bare else KIND_QUANTITY, folded, value, percent=unit in ("%", "％")
     )
 
 
@@ -289,17 +309,17 @@ def _is_qualitative(folded: str) -> bool:
 
 def _text_info(folded: str) -> CellInfo:
     if _is_qualitative(folded):
-        return CellInfo(_KIND_QUALITATIVE, folded, target_like=True)
+        return CellInfo(KIND_QUALITATIVE, folded, target_like=True)
     if _EXPLANATION_START.match(folded):
-        return CellInfo(_KIND_EXPLANATION, folded)
+        return CellInfo(KIND_EXPLANATION, folded)
     if SCORING_MARKERS.search(folded):
-        return CellInfo(_KIND_SCORING, folded)
+        return CellInfo(KIND_SCORING, folded)
     long = len(folded) >= 40 or (len(folded) >= 24 and bool(re.search(r"[,;.。]", folded)))
     target_like = len(folded) <= 14 and (
         bool(_TARGET_WORDS.search(folded)) or bool(_QUANTITY_IN_TEXT.search(folded))
     )
     return CellInfo(
-        _KIND_LONG if long else _KIND_TEXT,
+        KIND_LONG if long else KIND_TEXT,
         folded,
         name_like=bool(NAME_END.search(folded)),
         target_like=target_like,

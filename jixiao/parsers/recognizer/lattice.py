@@ -40,12 +40,13 @@ class Sep(IntEnum):
 
 
 # enum members read inside functions, as Final names (docs/development.md)
-_SEP_BLANKLINE: Final = Sep.BLANKLINE
-_SEP_GLUE: Final = Sep.GLUE
-_SEP_NEWLINE: Final = Sep.NEWLINE
-_SEP_PIPE: Final = Sep.PIPE
-_SEP_SPACE: Final = Sep.SPACE
-_SEP_WIDE: Final = Sep.WIDE
+SEP_START: Final = Sep.START
+SEP_PIPE: Final = Sep.PIPE
+SEP_NEWLINE: Final = Sep.NEWLINE
+SEP_BLANKLINE: Final = Sep.BLANKLINE
+SEP_WIDE: Final = Sep.WIDE
+SEP_SPACE: Final = Sep.SPACE
+SEP_GLUE: Final = Sep.GLUE
 
 
 # Not frozen, and with a hand-written __init__: compiled, a dataclass's generated __init__
@@ -111,7 +112,7 @@ def atoms_of(lines: tuple[TextLine, ...], wrap: float | None = None) -> tuple[At
         if _PIPE_ONLY.match(text):  # "||||": the empty cells that end a row
             pipes = True
             continue
-        line_sep = _SEP_PIPE if pipes else _SEP_BLANKLINE if blank else _SEP_NEWLINE
+        line_sep = SEP_PIPE if pipes else SEP_BLANKLINE if blank else SEP_NEWLINE
         blank = pipes = False
         first = True
         was_closed, closed = closed, text.rstrip().endswith(("|", "｜", "\t"))
@@ -120,7 +121,7 @@ def atoms_of(lines: tuple[TextLine, ...], wrap: float | None = None) -> tuple[At
         for col, part in enumerate(cells):
             if not filled[col]:
                 if _empty_cell(text, filled, col):
-                    sep = line_sep if first else _SEP_PIPE
+                    sep = line_sep if first else SEP_PIPE
                     atoms.append(
                         Atom("", line.number, line.page, sep, col, "", first, first and was_closed)
                     )
@@ -133,12 +134,12 @@ def atoms_of(lines: tuple[TextLine, ...], wrap: float | None = None) -> tuple[At
             for piece_sep, piece in pieces:
                 after_wrap = bool(wrap) and _goes_on(previous, piece, wrap or 0.0)
                 previous = piece
-                sep = line_sep if first else (_SEP_PIPE if piece_sep is None else piece_sep)
+                sep = line_sep if first else (SEP_PIPE if piece_sep is None else piece_sep)
                 parts = _glued(piece, longest)
-                if piece_sep in (_SEP_SPACE, _SEP_WIDE) and atoms and atoms[-1].text[-1:].isdigit():
+                if piece_sep in (SEP_SPACE, SEP_WIDE) and atoms and atoms[-1].text[-1:].isdigit():
                     parts = _unit_first(parts)  # "2000 次汇总…": the number's unit, a name
                 for index, (glue, text_atom) in enumerate(parts):
-                    atom_sep = sep if index == 0 else _SEP_GLUE
+                    atom_sep = sep if index == 0 else SEP_GLUE
                     atoms.append(
                         Atom(
                             text_atom,
@@ -235,7 +236,7 @@ def beside_wrapped_first(
         if head is None:
             split.append((sep, text))
         else:
-            split += [(sep, text[:head]), (_SEP_WIDE, text[head:])]
+            split += [(sep, text[:head]), (SEP_WIDE, text[head:])]
     moved: list[tuple[Sep | None, str]] = []
     printed: list[Sep | None] = []  # each piece's separator as printed
     beside: set[int] = set()  # the pieces put back (indexes into `moved`)
@@ -252,7 +253,7 @@ def beside_wrapped_first(
         else:  # the text takes the first line's separator; two cells apart after it
             moved.insert(at, (printed[at], text))
             printed.insert(at, printed[at])
-            moved[at + 1] = (_SEP_WIDE, moved[at + 1][1])
+            moved[at + 1] = (SEP_WIDE, moved[at + 1][1])
             beside = {k + 1 if k >= at else k for k in beside} | {at}
     return moved
 
@@ -351,7 +352,7 @@ def _pieces(part: str) -> list[tuple[Sep | None, str]]:
         if not chunk:
             continue
         if _SPACES.fullmatch(chunk):
-            sep = _SEP_SPACE if chunk == " " else _SEP_WIDE
+            sep = SEP_SPACE if chunk == " " else SEP_WIDE
             continue
         pieces.append((sep if pieces else None, chunk))
         sep = None

@@ -16,12 +16,9 @@ from typing import Final
 
 from jixiao.parsers.metadata import budget_key, field_of
 from jixiao.parsers.recognizer.headers import Header
-from jixiao.parsers.recognizer.kinds import Kind, cell_info
+from jixiao.parsers.recognizer.kinds import KIND_NUMBER, cell_info
 from jixiao.parsers.recognizer.spans import Lattice
 from jixiao.text import fold
-
-# enum members read inside functions, as Final names (docs/development.md)
-_KIND_NUMBER: Final = Kind.NUMBER
 
 _PROJECT_FIELDS: Final = frozenset({"department", "project", "annual_goals"})
 
@@ -81,5 +78,5 @@ def project_values(texts: list[str], fields: tuple[str, ...]) -> dict[str, str] 
 
 
 def _fits(field: str, text: str) -> bool:
-    amount = cell_info(text).kind is _KIND_NUMBER
+    amount = cell_info(text).kind is KIND_NUMBER
     return amount if field == "budget" else not amount

@@ -16,17 +16,17 @@ from jixiao.parsers.metadata import (
 )
 from jixiao.parsers.metadata import footer_label as _footer_label
 from jixiao.parsers.recognizer.headers import Header
-from jixiao.parsers.recognizer.kinds import WHOLE_LEVELS, Kind, cell_info
-from jixiao.parsers.recognizer.lattice import Atom, Sep
+from jixiao.parsers.recognizer.kinds import (
+    KIND_FIELD,
+    KIND_HEADER,
+    KIND_TEXT,
+    KIND_TOTAL,
+    WHOLE_LEVELS,
+    cell_info,
+)
+from jixiao.parsers.recognizer.lattice import SEP_GLUE, Atom
 from jixiao.parsers.recognizer.settings import settings
 from jixiao.parsers.recognizer.spans import Lattice, join_atoms
-
-# enum members read inside functions, as Final names (docs/development.md)
-_KIND_FIELD: Final = Kind.FIELD
-_KIND_HEADER: Final = Kind.HEADER
-_KIND_TEXT: Final = Kind.TEXT
-_KIND_TOTAL: Final = Kind.TOTAL
-_SEP_GLUE: Final = Sep.GLUE
 
 
 def lines_are_rows(atoms: Sequence[Atom], region: Sequence[bool] = ()) -> bool:
@@ -34,7 +34,7 @@ def lines_are_rows(atoms: Sequence[Atom], region: Sequence[bool] = ()) -> bool:
     the table `region` count, where one is found (a page's short lines around a table
     printed as one long line say nothing of its rows)."""
     inside = [a for a, i in zip(atoms, region) if i] if any(region) else atoms
-    per_line = Counter(a.line for a in inside if a.sep is not _SEP_GLUE)
+    per_line = Counter(a.line for a in inside if a.sep is not SEP_GLUE)
     typical = sorted(per_line.values())[len(per_line) // 2] if per_line else 0
     return len(per_line) >= 3 and 3 <= typical <= 20
 
@@ -89,7 +89,7 @@ def table_region(lattice: Lattice, headers: list[Header]) -> list[bool]:
 def _glued_total(lattice: Lattice, index: int) -> bool:
     """A total glued inside a line ("…19.6總分99.6偏差大或…"): the table ends there too."""
     atom = lattice.atoms[index]
-    return not lattice.locked[index] and cell_info(atom.text).kind is _KIND_TOTAL
+    return not lattice.locked[index] and cell_info(atom.text).kind is KIND_TOTAL
 
 
 def _piece_at(lattice: Lattice, index: int) -> str | None:
@@ -117,7 +117,7 @@ def _other_headers(atoms: Sequence[Atom]) -> set[int]:
                 texts is not None
                 and len(texts) >= _MIN_OTHER_HEADER
                 # not a line of the indicator table's header
-                and [cell_info(t).kind for t in texts].count(_KIND_HEADER) <= 1
+                and [cell_info(t).kind for t in texts].count(KIND_HEADER) <= 1
             ):
                 found.add(line[0])
             line = []
@@ -130,13 +130,13 @@ def _labels_of(atoms: Sequence[Atom], indexes: list[int]) -> list[str] | None:
     """The filled pieces of a line when every one is label-like, else None: a line of five
     pieces or fewer is no other table's header, and one that is not a label ends the
     reading (a row's level name, most lines, at its first piece)."""
-    pieces = sum(1 for k in indexes if atoms[k].sep is not _SEP_GLUE or k == indexes[0])
+    pieces = sum(1 for k in indexes if atoms[k].sep is not SEP_GLUE or k == indexes[0])
     if pieces < _MIN_OTHER_HEADER:
         return None
     labels: list[str] = []
     start = 0
     for end in range(1, len(indexes) + 1):
-        if end == len(indexes) or atoms[indexes[end]].sep is not _SEP_GLUE:
+        if end == len(indexes) or atoms[indexes[end]].sep is not SEP_GLUE:
             text = join_atoms([atoms[k] for k in indexes[start:end]])
             if text and not _label_like(text):
                 return None
@@ -150,7 +150,7 @@ def _pieces_of(atoms: Sequence[Atom], indexes: list[int]) -> list[str]:
     """The texts of the separator-delimited pieces these atoms make (glued atoms joined)."""
     pieces: list[list[Atom]] = []
     for k in indexes:
-        if atoms[k].sep is not _SEP_GLUE or not pieces:
+        if atoms[k].sep is not SEP_GLUE or not pieces:
             pieces.append([])
         pieces[-1].append(atoms[k])
     return [join_atoms(piece) for piece in pieces]
@@ -158,7 +158,7 @@ def _pieces_of(atoms: Sequence[Atom], indexes: list[int]) -> list[str]:
 
 def _label_like(text: str) -> bool:
     info = cell_info(text)
-    return info.kind in (_KIND_TEXT, _KIND_HEADER, _KIND_FIELD) and len(info.folded) <= 12
+    return info.kind in (KIND_TEXT, KIND_HEADER, KIND_FIELD) and len(info.folded) <= 12
 
 
 def _is_level(text: str) -> bool:
@@ -187,9 +187,9 @@ def _ends_table(text: str) -> bool:
     """A total, a footer or head label (the next form's 项目名称), or a title (a note is
     tested before, in `table_region`)."""
     info = cell_info(text)
-    if info.kind is _KIND_TOTAL:
+    if info.kind is KIND_TOTAL:
         return True
-    if info.kind is _KIND_FIELD and (_footer_label(info.folded) or field_of(info.folded)):
+    if info.kind is KIND_FIELD and (_footer_label(info.folded) or field_of(info.folded)):
         return True
     return is_title_text(text) or is_other_table_text(text)
 

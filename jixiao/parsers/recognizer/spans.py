@@ -9,18 +9,18 @@ from dataclasses import dataclass
 from typing import Final
 
 from jixiao.parsers.recognizer.kinds import Kind, cell_info
-from jixiao.parsers.recognizer.lattice import Atom, Sep
+from jixiao.parsers.recognizer.lattice import (
+    SEP_BLANKLINE,
+    SEP_GLUE,
+    SEP_NEWLINE,
+    SEP_PIPE,
+    SEP_SPACE,
+    SEP_START,
+    SEP_WIDE,
+    Atom,
+)
 from jixiao.parsers.recognizer.settings import settings
 from jixiao.parsers.recognizer.wrapped import wrapped_inside
-
-# enum members read inside functions, as Final names (docs/development.md)
-_SEP_BLANKLINE: Final = Sep.BLANKLINE
-_SEP_GLUE: Final = Sep.GLUE
-_SEP_NEWLINE: Final = Sep.NEWLINE
-_SEP_PIPE: Final = Sep.PIPE
-_SEP_SPACE: Final = Sep.SPACE
-_SEP_START: Final = Sep.START
-_SEP_WIDE: Final = Sep.WIDE
 
 
 class Lattice:
@@ -51,11 +51,11 @@ class Lattice:
                 else _boundary_name(atoms[index - 1], atom, layout)
             )
             cost = boundary[name]
-            cut = cost.cut * factor if atom.sep is _SEP_GLUE else cost.cut
+            cut = cost.cut * factor if atom.sep is SEP_GLUE else cost.cut
             self.cut[index], self.merge[index] = cut, cost.merge
-            if atom.sep is not _SEP_GLUE and _level_run_on(atoms[index - 1], atom):
+            if atom.sep is not SEP_GLUE and _level_run_on(atoms[index - 1], atom):
                 self.merge[index] += config.cost("level_run_on")
-            self.joined[index] = atom.sep is _SEP_GLUE or name == "space_in_cell"
+            self.joined[index] = atom.sep is SEP_GLUE or name == "space_in_cell"
         self._texts: dict[tuple[int, int], str] = {}
         self.locked = [False] * len(atoms)  # atoms read already (a header's labels)
         self.footers: list[tuple[int, int]] = []  # atom spans of footer lines (填表人: …)
@@ -154,15 +154,15 @@ def _whole_level(text: str) -> bool:
 def layout_of(atoms: Sequence[Atom]) -> Layout:
     seps = [a.sep for a in atoms]
     chars = sum(len(a.text) for a in atoms) or 1
-    separators = sum(s not in (_SEP_GLUE, _SEP_START) for s in seps)
-    newlines = seps.count(_SEP_NEWLINE)
-    blanks = seps.count(_SEP_BLANKLINE)
+    separators = sum(s not in (SEP_GLUE, SEP_START) for s in seps)
+    newlines = seps.count(SEP_NEWLINE)
+    blanks = seps.count(SEP_BLANKLINE)
     closed = sum(a.line_closed for a in atoms if a.first_in_line)
     lines = sum(a.first_in_line for a in atoms) or 1
-    spaces = seps.count(_SEP_SPACE)
-    in_line = spaces + seps.count(_SEP_PIPE) + seps.count(_SEP_WIDE)
+    spaces = seps.count(SEP_SPACE)
+    in_line = spaces + seps.count(SEP_PIPE) + seps.count(SEP_WIDE)
     # lines with two or more filled "|"/tab cells
-    filled = Counter(a.line for a in atoms if a.text and a.sep in (_SEP_PIPE, _SEP_START))
+    filled = Counter(a.line for a in atoms if a.text and a.sep in (SEP_PIPE, SEP_START))
     hard_lines = sum(count >= 1 for count in filled.values())
     one_cell_lines = closed > 0.5 * lines and hard_lines * 4 < lines  # "产出指标 |" a line
     return Layout(
@@ -179,21 +179,21 @@ def _boundary_name(before: Atom, atom: Atom, layout: Layout) -> str:
     sep = atom.sep
     if atom.after_wrap:
         return "wrapped"
-    if sep is _SEP_PIPE:
+    if sep is SEP_PIPE:
         return "pipe"
-    if sep is _SEP_NEWLINE:
+    if sep is SEP_NEWLINE:
         if layout.blank_cells or (
             (layout.pipe_closed or layout.lines_closed) and not atom.line_closed
         ):
             return "newline_open"
         return "newline_hard" if layout.hard_cells else "newline"
-    if sep is _SEP_BLANKLINE:
+    if sep is SEP_BLANKLINE:
         return "newline" if layout.blank_cells else "blankline"
-    if sep in (_SEP_WIDE, _SEP_SPACE) and layout.hard_cells:
+    if sep in (SEP_WIDE, SEP_SPACE) and layout.hard_cells:
         return "space_in_cell"
-    if sep is _SEP_WIDE:
+    if sep is SEP_WIDE:
         return "wide"
-    if sep is _SEP_SPACE:
+    if sep is SEP_SPACE:
         if layout.space_cells:
             return "space_cells"
         return "space_cjk" if _cjk(before.text[-1:]) and _cjk(atom.text[:1]) else "space"
@@ -220,10 +220,8 @@ def extended(text: str, atom: Atom) -> str:
     sep = atom.sep
     if atom.after_wrap:  # a wrapped cell's next line: its text runs on
         return text + atom.text
-    if sep is _SEP_SPACE or sep is _SEP_WIDE:
+    if sep is SEP_SPACE or sep is SEP_WIDE:
         return f"{text} {atom.text}"
-    if (sep is _SEP_NEWLINE or sep is _SEP_BLANKLINE) and not (
-        _cjk(text[-1]) or _cjk(atom.text[0])
-    ):
+    if (sep is SEP_NEWLINE or sep is SEP_BLANKLINE) and not (_cjk(text[-1]) or _cjk(atom.text[0])):
         return f"{text} {atom.text}"
     return text + atom.text

@@ -13,10 +13,7 @@ from typing import Final
 from jixiao.parsers.header import header_role
 from jixiao.parsers.recognizer.lattice import HARD_SEPARATOR, WIDE_SPACES
 from jixiao.records import RawCell, RawForm, RawIndicator, Role, TextLine, UnreadText
-
-# enum members read inside functions, as Final names (docs/development.md)
-_ROLE_IGNORE: Final = Role.IGNORE
-_ROLE_NAME: Final = Role.NAME
+from jixiao.roles import ROLE_IGNORE, ROLE_NAME
 
 _MIN_LABELS: Final = 3  # label lines a block holds, one of them the indicator names'
 _MIN_FILLED: Final = 2  # label lines of a block with a value beside their label
@@ -70,7 +67,7 @@ def _label(text: str) -> Role | None:
     if not first:
         return None
     role = header_role(first)
-    return None if role is _ROLE_IGNORE else role
+    return None if role is ROLE_IGNORE else role
 
 
 def _block_end(lines: tuple[TextLine, ...], start: int) -> int | None:
@@ -86,7 +83,7 @@ def _block_end(lines: tuple[TextLine, ...], start: int) -> int | None:
         roles.append(role)
         filled += any(_cells(lines[end].text)[1:])
         end += 1
-    if len(roles) < _MIN_LABELS or _ROLE_NAME not in roles or filled < _MIN_FILLED:
+    if len(roles) < _MIN_LABELS or ROLE_NAME not in roles or filled < _MIN_FILLED:
         return None
     return end
 
@@ -95,7 +92,7 @@ def _turned(block: tuple[TextLine, ...]) -> list[tuple[str, int]]:
     """A block as a header line and one line per indicator (its name's line as printed)."""
     rows = [_cells(line.text) for line in block]
     name_line = next(
-        line.number for line, cells in zip(block, rows) if header_role(cells[0]) is _ROLE_NAME
+        line.number for line, cells in zip(block, rows) if header_role(cells[0]) is ROLE_NAME
     )
     width = max(len(cells) for cells in rows)
     turned = [("\t".join(cells[0] for cells in rows), block[0].number)]
