@@ -1,4 +1,4 @@
-"""The members of `Role` and `RowKind` (jixiao/records.py) as Final names, for compiled code.
+"""The members of `Role` (jixiao/records.py) as Final names, for compiled code.
 
 Compiled, `Role.VALUE` read inside a function is a call through the enum type's __getattr__
 hook (Python 3.11); a Final name of a compiled module is a C variable, in this module and in
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from jixiao.records import Role, RowKind
+from jixiao.records import Role
 
 # enum members read inside functions, as Final names (docs/development.md)
 ROLE_LEVEL1: Final = Role.LEVEL1
@@ -28,12 +28,3 @@ ROLE_SCORE: Final = Role.SCORE
 ROLE_DEVIATION: Final = Role.DEVIATION
 ROLE_STANDARD: Final = Role.STANDARD
 ROLE_IGNORE: Final = Role.IGNORE
-
-ROWKIND_BLANK: Final = RowKind.BLANK
-ROWKIND_TITLE: Final = RowKind.TITLE
-ROWKIND_METADATA: Final = RowKind.METADATA
-ROWKIND_HEADER: Final = RowKind.HEADER
-ROWKIND_SECTION: Final = RowKind.SECTION
-ROWKIND_INDICATOR: Final = RowKind.INDICATOR
-ROWKIND_FOOTER: Final = RowKind.FOOTER
-ROWKIND_OTHER: Final = RowKind.OTHER
