@@ -82,8 +82,10 @@ def scratch_dir(out: Path) -> Path:
 def _use_scratch(out: str) -> None:
     """Send this process's temporary files (and its child processes') to OUT/.tmp/<pid>, so a
     worker killed mid-file leaves nothing outside OUT and the run can remove them."""
-    folder = str(scratch_dir(Path(out)) / str(os.getpid()))
-    os.makedirs(folder, exist_ok=True)  # each time: a run removes it when it ends
+    folder = f"{out}/{SCRATCH}/{os.getpid()}"
+    if tempfile.tempdir == folder and os.path.isdir(folder):
+        return  # as set for the source before (a run removes the folder when it ends)
+    os.makedirs(folder, exist_ok=True)
     tempfile.tempdir = folder
     os.environ["TMPDIR"] = folder
 
