@@ -18,8 +18,8 @@ import re
 from typing import Final
 
 from jixiao.parsers.recognizer.kinds import KIND_NUMBER, KIND_UNIT, WHOLE_LEVELS, Kind, cell_info
-from jixiao.parsers.recognizer.lattice import HARD_SEPARATOR
 from jixiao.parsers.recognizer.region import NOTE
+from jixiao.parsers.recognizer.separators import hard_cells, has_hard_separator
 from jixiao.records import TextLine
 
 _MOST_FILLED: Final = 2  # filled cells a carried-on line holds
@@ -63,11 +63,11 @@ def joined_continuations(
 def _cells(text: str) -> list[str] | None:
     """A line's "|"/tab cells, empty ones kept (None for a line without separators)."""
     body = text.strip(" \u3000\r\n")
-    if not HARD_SEPARATOR.search(body):
+    if not has_hard_separator(body):
         return None
     if body[-1:] in "|｜":
         body = body[:-1]
-    return [cell.strip(" \u3000") for cell in HARD_SEPARATOR.split(body)]
+    return [cell.strip(" \u3000") for cell in hard_cells(body)]
 
 
 def _carries_on(cells: list[str], above: list[str]) -> bool:

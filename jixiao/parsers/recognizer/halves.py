@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Final
 
 from jixiao.parsers.header import header_role
-from jixiao.parsers.recognizer.lattice import HARD_SEPARATOR
+from jixiao.parsers.recognizer.separators import hard_cells
 from jixiao.records import Role, TextLine
 from jixiao.roles import ROLE_IGNORE
 
@@ -22,7 +22,7 @@ def side_by_side(lines: tuple[TextLine, ...]) -> list[tuple[TextLine, ...]] | No
     left: list[TextLine] = []
     right: list[TextLine] = []
     for line in lines:
-        cells = HARD_SEPARATOR.split(line.text)
+        cells = hard_cells(line.text)
         left.append(replace(line, text="|".join(cells[:cut])))
         if len(cells) > cut:
             right.append(replace(line, text="|".join(cells[cut:])))
@@ -32,7 +32,7 @@ def side_by_side(lines: tuple[TextLine, ...]) -> list[tuple[TextLine, ...]] | No
 def _second_header_at(text: str) -> int | None:
     """The cell where a second run of header labels begins: the first label's role again,
     with enough labels on both sides."""
-    cells = HARD_SEPARATOR.split(text)
+    cells = hard_cells(text)
     if len(cells) < 2 * _MIN_LABELS:
         return None
     roles = [header_role(cell) if cell.strip() else None for cell in cells]

@@ -21,6 +21,7 @@ from typing import Final
 
 from jixiao.parsers.header import header_role
 from jixiao.parsers.recognizer.kinds import NAME_END, WHOLE_LEVELS, cell_info
+from jixiao.parsers.recognizer.separators import WIDE_SPACES, hard_cells, has_hard_separator
 from jixiao.parsers.recognizer.settings import settings
 from jixiao.records import TextLine
 from jixiao.text import fold_with_positions, strip_html
@@ -87,10 +88,7 @@ class Atom:
         self.after_wrap = after_wrap
 
 
-# "|" (half or full width) or a tab: never inside a cell
-HARD_SEPARATOR: Final = re.compile(r"[|｜\t]")
 _SPACES: Final = re.compile(r"([ \u3000\u00a0]+)")
-WIDE_SPACES: Final = re.compile(r"[ \u3000\u00a0]{2,}")
 _PIPE_ONLY: Final = re.compile(r"^[\s|｜]*$")
 
 
@@ -99,7 +97,7 @@ def atoms_of(lines: tuple[TextLine, ...], wrap: float | None = None) -> tuple[At
     were wrapped at (see `wrap_width`)."""
     atoms: list[Atom] = []
     blank = closed = pipes = False
-    split = _csv_fields if _is_csv(lines) else HARD_SEPARATOR.split
+    split = _csv_fields if _is_csv(lines) else hard_cells
     # where "|" or tabs cut most lines into cells, a long cell (an explanation, a scoring
     # rule) is one cell: only short ones are cut at glue points ("足额保障率=100%")
     cut = _cells_cut(lines, split)
@@ -164,7 +162,7 @@ def unspaced_level(text: str) -> str:
     """A line that is one level name printed with single spaces inside, as PDF text flow
     prints a narrow cell ("成本指 标(5 分)", "满意 度指 标 (10 分)"), without the spaces."""
     stripped = text.strip()
-    if " " not in stripped or len(stripped) > _SPACED_LEVEL_CHARS or HARD_SEPARATOR.search(text):
+    if " " not in stripped or len(stripped) > _SPACED_LEVEL_CHARS or has_hard_separator(text):
         return text
     joined = _ONE_SPACE.sub("", stripped)
     if " " in joined or cell_info(joined).kind not in WHOLE_LEVELS:
@@ -340,7 +338,7 @@ def _csv_fields(text: str) -> list[str]:
     try:
         return next(csv.reader([text], skipinitialspace=True))
     except (csv.Error, StopIteration):
-        return HARD_SEPARATOR.split(text)
+        return hard_cells(text)
 
 
 def _pieces(part: str) -> list[tuple[Sep | None, str]]:

@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import Final
 
 from jixiao.parsers.header import header_role
-from jixiao.parsers.recognizer.lattice import HARD_SEPARATOR, WIDE_SPACES
+from jixiao.parsers.recognizer.separators import HARD_SEPARATOR, WIDE_SPACES, has_hard_separator
 from jixiao.records import RawCell, RawForm, RawIndicator, Role, TextLine, UnreadText
 from jixiao.roles import ROLE_IGNORE, ROLE_NAME
 
@@ -55,7 +55,7 @@ def _body(text: str) -> str:
 
 
 def _separator(body: str) -> re.Pattern[str]:
-    return HARD_SEPARATOR if HARD_SEPARATOR.search(body) else WIDE_SPACES
+    return HARD_SEPARATOR if has_hard_separator(body) else WIDE_SPACES
 
 
 def _label(text: str) -> Role | None:
