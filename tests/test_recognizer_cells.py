@@ -4,6 +4,8 @@ may be cut, and how a glued run of digits is cut again by the form's arithmetic.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from jixiao.parsers.recognizer.arithmetic import _cuts, resolve_numbers
 from jixiao.parsers.recognizer.costs import cell_costs
@@ -15,6 +17,11 @@ from jixiao.parsers.recognizer.lattice import (
     glue_points,
     unspaced_level,
     wrap_width,
+)
+from jixiao.parsers.recognizer.separators import (
+    HARD_SEPARATOR,
+    hard_cells,
+    has_hard_separator,
 )
 from jixiao.records import Role, TextLine
 
@@ -301,3 +308,11 @@ def test_text_beside_a_wrapped_cell_goes_back_before_its_first_line() -> None:
     assert texts[texts.index("档案管理") + 1] == "项目资料收集整理完整规范,归档及"
     assert "群众评价" in texts  # the name column wrapped too: its pieces join
     assert texts.index("制度建设") < texts.index("制定专项资金管理办法并印发执行,")
+
+
+@given(st.text(alphabet="ab |｜\t\u3000中≥"))
+def test_a_line_is_cut_at_hard_separators_as_the_pattern_cuts_it(text: str) -> None:
+    """hard_cells and has_hard_separator (str methods, for speed) are the pattern's split and
+    search, on every mix of "|", "｜", tabs and other characters."""
+    assert hard_cells(text) == HARD_SEPARATOR.split(text)
+    assert has_hard_separator(text) == bool(HARD_SEPARATOR.search(text))
