@@ -433,3 +433,23 @@ def test_a_worker_freezes_what_lives_on_and_no_garbage() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert done.stdout.split() == ["True", "0"]
+
+
+def test_a_local_pool_runs_again_with_its_selector_left_empty(tmp_path: Path) -> None:
+    """The pool's selector watches busy workers only: after a run (and a worker killed in
+    it) nothing is left registered, and a second run of the same pool reports every task."""
+    from jixiao.batch.local import LocalPool, WorkerConfig
+    from jixiao.batch.task import Outcome, SourceTask
+
+    out = tmp_path / "out"
+    out.mkdir()
+    pool = LocalPool(2, WorkerConfig(str(out), False, None, {"s1.txt": "crash"}), None)
+    tasks = [SourceTask(str(SEEDS[i % len(SEEDS)]), f"s{i}.txt") for i in range(5)]
+    for _ in range(2):
+        outcomes: list[Outcome] = []
+        pool.run(tasks, outcomes.append)
+        status = {o.rel_path: o.status for o in outcomes}
+        assert len(outcomes) == len(tasks) == len(status)
+        assert status.pop("s1.txt") == "worker_crashed"
+        assert set(status.values()) == {"ok"}
+        assert not pool.selector.get_map()

@@ -155,7 +155,7 @@ class LocalPool:
         self.config = config
         self.file_timeout = file_timeout
         self.context = _context()
-        self.selector = selectors.DefaultSelector()
+        self.selector = selectors.DefaultSelector()  # empty between runs
 
     def run(self, tasks: Iterable[SourceTask], on_done: OnDone) -> None:
         pending = deque(tasks)
@@ -181,7 +181,6 @@ class LocalPool:
             for worker in workers:
                 worker.process.join(timeout=5)
                 self._retire(worker)
-            self.selector.close()
 
     def _watch(self, worker: _Worker) -> None:
         """Register a busy worker's pipe and sentinel, unregister an idle one's (an idle
