@@ -89,10 +89,11 @@ def indicator_columns(result: SourceResult) -> Columns:
         for name, value in context.items():
             if name not in own:
                 columns.setdefault(name, []).extend([value] * count)
-        for name in own:
-            values = [indicator[name] for indicator in dumped]
+        # every dump of an Indicator has its fields in one order: transposed by zip (one
+        # comprehension per field took a third of this function's time)
+        for name, values in zip(own, zip(*(indicator.values() for indicator in dumped))):
             if name == "deadline":
-                values = [date.fromisoformat(v) if v else None for v in values]
+                values = tuple(date.fromisoformat(v) if v else None for v in values)
             columns.setdefault(name, []).extend(values)
     return columns
 
