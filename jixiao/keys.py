@@ -210,18 +210,12 @@ class IndicatorKeys:
         self._named: dict[_Group, dict[str, str]] | None = None
         self._keys: dict[tuple[str, str, str], str] = {}  # one string per distinct key
 
-    def add(self, ref: IndicatorRef) -> None:
-        self.add_all((ref,))
-
     def add_all(self, refs: Iterable[RefRow]) -> None:
         if self._named is not None:
-            raise RuntimeError("IndicatorKeys.add after the first key")
+            raise RuntimeError("IndicatorKeys.add_all after the first keys")
         groups, folded = self._groups, indicator_name
         for form_id, year, project_key, level1, level2, name in refs:
             groups[(project_key, level1 or "", level2 or "")].add(year or 0, form_id, folded(name))
-
-    def key(self, ref: IndicatorRef) -> str:
-        return self.keys((ref,))[0]
 
     def keys(self, refs: Iterable[RefRow]) -> list[str]:
         """The indicator_key of each ref (the names are clustered at the first call)."""

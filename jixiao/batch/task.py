@@ -82,7 +82,7 @@ def scratch_dir(out: Path) -> Path:
 def _use_scratch(out: str) -> None:
     """Send this process's temporary files (and its child processes') to OUT/.tmp/<pid>, so a
     worker killed mid-file leaves nothing outside OUT and the run can remove them."""
-    folder = f"{out}/{SCRATCH}/{os.getpid()}"
+    folder = str(scratch_dir(Path(out)) / str(os.getpid()))
     if tempfile.tempdir == folder and os.path.isdir(folder):
         return  # as set for the source before (a run removes the folder when it ends)
     os.makedirs(folder, exist_ok=True)
