@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -17,6 +17,17 @@ class InputFile:
     refused: str = ""  # why the listing did not follow this link (read nothing), or ""
 
 
+@dataclass(frozen=True, slots=True)
+class ListedFile:
+    """An InputFile as plain strings, its path absolute: what a batch run plans with. No
+    Path per source: pathlib interns every part of every path, and the interpreter's table
+    of interned strings never shrinks (a megabyte or two kept over 20,000 sources)."""
+
+    path: str
+    rel_path: str
+    refused: str = ""
+
+
 def iter_inputs(inputs: list[Path]) -> Iterator[InputFile]:
     """Files named directly, and every entry under folders (recursive, sorted by path parts).
 
@@ -25,21 +36,38 @@ def iter_inputs(inputs: list[Path]) -> Iterator[InputFile]:
     one that leads outside, dangles or loops is listed with the reason (Problem
     `skipped_link`). A link named directly as an INPUT is followed. Entries that are not
     regular files (FIFOs, devices) are listed: reading them gives `unreadable_file` without
-    opening them. A folder's listing is kept as strings, not Path objects, so that listing
-    an archive of many thousand files stays small in memory.
+    opening them. The listing is a stream: a folder's entries are held (as names) only while
+    it is walked, so that listing an archive of many thousand files stays small in memory.
 
     A source's path is relative to its INPUT. With several INPUTs, a path already listed
     from an earlier one (two folders both holding `a.txt`) is prefixed with the INPUT's
     position and name (`2~2023/a.txt`), so no source overwrites another's output.
     """
+    for item, under, rel_path, refused in _found(inputs):
+        yield InputFile(item / under if under else item, rel_path, refused)
+
+
+def iter_listed(inputs: list[Path]) -> Iterator[ListedFile]:
+    """iter_inputs as ListedFile records."""
+    root, prefix = None, ""
+    for item, under, rel_path, refused in _found(inputs):
+        if item is not root:  # once per INPUT
+            root = item
+            absolute = str(item.absolute())
+            prefix = absolute if absolute.endswith("/") else absolute + "/"
+        yield ListedFile(prefix + under if under else prefix[:-1], rel_path, refused)
+
+
+def _found(inputs: list[Path]) -> Iterator[tuple[Path, str, str, str]]:
+    """(INPUT, path under it or "" for a file INPUT, the source's path, why refused or "")."""
     seen: set[str] | None = set() if len(inputs) > 1 else None
     for position, item in enumerate(inputs, start=1):
-        for found in _listed(item):
+        for under, rel_path, refused in _listed(item):
             if seen is not None:
-                if found.rel_path in seen:
-                    found = replace(found, rel_path=prefixed(position, item.name, found.rel_path))
-                seen.add(found.rel_path)
-            yield found
+                if rel_path in seen:
+                    rel_path = prefixed(position, item.name, rel_path)
+                seen.add(rel_path)
+            yield item, under, rel_path, refused
 
 
 _PREFIXED = re.compile(r"^(\d+)~[^/]+/(.+)$")
@@ -56,36 +84,56 @@ def unprefixed(rel_path: str) -> tuple[int, str] | None:
     return (int(match[1]), match[2]) if match else None
 
 
-def _listed(item: Path) -> Iterator[InputFile]:
+def _listed(item: Path) -> Iterator[tuple[str, str, str]]:
+    """(path under `item`, the source's own path, why refused) of each file it lists."""
     if item.is_dir():
         for rel, refused in _files_under(item):
-            yield InputFile(item / rel, rel, refused)
+            yield rel, rel, refused
     else:
-        yield InputFile(item, item.name)
+        yield "", item.name, ""
 
 
-def _files_under(root: Path) -> list[tuple[str, str]]:
+def _files_under(root: Path) -> Iterator[tuple[str, str]]:
+    """(path under `root`, why refused or "") of every file, in order of path parts: each
+    folder's entries sorted by name and walked depth first, so that only the folders on
+    the way down are held (their names), not the listing of the whole tree."""
     real_root = os.path.realpath(root)
-    found: list[tuple[str, str]] = []
-    pending = [""]
-    while pending:
-        base = pending.pop()
-        try:
-            entries = list(os.scandir(os.path.join(root, base)))
-        except OSError:
-            continue  # an unreadable folder: nothing listed under it
-        for entry in entries:
-            rel = f"{base}/{entry.name}" if base else entry.name
-            if entry.is_symlink():
-                refused = _refused_link(entry.path, real_root)
-                if refused:
-                    found.append((rel, refused))
-            elif entry.is_dir(follow_symlinks=False):
-                pending.append(rel)
-            else:
-                found.append((rel, ""))
-    found.sort(key=lambda item: item[0].split("/"))
-    return found
+    stack = [("", _sorted_entries(root, ""))]
+    while stack:
+        base, entries = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+            continue
+        name, kind = entry
+        rel = f"{base}/{name}" if base else name
+        if kind == _LINK:
+            refused = _refused_link(os.path.join(root, rel), real_root)
+            if refused:
+                yield rel, refused
+        elif kind == _FOLDER:
+            stack.append((rel, _sorted_entries(root, rel)))
+        else:
+            yield rel, ""
+
+
+_LINK, _FOLDER, _OTHER = 0, 1, 2
+
+
+def _sorted_entries(root: Path, base: str) -> Iterator[tuple[str, int]]:
+    """(name, kind) of a folder's entries sorted by name; none for an unreadable folder."""
+    try:
+        with os.scandir(os.path.join(root, base)) as found:
+            entries = list(found)
+    except OSError:
+        return iter(())  # an unreadable folder: nothing listed under it
+    return iter(sorted((entry.name, _kind(entry)) for entry in entries))
+
+
+def _kind(entry: os.DirEntry[str]) -> int:
+    if entry.is_symlink():
+        return _LINK
+    return _FOLDER if entry.is_dir(follow_symlinks=False) else _OTHER
 
 
 def _refused_link(path: str, real_root: str) -> str:

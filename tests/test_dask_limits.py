@@ -122,11 +122,13 @@ def test_results_a_killed_dask_worker_held_are_computed_again_not_counted_as_att
     from jixiao.batch.tables import TablesInOrder
 
     mark = TablesInOrder.mark
+    marked: list[object] = []
 
-    def busy_mark(self: TablesInOrder, path: str, tables: Any = None) -> None:
-        if not self.done and self.next == 0:
+    def busy_mark(self: TablesInOrder, *args: Any) -> None:
+        if not marked:
             time.sleep(1.0)  # the first result: the other sources finish meanwhile
-        mark(self, path, tables)
+        marked.append(args)
+        mark(self, *args)
 
     monkeypatch.setattr(TablesInOrder, "mark", busy_mark)
     monkeypatch.setenv(ENV, f"crash={CRASH}")

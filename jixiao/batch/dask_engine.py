@@ -30,7 +30,7 @@ import logging
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
@@ -123,7 +123,7 @@ def run_contained(task: SourceTask, config: WorkerConfig, file_timeout: float | 
 
 
 def run_dask(
-    tasks: list[SourceTask],
+    tasks: Iterable[SourceTask],
     on_done: OnDone,
     *,
     config: WorkerConfig,

@@ -126,6 +126,33 @@ class _Worker:
         self.conn.close()
 
 
+class _Pending:
+    """The tasks not given to a worker yet: those a stopped worker had queued first, then the
+    rest of the run's, taken from `tasks` one at a time (never all in memory)."""
+
+    def __init__(self, tasks: Iterable[SourceTask]) -> None:
+        self.first: deque[SourceTask] = deque()
+        self.rest = iter(tasks)
+
+    def ahead(self, count: int) -> int:
+        """Take up to `count` tasks ahead; how many there are (up to `count`)."""
+        while len(self.first) < count:
+            task = next(self.rest, None)
+            if task is None:
+                break
+            self.first.append(task)
+        return len(self.first)
+
+    def __bool__(self) -> bool:
+        return self.ahead(1) > 0
+
+    def take(self) -> SourceTask:
+        return self.first.popleft() if self.first else next(self.rest)
+
+    def give_back(self, tasks: Iterable[SourceTask]) -> None:
+        self.first.extendleft(reversed(list(tasks)))
+
+
 def _context() -> Any:
     """fork (fast: workers inherit the loaded code) when this process has no other thread."""
     methods = multiprocessing.get_all_start_methods()
@@ -158,8 +185,9 @@ class LocalPool:
         self.selector = selectors.DefaultSelector()  # empty between runs
 
     def run(self, tasks: Iterable[SourceTask], on_done: OnDone) -> None:
-        pending = deque(tasks)
-        workers = [_Worker(self.context, self.config) for _ in range(min(self.jobs, len(pending)))]
+        pending = _Pending(tasks)
+        count = min(self.jobs, pending.ahead(self.jobs))  # no more workers than tasks
+        workers = [_Worker(self.context, self.config) for _ in range(count)]
         try:
             while pending or any(w.tasks for w in workers):
                 for i, worker in enumerate(workers):
@@ -167,7 +195,7 @@ class LocalPool:
                         self._retire(worker)  # died while idle
                         workers[i] = worker = _Worker(self.context, self.config)
                     while pending and len(worker.tasks) < DEPTH:
-                        worker.give(pending.popleft())
+                        worker.give(pending.take())
                     self._watch(worker)
                 self._step(workers, pending, on_done)
         except BaseException:  # interrupted: no source is waited for
@@ -202,7 +230,7 @@ class LocalPool:
         self._unwatch(worker)
         worker.stop()
 
-    def _step(self, workers: list[_Worker], pending: deque[SourceTask], on_done: OnDone) -> None:
+    def _step(self, workers: list[_Worker], pending: _Pending, on_done: OnDone) -> None:
         busy = [w for w in workers if w.tasks]
         readable: set[_Worker] = set()  # a pipe with an outcome (or closed)
         ended: set[_Worker] = set()  # a worker gone
@@ -220,7 +248,7 @@ class LocalPool:
                 healthy = False
                 self._contain(worker, on_done)
             if not healthy:
-                pending.extendleft(reversed(worker.tasks))  # queued behind it: run elsewhere
+                pending.give_back(worker.tasks)  # queued behind it: run elsewhere
                 self._retire(worker)
                 workers[i] = _Worker(self.context, self.config)
 

@@ -13,14 +13,15 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
 from importlib import resources
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from jixiao import __version__
 from jixiao.batch.task import Outcome
-from jixiao.output.atomic import write_bytes_atomic
+from jixiao.output.atomic import write_with
 from jixiao.problems import CONTAINED
 
 NAME = "manifest.jsonl"
@@ -72,6 +73,10 @@ class Entry:
     def as_record(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in _FIELDS}  # asdict is 10x slower
 
+    def as_tuple(self) -> tuple[Any, ...]:
+        """The fields in order (`Entry(*fields)` makes the entry again)."""
+        return tuple(getattr(self, name) for name in _FIELDS)
+
     def current(self, config: str) -> bool:
         """Same version and config, and not stopped by a limit (those are retried)."""
         return (
@@ -87,12 +92,22 @@ class Entry:
 _FIELDS = tuple(f.name for f in fields(Entry))
 
 
+def entry_line(entry: Entry) -> str:
+    """The manifest line of an entry."""
+    return _line("source", entry.as_record())
+
+
 class Manifest:
-    """Entries by source path, plus the digest of the last tables built."""
+    """The manifest file of OUT: the entries of the last runs by source path (`previous`,
+    for planning this run), lines appended as sources finish, the digest of the last tables.
+
+    After planning the entries are let go (`begin`): the main process holds no entry per
+    source through the run. The run's final entries come back in input order, as the
+    tables take them (jixiao.batch.ledger), and make the compact file `finish` writes."""
 
     def __init__(self, out: Path) -> None:
         self.path = out / NAME
-        self.entries: dict[str, Entry] = {}
+        self.previous: dict[str, Entry] = {}
         self.tables = ""
         self._file: IO[str] | None = None
         self._lines = 0  # lines in the file
@@ -102,9 +117,12 @@ class Manifest:
     def load(cls, out: Path) -> Manifest:
         manifest = cls(out)
         if manifest.path.exists():
-            for line in manifest.path.read_text("utf-8").splitlines():
-                manifest._take(line)
-                manifest._lines += 1
+            # lines end at "\n" alone: a path may hold other line breaks (U+2028, U+0085),
+            # which the JSON of its line keeps as they are
+            with manifest.path.open(encoding="utf-8", newline="\n") as file:
+                for line in file:
+                    manifest._take(line)
+                    manifest._lines += 1
         return manifest
 
     def _take(self, line: str) -> None:
@@ -117,49 +135,67 @@ class Manifest:
                 for shared in ("version", "config", "status"):  # same few values on every line
                     record[shared] = sys.intern(record[shared])
                 entry = Entry(**record)
-                self.entries[entry.path] = entry
+                self.previous[entry.path] = entry
         except (ValueError, KeyError, TypeError, AttributeError):
             return  # a torn or foreign line: that source is simply redone
 
-    def begin(self, keep: list[str]) -> None:
-        """Start a run: forget the entries of sources not in `keep` and the tables digest
-        (rebuilt or re-recorded at the end, so tables a killed run left half-swapped are
-        rebuilt). The file is rewritten only when entries went; otherwise one line is
-        appended, so an unchanged re-run does not rewrite the whole manifest."""
+    def begin(self, kept: Iterable[Entry], matched: int) -> None:
+        """Start a run, its sources planned: `matched` of them have an entry in `previous`,
+        `kept` gives those entries in input order (read only when the file is rewritten).
+        Forget the previous entries and the tables digest (rebuilt or re-recorded at the
+        end, so tables a killed run left half-swapped are rebuilt). The file is rewritten,
+        with the entries of `kept`, only when entries went; otherwise one line is appended,
+        so an unchanged re-run does not rewrite the whole manifest."""
         self.tables = ""
-        if len(self.entries) > len(set(keep) & self.entries.keys()) or self._bloated():
-            self.rewrite(keep)
+        if len(self.previous) > matched or self._bloated(len(self.previous)):
+            self._rewrite(entry_line(entry) for entry in kept)
         else:
             self._append(_line("tables", {"digest": ""}))
+        self.previous = {}
 
-    def finish(self, keep: list[str], digest: str) -> None:
-        """End a run: record the tables digest; rewrite the file compactly when sources were
-        recorded or dropped in this run (or it grew), else append one line."""
-        self.tables = digest
-        if self._changed or len(self.entries) != len(keep) or self._bloated():
-            self.rewrite(keep)
+    def finish(self, final: Final) -> None:
+        """End a run: record the tables digest; rewrite the file compactly (the final entry
+        of every source, in input order) when sources were recorded in this run or the
+        file grew, else append one line."""
+        self.tables = final.digest
+        if self.rewrites(final.count):
+            self._rewrite(final.lines())
         else:
-            self._append(_line("tables", {"digest": digest}))
+            self._append(_line("tables", {"digest": final.digest}))
         self.close()
 
-    def _bloated(self) -> bool:
-        return self._lines > 2 * len(self.entries) + 16
+    def rewrites(self, sources: int) -> bool:
+        """Whether `finish` would rewrite the file now, the run having `sources` sources."""
+        return self._changed or self._bloated(sources)
 
-    def rewrite(self, keep: list[str]) -> None:
-        """Rewrite the file with the entries of `keep` (in that order) and the tables digest."""
+    def _bloated(self, entries: int) -> bool:
+        return self._lines > 2 * entries + 16
+
+    def _rewrite(self, lines: Iterable[str]) -> None:
+        """Rewrite the file with `lines` (the source lines) and the tables digest."""
         self.close()
-        self.entries = {p: self.entries[p] for p in keep if p in self.entries}
-        lines = [_line("source", entry.as_record()) for entry in self.entries.values()]
-        if self.tables:
-            lines.append(_line("tables", {"digest": self.tables}))
-        write_bytes_atomic(self.path, "".join(lines).encode("utf-8"))
-        self._lines, self._changed = len(lines), False
+        count = 0
 
-    def record(self, entry: Entry) -> None:
-        """Append one finished source (the line reaches the OS before the next source)."""
-        self.entries[entry.path] = entry
+        def write(tmp: Path) -> None:
+            nonlocal count
+            with tmp.open("w", encoding="utf-8", newline="") as file:
+                for line in lines:
+                    file.write(line)
+                    count += 1
+                if self.tables:
+                    file.write(_line("tables", {"digest": self.tables}))
+                    count += 1
+
+        write_with(self.path, write)
+        self._lines, self._changed = count, False
+
+    def record(self, entry: Entry) -> str:
+        """Append one finished source (the line reaches the OS before the next source);
+        its line."""
         self._changed = True
-        self._append(_line("source", entry.as_record()))
+        line = entry_line(entry)
+        self._append(line)
+        return line
 
     def _append(self, line: str) -> None:
         if self._file is None:
@@ -172,6 +208,18 @@ class Manifest:
         if self._file is not None:
             self._file.close()
             self._file = None
+
+
+class Final(Protocol):
+    """The run's final entries in input order (jixiao.batch.ledger.Ledger)."""
+
+    @property
+    def digest(self) -> str: ...
+
+    @property
+    def count(self) -> int: ...
+
+    def lines(self) -> Iterator[str]: ...
 
 
 def _line(kind: str, record: dict[str, Any]) -> str:

@@ -13,17 +13,17 @@ import hashlib
 import logging
 import os
 import shutil
-import stat
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from jixiao.batch.faults import read_faults
+from jixiao.batch.ledger import Ledger
 from jixiao.batch.lock import OutLock
 from jixiao.batch.manifest import Entry, Manifest, config_hash
 from jixiao.batch.options import RunOptions, RunSummary
+from jixiao.batch.plan import Plan, Planned, make_plan
 from jixiao.batch.progress import Reporter, reporter
 from jixiao.batch.tables import Lost, TablesInOrder, build_tables
 from jixiao.batch.task import (
@@ -35,81 +35,29 @@ from jixiao.batch.task import (
     scratch_dir,
     write_contained,
 )
-from jixiao.inputs import InputFile, iter_inputs
+from jixiao.inputs import iter_listed
 from jixiao.output.errors import OutputError, output_error_of
-
-if TYPE_CHECKING:
-    pass
 
 OnDone = Callable[[Outcome], None]
 log = logging.getLogger(__name__)
 
 
-def _sha256(path: Path) -> str | None:
-    from jixiao.extract import read_bytes
-    from jixiao.problems import SourceError
-
-    try:
-        return hashlib.sha256(read_bytes(path)).hexdigest()
-    except SourceError:
-        return None
-
-
-def _quick(path: Path) -> tuple[int, int] | None:
-    """(size, mtime_ns) of a regular file, None for anything else."""
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return (info.st_size, info.st_mtime_ns) if stat.S_ISREG(info.st_mode) else None
-
-
-def _plan(
-    items: Iterable[InputFile], manifest: Manifest, config: str, options: RunOptions
-) -> tuple[list[str], list[SourceTask], list[Entry], dict[str, tuple[int, int]]]:
-    """Every source path, the tasks to run, the entries of sources that stay as they are,
-    and each source's quick check as planned (recorded with its entry when it is done)."""
-    paths: list[str] = []
-    tasks, kept = [], []
-    quicks: dict[str, tuple[int, int]] = {}
-    json_root = str(options.out / "json")
-    for item in items:
-        paths.append(item.rel_path)
-        quick = None if item.refused else _quick(item.path)
-        if quick is not None:
-            quicks[item.rel_path] = quick
-        entry = manifest.entries.get(item.rel_path)
-        if (
-            entry is not None
-            and quick is not None
-            and not options.force
-            and entry.current(config)
-            and os.path.exists(f"{json_root}/{item.rel_path}.json")
-            and _unchanged(entry, item.path, quick, options.checksum)
-        ):
-            same = entry.same_file(quick)
-            kept.append(entry if same else replace(entry, size=quick[0], mtime_ns=quick[1]))
-        else:
-            tasks.append(SourceTask(str(item.path.absolute()), item.rel_path, item.refused))
-    return paths, tasks, kept, quicks
-
-
-def _unchanged(entry: Entry, path: Path, quick: tuple[int, int], checksum: bool) -> bool:
-    if not checksum and entry.same_file(quick):
-        return True
-    return _sha256(path) == entry.sha256
-
-
-def _clean(out: Path, wanted: set[str]) -> None:
+def _clean(out: Path, plan: Plan) -> None:
     """Delete leftovers of killed runs (`.*.tmp` anywhere in OUT) and the JSON of sources
-    no longer in INPUT, in one walk over OUT."""
+    no longer in INPUT, in one walk over OUT (the paths of the run's sources are gathered
+    only when a JSON file is met: a first run holds none)."""
     root = str(out / "json")
+    wanted: set[str] | None = None
     for folder, _, names in os.walk(out, topdown=False):
         in_json = folder == root or folder.startswith(root + os.sep)
         base = os.path.relpath(folder, root).replace(os.sep, "/") if in_json else ""
         for name in names:
             rel = name if base in ("", ".") else f"{base}/{name}"
-            stale = in_json and name.endswith(".json") and rel[: -len(".json")] not in wanted
+            stale = False
+            if in_json and name.endswith(".json"):
+                if wanted is None:
+                    wanted = set(plan.paths())
+                stale = rel[: -len(".json")] not in wanted
             if stale or (name.startswith(".") and name.endswith(".tmp")):
                 os.unlink(os.path.join(folder, name))
         if in_json and folder != root and not os.listdir(folder):
@@ -127,9 +75,9 @@ def settings_of(options: RunOptions) -> Settings:
     )
 
 
-def _execute(tasks: list[SourceTask], options: RunOptions, on_done: OnDone) -> None:
-    if not tasks:  # nothing to run: no worker, no per-source module loaded
-        return
+def _execute(tasks: Iterable[SourceTask], options: RunOptions, on_done: OnDone) -> None:
+    """Run the tasks (at least one: the engines load the per-source modules) on the engine,
+    taken one at a time as the engine is ready for them."""
     from jixiao.batch.local import LocalPool, WorkerConfig
 
     out, faults = str(options.out.resolve()), read_faults()
@@ -200,20 +148,42 @@ def run_batch(inputs: list[Path], options: RunOptions) -> RunSummary:
     config = config_hash(_output_options(options))
     manifest = Manifest.load(out)
     previous_tables = manifest.tables
-    paths, tasks, kept, quicks = _plan(iter_inputs(inputs), manifest, config, options)
-    manifest.begin(paths)
-    for entry in kept:
-        if entry is not manifest.entries[entry.path]:
-            manifest.record(entry)  # with a refreshed quick check
-    _clean(out, set(paths))
-    progress = reporter(len(tasks), len(kept), options.quiet)
-    lost = Lost(config, quicks)
-    tables = None
-    if tasks:  # the tables are built as the sources finish
-        tables = TablesInOrder(paths, {e.path for e in kept}, manifest, options, lost)
-    recorder = _Recorder(manifest, config, quicks, progress, tables)
+    with Plan(out) as plan:
+        make_plan(iter_listed(inputs), manifest, config, options, plan)
+        _begin(plan, manifest)
+        _clean(out, plan)
+        ledger = _run_and_tabulate(plan, manifest, config, options, previous_tables)
+        try:
+            manifest.finish(ledger)
+        finally:
+            ledger.close()
+    summary = ledger.summary
+    summary.skipped = plan.kept
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _begin(plan: Plan, manifest: Manifest) -> None:
+    """Start the manifest's run (see Manifest.begin) and record the refreshed quick checks
+    of kept sources."""
+    manifest.begin((p.previous for p in plan if p.previous is not None), plan.matched)
+    if plan.refreshed:
+        for planned in plan:
+            if planned.refreshed:
+                manifest.record(planned.entry)
+
+
+def _run_and_tabulate(
+    plan: Plan, manifest: Manifest, config: str, options: RunOptions, previous_tables: str
+) -> Ledger:
+    """Run the planned tasks, the tables built as they finish; else build the tables of the
+    kept sources when they changed. The run's ledger."""
+    progress = reporter(plan.tasks, plan.kept, options.quiet)
+    lost = Lost(config)
+    tables = TablesInOrder(plan, manifest, options, lost) if plan.tasks else None
+    recorder = _Recorder(manifest, config, progress, tables)
     try:
-        _run_sources(tasks, options, recorder)
+        _run_sources(plan, options, recorder)
     except BaseException:
         if tables is not None:
             tables.abandon()
@@ -221,17 +191,10 @@ def run_batch(inputs: list[Path], options: RunOptions) -> RunSummary:
     finally:
         progress.close()
         manifest.close()
-        shutil.rmtree(scratch_dir(out), ignore_errors=True)
-    for held in (tasks, kept):  # a record per source: not kept through the tables
-        held.clear()
+        shutil.rmtree(scratch_dir(options.out), ignore_errors=True)
     if tables is not None:
-        digest = tables.finish()
-    else:
-        digest = build_tables(paths, manifest, options, previous_tables, lost)
-    manifest.finish(paths, digest)
-    summary = summary_of(manifest, paths, skipped=progress.skipped)
-    summary.seconds = time.perf_counter() - started
-    return summary
+        return tables.finish()
+    return build_tables(plan, manifest, options, previous_tables, lost)
 
 
 LOST_DETAIL = "(the engine ended without reporting it)"
@@ -240,41 +203,43 @@ LOST_DETAIL = "(the engine ended without reporting it)"
 @dataclass
 class _Recorder:
     """What happens as each source finishes: its manifest line, the progress display, and
-    its turn in the tables."""
+    its turn in the tables. `waiting`: the sources handed to the engine and not reported."""
 
     manifest: Manifest
     config: str
-    quicks: dict[str, tuple[int, int]]
     progress: Reporter
     tables: TablesInOrder | None
-    waiting: dict[str, SourceTask] = field(default_factory=dict)
+    waiting: dict[str, Planned] = field(default_factory=dict)
 
     def __call__(self, outcome: Outcome) -> None:
         if outcome.output_error:
             raise OutputError(outcome.output_error)
-        if self.waiting.pop(outcome.rel_path, None) is None:
+        planned = self.waiting.pop(outcome.rel_path, None)
+        if planned is None:
             return  # reported twice (a resubmitted source): the first report stands
-        quick = self.quicks.get(outcome.rel_path, (-1, -1))
-        self.manifest.record(Entry.of(outcome, self.config, quick))
+        entry = Entry.of(outcome, self.config, planned.checked())
+        line = self.manifest.record(entry)
         self.progress.advance(outcome)
         if self.tables is not None:
-            self.tables.mark(outcome.rel_path, outcome.tables)
+            self.tables.mark(entry, line, outcome.tables)
 
 
-def _run_sources(tasks: list[SourceTask], options: RunOptions, on_done: _Recorder) -> None:
-    """Run the tasks on the engine; every one ends with an outcome, `worker_lost` for any
-    the engine did not report."""
-    on_done.waiting.update((task.rel_path, task) for task in tasks)
-    _execute(tasks, options, on_done)
-    for task in list(on_done.waiting.values()):
-        on_done(write_contained(task, str(options.out), "worker_lost", 0.0, LOST_DETAIL))
+def _run_sources(plan: Plan, options: RunOptions, on_done: _Recorder) -> None:
+    """Run the planned tasks on the engine; every one ends with an outcome, `worker_lost`
+    for any the engine did not report."""
+    tasks = _handed(plan, on_done.waiting)
+    if plan.tasks:
+        _execute(tasks, options, on_done)
+    for _ in tasks:  # any the engine did not take: not reported either
+        pass
+    for planned in list(on_done.waiting.values()):
+        outcome = write_contained(planned.task(), str(options.out), "worker_lost", 0.0, LOST_DETAIL)
+        on_done(outcome)
 
 
-def summary_of(manifest: Manifest, paths: list[str], skipped: int) -> RunSummary:
-    """The run's counts, from the manifest entries of the sources in INPUT."""
-    summary = RunSummary(skipped=skipped)
-    for path in paths:
-        entry = manifest.entries.get(path)
-        if entry is not None:
-            summary.add(entry.forms, entry.indicators, entry.unread, entry.problems)
-    return summary
+def _handed(plan: Plan, waiting: dict[str, Planned]) -> Iterator[SourceTask]:
+    """The tasks of the plan, in input order, each waiting for its outcome once handed out."""
+    for planned in plan:
+        if not planned.kept:
+            waiting[planned.rel_path] = planned
+            yield planned.task()

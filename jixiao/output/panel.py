@@ -9,6 +9,7 @@ keys need and one batch, not the rows of the run.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import closing
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -207,13 +208,21 @@ PANEL_COLUMNS = tuple(
 _SELF_EVAL = pa.array(SELF_EVAL, STR)
 
 
+def _open(path: Path) -> pq.ParquetFile:
+    """`path` read in this thread, a column chunk at a time as it is decoded: pyarrow's
+    default pre-buffers a row group's chunks on its I/O threads, whose allocator arenas
+    then held 6 to 12 MB more of the main process's peak (bench/bench_batch.py)."""
+    return pq.ParquetFile(path, pre_buffer=False)
+
+
 def _batches(path: Path, columns: Iterable[str]) -> Iterator[pa.RecordBatch]:
     """Record batches of `columns` (those the file has), none when the file is missing."""
     if not path.exists():
         return
-    with pq.ParquetFile(path) as file:
+    with _open(path) as file:
         names = [c for c in columns if c in file.schema_arrow.names]
-        yield from file.iter_batches(batch_size=BATCH, columns=names)
+        yield from file.iter_batches(batch_size=BATCH, columns=names, use_threads=False)
+    pa.default_memory_pool().release_unused()  # after each pass, as after each row group
 
 
 def _column(batch: pa.RecordBatch, name: str) -> list[Any]:
@@ -236,8 +245,12 @@ def _actual_mask(batch: pa.RecordBatch) -> pa.Array:
 
 
 def _form_keys(path: Path, aliases: tuple[Path, ...]) -> tuple[dict[str, Any], dict[str, str]]:
-    """form_id -> department_key and form_id -> project_key, from one pass over the forms."""
-    forms: list[tuple[str, int | None, str | None]] = []
+    """form_id -> department_key and form_id -> project_key, from one pass over the forms.
+
+    The rows of one form that occur more than once (copies of a source) are taken once,
+    where they last occur: project_keys gives the same keys, and what is held grows with
+    the distinct forms, not with the rows."""
+    forms: dict[tuple[str, int | None, str | None], None] = {}  # in order of last occurrence
     dept: dict[str, str | None] = {}
     by_name: dict[str | None, str | None] = {}  # department_key of each printed name
     pool: dict[Any, Any] = {}
@@ -247,7 +260,9 @@ def _form_keys(path: Path, aliases: tuple[Path, ...]) -> tuple[dict[str, Any], d
             if department not in by_name:
                 by_name[department] = department_key(department, aliases)
             dept[form_id] = by_name[department]
-            forms.append((form_id, _shared(year, pool), _shared(project, pool)))
+            form = (form_id, _shared(year, pool), _shared(project, pool))
+            forms.pop(form, None)
+            forms[form] = None
     projects = project_keys((f, year, dept[f], project) for f, year, project in forms)
     return dept, projects
 
@@ -277,32 +292,54 @@ def _indicator_namer(path: Path, projects: Mapping[str, str]) -> IndicatorKeys:
     return namer
 
 
-def _rewrite(
-    path: Path, names: Sequence[str], keys_of: Callable[[pa.RecordBatch], Iterable[list[Any]]]
-) -> None:
+KeysOf = Callable[[pa.RecordBatch], Iterable[list[Any]]]  # a batch's values of the key columns
+
+
+def _rewrite(path: Path, names: Sequence[str], keys_of: KeysOf) -> None:
     """Stream `path` into itself with the key columns `names` appended (replaced when
     present), batch by batch within each row group: row groups and column order stay."""
 
     def write(tmp: Path) -> None:
-        with pq.ParquetFile(path) as file:
-            writer: pq.ParquetWriter | None = None
-            try:
-                for group in range(file.num_row_groups):
-                    for batch in file.iter_batches(batch_size=BATCH, row_groups=[group]):
-                        table = pa.Table.from_batches([batch])
-                        table = table.drop_columns([n for n in names if n in table.column_names])
-                        for name, values in zip(names, keys_of(batch)):
-                            table = table.append_column(name, pa.array(values, type=STR))
-                        if writer is None:
-                            writer = pq.ParquetWriter(tmp, table.schema, compression="zstd")
-                        writer.write_table(table)
-            finally:
-                if writer is not None:
-                    writer.close()
-        pa.default_memory_pool().release_unused()
+        with _open(path) as file, closing(_GroupWriter(tmp)) as writer:
+            for group in range(file.num_row_groups):
+                _rewrite_group(file, group, names, keys_of, writer)
+                # what the group took back to the system: the C library's heap grew by
+                # 18 MB over the 58 groups of 20,000 text sources without it
+                pa.default_memory_pool().release_unused()
 
     if path.exists() and pq.read_metadata(path).num_rows:
         write_with(path, write)
+
+
+class _GroupWriter:
+    """A Parquet file opened with the schema of the first table written to it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.writer: pq.ParquetWriter | None = None
+
+    def write(self, table: pa.Table) -> None:
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(self.path, table.schema, compression="zstd")
+        self.writer.write_table(table)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+def _rewrite_group(
+    file: pq.ParquetFile, group: int, names: Sequence[str], keys_of: KeysOf, writer: _GroupWriter
+) -> None:
+    """One row group with its key columns. What it read is let go when it returns, before
+    the next group is read (held across the loop, two groups were in memory at once: 8 MB
+    of the main process's peak at 20,000 text sources, bench/bench_batch.py)."""
+    for batch in file.iter_batches(batch_size=BATCH, row_groups=[group], use_threads=False):
+        table = pa.Table.from_batches([batch])
+        table = table.drop_columns([n for n in names if n in table.column_names])
+        for name, values in zip(names, keys_of(batch)):
+            table = table.append_column(name, pa.array(values, type=STR))
+        writer.write(table)
 
 
 def _wanted(path: Path, pool: dict[Any, Any]) -> set[Triple]:
@@ -388,8 +425,8 @@ def add_panel(out: Path, aliases: tuple[Path, ...] = ()) -> int:
         yield [projects.get(f) for f in form_ids]
         yield namer.keys(_refs(columns, projects))
 
-    _rewrite(forms, FORM_KEYS, form_keys)
     _rewrite(indicators, INDICATOR_KEYS, indicator_keys)
+    _rewrite(forms, FORM_KEYS, form_keys)
     pool: dict[Any, Any] = {}
     wanted = _wanted(indicators, pool)
     if not wanted:  # no self-evaluation row reports an actual
