@@ -24,7 +24,7 @@ from jixiao.output.parquet import ERRORS_SCHEMA, FORMS_SCHEMA, INDICATORS_SCHEMA
 from jixiao.output.rows import Columns, row_count, table_columns
 
 ROW_GROUP = 8192
-CHUNK = 1024  # rows held as Python values before they become an Arrow batch (ROW_GROUP / 8)
+CHUNK = 1024  # rows held as Python values before they become an Arrow batch
 MAX_OPEN = 64  # partition files open at once; beyond it the oldest is closed
 HIVE_NULL = "__HIVE_DEFAULT_PARTITION__"
 PARTITIONS = ("year", "department")
@@ -48,8 +48,9 @@ class _FileSink:
     (pa.Table.from_pylist over row dicts took four times as long: the run's main process
     spent a third of its time there on text sources, bench/bench_batch.py). The rows are
     held as Python values CHUNK at a time, then as Arrow record batches until their row
-    group is written: Python values take three to four times the memory (the main process
-    peaked 7 MB higher with 8,192 forms held than with 2,000)."""
+    group is written: Python values take three to four times the memory (a row group of
+    8,192 forms held as Python values kept the main process 5 MB higher at 20,000 text
+    sources than at 2,000, whose forms make a group of 2,000)."""
 
     def __init__(self, path: Path, schema: pa.Schema) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -70,7 +71,7 @@ class _FileSink:
         """Rows given column by column (a column the schema has and they lack is null)."""
         count, done = row_count(columns), 0
         while done < count:
-            take = min(count - done, CHUNK - self.count)
+            take = min(count - done, self._room())
             whole = take == count
             for name, values in self.columns.items():
                 given = columns.get(name)
@@ -82,9 +83,13 @@ class _FileSink:
             done += take
             self._settle()
 
+    def _room(self) -> int:
+        """Rows the Python values take until a chunk is full or the row group is."""
+        return min(CHUNK - self.count, ROW_GROUP - self.held - self.count)
+
     def _settle(self) -> None:
         """Convert a full chunk of rows; write a full row group."""
-        if self.count >= CHUNK:
+        if self._room() <= 0:
             self._convert()
             if self.held >= ROW_GROUP:
                 self.flush()

@@ -209,9 +209,10 @@ _SELF_EVAL = pa.array(SELF_EVAL, STR)
 
 
 def _open(path: Path) -> pq.ParquetFile:
-    """`path` read in this thread, a column chunk at a time as it is decoded: pyarrow's
-    default pre-buffers a row group's chunks on its I/O threads, whose allocator arenas
-    then held 6 to 12 MB more of the main process's peak (bench/bench_batch.py)."""
+    """`path` read a column chunk at a time as it is decoded (with use_threads=False: in
+    this thread). pyarrow's default pre-buffers a row group's chunks on its I/O threads,
+    whose allocator arenas then held several MB more of the main process's peak at 20,000
+    text sources than at 2,000 (bench/bench_batch.py)."""
     return pq.ParquetFile(path, pre_buffer=False)
 
 
@@ -425,6 +426,10 @@ def add_panel(out: Path, aliases: tuple[Path, ...] = ()) -> int:
         yield [projects.get(f) for f in form_ids]
         yield namer.keys(_refs(columns, projects))
 
+    # the indicators first: Arrow's own allocator (mimalloc, which the Parquet writer's
+    # encoders use whatever pool pyarrow is given) keeps what it is given back, and the
+    # indicators' row groups then found the forms' 8,192 rows held: 7 MB more at their
+    # peak (20,000 text sources, bench/bench_batch.py)
     _rewrite(indicators, INDICATOR_KEYS, indicator_keys)
     _rewrite(forms, FORM_KEYS, form_keys)
     pool: dict[Any, Any] = {}
