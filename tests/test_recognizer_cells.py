@@ -20,7 +20,7 @@ from jixiao.parsers.recognizer.costs import (
     cell_costs,
 )
 from jixiao.parsers.recognizer.decode import Cell
-from jixiao.parsers.recognizer.kinds import Kind, cell_info
+from jixiao.parsers.recognizer.kinds import _SENTENCE, Kind, cell_info
 from jixiao.parsers.recognizer.lattice import (
     Sep,
     beside_wrapped_first,
@@ -34,6 +34,7 @@ from jixiao.parsers.recognizer.separators import (
     has_hard_separator,
 )
 from jixiao.records import Role, TextLine
+from jixiao.text import _FOLD_DROP, _without_dropped
 from jixiao.vocab import vocabulary
 
 
@@ -356,3 +357,19 @@ def test_the_cost_patterns_find_what_they_were_written_to_find(text: str) -> Non
     assert _spans(_EXPLANATION_OPENER, text) == _spans(re.compile(_OPENER_REFERENCE), text)
     assert _spans(_number_inside(), text) == _spans(re.compile(_inside_reference()), text)
     assert _number_run(text) == bool(re.search(_RUN_REFERENCE, text))
+
+
+_SENTENCE_REFERENCE = r"[;。，；]|(?<!\d)[,.]|[,.](?!\d)"
+
+
+@given(st.text(alphabet="12,.;。，；改a"))
+def test_sentence_punctuation_is_found_where_it_was(text: str) -> None:
+    """The punctuation pattern, one class first, finds what its three branches found."""
+    assert _spans(_SENTENCE, text) == _spans(re.compile(_SENTENCE_REFERENCE), text)
+
+
+@given(st.text(alphabet=" \t\n\r\x0b\x0c\x1c\x85\xa0\u2003\u3000\u200b*＊中a"))
+def test_folding_drops_what_the_pattern_drops(text: str) -> None:
+    """Whitespace (as `\\s` matches it, U+3000 too) and asterisks are dropped by str methods
+    exactly as by the pattern; a zero-width space is no whitespace and stays."""
+    assert _without_dropped(text) == _FOLD_DROP.sub("", text)
