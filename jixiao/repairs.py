@@ -17,7 +17,6 @@ _PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（]([a-zA-Zāáǎàēéěèīíǐ�
 PINYIN_GLOSS = _PINYIN  # a gloss after a character: "指標(biāo)"
 _QUESTION_RUN = re.compile(r"\?{2,}|？{2,}")
 _SPACED_NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?:\s+(\d{1,4}))+(?![\d.])")
-_LATIN = re.compile(r"[A-Za-z|]")
 # any decimal digit, as `\d` in the run pattern; a text without one is no number either
 # (the recognizer's kinds and costs ask too)
 DIGIT = re.compile(r"\d")
@@ -44,12 +43,14 @@ def operator_confusions() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def _digit_confusions() -> tuple[dict[str, str], re.Pattern[str]]:
+def _digit_confusions() -> tuple[dict[str, str], re.Pattern[str], re.Pattern[str]]:
+    """The OCR confusions (a character for the digit it was misread from), a run to repair,
+    and any one of the misread characters."""
     table = _table()["ocr_digit_confusions"]
     wrong = re.escape("".join(table))
     # a run of digits and confusables holding a real digit, not part of a Latin word
     run = re.compile(rf"(?<![A-Za-z])(?=[\d{wrong}.,]*\d)[\d{wrong}.,]+(?![A-Za-z])")
-    return table, run
+    return table, run, re.compile(f"[{wrong}]")
 
 
 _ROUND = frozenset("Oo")  # read for 0 beside any digit ("3O%"); the others only before one
@@ -57,10 +58,8 @@ _ROUND = frozenset("Oo")  # read for 0 beside any digit ("3O%"); the others only
 
 def fix_ocr_digits(text: str) -> tuple[str, bool]:
     """OCR letters inside a number: "1O0%" -> "100%", "l5" -> "15", "≥3O%" -> "≥30%"."""
-    if text.isascii() and not _LATIN.search(text):
-        return text, False  # nothing a digit could have been misread as
-    table, run = _digit_confusions()
-    if not DIGIT.search(text) or not any(wrong in text for wrong in table):
+    table, run, misread = _digit_confusions()
+    if not misread.search(text) or not DIGIT.search(text):
         return text, False  # a run needs a digit and a letter to repair (most texts: neither)
     repaired = run.sub(lambda m: _repair_run(m.group(0), table), text)
     return repaired, repaired != text

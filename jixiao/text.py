@@ -89,7 +89,16 @@ def fold(text: str) -> str:
         text = _PINYIN_GLOSS.sub("", text)
     if _foldable().search(text):  # one text in seven holds a character the table maps
         text = text.translate(_fold_table())
-    return _FOLD_DROP.sub("", text)
+    return _without_dropped(text)
+
+
+def _without_dropped(text: str) -> str:
+    """`_FOLD_DROP.sub("", text)` by str methods (several times faster on a text that holds
+    none): `str.split()` splits at what `\\s` matches, U+3000 included."""
+    text = "".join(text.split())
+    if "*" in text:
+        text = text.replace("*", "")
+    return text.replace("＊", "") if "＊" in text else text
 
 
 @lru_cache(maxsize=65536)

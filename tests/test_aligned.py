@@ -51,6 +51,21 @@ def test_lines_under_their_labels_skip_the_decoder(monkeypatch: pytest.MonkeyPat
     assert _decoded_lines(SELF_EVALUATION, monkeypatch) <= {1}  # the header line at most
 
 
+def test_the_head_before_a_header_is_skipped_not_decoded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No row reaches over a header's labels: the form's head above it is not decoded (it
+    is read as the head), and reads as it did when it was."""
+    head = (
+        "项目支出绩效自评表\n项目名称\t农村公路养护工程\n主管部门\t县交通运输局\n"
+        "年度目标\t完成农村公路养护里程120公里, 群众满意度达到90%以上\n"
+    )
+    text = head + SELF_EVALUATION
+    assert _decoded_lines(text, monkeypatch) <= {5}  # the header line at most
+    monkeypatch.undo()
+    with_head = process_bytes(text.encode(), "form.txt").forms[0]
+    assert (with_head.project, with_head.department) == ("农村公路养护工程", "县交通运输局")
+    assert _rows(text) == _rows(SELF_EVALUATION)
+
+
 def test_an_empty_cell_keeps_its_column_on_the_fast_path() -> None:
     """分值 printed empty on every row: the number under 得分 is the score."""
     assert [(r[-2], r[-1]) for r in _rows(SELF_EVALUATION)] == [

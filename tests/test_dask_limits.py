@@ -145,6 +145,30 @@ def test_results_a_killed_dask_worker_held_are_computed_again_not_counted_as_att
     assert not [message for message in again if "worker_lost" in message]
 
 
+def test_a_cluster_left_without_workers_ends_the_wait_and_the_next_run_redoes_it(
+    corpus: Path, scheduler: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression (a run that waited forever): a LocalCluster whose nannies had not brought
+    back the workers killed under load left the main process waiting on futures no worker
+    would run. With no worker for NO_WORKER_GRACE seconds the run stops waiting, every source
+    is accounted for as worker_lost, and a run on a cluster with workers redoes them."""
+    distributed = pytest.importorskip("distributed")
+    from jixiao.batch import dask_engine
+
+    monkeypatch.setattr(dask_engine, "NO_WORKER_GRACE", 1.0)
+    monkeypatch.setattr(dask_engine, "_WORKER_CHECK", 0.2)
+    out = tmp_path / "out"
+    with distributed.LocalCluster(
+        n_workers=0, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as empty:
+        summary = batch(corpus, out, engine="dask", scheduler=empty.scheduler_address)
+    assert (summary.sources, summary.forms) == (13, 0)
+    assert set(_codes(out).values()) == {"worker_lost"}
+    again = batch(corpus, out, engine="dask", scheduler=scheduler)
+    assert (again.sources, again.skipped, again.forms) == (13, 0, 12)
+    assert "worker_lost" not in _codes(out).values()
+
+
 def test_a_task_given_to_a_worker_that_just_died_stays_queued(tmp_path: Path) -> None:
     """Regression (BrokenPipeError in the main process): a worker that died with tasks
     queued behind its crash is handed one more before the pool notices; that task must

@@ -3,14 +3,24 @@ may be cut, and how a glued run of digits is cut again by the form's arithmetic.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from jixiao.parsers.recognizer.arithmetic import _cuts, resolve_numbers
-from jixiao.parsers.recognizer.costs import cell_costs
+from jixiao.parsers.recognizer.costs import (
+    _EXPLANATION_OPENER,
+    _GLUED_NUMBER,
+    _NOT_A_QUANTITY,
+    _number_inside,
+    _number_run,
+    _words_after_a_number,
+    cell_costs,
+)
 from jixiao.parsers.recognizer.decode import Cell
-from jixiao.parsers.recognizer.kinds import Kind, cell_info
+from jixiao.parsers.recognizer.kinds import _SENTENCE, Kind, cell_info
 from jixiao.parsers.recognizer.lattice import (
     Sep,
     beside_wrapped_first,
@@ -24,6 +34,8 @@ from jixiao.parsers.recognizer.separators import (
     has_hard_separator,
 )
 from jixiao.records import Role, TextLine
+from jixiao.text import _FOLD_DROP, _without_dropped
+from jixiao.vocab import vocabulary
 
 
 @pytest.mark.parametrize(
@@ -316,3 +328,48 @@ def test_a_line_is_cut_at_hard_separators_as_the_pattern_cuts_it(text: str) -> N
     search, on every mix of "|", "｜", tabs and other characters."""
     assert hard_cells(text) == HARD_SEPARATOR.split(text)
     assert has_hard_separator(text) == bool(HARD_SEPARATOR.search(text))
+
+
+# the cost patterns as they were first written; the package's open with a digit or a word the
+# search can skip to, and must find the same places
+_GLUED_REFERENCE = r"(?<=[\u4e00-\u9fff%)）])(?:\d[\d.]*(?=[\u4e00-\u9fff(（])(?![年月日])|\d{3,}$)"
+_OPENER_REFERENCE = r"(?<!^)(?<!用以)(?<!主要)(?<!用于)反映|(?<!^)该指标"
+_RUN_REFERENCE = r"%\d|\d[^\d.,]+\d+%?$|[\u4e00-\u9fff]\d{4,}$"
+
+
+def _inside_reference() -> str:
+    units = _words_after_a_number(vocabulary().unit_variants)
+    return (
+        rf"(?<=[\u4e00-\u9fff%])(?:\d{{6,}}|\d{{2,}}(?:\.\d+)?%?(?!{_NOT_A_QUANTITY}|{units}))"
+        r"(?=[\u4e00-\u9fff])"
+    )
+
+
+def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    return [match.span() for match in pattern.finditer(text)]
+
+
+@given(st.text(alphabet="改善率万亩元/人个年月日期120.,%)）(（反映该指标用以主要于"))
+def test_the_cost_patterns_find_what_they_were_written_to_find(text: str) -> None:
+    """Rewritten to open with what a search can skip to (a digit, 反映), the patterns match
+    the same places as the patterns first written."""
+    assert _spans(_GLUED_NUMBER, text) == _spans(re.compile(_GLUED_REFERENCE), text)
+    assert _spans(_EXPLANATION_OPENER, text) == _spans(re.compile(_OPENER_REFERENCE), text)
+    assert _spans(_number_inside(), text) == _spans(re.compile(_inside_reference()), text)
+    assert _number_run(text) == bool(re.search(_RUN_REFERENCE, text))
+
+
+_SENTENCE_REFERENCE = r"[;。，；]|(?<!\d)[,.]|[,.](?!\d)"
+
+
+@given(st.text(alphabet="12,.;。，；改a"))
+def test_sentence_punctuation_is_found_where_it_was(text: str) -> None:
+    """The punctuation pattern, one class first, finds what its three branches found."""
+    assert _spans(_SENTENCE, text) == _spans(re.compile(_SENTENCE_REFERENCE), text)
+
+
+@given(st.text(alphabet=" \t\n\r\x0b\x0c\x1c\x85\xa0\u2003\u3000\u200b*＊中a"))
+def test_folding_drops_what_the_pattern_drops(text: str) -> None:
+    """Whitespace (as `\\s` matches it, U+3000 too) and asterisks are dropped by str methods
+    exactly as by the pattern; a zero-width space is no whitespace and stays."""
+    assert _without_dropped(text) == _FOLD_DROP.sub("", text)

@@ -15,7 +15,9 @@ queued behind another's crashes on every attempt is read as usual. A finished so
 result died with its worker before it was fetched is no failed attempt: the scheduler
 computes it again and the run waits for that. One whose future was lost otherwise
 (cancelled, the scheduler forgot it) is submitted again the same way, then gives
-`worker_lost`. Every task handed in is reported exactly once.
+`worker_lost`. Every task handed in is reported exactly once, or not at all when the
+cluster has had no worker for NO_WORKER_GRACE seconds: the run then stops waiting, and the
+runner records each source not reported as `worker_lost` (redone on the next run).
 
 With `--file-timeout` or `--file-memory` (both on by default) each dask worker runs its
 sources in a child process of its own, kept from source to source (`ContainedRunner`, the
@@ -43,6 +45,8 @@ log = logging.getLogger(__name__)
 OnDone = Callable[[Outcome], None]
 WINDOW_PER_WORKER = 64  # futures in flight per worker, so memory does not grow with the run
 MAX_ATTEMPTS = 3  # submissions of one source whose future was lost or whose workers died
+NO_WORKER_GRACE = 120.0  # seconds without any worker before the run stops waiting
+_WORKER_CHECK = 1.0  # seconds between asking the scheduler for its workers while waiting
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +80,37 @@ def _client(scheduler: str | None, jobs: int, scratch: str) -> Iterator[Any]:
 
 def _window(client: Any) -> int:
     return max(1, len(client.scheduler_info().get("workers", {}))) * WINDOW_PER_WORKER
+
+
+def _has_workers(client: Any) -> bool:
+    return bool(client.scheduler_info(n_workers=1).get("workers"))
+
+
+def _finished(queue: Any, client: Any) -> Iterator[Any]:
+    """The futures of the queue as they finish, futures added meanwhile included; it ends
+    early when the cluster has had no worker for NO_WORKER_GRACE seconds (a LocalCluster
+    whose nannies did not bring killed workers back, a cluster whose workers all left):
+    the futures still queued would be waited for forever."""
+    checked = workerless_since = time.monotonic()
+    while not queue.is_empty():
+        if queue.has_ready():
+            yield next(queue)
+            continue
+        with queue.thread_condition:
+            queue.thread_condition.wait(timeout=0.1)
+        now = time.monotonic()
+        if now - checked < _WORKER_CHECK:
+            continue
+        checked = now
+        if _has_workers(client):
+            workerless_since = now
+        elif now - workerless_since >= NO_WORKER_GRACE:
+            log.warning(
+                "no dask worker for %.0f s: stopped waiting; the sources not finished are "
+                "recorded as worker_lost and redone by the next run",
+                now - workerless_since,
+            )
+            return
 
 
 def _failure(future: Any) -> tuple[str, str, bool]:
@@ -160,7 +195,7 @@ def run_dask(
         todo = iter(tasks)
         for task in islice(todo, _window(client)):  # islice: zip() would drop one task
             submit(task)
-        for future in queue:
+        for future in _finished(queue, client):
             outcome = _outcome(future)
             if outcome is None and future.status in _RECOMPUTED:
                 queue.add(future)  # its result died with a worker: computed again, awaited

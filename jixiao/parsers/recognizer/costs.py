@@ -48,11 +48,14 @@ _RUN_ON_ROLES: Final = (
     Role.STANDARD,
     Role.EXPLANATION,
 )
-# (with _REPEATS, asked for apart)
-_NUMBER_RUN: Final = re.compile(r"%\d|\d[^\d.,]+\d+%?$|[\u4e00-\u9fff]\d{4,}$")
+# numbers run together at the end of a text (_number_run; a run printed twice, "%" before a
+# digit and a number glued inside are asked for apart)
+_NUMBER_RUN_END: Final = re.compile(r"\d[^\d.,]+\d+%?$|[\u4e00-\u9fff]\d{4,}$")
 # a number glued between words ("…万亩2810810森林…"), not a date: rows run together
+# (each such pattern opens with its first digit, the character before it looked behind at
+# from there: a search then skips to the digits of a text instead of trying every place)
 _GLUED_NUMBER: Final = re.compile(
-    r"(?<=[\u4e00-\u9fff%)）])(?:\d[\d.]*(?=[\u4e00-\u9fff(（])(?![年月日])|\d{3,}$)"
+    r"\d(?<=[\u4e00-\u9fff%)）]\d)(?:[\d.]*(?=[\u4e00-\u9fff(（])(?![年月日])|\d{2,}$)"
 )
 
 
@@ -215,7 +218,7 @@ def _adjust_text(info: CellInfo, roles: dict[Role, float], adjust: dict[str, flo
         probes.number_then_result
         or probes.repeats
         or probes.number_inside
-        or (probes.digits and (_NUMBER_RUN.search(folded) or _number_opens_words().match(folded)))
+        or (probes.digits and (_number_run(folded) or _number_opens_words().match(folded)))
     ):
         for role in _RUN_ON_ROLES:  # "改善30明显改善": a weight and results run on
             if role in roles:
@@ -239,7 +242,9 @@ def _adjust_rows_run_together(
 
 
 _DIGITS_AFTER_WORDS: Final = re.compile(r"[\u4e00-\u9fff]\d+$")
-_EXPLANATION_OPENER: Final = re.compile(r"(?<!^)(?<!用以)(?<!主要)(?<!用于)反映|(?<!^)该指标")
+_EXPLANATION_OPENER: Final = re.compile(  # 反映 or 该指标 after the text's start, not in 主要反映
+    r"反映(?<!^反映)(?<!用以反映)(?<!主要反映)(?<!用于反映)|该指标(?<!^该指标)"
+)
 
 
 def _adjust_explanation(info: CellInfo, roles: dict[Role, float], adjust: dict[str, float]) -> None:
@@ -253,7 +258,8 @@ def _adjust_explanation(info: CellInfo, roles: dict[Role, float], adjust: dict[s
             roles[role] += extra * adjust["holds_rows"]
 
 
-_GLUED_DIGITS: Final = r"\d{2,}(?:\.\d+)?%?"
+_MORE_DIGITS: Final = r"\d+(?:\.\d+)?%?"  # after a number's first digit
+_GLUED_DIGITS: Final = r"\d" + _MORE_DIGITS  # two digits or more
 _NOT_A_QUANTITY: Final = "[年月日号期批次个]"  # dates and counters after a number
 
 
@@ -270,7 +276,7 @@ def _number_inside() -> re.Pattern[str]:
     digits or more are never one quantity ("…万亩2110110天保工程…")."""
     units = _words_after_a_number(vocabulary().unit_variants)
     return re.compile(
-        rf"(?<=[\u4e00-\u9fff%])(?:\d{{6,}}|{_GLUED_DIGITS}(?!{_NOT_A_QUANTITY}|{units}))"
+        rf"\d(?<=[\u4e00-\u9fff%]\d)(?:\d{{5,}}|{_MORE_DIGITS}(?!{_NOT_A_QUANTITY}|{units}))"
         r"(?=[\u4e00-\u9fff])"
     )
 
@@ -301,6 +307,13 @@ _PERCENT_THEN_DIGIT: Final = re.compile(r"%\d")
 _HEADING: Final = re.compile(r"^[一二三四五六七八九十]+、")
 _CUT_BEFORE_POINTS: Final = re.compile(r"(?:[,，的%]得|以[内上下外]得|扣)$")
 _CUT_AFTER_CELL: Final = re.compile(r"^(?:分[,，;；。)）]|[)）,，;；。、])")
+
+
+def _number_run(folded: str) -> bool:
+    """Numbers run together: "92%10", "30…30", "…面积万亩2810810"."""
+    if _PERCENT_THEN_DIGIT.search(folded):
+        return True
+    return _ends_like_number(folded) and _NUMBER_RUN_END.search(folded) is not None
 
 
 def _ends_like_number(folded: str) -> bool:

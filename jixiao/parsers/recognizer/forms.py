@@ -134,7 +134,7 @@ def best_reading(
         role_at = {col: role for role, col in positions.items() if role in order}
         fast = aligned_reading(
             lattice,
-            windows,
+            [_from_header(window, region, lattice.locked) for window in windows],
             region,
             role_at,
             lambda start, end: _decode_window(
@@ -167,6 +167,17 @@ def best_reading(
             best, best_cost = (reading, columns), cost
     assert best is not None
     return best
+
+
+def _from_header(
+    window: tuple[int, int], region: Sequence[bool], locked: Sequence[bool]
+) -> tuple[int, int]:
+    """The window from its table's first atom where that is a header label: the margin
+    before a window is there for a row that leads into the table, and no row reaches over
+    a header (its labels are locked), so the text before it is skipped, not decoded."""
+    start, end = window
+    first = next((i for i in range(start, end) if region[i]), start)
+    return (first, end) if locked[first] else window
 
 
 def _fits(reading: Decoded, lattice: Lattice, region: Sequence[bool]) -> bool:

@@ -158,10 +158,9 @@ _TARGET_WORDS: Final = re.compile(
     r"(?:良好|明显|显著|较高|较好|有效|提高|提升|改善|可持续|及时|按时|按期|到位|完成|达标|合格|"
     r"以内|以上|以下|之内|前|底|内|是|否|无|长期|全年|扩大|减轻|巩固|增加|增长|稳定)$"
 )
-_SENTENCE: Final = re.compile(
-    r"[;。，；]|(?<!\d)[,.]|[,.](?!\d)"
-)  # not a decimal point or thousands comma
-_PUNCTUATION: Final = re.compile(r"[;。，；,.]")  # what _SENTENCE needs
+# sentence punctuation, not a decimal point or thousands comma (a "," or "." between digits);
+# one class first, so that a search skips to the punctuation
+_SENTENCE: Final = re.compile(r"[;。，；,.](?!(?<=\d[,.])\d)")
 # a quantity inside a short text target: 每亩300, 2天以内, 1-6期, 3000元/人 (not a label: value)
 _QUANTITY_IN_TEXT: Final = re.compile(
     r"^[^:≥≤<>=]{0,3}(?:\d[\u4e00-\u9fff%]|每[\u4e00-\u9fff]{1,2}\d)[^:≥≤<>=]*$"
@@ -169,9 +168,9 @@ _QUANTITY_IN_TEXT: Final = re.compile(
 _BOILERPLATE: Final = re.compile(
     r"ICP|公网安备|网站标识码|版权所有|技术支持|联系我们|扫一扫|浏览次数|浏览量|点击率|发布时间|"
     r"发布日期|信息来源|来源[:：]|字体[:：]|打印本页|关闭窗口|下载积分|资源ID|上传时间|文档编号|"
-    r"分享到|www\.|https?:|@|\.(?:docx?|xlsx?|pdf|wps)$|主办单位|承办单位|(?:主办|承办)$|"
-    r"^地址[:：]|监督电话|邮箱[:：]|□.*□"  # a site's address line; a form's tick boxes
-)
+    r"分享到|www\.|https?:|@|\.(?:docx?|xlsx?|pdf|wps)$|主办单位|承办单位|主办$|承办$|"
+    r"地址(?<=^地址)[:：]|监督电话|邮箱[:：]|□.*□"  # a site's address line; a form's tick boxes
+)  # (every word opens with a character, none with "^" or a group: a search skips to them)
 # a space touching a digit, a Latin letter or a sign: two cells, not one word wrapped
 _SPACED: Final = re.compile(r"[\dA-Za-z%≥≤<>=](?:\s)|\s(?=[\dA-Za-z%≥≤<>=])")
 _WHITESPACE: Final = re.compile(r"\s")  # what _SPACED needs
@@ -330,7 +329,7 @@ def _text_info(folded: str) -> CellInfo:
 def _holds_sentence_punctuation(folded: str) -> bool:
     """Punctuation inside the text (a final one does not count)."""
     inner = folded[:-1] if folded[-1:] in _FINAL_PUNCTUATION else folded
-    return bool(_PUNCTUATION.search(inner)) and bool(_SENTENCE.search(inner))
+    return bool(_SENTENCE.search(inner))
 
 
 _FINAL_PUNCTUATION: Final = frozenset(",.;。，；:：")
