@@ -17,7 +17,7 @@ import pickle
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -51,7 +51,7 @@ class Planned:
             raise ValueError(f"{self.rel_path} is not kept")
         if self.previous.same_file(self.quick):
             return self.previous
-        return replace(self.previous, size=self.quick[0], mtime_ns=self.quick[1])
+        return self.previous._replace(size=self.quick[0], mtime_ns=self.quick[1])
 
     @property
     def refreshed(self) -> bool:
@@ -68,13 +68,13 @@ class Planned:
 
 def _as_tuple(planned: Planned) -> tuple[Any, ...]:
     previous = planned.previous
-    fields = None if previous is None else previous.as_tuple()
+    fields = None if previous is None else tuple(previous)
     return (planned.rel_path, planned.path, planned.refused, planned.quick, fields, planned.kept)
 
 
 def _from_tuple(values: tuple[Any, ...]) -> Planned:
     rel_path, path, refused, quick, fields, kept = values
-    previous = None if fields is None else Entry(*fields)
+    previous = None if fields is None else Entry._make(fields)
     return Planned(rel_path, path, refused, quick, previous, kept)
 
 
@@ -98,16 +98,21 @@ class _ReaderAt(io.RawIOBase):
 
 class Plan:
     """The Planned records of a run, in input order, in a nameless temporary file of OUT,
-    with their counts. Iterating gives a new pass from the first source."""
+    with their counts. Iterating gives a new pass from the first source. `gather_paths`
+    also holds the set of paths until `path_set` (a re-run: cleaning OUT needs it, and the
+    previous entries are held while planning anyway)."""
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, gather_paths: bool = False) -> None:
         self._file = tempfile.TemporaryFile(dir=out)
         self.sources = self.tasks = self.kept = 0
         self.matched = 0  # sources with a manifest entry from before the run
         self.refreshed = 0  # kept sources whose entry is recorded again (touched files)
+        self._paths: set[str] | None = set() if gather_paths else None
 
     def add(self, planned: Planned) -> None:
         self._file.write(pickle.dumps(_as_tuple(planned), pickle.HIGHEST_PROTOCOL))
+        if self._paths is not None:
+            self._paths.add(planned.rel_path)
         self.sources += 1
         self.kept += planned.kept
         self.tasks += not planned.kept
@@ -120,6 +125,12 @@ class Plan:
     def paths(self) -> Iterator[str]:
         """The path of every source, in input order."""
         return (values[0] for values in self._records())
+
+    def path_set(self) -> set[str]:
+        """The paths of the sources: gathered as they were planned (`gather_paths`, let go
+        now), else read back."""
+        found, self._paths = self._paths, None
+        return found if found is not None else set(self.paths())
 
     def _records(self) -> Iterator[tuple[Any, ...]]:
         self._file.flush()

@@ -44,8 +44,8 @@ log = logging.getLogger(__name__)
 
 def _clean(out: Path, plan: Plan) -> None:
     """Delete leftovers of killed runs (`.*.tmp` anywhere in OUT) and the JSON of sources
-    no longer in INPUT, in one walk over OUT (the paths of the run's sources are gathered
-    only when a JSON file is met: a first run holds none)."""
+    no longer in INPUT, in one walk over OUT (the set of the sources' paths is taken only
+    when a JSON file is met: a first run holds none)."""
     root = str(out / "json")
     wanted: set[str] | None = None
     for folder, _, names in os.walk(out, topdown=False):
@@ -56,7 +56,7 @@ def _clean(out: Path, plan: Plan) -> None:
             stale = False
             if in_json and name.endswith(".json"):
                 if wanted is None:
-                    wanted = set(plan.paths())
+                    wanted = plan.path_set()
                 stale = rel[: -len(".json")] not in wanted
             if stale or (name.startswith(".") and name.endswith(".tmp")):
                 os.unlink(os.path.join(folder, name))
@@ -148,7 +148,7 @@ def run_batch(inputs: list[Path], options: RunOptions) -> RunSummary:
     config = config_hash(_output_options(options))
     manifest = Manifest.load(out)
     previous_tables = manifest.tables
-    with Plan(out) as plan:
+    with Plan(out, gather_paths=bool(manifest.previous)) as plan:
         make_plan(iter_listed(inputs), manifest, config, options, plan)
         _begin(plan, manifest)
         _clean(out, plan)
@@ -227,9 +227,10 @@ class _Recorder:
 def _run_sources(plan: Plan, options: RunOptions, on_done: _Recorder) -> None:
     """Run the planned tasks on the engine; every one ends with an outcome, `worker_lost`
     for any the engine did not report."""
+    if not plan.tasks:  # nothing to run: no worker, no per-source module loaded
+        return
     tasks = _handed(plan, on_done.waiting)
-    if plan.tasks:
-        _execute(tasks, options, on_done)
+    _execute(tasks, options, on_done)
     for _ in tasks:  # any the engine did not take: not reported either
         pass
     for planned in list(on_done.waiting.values()):
