@@ -159,7 +159,7 @@ def test_a_cluster_left_without_workers_ends_the_wait_and_the_next_run_redoes_it
     monkeypatch.setattr(dask_engine, "_WORKER_CHECK", 0.2)
     out = tmp_path / "out"
     with distributed.LocalCluster(
-        n_workers=0, processes=True, host="127.0.0.1", dashboard_address=None
+        n_workers=0, processes=True, host="127.0.0.1", dashboard_address=":0"
     ) as empty:
         summary = batch(corpus, out, engine="dask", scheduler=empty.scheduler_address)
     assert (summary.sources, summary.forms) == (13, 0)
