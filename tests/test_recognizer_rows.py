@@ -530,6 +530,48 @@ def test_values_before_names_whose_empty_cells_left_no_trace_are_split_by_what_t
     assert rows[2]["value_text"] == "按期完成"
 
 
+def test_a_level2_under_an_either_level_name_is_a_row_when_the_values_outnumber_the_names() -> None:
+    """成本指标 may be a level-1 (over 经济成本指标) or a level-2 (over its names). Read as the
+    level-1, its level-2 has no name under it and five rows of values meet four names: the
+    level-2 is then that row's name too, and every value is paired (none was before)."""
+    text = (
+        "部门整体支出绩效目标表 部门名称 某县档案馆 一级指标 二级指标 三级指标 指标值 "
+        "=50万元 =100% 按期完成 ≤80万元 良好 产出指标 数量指标 档案数字化经费 质量指标 "
+        "数字化验收合格率 时效指标 数字化完成时间 成本指标 经济成本指标 效益指标 "
+        "社会效益指标 档案查阅服务\n"
+    )
+    rows = _indicators(text)
+    assert [r["name"] for r in rows] == [
+        "档案数字化经费",
+        "数字化验收合格率",
+        "数字化完成时间",
+        "经济成本指标",
+        "档案查阅服务",
+    ]
+    assert [r["value"] for r in rows] == [50, 100, None, 80, None]
+    assert [r["value_text"] for r in rows][2::2] == ["按期完成", "良好"]
+    assert (rows[3]["level1"], rows[3]["level2"]) == ("成本指标", "经济成本指标")
+
+
+def test_an_unlisted_level_name_under_a_level2_and_before_a_level1_is_its_name() -> None:
+    """A name ending in 指标 like a level (长效运行保障机制指标) right under a level-2 and before
+    the next level-1 is that level-2's name, not the level-1 of a group of its own."""
+    text = (
+        "项目支出绩效目标表 项目名称 乡村供水站建设 一级指标 二级指标 三级指标 指标值 "
+        "≥3个 =100% 是 ≥90% 产出指标 数量指标 新建供水站数量 质量指标 供水站验收合格率 "
+        "效益指标 可持续影响指标 长效运行保障机制指标 满意度指标 服务对象满意度指标 群众满意度\n"
+    )
+    rows = _indicators(text)
+    assert [r["name"] for r in rows] == [
+        "新建供水站数量",
+        "供水站验收合格率",
+        "长效运行保障机制指标",
+        "群众满意度",
+    ]
+    assert [r["value"] for r in rows] == [3, 100, None, 90]
+    assert rows[2]["level2"] == "可持续影响指标"
+
+
 # a scoring sheet printed from a spreadsheet: each rule wrapped at 16 characters, the name
 # beside it printed between two of its lines (run into the next, or apart)
 WRAPPED_RULES = """\

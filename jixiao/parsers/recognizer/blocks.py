@@ -24,6 +24,7 @@ from jixiao.parsers.recognizer.kinds import (
     KIND_FIELD,
     KIND_HEADER,
     KIND_LEVEL2,
+    KIND_LEVEL_LIKE,
     KIND_LEVELX,
     KIND_LONG,
     KIND_NUMBER,
@@ -175,6 +176,13 @@ def _pairing(pieces: list[_Piece], header: Header) -> _Pairing | None:
     if len(names) < _MIN_ROWS:
         return None
     found = _rows_of(pieces[first:run_end], roles, len(names))
+    if found is None or found[1]:  # values left over: a level-2 name may be a row's name too
+        more = sorted([*names, *_nameless(level1s, level2s, names)], key=_start)
+        again = (
+            _rows_of(pieces[first:run_end], roles, len(more)) if len(more) > len(names) else None
+        )
+        if again is not None and (found is None or len(again[1]) < len(found[1])):
+            names, found = more, again
     if found is None:
         return None
     rows, rest = found
@@ -359,10 +367,38 @@ def _names_after(
             continue  # 绩 效: a vertical label
         elif info.kind in _NAME_KINDS or _field_named(info, pieces[index : index + 1]):
             names.append(piece)
+        elif info.kind is KIND_LEVEL_LIKE and _name_like_a_level(pieces, index - 1, level2s):
+            names.append(piece)
         else:
             index -= 1
             break
     return index
+
+
+def _nameless(level1s: list[_Piece], level2s: list[_Piece], names: list[_Piece]) -> list[_Piece]:
+    """The level-2 names right under a name of either level read as the level-1 (成本指标
+    社会成本指标), with no name printed under them before the next level name: the old
+    template's level-2 over its name, or the new one's level-2 whose name is its own."""
+    levels = sorted([*level1s, *level2s], key=_start)
+    nameless: list[_Piece] = []
+    for k in range(1, len(levels)):
+        above, level = levels[k - 1], levels[k]
+        following = levels[k + 1].start if k + 1 < len(levels) else None
+        if (
+            above in level1s
+            and above.info.kind is KIND_LEVELX
+            and level in level2s
+            and not any(
+                above.start < name.start and (following is None or name.start < following)
+                for name in names
+            )
+        ):
+            nameless.append(level)
+    return nameless
+
+
+def _start(piece: _Piece) -> int:
+    return piece.start
 
 
 def _level2(info: CellInfo, following: CellInfo | None) -> bool:
@@ -370,6 +406,19 @@ def _level2(info: CellInfo, following: CellInfo | None) -> bool:
     if info.kind is KIND_LEVELX and _whole_level(info):
         return following is None or not (following.kind in WHOLE_LEVELS and _whole_level(following))
     return info.kind is KIND_LEVEL2
+
+
+def _name_like_a_level(pieces: list[_Piece], index: int, level2s: list[_Piece]) -> bool:
+    """An unlisted level name right under a level-2 name and before a level-1 name or the
+    end (可持续影响指标 可持续性发展影响指标 满意度指标): that level-2's name, not a new group's
+    level-1 (项目完成指标 数量指标 …)."""
+    if index == 0 or not level2s or level2s[-1] is not pieces[index - 1]:
+        return False
+    following = pieces[index + 1].info.kind if index + 1 < len(pieces) else None
+    return following is None or following in _ABOVE_LEVEL2
+
+
+_ABOVE_LEVEL2: Final = frozenset({Kind.LEVEL1, Kind.LEVELX, Kind.TOTAL})
 
 
 def _field_named(info: CellInfo, following: list[_Piece]) -> bool:
