@@ -175,12 +175,11 @@ def _pairing(pieces: list[_Piece], header: Header) -> _Pairing | None:
     end = _names_after(pieces, run_end, names, (level1s, level2s))
     if len(names) < _MIN_ROWS:
         return None
-    found = _rows_of(pieces[first:run_end], roles, len(names))
+    run = pieces[first:run_end]
+    found = _rows_of(run, roles, len(names))
     if found is None or found[1]:  # values left over: a level-2 name may be a row's name too
         more = sorted([*names, *_nameless(level1s, level2s, names)], key=_start)
-        again = (
-            _rows_of(pieces[first:run_end], roles, len(more)) if len(more) > len(names) else None
-        )
+        again = _rows_of(run, roles, len(more)) if len(more) > len(names) else None
         if again is not None and (found is None or len(again[1]) < len(found[1])):
             names, found = more, again
     if found is None:
