@@ -100,6 +100,32 @@ def test_a_line_off_its_labels_by_a_level_name_goes_to_the_decoder(
     assert 6 in _decoded_lines(shifted, monkeypatch)
 
 
+DESCRIBED = (
+    "一级指标\t二级指标\t三级指标\t指标值\t计量单位\t指标解释\n"
+    "产出指标\t数量指标\t\t\t-\t反映本部门重点工作任务的完成数量。\n"
+    "\t\t重大会议参与率\t95\t%\t该指标主要考察重大会议参与情况\n"
+    "\t\t维护维修率\t95\t%\t该指标主要考察机关大院维护维修情况\n"
+    "满意度指标\t服务对象满意度\t\t\t-\t反映服务对象对部门履职的满意程度。\n"
+    "\t\t群众满意度\t90\t%\t该指标主要考察群众满意情况\n"
+)
+
+
+def test_a_section_line_with_its_description_skips_the_decoder(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A level line that describes its level (反映…) under the explanation label is a
+    section row: read in place, the description skipped, as the decoder reads it."""
+    assert _decoded_lines(DESCRIBED, monkeypatch) <= {1}  # the header line at most
+    fast = _rows(DESCRIBED)
+    assert [(r[0], r[1], r[2]) for r in fast] == [
+        ("产出指标", "数量指标", "重大会议参与率"),
+        ("产出指标", "数量指标", "维护维修率"),
+        ("满意度指标", "服务对象满意度指标", "群众满意度"),
+    ]
+    monkeypatch.setattr(forms, "ALIGNED_LINES_FIRST", False)
+    assert _rows(DESCRIBED) == fast
+
+
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name[:40])
 def test_every_sample_reads_the_same_without_the_fast_path(
     path: Path, monkeypatch: pytest.MonkeyPatch

@@ -27,6 +27,7 @@ from jixiao.parsers.recognizer.decode import (
     Decoded,
     skipped_cells,
 )
+from jixiao.parsers.recognizer.kinds import DESCRIPTION, cell_info
 from jixiao.parsers.recognizer.lattice import SEP_GLUE
 from jixiao.parsers.recognizer.spans import Lattice
 from jixiao.records import Role
@@ -154,7 +155,7 @@ class _Labels:
         if not roles or roles[0] not in _OPENS_ROW:
             return None  # a wrapped piece of a row
         if TARGETS.isdisjoint(roles) and not LEVEL_ROLES.issuperset(roles):
-            return None  # a row without a target (a section line holds levels only)
+            return _described_section(cells, roles)
         return cells
 
     def _cell_role(
@@ -175,6 +176,21 @@ class _Labels:
 
 
 _SHIFTS: Final = (0, 1, -1, 2, -2)
+
+
+def _described_section(cells: list[Cell], roles: list[Role]) -> list[Cell] | None:
+    """A section line that describes its level after the level cells ("产出指标 | 重点工作任务
+    | | - | 反映本部门…"): the levels read, the description skipped, as the decoder reads
+    it. Any other row without a target is None (the decoder reads it with its neighbours)."""
+    described = cells[-1]
+    if (
+        len(roles) < 2
+        or not LEVEL_ROLES.issuperset(roles[:-1])
+        or described.role is not roles[-1]
+        or cell_info(described.text).kind not in DESCRIPTION
+    ):
+        return None
+    return [*cells[:-1], described.with_role(None)]
 
 
 def _likely(

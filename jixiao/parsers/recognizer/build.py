@@ -11,7 +11,7 @@ from jixiao.parsers.metadata import budget_key, glued_head_segments
 from jixiao.parsers.recognizer.arithmetic import resolve_numbers
 from jixiao.parsers.recognizer.decode import LEVEL_ROLES, Cell, Decoded
 from jixiao.parsers.recognizer.headers import Header
-from jixiao.parsers.recognizer.kinds import GROUP_POINTS, Kind, cell_info
+from jixiao.parsers.recognizer.kinds import DESCRIPTION, GROUP_POINTS, Kind, cell_info
 from jixiao.parsers.recognizer.lattice import SEP_PIPE, SEP_WIDE, Atom
 from jixiao.parsers.recognizer.projects import ProjectColumns, project_columns, project_values
 from jixiao.parsers.recognizer.spans import Lattice, join_atoms
@@ -292,7 +292,6 @@ def _note_unread(forms: list[RawForm], lattice: Lattice, decoded: Decoded, used:
 
 
 _ROW_ROLES: Final = frozenset(Role) - {Role.LEVEL1, Role.LEVEL2}
-_DESCRIPTION: Final = frozenset({Kind.EXPLANATION, Kind.LONG})
 
 
 def _cell_texts(lattice: Lattice, cells: list[Cell]) -> list[str]:
@@ -316,7 +315,7 @@ def _unread_line(lattice: Lattice, cells: list[Cell]) -> str | None:
         return None
     levels = any(cell.role is not None for cell in cells)
     kinds = [cell_info(cell.text).kind for cell in cells if cell.role is None]
-    lost = [k for k in kinds if k not in _FILLERS and not (levels and k in _DESCRIPTION)]
+    lost = [k for k in kinds if k not in _FILLERS and not (levels and k in DESCRIPTION)]
     if not lost:
         return None
     return " | ".join(_cell_texts(lattice, cells))

@@ -13,6 +13,7 @@ from jixiao.parsers.recognizer.blocks import values_before_names
 from jixiao.parsers.recognizer.build import build_forms
 from jixiao.parsers.recognizer.continued import joined_continuations
 from jixiao.parsers.recognizer.decode import (
+    LEVEL_ROLES,
     LEVELS,
     QUIET,
     Cell,
@@ -22,7 +23,7 @@ from jixiao.parsers.recognizer.decode import (
 )
 from jixiao.parsers.recognizer.halves import side_by_side
 from jixiao.parsers.recognizer.headers import Header, find_headers, header_orders
-from jixiao.parsers.recognizer.kinds import cell_info
+from jixiao.parsers.recognizer.kinds import DESCRIPTION, cell_info
 from jixiao.parsers.recognizer.lattice import atoms_of, wrap_width
 from jixiao.parsers.recognizer.region import (
     footer_lines,
@@ -181,16 +182,21 @@ def _from_header(
 
 
 def _fits(reading: Decoded, lattice: Lattice, region: Sequence[bool]) -> bool:
-    """A reading that leaves little of its table unread (a header that fits its table)."""
-    rows = sum(cell.new_row for cell in reading.cells)
-    unread = sum(
-        1
-        for cell in reading.cells
-        if cell.role is None
-        and region[cell.start]
-        and not lattice.locked[cell.start]
-        and cell_info(cell.text).kind not in QUIET
-    )
+    """A reading that leaves little of its table unread (a header that fits its table); a
+    level row's description (反映…) is no text left unread."""
+    atoms = lattice.atoms
+    rows = 0
+    levelled: set[int] = set()  # lines holding a level cell
+    for cell in reading.cells:
+        rows += cell.new_row
+        if cell.role in LEVEL_ROLES:
+            levelled.add(atoms[cell.start].line)
+    unread = 0
+    for cell in reading.cells:
+        if cell.role is None and region[cell.start] and not lattice.locked[cell.start]:
+            kind = cell_info(cell.text).kind
+            described = kind in DESCRIPTION and atoms[cell.start].line in levelled
+            unread += kind not in QUIET and not described
     return rows > 0 and unread <= rows * settings().cost("header_fits")
 
 

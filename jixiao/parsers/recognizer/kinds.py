@@ -98,6 +98,9 @@ KIND_LONG: Final = Kind.LONG
 
 
 WHOLE_LEVELS: Final = frozenset({Kind.LEVEL1, Kind.LEVEL2, Kind.LEVELX})  # a listed level name
+# what a level row may print after its level cells, describing the level (反映…): no cell of
+# a row, and no text left unread
+DESCRIPTION: Final = frozenset({Kind.EXPLANATION, Kind.LONG})
 GROUP_POINTS: Final = re.compile(r"[(（]\d+(?:\.\d+)?分[)）]$")  # 产出指标(50分): a group's points
 
 
