@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Final, TypeAlias
 
 from jixiao.parsers.recognizer.costs import cell_costs
-from jixiao.parsers.recognizer.kinds import KIND_QUANTITY, Kind
+from jixiao.parsers.recognizer.kinds import DESCRIPTION, KIND_QUANTITY, Kind, cell_info
 from jixiao.parsers.recognizer.settings import settings
 from jixiao.parsers.recognizer.spans import Lattice, extended
 from jixiao.records import Role
@@ -76,6 +76,26 @@ class Decoded:
                 rows.append([])
             rows[-1].append(cell)
         return rows
+
+    def fits(self, lattice: Lattice, region: list[bool]) -> bool:
+        """A reading that leaves little of its table unread (a header that fits its table);
+        a level row's description (反映…) is no text left unread."""
+        atoms = lattice.atoms
+        rows = 0
+        levelled: set[int] = set()  # lines holding a level cell
+        for cell in self.cells:
+            rows += cell.new_row
+            if cell.role in LEVEL_ROLES:
+                levelled.add(atoms[cell.start].line)
+        unread = 0
+        for cell in self.cells:
+            if cell.role is None and region[cell.start] and not lattice.locked[cell.start]:
+                kind = cell_info(cell.text).kind
+                if kind not in QUIET and not (
+                    kind in DESCRIPTION and atoms[cell.start].line in levelled
+                ):
+                    unread += 1
+        return rows > 0 and unread <= rows * settings().cost("header_fits")
 
 
 def skipped_cells(lattice: Lattice, start: int, end: int) -> list[Cell]:

@@ -13,9 +13,7 @@ from jixiao.parsers.recognizer.blocks import values_before_names
 from jixiao.parsers.recognizer.build import build_forms
 from jixiao.parsers.recognizer.continued import joined_continuations
 from jixiao.parsers.recognizer.decode import (
-    LEVEL_ROLES,
     LEVELS,
-    QUIET,
     Cell,
     Decoded,
     decode,
@@ -23,7 +21,6 @@ from jixiao.parsers.recognizer.decode import (
 )
 from jixiao.parsers.recognizer.halves import side_by_side
 from jixiao.parsers.recognizer.headers import Header, find_headers, header_orders
-from jixiao.parsers.recognizer.kinds import DESCRIPTION, cell_info
 from jixiao.parsers.recognizer.lattice import atoms_of, wrap_width
 from jixiao.parsers.recognizer.region import (
     footer_lines,
@@ -142,13 +139,13 @@ def best_reading(
                 lattice, (start, end), columns, per_atom, positions, named_by_level
             ),
         )
-        if _fits(fast, lattice, region):
+        if fast.fits(lattice, region):
             return fast, columns
     best: tuple[Decoded, tuple[Role, ...]] | None = None
     best_cost = float("inf")
     own = len(header_orders(headers[0].columns)) if headers else 0
     for index, (columns, prior) in enumerate(candidates):
-        if index >= own and headers and best and _fits(best[0], lattice, region):
+        if index >= own and headers and best and best[0].fits(lattice, region):
             break  # the header's own order reads the table well: no other order is tried
         parts = [
             _decode_window(
@@ -179,25 +176,6 @@ def _from_header(
     start, end = window
     first = next((i for i in range(start, end) if region[i]), start)
     return (first, end) if locked[first] else window
-
-
-def _fits(reading: Decoded, lattice: Lattice, region: Sequence[bool]) -> bool:
-    """A reading that leaves little of its table unread (a header that fits its table); a
-    level row's description (反映…) is no text left unread."""
-    atoms = lattice.atoms
-    rows = 0
-    levelled: set[int] = set()  # lines holding a level cell
-    for cell in reading.cells:
-        rows += cell.new_row
-        if cell.role in LEVEL_ROLES:
-            levelled.add(atoms[cell.start].line)
-    unread = 0
-    for cell in reading.cells:
-        if cell.role is None and region[cell.start] and not lattice.locked[cell.start]:
-            kind = cell_info(cell.text).kind
-            described = kind in DESCRIPTION and atoms[cell.start].line in levelled
-            unread += kind not in QUIET and not described
-    return rows > 0 and unread <= rows * settings().cost("header_fits")
 
 
 def _decode_window(
