@@ -96,17 +96,18 @@ def atoms_of(lines: tuple[TextLine, ...], wrap: float | None = None) -> tuple[At
     were wrapped at (see `wrap_width`)."""
     atoms: list[Atom] = []
     blank = closed = pipes = False
-    split = _csv_fields if _is_csv(lines) else hard_cells
+    by_commas = _is_csv(lines)
     # each content line's cells as printed, cut once: for `_cells_cut`, and for the line's
     # atoms where the line needs no change before it is cut (most lines)
-    printed = [split(line.text) if line.text.strip() else None for line in lines]
+    printed = [_cells_cut_by(line.text, by_commas) if line.text.strip() else None for line in lines]
     # where "|" or tabs cut most lines into cells, a long cell (an explanation, a scoring
     # rule) is one cell: only short ones are cut at glue points ("足额保障率=100%")
     cut = _cells_cut(printed)
     longest = _LONGEST_HARD_GLUED if cut else _LONGEST_PIECE
     for line, as_printed in zip(lines, printed):
         text = unspaced_level(strip_html(line.text))  # "<p>办理文件</p>": a web page's tags
-        if not text.strip():
+        as_is = text is line.text  # most lines: then blank where found blank above
+        if (as_printed is None) if as_is else not text.strip():
             blank = True
             continue
         if _PIPE_ONLY.match(text):  # "||||": the empty cells that end a row
@@ -117,7 +118,9 @@ def atoms_of(lines: tuple[TextLine, ...], wrap: float | None = None) -> tuple[At
         first = True
         was_closed, closed = closed, text.rstrip().endswith(("|", "｜", "\t"))
         number, page = line.number, line.page
-        line_cells = as_printed if as_printed is not None and text is line.text else split(text)
+        line_cells = (
+            as_printed if as_printed is not None and as_is else _cells_cut_by(text, by_commas)
+        )
         cells = _cells_of_line(text, line_cells, cut)
         filled = [bool(cell.strip()) for cell in cells]
         kept_from, kept_to = _empty_cells_kept(text, filled)
@@ -165,6 +168,8 @@ _ONE_SPACE: Final = re.compile(r"(?<=\S) (?=\S)")
 def unspaced_level(text: str) -> str:
     """A line that is one level name printed with single spaces inside, as PDF text flow
     prints a narrow cell ("成本指 标(5 分)", "满意 度指 标 (10 分)"), without the spaces."""
+    if " " not in text:
+        return text  # no space to take out (most lines)
     stripped = text.strip()
     if " " not in stripped or len(stripped) > _SPACED_LEVEL_CHARS or has_hard_separator(text):
         return text
@@ -314,6 +319,12 @@ def _empty_cells_kept(text: str, filled: list[bool]) -> tuple[int, int]:
     if "\t" not in text or last < 0:
         return 0, 0  # no column between
     return filled.index(True), last
+
+
+def _cells_cut_by(text: str, by_commas: bool) -> list[str]:
+    """A line's cells as its separators cut it: its comma-separated fields in a CSV text,
+    else its "|"/tab cells."""
+    return _csv_fields(text) if by_commas else hard_cells(text)
 
 
 def _cells_of_line(text: str, parts: list[str], cut: bool) -> list[str]:
