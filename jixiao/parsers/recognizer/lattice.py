@@ -20,7 +20,13 @@ from typing import Final
 
 from jixiao.parsers.header import header_role
 from jixiao.parsers.recognizer.kinds import NAME_END, WHOLE_LEVELS, cell_info
-from jixiao.parsers.recognizer.separators import WIDE_SPACES, hard_cells, has_hard_separator
+from jixiao.parsers.recognizer.separators import (
+    cells_of_line,
+    empty_cells_kept,
+    hard_cells,
+    has_hard_separator,
+    most_lines_cut,
+)
 from jixiao.parsers.recognizer.settings import settings
 from jixiao.records import TextLine
 from jixiao.text import fold_with_positions, strip_html
@@ -97,12 +103,12 @@ def atoms_of(lines: tuple[TextLine, ...], wrap: float | None = None) -> tuple[At
     atoms: list[Atom] = []
     blank = closed = pipes = False
     by_commas = _is_csv(lines)
-    # each content line's cells as printed, cut once: for `_cells_cut`, and for the line's
+    # each content line's cells as printed, cut once: for `most_lines_cut`, and for the line's
     # atoms where the line needs no change before it is cut (most lines)
     printed = [_cells_cut_by(line.text, by_commas) if line.text.strip() else None for line in lines]
     # where "|" or tabs cut most lines into cells, a long cell (an explanation, a scoring
     # rule) is one cell: only short ones are cut at glue points ("足额保障率=100%")
-    cut = _cells_cut(printed)
+    cut = most_lines_cut(printed)
     longest = _LONGEST_HARD_GLUED if cut else _LONGEST_PIECE
     for line, as_printed in zip(lines, printed):
         text = unspaced_level(strip_html(line.text))  # "<p>办理文件</p>": a web page's tags
@@ -121,9 +127,9 @@ def atoms_of(lines: tuple[TextLine, ...], wrap: float | None = None) -> tuple[At
         line_cells = (
             as_printed if as_printed is not None and as_is else _cells_cut_by(text, by_commas)
         )
-        cells = _cells_of_line(text, line_cells, cut)
+        cells = cells_of_line(text, line_cells, cut)
         filled = [bool(cell.strip()) for cell in cells]
-        kept_from, kept_to = _empty_cells_kept(text, filled)
+        kept_from, kept_to = empty_cells_kept(text, filled)
         for col, part in enumerate(cells):
             if not filled[col]:
                 if kept_from < col < kept_to:
@@ -306,36 +312,10 @@ def wrapped_head(piece: str, wrap: float) -> int | None:
 _CJK_WORD: Final = re.compile(r"[\u4e00-\u9fff]+")
 
 
-def _empty_cells_kept(text: str, filled: list[bool]) -> tuple[int, int]:
-    """The columns strictly between which an empty cell stands for a column: between two "|"
-    ("| a | | b |": after the line's first cell, before its last filled one), or between two
-    filled tab-separated cells ("168起<tab><tab>10"); not before or after a row's cells.
-    Found once a line, not once an empty cell (a line may end in dozens of them)."""
-    last = len(filled) - 1
-    while last >= 0 and not filled[last]:
-        last -= 1
-    if "|" in text:
-        return 0, last
-    if "\t" not in text or last < 0:
-        return 0, 0  # no column between
-    return filled.index(True), last
-
-
 def _cells_cut_by(text: str, by_commas: bool) -> list[str]:
     """A line's cells as its separators cut it: its comma-separated fields in a CSV text,
     else its "|"/tab cells."""
     return _csv_fields(text) if by_commas else hard_cells(text)
-
-
-def _cells_of_line(text: str, parts: list[str], cut: bool) -> list[str]:
-    """The cells of one line, `parts` its cells as cut by its separators. Where most lines
-    are cut by "|" or tabs, a line without them that runs of spaces cut into three or more
-    cells is cut there (a row whose separators were lost or replaced)."""
-    if cut and len(parts) == 1:
-        wide = [part for part in WIDE_SPACES.split(text.strip()) if part]
-        if len(wide) >= 3:
-            return wide
-    return parts
 
 
 def _unit_first(parts: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -380,25 +360,6 @@ def _pieces(part: str) -> list[tuple[Sep | None, str]]:
         pieces.append((sep if pieces else None, chunk))
         sep = None
     return pieces
-
-
-def _cells_cut(printed: list[list[str] | None]) -> bool:
-    """Most lines hold two or more cells cut by "|", tabs or commas (`printed`: each
-    content line's cells, None for a blank line)."""
-    content = [parts for parts in printed if parts is not None]
-    cut = sum(_two_filled(parts) for parts in content)
-    return bool(content) and cut * 2 >= len(content)
-
-
-def _two_filled(parts: list[str]) -> bool:
-    """Two or more of these cells are filled (the count stops at the second)."""
-    filled = 0
-    for part in parts:
-        if part.strip():
-            filled += 1
-            if filled == 2:
-                return True
-    return False
 
 
 def _glued(piece: str, longest: int = 20_000) -> list[tuple[str, str]]:
