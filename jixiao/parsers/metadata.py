@@ -151,11 +151,11 @@ def footer_pairs(text: str) -> dict[str, str] | None:
     """Footer "label: value" pairs of a line, or None when the line is not a footer line."""
     if ":" not in text and "：" not in text:
         return None
-    folded_spaces = _BLANKS.sub(" ", text).strip()
-    folded = folded_spaces.replace("：", ":")
-    matches = list(_footer_pattern().finditer(folded))
-    if not matches or matches[0].start() != 0:
-        return None
+    folded = _single_spaced(text).strip().replace("：", ":")
+    pattern = _footer_pattern()
+    if pattern.match(folded) is None:
+        return None  # the line opens with no footer label (most lines): no search through it
+    matches = list(pattern.finditer(folded))
     pairs: dict[str, str] = {}
     for match, nxt in zip(matches, [*matches[1:], None]):
         key = vocabulary().footer[match.group(1)]
@@ -163,6 +163,14 @@ def footer_pairs(text: str) -> dict[str, str] | None:
         if key != "other" and key not in pairs:
             pairs[key] = value
     return pairs
+
+
+def _single_spaced(text: str) -> str:
+    """`_BLANKS.sub(" ", text)`, the regex spared where it would change nothing (no tab, no
+    ideographic space, no two spaces in a row: most lines)."""
+    if "  " not in text and "\t" not in text and "\u3000" not in text:
+        return text
+    return _BLANKS.sub(" ", text)
 
 
 @dataclass(slots=True, init=False, unsafe_hash=True)

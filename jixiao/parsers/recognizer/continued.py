@@ -18,7 +18,7 @@ import re
 from typing import Final
 
 from jixiao.parsers.recognizer.kinds import KIND_NUMBER, KIND_UNIT, WHOLE_LEVELS, Kind, cell_info
-from jixiao.parsers.recognizer.region import NOTE
+from jixiao.parsers.recognizer.region import is_note
 from jixiao.parsers.recognizer.separators import hard_cells, has_hard_separator
 from jixiao.records import TextLine
 
@@ -94,7 +94,7 @@ def _carried(above: str, below: str) -> bool:
     """The cell below goes on with the cell above: neither is a target (but a number's
     unit may go on below it), a note or a label of the form's head, and a whole level name
     above goes on only into a level name (经济效益 | 指标, not 时效指标 | 经费支出时效性)."""
-    if not above or not _WORDS.search(below) or NOTE.match(below):
+    if not above or not _WORDS.search(below) or is_note(below):
         return False  # a garbled line ("???? ▯▯") is text nobody could read, not a cell's rest
     kinds = cell_info(above).kind, cell_info(below).kind
     if kinds[1] in _FILLERS:

@@ -94,7 +94,8 @@ def find_headers(lattice: Lattice) -> list[Header]:
     headers: list[Header] = []
     i = 0
     while i < len(atoms):
-        found = _header_at(lattice, i)
+        label = _label_at(lattice, i)  # most atoms open no label, and so no header
+        found = _header_at(lattice, i, label) if label is not None else None
         if found is None:
             i += 1
             continue
@@ -106,7 +107,7 @@ def find_headers(lattice: Lattice) -> list[Header]:
 def _label_at(lattice: Lattice, i: int) -> tuple[int, Role] | None:
     """The longest span at atom i that is a header label: (end, role)."""
     text = lattice.atoms[i].text
-    if not text or fold(text)[:1] not in _label_starts():
+    if not text or not _may_open_label(text):
         return None  # no label opens with its first character
     best: tuple[int, Role] | None = None
     merged = 0.0
@@ -130,15 +131,24 @@ def _label_starts() -> frozenset[str]:
     return frozenset(label[:1] for label in vocabulary().headers)
 
 
-def _header_at(lattice: Lattice, i: int) -> Header | None:
+@derived
+@lru_cache(maxsize=65536)
+def _may_open_label(text: str) -> bool:
+    """A header label may open with this text: one opens with its first character, folded
+    (one cached test an atom instead of a fold, a slice and a set lookup)."""
+    return fold(text)[:1] in _label_starts()
+
+
+def _header_at(lattice: Lattice, i: int, opening: tuple[int, Role]) -> Header | None:
+    """The header whose labels start at atom i, `opening` the label there (its end, role)."""
     labels: list[Role] = []
     places: list[int] = []  # the first atom of each label (-1 for an unlisted one)
     start = i
     end = i
     gap = 0
     j = i
-    while j < len(lattice.atoms):
-        label = _label_at(lattice, j)
+    label: tuple[int, Role] | None = opening
+    while True:
         if label is not None:
             if labels:
                 labels.extend([_FREE_COLUMN] * gap)
@@ -147,12 +157,15 @@ def _header_at(lattice: Lattice, i: int) -> Header | None:
             j, role = label
             labels.append(role)
             end, gap = j, 0
-            continue
-        if not labels or gap >= _MAX_HEADER_GAP:
+        else:
+            if not labels or gap >= _MAX_HEADER_GAP:
+                break
+            if lattice.atoms[j].text and cell_info(lattice.atoms[j].text).kind not in _QUIET:
+                gap += 1
+            j += 1
+        if j >= len(lattice.atoms):
             break
-        if lattice.atoms[j].text and cell_info(lattice.atoms[j].text).kind not in _QUIET:
-            gap += 1
-        j += 1
+        label = _label_at(lattice, j)
     first = next((k for k, role in enumerate(labels) if role in _OPENING), None)
     if first is None:
         return None

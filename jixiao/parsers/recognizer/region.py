@@ -22,6 +22,7 @@ from jixiao.parsers.recognizer.kinds import (
     KIND_TEXT,
     KIND_TOTAL,
     WHOLE_LEVELS,
+    CellInfo,
     cell_info,
 )
 from jixiao.parsers.recognizer.lattice import SEP_GLUE, Atom
@@ -62,34 +63,41 @@ def table_region(lattice: Lattice, headers: list[Header]) -> list[bool]:
     ended, the rest of that line starts none at a level name, and none at all after a note
     (注:… naming 产出指标50分, 三级指标的分值, 得分)."""
     atoms = lattice.atoms
-    starts = {h.start for h in headers}
+    starts = [False] * len(atoms)  # the headers' first atoms
+    for header in headers:
+        starts[header.start] = True
     inside = False  # a table starts at its header, or where there is none at a level name
-    others = _other_headers(atoms)
-    footers = {start for start, _ in lattice.footers}
+    breaks = _other_headers(atoms)  # the first atoms of other tables' headers, of footers
+    for start, _ in lattice.footers:
+        breaks[start] = True
     ended_on = noted_on = -1  # the lines where the last table ended, and at a note
     region: list[bool] = []
     for index, atom in enumerate(atoms):
         piece = _piece_at(lattice, index)
-        if NOTE.match(cell_info(atom.text if piece is None else piece).folded):
+        info = cell_info(atom.text if piece is None else piece)
+        if is_note(info.folded):
             inside, ended_on, noted_on = False, atom.line, atom.line
         elif atom.line != noted_on and (
-            index in starts or (not headers and atom.line != ended_on and _is_level(atom.text))
+            starts[index] or (not headers and atom.line != ended_on and _is_level(atom.text))
         ):
             inside = True
         elif inside and (
-            index in others
-            or index in footers
-            or (_ends_table(piece) if piece is not None else _glued_total(lattice, index))
+            breaks[index]
+            or (
+                _ends_table(piece, info)
+                if piece is not None
+                else _glued_total(lattice, index, info)
+            )
         ):
             inside, ended_on = False, atom.line
         region.append(inside)
     return region
 
 
-def _glued_total(lattice: Lattice, index: int) -> bool:
-    """A total glued inside a line ("…19.6總分99.6偏差大或…"): the table ends there too."""
-    atom = lattice.atoms[index]
-    return not lattice.locked[index] and cell_info(atom.text).kind is KIND_TOTAL
+def _glued_total(lattice: Lattice, index: int, info: CellInfo) -> bool:
+    """A total glued inside a line ("…19.6總分99.6偏差大或…"): the table ends there too
+    (`info`: what the atom holds)."""
+    return not lattice.locked[index] and info.kind is KIND_TOTAL
 
 
 def _piece_at(lattice: Lattice, index: int) -> str | None:
@@ -105,44 +113,42 @@ def _piece_at(lattice: Lattice, index: int) -> str | None:
 _MIN_OTHER_HEADER: Final = 5
 
 
-def _other_headers(atoms: Sequence[Atom]) -> set[int]:
-    """First atoms of lines that read as the header of some other table: five or more
+def _other_headers(atoms: tuple[Atom, ...]) -> list[bool]:
+    """Which atoms open a line that reads as the header of some other table: five or more
     short labels, no level name, no number ("序号 | 学校性质 | 培训机构 | …")."""
-    found: set[int] = set()
-    line: list[int] = []
-    for index in range(len(atoms) + 1):
-        if index == len(atoms) or (atoms[index].first_in_line and line):
-            texts = _labels_of(atoms, line)
+    found = [False] * len(atoms)
+    start = 0
+    for index in range(1, len(atoms) + 1):
+        if index == len(atoms) or atoms[index].first_in_line:
+            texts = _labels_of(atoms, start, index)
             if (
                 texts is not None
                 and len(texts) >= _MIN_OTHER_HEADER
                 # not a line of the indicator table's header
                 and [cell_info(t).kind for t in texts].count(KIND_HEADER) <= 1
             ):
-                found.add(line[0])
-            line = []
-        if index < len(atoms):
-            line.append(index)
+                found[start] = True
+            start = index
     return found
 
 
-def _labels_of(atoms: Sequence[Atom], indexes: list[int]) -> list[str] | None:
-    """The filled pieces of a line when every one is label-like, else None: a line of five
-    pieces or fewer is no other table's header, and one that is not a label ends the
-    reading (a row's level name, most lines, at its first piece)."""
-    pieces = sum(1 for k in indexes if atoms[k].sep is not SEP_GLUE or k == indexes[0])
+def _labels_of(atoms: tuple[Atom, ...], start: int, end: int) -> list[str] | None:
+    """The filled pieces of the line of atoms [start, end) when every one is label-like,
+    else None: a line of five pieces or fewer is no other table's header, and one that is
+    not a label ends the reading (a row's level name, most lines, at its first piece)."""
+    pieces = 1 + sum(1 for k in range(start + 1, end) if atoms[k].sep is not SEP_GLUE)
     if pieces < _MIN_OTHER_HEADER:
         return None
     labels: list[str] = []
-    start = 0
-    for end in range(1, len(indexes) + 1):
-        if end == len(indexes) or atoms[indexes[end]].sep is not SEP_GLUE:
-            text = join_atoms([atoms[k] for k in indexes[start:end]])
+    first = start  # the current piece's first atom
+    for k in range(start + 1, end + 1):
+        if k == end or atoms[k].sep is not SEP_GLUE:
+            text = join_atoms(atoms[first:k])
             if text and not _label_like(text):
                 return None
             if text:
                 labels.append(text)
-            start = end
+            first = k
     return labels
 
 
@@ -165,7 +171,7 @@ def _is_level(text: str) -> bool:
     return cell_info(text).kind in WHOLE_LEVELS
 
 
-def footer_lines(atoms: Sequence[Atom]) -> list[tuple[int, int]]:
+def footer_lines(atoms: tuple[Atom, ...]) -> list[tuple[int, int]]:
     """Atom spans of the lines that are footer lines ("填表人: 王红 联系电话: …")."""
     spans: list[tuple[int, int]] = []
     start = 0
@@ -179,14 +185,17 @@ def footer_lines(atoms: Sequence[Atom]) -> list[tuple[int, int]]:
     return spans
 
 
-def _holds_colon(atoms: Sequence[Atom], start: int, end: int) -> bool:
-    return any(":" in atoms[k].text or "：" in atoms[k].text for k in range(start, end))
+def _holds_colon(atoms: tuple[Atom, ...], start: int, end: int) -> bool:
+    for k in range(start, end):
+        text = atoms[k].text
+        if ":" in text or "：" in text:
+            return True
+    return False
 
 
-def _ends_table(text: str) -> bool:
+def _ends_table(text: str, info: CellInfo) -> bool:
     """A total, a footer or head label (the next form's 项目名称), or a title (a note is
-    tested before, in `table_region`)."""
-    info = cell_info(text)
+    tested before, in `table_region`); `info`: what the text holds."""
     if info.kind is KIND_TOTAL:
         return True
     if info.kind is KIND_FIELD and (_footer_label(info.folded) or field_of(info.folded)):
@@ -195,6 +204,13 @@ def _ends_table(text: str) -> bool:
 
 
 NOTE: Final = re.compile(r"^(?:注|说明|备注)[:：\d.、]")
+
+
+def is_note(text: str) -> bool:
+    """A note ("注:…", "说明1.…"): NOTE.match, its opening words tested first (a startswith
+    is many times cheaper than the regex, and almost no text opens with one)."""
+    opens = text.startswith("注") or text.startswith("说明") or text.startswith("备注")
+    return opens and NOTE.match(text) is not None
 
 
 def outside_costs(region: Sequence[bool]) -> list[float]:

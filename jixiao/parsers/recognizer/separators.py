@@ -26,3 +26,48 @@ def hard_cells(text: str) -> list[str]:
 
 def has_hard_separator(text: str) -> bool:
     return "|" in text or "\t" in text or "｜" in text
+
+
+def most_lines_cut(printed: list[list[str] | None]) -> bool:
+    """Most lines hold two or more cells cut by "|", tabs or commas (`printed`: each
+    content line's cells, None for a blank line)."""
+    content = [parts for parts in printed if parts is not None]
+    cut = sum(_two_filled(parts) for parts in content)
+    return bool(content) and cut * 2 >= len(content)
+
+
+def _two_filled(parts: list[str]) -> bool:
+    """Two or more of these cells are filled (the count stops at the second)."""
+    filled = 0
+    for part in parts:
+        if part.strip():
+            filled += 1
+            if filled == 2:
+                return True
+    return False
+
+
+def cells_of_line(text: str, parts: list[str], cut: bool) -> list[str]:
+    """The cells of one line, `parts` its cells as cut by its separators. Where most lines
+    are cut by "|" or tabs, a line without them that runs of spaces cut into three or more
+    cells is cut there (a row whose separators were lost or replaced)."""
+    if cut and len(parts) == 1:
+        wide = [part for part in WIDE_SPACES.split(text.strip()) if part]
+        if len(wide) >= 3:
+            return wide
+    return parts
+
+
+def empty_cells_kept(text: str, filled: list[bool]) -> tuple[int, int]:
+    """The columns strictly between which an empty cell stands for a column: between two "|"
+    ("| a | | b |": after the line's first cell, before its last filled one), or between two
+    filled tab-separated cells ("168起<tab><tab>10"); not before or after a row's cells.
+    Found once a line, not once an empty cell (a line may end in dozens of them)."""
+    last = len(filled) - 1
+    while last >= 0 and not filled[last]:
+        last -= 1
+    if "|" in text:
+        return 0, last
+    if "\t" not in text or last < 0:
+        return 0, 0  # no column between
+    return filled.index(True), last

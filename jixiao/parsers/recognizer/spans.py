@@ -3,7 +3,6 @@ boundary (from the separators, `jixiao/data/rows.toml`) and the printed text of 
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -42,6 +41,7 @@ class Lattice:
         # in glued text, a skipped span pays for each atom it reaches over
         self.glued_atom_skip = config.cost("glued_atom_skip") if layout.glued else 0.0
         inside = wrapped_inside(atoms) if layout.hard_cells else set()
+        whole = [_whole_level(atom.text) for atom in atoms]  # each atom's test made once
         for index, atom in enumerate(atoms):
             if index == 0:
                 continue
@@ -53,7 +53,11 @@ class Lattice:
             cost = boundary[name]
             cut = cost.cut * factor if atom.sep is SEP_GLUE else cost.cut
             self.cut[index], self.merge[index] = cut, cost.merge
-            if atom.sep is not SEP_GLUE and _level_run_on(atoms[index - 1], atom):
+            if (
+                atom.sep is not SEP_GLUE
+                and (whole[index - 1] or whole[index])
+                and _level_run_on(atoms[index - 1], atom)
+            ):
                 self.merge[index] += config.cost("level_run_on")
             self.joined[index] = atom.sep is SEP_GLUE or name == "space_in_cell"
         self._texts: dict[tuple[int, int], str] = {}
@@ -140,10 +144,9 @@ _LEVEL_KINDS: Final = frozenset({Kind.LEVEL1, Kind.LEVEL2, Kind.LEVELX, Kind.LEV
 
 
 def _level_run_on(before: Atom, after: Atom) -> bool:
-    """A separator beside a whole level name ("服务对象满意度指标" on a line of its own): a
-    cell does not run on across it, unless the two make a level name ("服务对象 | 满意度指标")."""
-    if not any(_whole_level(atom.text) for atom in (before, after)):
-        return False
+    """A separator beside a whole level name ("服务对象满意度指标" on a line of its own; the
+    caller has found one of the two atoms is): a cell does not run on across it, unless the
+    two make a level name ("服务对象 | 满意度指标")."""
     return cell_info(before.text + after.text).kind not in _LEVEL_KINDS
 
 
@@ -152,18 +155,30 @@ def _whole_level(text: str) -> bool:
 
 
 def layout_of(atoms: Sequence[Atom]) -> Layout:
-    seps = [a.sep for a in atoms]
-    chars = sum(len(a.text) for a in atoms) or 1
-    separators = sum(s not in (SEP_GLUE, SEP_START) for s in seps)
-    newlines = seps.count(SEP_NEWLINE)
-    blanks = seps.count(SEP_BLANKLINE)
-    closed = sum(a.line_closed for a in atoms if a.first_in_line)
-    lines = sum(a.first_in_line for a in atoms) or 1
-    spaces = seps.count(SEP_SPACE)
-    in_line = spaces + seps.count(SEP_PIPE) + seps.count(SEP_WIDE)
-    # lines with two or more filled "|"/tab cells
-    filled = Counter(a.line for a in atoms if a.text and a.sep in (SEP_PIPE, SEP_START))
-    hard_lines = sum(count >= 1 for count in filled.values())
+    # every count in one pass over the atoms
+    chars = separators = newlines = blanks = closed = lines = spaces = in_line = 0
+    filled: set[int] = set()  # lines with a filled "|"/tab cell
+    for atom in atoms:
+        sep = atom.sep
+        chars += len(atom.text)
+        if sep is SEP_NEWLINE:
+            newlines += 1
+        elif sep is SEP_BLANKLINE:
+            blanks += 1
+        elif sep is SEP_SPACE:
+            spaces += 1
+            in_line += 1
+        elif sep is SEP_PIPE or sep is SEP_WIDE:
+            in_line += 1
+        if sep is not SEP_GLUE and sep is not SEP_START:
+            separators += 1
+        if atom.first_in_line:
+            lines += 1
+            closed += atom.line_closed
+        if atom.text and (sep is SEP_PIPE or sep is SEP_START):
+            filled.add(atom.line)
+    chars, lines = chars or 1, lines or 1
+    hard_lines = len(filled)
     one_cell_lines = closed > 0.5 * lines and hard_lines * 4 < lines  # "产出指标 |" a line
     return Layout(
         glued=separators * 12 < chars,

@@ -62,12 +62,30 @@ def _label(text: str) -> Role | None:
     """The header role of a line's first cell (as `_cells` cuts it), when it opens a line
     of several cells. Only the first cell is cut off: most lines are no label line."""
     body = _body(text)
-    cut = _separator(body).search(body)
-    first = body[: cut.start()].strip() if cut is not None else ""
+    cut = _first_cut(body)
+    first = body[:cut].strip() if cut >= 0 else ""
     if not first:
         return None
     role = header_role(first)
     return None if role is ROLE_IGNORE else role
+
+
+def _first_cut(body: str) -> int:
+    """Where a line's first cell ends, as `_separator(body).search(body)` finds it: at the
+    first "|", "｜" or tab (found by str.find, a pass in C, not a regex), else at the first
+    run of spaces; -1 in a line of one cell."""
+    if not has_hard_separator(body):
+        wide = WIDE_SPACES.search(body)
+        return wide.start() if wide is not None else -1
+    cut = len(body)
+    for separator in _HARD_SEPARATORS:
+        found = body.find(separator, 0, cut)
+        if found >= 0:
+            cut = found
+    return cut
+
+
+_HARD_SEPARATORS: Final = ("|", "｜", "\t")  # what HARD_SEPARATOR matches
 
 
 def _block_end(lines: tuple[TextLine, ...], start: int) -> int | None:
