@@ -13,10 +13,22 @@ if TYPE_CHECKING:
 
 def json_path(out: Path, rel_path: str) -> Path:
     """Where a source's JSON goes; refuses paths that would leave OUT/json."""
+    if _plain(rel_path):  # what every listed source has: joined as it is, no PurePosixPath
+        return out.joinpath("json", rel_path + ".json")
     rel = PurePosixPath(rel_path)
     if rel.is_absolute() or ".." in rel.parts:
         raise ValueError(f"source path {rel_path!r} escapes the output folder")
     return out / "json" / Path(*rel.parts).with_name(rel.name + ".json")
+
+
+def _plain(rel_path: str) -> bool:
+    """A relative path that PurePosixPath would keep as printed: no leading, doubled or
+    trailing "/", no "." or ".." part (a worker writes one JSON per source, and the path
+    objects of the general case cost as much as the file's creation)."""
+    return all(part not in _NOT_PLAIN for part in rel_path.split("/"))
+
+
+_NOT_PLAIN = frozenset({"", ".", ".."})
 
 
 def dump_result(result: SourceResult) -> bytes:
