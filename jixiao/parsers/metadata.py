@@ -153,9 +153,10 @@ def footer_pairs(text: str) -> dict[str, str] | None:
         return None
     folded_spaces = _BLANKS.sub(" ", text).strip()
     folded = folded_spaces.replace("：", ":")
-    matches = list(_footer_pattern().finditer(folded))
-    if not matches or matches[0].start() != 0:
+    pattern = _footer_pattern()
+    if pattern.match(folded) is None:  # no label at the start: the line not searched through
         return None
+    matches = list(pattern.finditer(folded))
     pairs: dict[str, str] = {}
     for match, nxt in zip(matches, [*matches[1:], None]):
         key = vocabulary().footer[match.group(1)]
