@@ -113,6 +113,15 @@ def test_indicator_columns_are_the_model_dump_of_each_indicator() -> None:
     assert columns["form_id"] == [f.form_id for f in result.forms for _ in f.indicators]
 
 
+def test_a_dumped_result_is_its_model_dump_json_with_a_newline() -> None:
+    from jixiao.output.json_out import dump_result
+    from jixiao.pipeline import process_bytes
+
+    for path in sample_files()[:5]:
+        result = process_bytes(path.read_bytes(), path.name)
+        assert dump_result(result) == (result.model_dump_json(indent=2) + "\n").encode("utf-8")
+
+
 def test_cli_help_has_examples(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["run", "-h"])

@@ -32,7 +32,9 @@ _NOT_PLAIN = frozenset({"", ".", ".."})
 
 
 def dump_result(result: SourceResult) -> bytes:
-    return (result.model_dump_json(indent=2) + "\n").encode("utf-8")
+    """The bytes of `result.model_dump_json(indent=2)` and a newline, straight from the
+    serializer: model_dump_json decodes its UTF-8 into a str, which was encoded back."""
+    return type(result).__pydantic_serializer__.to_json(result, indent=2) + b"\n"
 
 
 def write_json(out: Path, result: SourceResult) -> Path:
