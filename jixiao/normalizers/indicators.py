@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Final
 
 from jixiao.flags import OCR, OCR_REPAIRED, UNIT_INFERRED
@@ -47,7 +46,16 @@ def _infer_missing_unit(target: Target, row: RawIndicator) -> Target:
     unit = infer_unit(target.value, row.texts.get(ROLE_SCORING), row.texts.get(ROLE_NAME) or "")
     if unit is None:
         return target
-    return replace(target, unit=unit, unit_raw=None, flags=(*target.flags, UNIT_INFERRED))
+    # built directly: dataclasses.replace reads the fields by name and calls Target(**changes)
+    return Target(
+        target.operator,
+        target.operator_raw,
+        target.value,
+        target.value_max,
+        unit,
+        None,
+        (*target.flags, UNIT_INFERRED),
+    )
 
 
 def _from_actual(target: Target, actual: ParsedValue) -> Target:
