@@ -80,6 +80,48 @@ def test_json_path_stays_under_out(tmp_path: Path, rel: str) -> None:
         json_path(tmp_path, rel)
 
 
+@pytest.mark.parametrize(
+    "rel", ["a.txt", "d/e/f.txt", "d//e.txt", "./d/e.txt", "d/./e.txt", "d/e/"]
+)
+def test_json_path_of_a_plain_path_is_the_one_pure_posix_path_gives(
+    tmp_path: Path, rel: str
+) -> None:
+    from pathlib import PurePosixPath
+
+    parts = PurePosixPath(rel)
+    expected = tmp_path / "json" / Path(*parts.parts).with_name(parts.name + ".json")
+    assert str(json_path(tmp_path, rel)) == str(expected)
+
+
+def test_indicator_columns_are_the_model_dump_of_each_indicator() -> None:
+    """The columns read from the indicators' attributes equal their model_dump, transposed
+    (a date for a deadline), and share no list with the models."""
+    from datetime import date
+
+    from jixiao.output.rows import indicator_columns
+    from jixiao.pipeline import process_bytes
+
+    result = process_bytes(sample_files()[0].read_bytes(), "a.txt")
+    indicators = [i for form in result.forms for i in form.indicators]
+    columns = indicator_columns(result)
+    for name in indicators[0].model_dump():
+        expected = [i.model_dump()[name] for i in indicators]
+        if name == "deadline":
+            expected = [date.fromisoformat(v) if v else None for v in expected]
+        assert columns[name] == expected, name
+    assert all(a is not b for a, b in zip(columns["flags"], (i.flags for i in indicators)))
+    assert columns["form_id"] == [f.form_id for f in result.forms for _ in f.indicators]
+
+
+def test_a_dumped_result_is_its_model_dump_json_with_a_newline() -> None:
+    from jixiao.output.json_out import dump_result
+    from jixiao.pipeline import process_bytes
+
+    for path in sample_files()[:5]:
+        result = process_bytes(path.read_bytes(), path.name)
+        assert dump_result(result) == (result.model_dump_json(indent=2) + "\n").encode("utf-8")
+
+
 def test_cli_help_has_examples(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["run", "-h"])

@@ -14,6 +14,7 @@ import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -79,10 +80,16 @@ def scratch_dir(out: Path) -> Path:
     return out / SCRATCH
 
 
+@lru_cache(maxsize=4)
+def _scratch_folder(out: str, pid: int) -> str:
+    """OUT/.tmp/<pid> (remembered: it is asked for before every source, the same each time)."""
+    return str(scratch_dir(Path(out)) / str(pid))
+
+
 def _use_scratch(out: str) -> None:
     """Send this process's temporary files (and its child processes') to OUT/.tmp/<pid>, so a
     worker killed mid-file leaves nothing outside OUT and the run can remove them."""
-    folder = str(scratch_dir(Path(out)) / str(os.getpid()))
+    folder = _scratch_folder(out, os.getpid())
     if tempfile.tempdir == folder and os.path.isdir(folder):
         return  # as set for the source before (a run removes the folder when it ends)
     os.makedirs(folder, exist_ok=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Final
 
 from jixiao.flags import OCR, OCR_REPAIRED, UNIT_INFERRED
@@ -47,7 +46,16 @@ def _infer_missing_unit(target: Target, row: RawIndicator) -> Target:
     unit = infer_unit(target.value, row.texts.get(ROLE_SCORING), row.texts.get(ROLE_NAME) or "")
     if unit is None:
         return target
-    return replace(target, unit=unit, unit_raw=None, flags=(*target.flags, UNIT_INFERRED))
+    # built directly: dataclasses.replace reads the fields by name and calls Target(**changes)
+    return Target(
+        target.operator,
+        target.operator_raw,
+        target.value,
+        target.value_max,
+        unit,
+        None,
+        (*target.flags, UNIT_INFERRED),
+    )
 
 
 def _from_actual(target: Target, actual: ParsedValue) -> Target:
@@ -108,32 +116,36 @@ def build_indicator(
     ocr_cells = [cell for cell in row.cells.values() if cell.origin == "ocr"]
     if ocr_cells:
         flags.append(OCR)
-    return Indicator(
-        seq=seq,
-        level1=levels.level1,
-        level1_raw=levels.level1_raw,
-        level2=levels.level2,
-        level2_raw=levels.level2_raw,
-        name=name or "",
-        operator=target.operator,  # type: ignore[arg-type]
-        operator_raw=target.operator_raw,
-        value=target.value,
-        value_max=target.value_max,
-        value_text=texts.get(ROLE_VALUE),
-        unit=target.unit,
-        unit_raw=target.unit_raw,
-        weight=_weight(texts),
-        explanation=texts.get(ROLE_EXPLANATION),
-        scoring=texts.get(ROLE_SCORING),
-        remark=texts.get(ROLE_REMARK) or texts.get(ROLE_DEVIATION),
-        actual_text=actual_text,
-        actual_value=actual.value if actual else None,
-        score=score_of_cell(texts.get(ROLE_SCORE)),
-        page=row.page,
-        line=row.line,
-        bbox=list(row.bbox) if row.bbox else None,
-        cell=row.where,
-        confidence=confidence(flags, min(c.score for c in ocr_cells) if ocr_cells else 1.0),
-        flags=flags,
-        deadline=target_deadline(row, target, year),
+    # validated from a dict: the same validation as Indicator(**fields), without packing
+    # 27 keyword arguments into one and a Python __init__ frame per indicator
+    return Indicator.model_validate(
+        {
+            "seq": seq,
+            "level1": levels.level1,
+            "level1_raw": levels.level1_raw,
+            "level2": levels.level2,
+            "level2_raw": levels.level2_raw,
+            "name": name or "",
+            "operator": target.operator,
+            "operator_raw": target.operator_raw,
+            "value": target.value,
+            "value_max": target.value_max,
+            "value_text": texts.get(ROLE_VALUE),
+            "unit": target.unit,
+            "unit_raw": target.unit_raw,
+            "weight": _weight(texts),
+            "explanation": texts.get(ROLE_EXPLANATION),
+            "scoring": texts.get(ROLE_SCORING),
+            "remark": texts.get(ROLE_REMARK) or texts.get(ROLE_DEVIATION),
+            "actual_text": actual_text,
+            "actual_value": actual.value if actual else None,
+            "score": score_of_cell(texts.get(ROLE_SCORE)),
+            "page": row.page,
+            "line": row.line,
+            "bbox": list(row.bbox) if row.bbox else None,
+            "cell": row.where,
+            "confidence": confidence(flags, min(c.score for c in ocr_cells) if ocr_cells else 1.0),
+            "flags": flags,
+            "deadline": target_deadline(row, target, year),
+        }
     )

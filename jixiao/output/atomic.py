@@ -13,7 +13,9 @@ _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
 
 
 def _temporary_name(target: Path) -> str:
-    return f"{target.parent}/.{target.name}.{os.getpid()}.{next(_COUNTER)}.tmp"
+    """`.<name>.<pid>.<n>.tmp` beside `target` (by string: target.parent is a new Path)."""
+    folder, name = os.path.split(os.fspath(target))
+    return f"{folder or '.'}/.{name}.{os.getpid()}.{next(_COUNTER)}.tmp"
 
 
 @contextmanager

@@ -41,12 +41,12 @@ def _has_target(row: RawIndicator) -> bool:
 def _useful(forms: list[RawForm]) -> int:
     """How many rows of these forms look like real indicators: a target, and a name that is
     not a run of cells glued by a separator."""
-    return sum(
-        1
-        for form in forms
-        for row in form.indicators
-        if _has_target(row) and not _SEPARATORS.search(row.text(Role.NAME) or "")
-    )
+    count = 0
+    for form in forms:  # loops, not a generator: this runs on every reading of every text
+        for row in form.indicators:
+            if _has_target(row) and not _SEPARATORS.search(row.texts.get(Role.NAME) or ""):
+                count += 1
+    return count
 
 
 _SEPARATORS = re.compile(r"[,|\t]|\s{2,}")

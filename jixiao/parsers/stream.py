@@ -9,6 +9,7 @@ the scoring rule and the weight, recognised by content.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from jixiao.parsers.cells import CellType, cell_type
 from jixiao.parsers.tabular import FormAssembler
@@ -19,13 +20,16 @@ _QUOTED = re.compile(r'"((?:[^"]|"")*)"')
 
 
 def _fields(lines: tuple[TextLine, ...]) -> list[tuple[str, TextLine]]:
-    fields = []
-    text = "\n".join(line.text for line in lines)
-    starts = [0]
+    """The quoted fields of the text, each with the line it starts on."""
+    text = "\n".join([line.text for line in lines])
+    if '"' not in text:  # the common case: a text that is no CSV stream
+        return []
+    starts = [0]  # where each line starts in `text`
     for line in lines:
         starts.append(starts[-1] + len(line.text) + 1)
+    fields = []
     for match in _QUOTED.finditer(text):
-        index = max(i for i, s in enumerate(starts[:-1]) if s <= match.start())
+        index = bisect_right(starts, match.start()) - 1
         fields.append((clean(match.group(1).replace('""', '"')), lines[index]))
     return fields
 

@@ -208,14 +208,18 @@ class _Draft:
         return bool(self.form.title or self.form.fields or self.template or self.form.budget)
 
     def touch(self, row: RawRow) -> None:
-        if row.line is not None:
+        self.touch_at(row.line, row.page)
+
+    def touch_at(self, line: int | None, page: int | None) -> None:
+        """The form reaches this line and page."""
+        if line is not None:
             if self.form.line_start is None:
-                self.form.line_start = row.line
-            self.form.line_end = row.line
-        if row.page is not None:
+                self.form.line_start = line
+            self.form.line_end = line
+        if page is not None:
             if self.form.page_start is None:
-                self.form.page_start = row.page
-            self.form.page_end = row.page
+                self.form.page_start = page
+            self.form.page_end = page
 
     def head_row(self, row: RawRow) -> None:
         if self.head.feed(row):
@@ -405,7 +409,7 @@ class FormAssembler:
 
     def add(self, indicator: RawIndicator, line: int | None) -> None:
         self.draft.form.indicators.append(indicator)
-        self.draft.touch(RawRow((), line, indicator.page))
+        self.draft.touch_at(line, indicator.page)  # no RawRow made for it (one per indicator)
 
     def close_form(self) -> None:
         """A hard boundary (a new worksheet): the next rows never continue the current form."""

@@ -72,8 +72,7 @@ def build_forms(
     rows, balanced = resolve_numbers(rows, columns, lattice.joined, lattice.hard_cells)
     order = headers[0].roles if headers else columns
     indicators = _row_indicators(lattice, rows, (columns, order), prior, by_line)
-    in_row = {i for row in rows for cell in row for i in range(cell.start, cell.end)}
-    labels = {i for header in headers for i in range(header.start, header.end)}
+    taken = _taken_atoms(len(atoms), rows, headers)
     assembler = FormAssembler()
     row_lines = {atoms[cell.start].line for row in rows for cell in row}
     head = _HeadFeeder(assembler, projects, row_lines)
@@ -87,7 +86,7 @@ def build_forms(
             for indicator in indicators[i]:
                 assembler.add(indicator, indicator.line)
             continue
-        if i in in_row or i in labels:
+        if taken[i]:
             continue  # a header's labels say nothing of the form's head
         if pending and atom.line != pending[-1].line:
             head.feed(pending)
@@ -102,6 +101,23 @@ def build_forms(
         if not form.header and headers:
             form.header = _header_columns(headers[0])
     return forms
+
+
+def _taken_atoms(count: int, rows: list[list[Cell]], headers: list[Header]) -> list[bool]:
+    """Whether each atom is in a row's cell or a header's labels (a list by atom index:
+    cheaper to build and ask than a set of the indices)."""
+    taken = [False] * count
+    for row in rows:
+        for cell in row:
+            _take(taken, cell.start, cell.end)
+    for header in headers:
+        _take(taken, header.start, header.end)
+    return taken
+
+
+def _take(taken: list[bool], start: int, end: int) -> None:
+    for i in range(start, min(end, len(taken))):
+        taken[i] = True
 
 
 def _row_indicators(

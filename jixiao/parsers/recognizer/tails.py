@@ -33,8 +33,9 @@ def reorder_tail(row: list[Cell], columns: tuple[Role, ...]) -> tuple[list[Cell]
     choices = list(dict.fromkeys([*roles, *(r for r in columns if r in TAIL)]))
     if len(choices) < len(tail):  # several cells in one repeated column: leave them
         return row, False
-    best = min(permutations(choices, len(tail)), key=lambda order: _cost(row, tail, order))
-    if list(best) == roles or _cost(row, tail, best) >= _cost(row, tail, roles):
+    costs = [cell_costs(row[k].text).roles for k in tail]
+    best, cheapest = _cheapest_order(costs, choices)
+    if list(best) == roles or cheapest >= _cost(costs, roles):
         return row, False
     updated = list(row)
     for k, role in zip(tail, best):
@@ -42,11 +43,27 @@ def reorder_tail(row: list[Cell], columns: tuple[Role, ...]) -> tuple[list[Cell]
     return updated, True
 
 
+def _cheapest_order(
+    costs: list[dict[Role, float]], choices: list[Role | None]
+) -> tuple[tuple[Role | None, ...], float]:
+    """The first cheapest assignment of `choices` to the cells whose role costs are `costs`
+    (as min() over the permutations keyed by cost would pick), and its cost."""
+    best: tuple[Role | None, ...] = ()
+    cheapest = 0.0
+    for order in permutations(choices, len(costs)):
+        cost = _cost(costs, order)
+        if not best or cost < cheapest:
+            best, cheapest = order, cost
+    return best, cheapest
+
+
 def _cost(
-    row: list[Cell], tail: list[int], order: tuple[Role | None, ...] | list[Role | None]
+    costs: list[dict[Role, float]], order: tuple[Role | None, ...] | list[Role | None]
 ) -> float:
+    """What the cells cost in these roles (each cell's role costs looked up once per row,
+    not once per order tried)."""
     total = 0.0
-    for k, role in zip(tail, order):
+    for cell, role in zip(costs, order):
         if role is not None:
-            total += cell_costs(row[k].text).roles.get(role, _IMPOSSIBLE)
+            total += cell.get(role, _IMPOSSIBLE)
     return total
