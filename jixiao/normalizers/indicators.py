@@ -48,13 +48,13 @@ def _infer_missing_unit(target: Target, row: RawIndicator) -> Target:
         return target
     # built directly: dataclasses.replace reads the fields by name and calls Target(**changes)
     return Target(
-        target.operator,
-        target.operator_raw,
-        target.value,
-        target.value_max,
-        unit,
-        None,
-        (*target.flags, UNIT_INFERRED),
+        operator=target.operator,
+        operator_raw=target.operator_raw,
+        value=target.value,
+        value_max=target.value_max,
+        unit=unit,
+        unit_raw=None,
+        flags=(*target.flags, UNIT_INFERRED),
     )
 
 

@@ -28,6 +28,20 @@ def has_hard_separator(text: str) -> bool:
     return "|" in text or "\t" in text or "｜" in text
 
 
+def first_hard_separator(text: str) -> int:
+    """Where HARD_SEPARATOR.search(text) finds the first hard separator (by str.find, a
+    pass in C for each of the three), or -1 in a text without one."""
+    cut = -1
+    for separator in _HARD_SEPARATORS:
+        found = text.find(separator, 0, len(text) if cut < 0 else cut)
+        if found >= 0:
+            cut = found
+    return cut
+
+
+_HARD_SEPARATORS: Final = ("|", "｜", "\t")  # what HARD_SEPARATOR matches
+
+
 def most_lines_cut(printed: list[list[str] | None]) -> bool:
     """Most lines hold two or more cells cut by "|", tabs or commas (`printed`: each
     content line's cells, None for a blank line)."""

@@ -11,7 +11,12 @@ from dataclasses import replace
 from typing import Final
 
 from jixiao.parsers.header import header_role
-from jixiao.parsers.recognizer.separators import HARD_SEPARATOR, WIDE_SPACES, has_hard_separator
+from jixiao.parsers.recognizer.separators import (
+    HARD_SEPARATOR,
+    WIDE_SPACES,
+    first_hard_separator,
+    has_hard_separator,
+)
 from jixiao.records import RawCell, RawForm, RawIndicator, Role, TextLine, UnreadText
 from jixiao.roles import ROLE_IGNORE, ROLE_NAME
 
@@ -77,15 +82,7 @@ def _first_cut(body: str) -> int:
     if not has_hard_separator(body):
         wide = WIDE_SPACES.search(body)
         return wide.start() if wide is not None else -1
-    cut = len(body)
-    for separator in _HARD_SEPARATORS:
-        found = body.find(separator, 0, cut)
-        if found >= 0:
-            cut = found
-    return cut
-
-
-_HARD_SEPARATORS: Final = ("|", "｜", "\t")  # what HARD_SEPARATOR matches
+    return first_hard_separator(body)
 
 
 def _block_end(lines: tuple[TextLine, ...], start: int) -> int | None:
