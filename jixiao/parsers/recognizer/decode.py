@@ -13,6 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, TypeAlias
 
+from librt.vecs import vec
+from mypy_extensions import i64
+
 from jixiao.parsers.recognizer.costs import cell_costs
 from jixiao.parsers.recognizer.kinds import DESCRIPTION, KIND_QUANTITY, Kind, cell_info
 from jixiao.parsers.recognizer.settings import settings
@@ -103,16 +106,17 @@ def skipped_cells(lattice: Lattice, start: int, end: int) -> list[Cell]:
     return [Cell(i, i + 1, lattice.atoms[i].text, None) for i in range(start, end)]
 
 
-def _entry(start: int, previous: int, column: int, new_row: bool) -> int:
+def _entry(start: int, previous: int, column: int, new_row: bool) -> i64:
     """A back pointer packed in one int (a dict of tuples was a tenth of the decoder's time):
     the start atom of the step into a state, the state it came from, the column it filled
     (or _SKIP, _CLOSE, an extra role's code) and whether it opened a row. The state and the
     column take 8 bits each: a state is below 2 * (columns + 2), a column code at most
     _EXTRA_BASE + 2."""
-    return (((start << 8 | previous + 1) << 8 | column - _CLOSE) << 1) | new_row
+    packed: i64 = ((start << 8 | previous + 1) << 8 | column - _CLOSE) << 1
+    return packed | 1 if new_row else packed
 
 
-def _unpacked(entry: int) -> tuple[int, int, int, bool]:
+def _unpacked(entry: i64) -> tuple[int, int, int, bool]:
     """(start atom, previous state, column, new row) of a packed back pointer."""
     return entry >> 17, (entry >> 9 & 255) - 1, (entry >> 1 & 255) + _CLOSE, bool(entry & 1)
 
@@ -142,7 +146,8 @@ def decode(
         decoder.without_name = settings().cost("row_without_name_headed")
     decoder.column_prior = column_prior or {}
     decoder.by_column = bool(decoder.column_prior) and lattice.hard_cells
-    decoder.row_wrap = row_wrap or [0.0] * len(lattice.atoms)
+    if row_wrap:
+        decoder.row_wrap = vec[float](row_wrap)
     return decoder.run(offset)
 
 
@@ -174,7 +179,7 @@ class _Decoder:
         self.column_cap = config.cost("column_distance_cap")
         self.column_prior: dict[Role, int] = {}
         self.by_column = False  # a header's columns weigh where "|"/tab cells sit
-        self.row_wrap: list[float] = [0.0] * len(lattice.atoms)
+        self.row_wrap: vec[float] = vec[float]([0.0] * len(lattice.atoms))
         self.order = (*LEVELS, *columns)
         self.column_of = {role: i + 1 for i, role in reversed(list(enumerate(self.order)))}
         self.unit_column = self.column_of.get(ROLE_UNIT, -1)
@@ -188,21 +193,22 @@ class _Decoder:
             role: (self.column_of.get(role, 0), 1 if role in TARGETS else 0)
             for role in (*self.order, *EXTRAS)
         }
-        self.row_start_cost = row_start_cost
-        self.name_extra = name_extra
+        # per atom, unboxed (read for every cell a row may start or be named with)
+        self.row_start_cost = vec[float](row_start_cost)
+        self.name_extra = vec[float](name_extra)
         self.region = region
         count = len(lattice.atoms)
         # The cheapest way into each state at each atom, flat: atom * states + state (a
         # dict an atom boxed every key); `live[i]` lists the states reached at atom i in
         # the order they were first reached, which breaks ties as the dicts did.
         self.states = 2 * self.width  # a state is column << 1 | target bit
-        self.nothing_to_follow: Follow = ([_INF] * self.width, [-1] * self.width)
-        self.best: list[float] = [_INF] * ((count + 1) * self.states)
-        self.back: list[int] = [0] * ((count + 1) * self.states)
+        self.nothing_to_follow: Follow = (_costs(self.width), _states(self.width))
+        self.best: vec[float] = _costs((count + 1) * self.states)
+        self.back: vec[i64] = vec[i64]([0] * ((count + 1) * self.states))
         self.live: list[list[int]] = [[] for _ in range(count + 1)]
         self._reach(0, 0, 0.0, 0)
 
-    def _reach(self, j: int, state: int, cost: float, entry: int) -> None:
+    def _reach(self, j: int, state: int, cost: float, entry: i64) -> None:
         """Reach `state` at atom j at `cost`, where that is cheaper than the way known."""
         at = j * self.states + state
         held = self.best[at]
@@ -232,7 +238,12 @@ class _Decoder:
         if len(states) <= 4:
             return
         best, at = self.best, i * self.states
-        limit = min([best[at + s] for s in states]) + self.beam
+        cheapest = _INF
+        for state in states:  # a loop: min() of a list boxed every cost
+            reached = best[at + state]
+            if reached < cheapest:
+                cheapest = reached
+        limit = cheapest + self.beam
         kept = [s for s in states if best[at + s] <= limit]
         if len(kept) < len(states):
             for state in states:
@@ -342,15 +353,15 @@ class _Decoder:
         best, at = self.best, i * self.states
         # per target bit, the cost and state in each column (made when a row is open: between
         # rows, most atoms of a table's margins, no column has a state to follow)
-        open_costs: list[list[float] | None] = [None, None]
-        open_states: list[list[int] | None] = [None, None]
+        open_costs: list[vec[float] | None] = [None, None]
+        open_states: list[vec[i64] | None] = [None, None]
         for state in self.live[i]:
             column = state >> 1
             if column:
                 bit = state & 1
                 costs, states = open_costs[bit], open_states[bit]
                 if costs is None or states is None:
-                    costs, states = [_INF] * width, [-1] * width
+                    costs, states = _costs(width), _states(width)
                     open_costs[bit], open_states[bit] = costs, states
                 costs[column] = best[at + state] - gap * column
                 states[column] = state
@@ -362,11 +373,11 @@ class _Decoder:
                 follow[bit] = self._follow(costs, states)
         return follow
 
-    def _follow(self, costs: list[float], states: list[int]) -> Follow:
+    def _follow(self, costs: vec[float], states: vec[i64]) -> Follow:
         """The cheapest entry before each column (prefix minima, by cost then state); the
         columns after the name follow the name, or a level where the row has no name."""
         width = self.width
-        before_cost, before_state = [_INF] * width, [-1] * width
+        before_cost, before_state = _costs(width), _states(width)
         cost, state = costs[0], states[0]
         for column in range(1, _NAME_COLUMN + 1):  # a level or the name: any column before
             before_cost[column], before_state[column] = cost, state
@@ -470,10 +481,21 @@ EXTRAS: Final[tuple[Role, ...]] = (Role.UNIT, Role.WEIGHT, Role.OPERATOR)
 _EXTRA_BASE: Final = 100
 _EXTRA_CODES: Final = {role: _EXTRA_BASE + k for k, role in enumerate(EXTRAS)}
 # per column, the cost and state a cell in that column follows (-1: none)
-Follow: TypeAlias = tuple[list[float], list[int]]
+Follow: TypeAlias = "tuple[vec[float], vec[i64]]"  # a string: compiled, i64 is int at run time
 
 
-def _cheaper(cost: float, state: int, than_cost: float, than_state: int) -> bool:
+def _costs(count: int) -> vec[float]:
+    """`count` costs, none reached yet: a vec holds its floats unboxed when compiled (a list
+    boxed every cost the decoder stored)."""
+    return vec[float]([_INF] * count)
+
+
+def _states(count: int) -> vec[i64]:
+    """`count` states, none yet (-1)."""
+    return vec[i64]([-1] * count)
+
+
+def _cheaper(cost: float, state: i64, than_cost: float, than_state: i64) -> bool:
     """(cost, state) before (than_cost, than_state): cheaper, or as cheap with a lower state."""
     return cost < than_cost or (cost == than_cost and state < than_state)
 
@@ -483,7 +505,7 @@ _TARGETLESS_ROW: Final = _NAME_COLUMN << 1  # the first state of a named row wit
 
 def _path(
     lattice: Lattice,
-    back: list[int],
+    back: vec[i64],
     states: int,
     end: int,
     state: int,
