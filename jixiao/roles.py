@@ -28,3 +28,8 @@ ROLE_SCORE: Final = Role.SCORE
 ROLE_DEVIATION: Final = Role.DEVIATION
 ROLE_STANDARD: Final = Role.STANDARD
 ROLE_IGNORE: Final = Role.IGNORE
+
+# every role in the enum's order; a role's code is its index (compiled code indexes vecs by
+# codes where a dict keyed by the role was a lookup per cell and role)
+ROLES: Final = tuple(Role)
+ROLE_CODE: Final = {role: code for code, role in enumerate(ROLES)}

@@ -10,6 +10,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Final, TypeAlias
 
+from librt.vecs import vec
+from mypy_extensions import i64
+
 from jixiao.parsers.recognizer.kinds import (
     GROUP_POINTS,
     KIND_EXPLANATION,
@@ -29,7 +32,7 @@ from jixiao.parsers.recognizer.kinds import (
 from jixiao.parsers.recognizer.lattice import RESTATED
 from jixiao.records import Role
 from jixiao.repairs import DIGIT, ocr_two_for_ge
-from jixiao.roles import ROLE_ACTUAL, ROLE_NAME, ROLE_SCORE, ROLE_VALUE, ROLE_WEIGHT
+from jixiao.roles import ROLE_ACTUAL, ROLE_CODE, ROLE_NAME, ROLE_SCORE, ROLE_VALUE, ROLE_WEIGHT
 from jixiao.text import fold
 from jixiao.vocab import derived, field_labels, vocabulary
 
@@ -64,6 +67,10 @@ class CellCosts:
     info: CellInfo
     roles: dict[Role, float]  # possible roles only
     skip: float
+    # the likely roles again, as role codes (jixiao.roles.ROLE_CODE) and costs, unboxed: the
+    # decoder reads them for every span of atoms
+    codes: vec[i64]
+    fits: vec[float]
     likely: tuple[tuple[Role, float], ...] = ()  # the roles within UNLIKELY of the cheapest
 
     def __init__(
@@ -77,6 +84,8 @@ class CellCosts:
         self.roles = roles
         self.skip = skip
         self.likely = likely
+        self.codes = vec[i64]([ROLE_CODE[role] for role, _ in likely])
+        self.fits = vec[float]([fit for _, fit in likely])
 
 
 UNLIKELY: Final = 2.0  # a role this much dearer than the cell's cheapest is never the best reading

@@ -11,17 +11,17 @@ closed without one costs `row_without_target`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final, TypeAlias
+from typing import Final
 
 from librt.vecs import vec
 from mypy_extensions import i64
 
-from jixiao.parsers.recognizer.costs import cell_costs
+from jixiao.parsers.recognizer.costs import CellCosts, cell_costs
 from jixiao.parsers.recognizer.kinds import DESCRIPTION, KIND_QUANTITY, Kind, cell_info
 from jixiao.parsers.recognizer.settings import settings
 from jixiao.parsers.recognizer.spans import Lattice, extended
 from jixiao.records import Role
-from jixiao.roles import ROLE_OPERATOR, ROLE_UNIT, ROLE_VALUE
+from jixiao.roles import ROLE_CODE, ROLE_OPERATOR, ROLE_UNIT, ROLE_VALUE, ROLES
 
 LEVELS: Final = (Role.LEVEL1, Role.LEVEL2, Role.NAME)  # the columns before a template's
 LEVEL_ROLES: Final = frozenset({Role.LEVEL1, Role.LEVEL2})  # the level columns alone
@@ -144,8 +144,9 @@ def decode(
     decoder = _Decoder(lattice, columns, row_start_cost, name_extra, region)
     if not named_by_level:
         decoder.without_name = settings().cost("row_without_name_headed")
-    decoder.column_prior = column_prior or {}
-    decoder.by_column = bool(decoder.column_prior) and lattice.hard_cells
+    decoder.by_column = bool(column_prior) and lattice.hard_cells
+    for role, col in (column_prior or {}).items():
+        decoder.prior[ROLE_CODE[role]] = col
     if row_wrap:
         decoder.row_wrap = vec[float](row_wrap)
     return decoder.run(offset)
@@ -177,8 +178,9 @@ class _Decoder:
         self.empty_as_column = config.cost("empty_as_column")
         self.column_cost = config.cost("column_distance")
         self.column_cap = config.cost("column_distance_cap")
-        self.column_prior: dict[Role, int] = {}
         self.by_column = False  # a header's columns weigh where "|"/tab cells sit
+        # per role code, the "|"/tab column of its header label (-1: none)
+        self.prior: vec[i64] = vec[i64]([-1] * len(ROLES))
         self.row_wrap: vec[float] = vec[float]([0.0] * len(lattice.atoms))
         self.order = (*LEVELS, *columns)
         self.column_of = {role: i + 1 for i, role in reversed(list(enumerate(self.order)))}
@@ -188,11 +190,17 @@ class _Decoder:
         free = len(self.order) > _NAME_COLUMN and self.order[-1] in REPEATABLE
         self.last = len(self.order) if free else -1
         self.width = len(self.order) + 2
-        # the roles a cell may take in this order: (column or 0 off the template, target)
-        self.plan = {
-            role: (self.column_of.get(role, 0), 1 if role in TARGETS else 0)
-            for role in (*self.order, *EXTRAS)
-        }
+        # per role code, the roles a cell may take in this order: its column (0 off the
+        # template, -1 none), whether it is a target (1 or 0), its code as an extra role
+        self.plan_column: vec[i64] = vec[i64]([-1] * len(ROLES))
+        self.plan_target: vec[i64] = vec[i64]([0] * len(ROLES))
+        self.extra_code: vec[i64] = vec[i64]([0] * len(ROLES))
+        for role in (*self.order, *EXTRAS):
+            code = ROLE_CODE[role]
+            self.plan_column[code] = self.column_of.get(role, 0)
+            self.plan_target[code] = 1 if role in TARGETS else 0
+        for k, role in enumerate(EXTRAS):
+            self.extra_code[ROLE_CODE[role]] = _EXTRA_BASE + k
         # per atom, unboxed (read for every cell a row may start or be named with)
         self.row_start_cost = vec[float](row_start_cost)
         self.name_extra = vec[float](name_extra)
@@ -202,7 +210,13 @@ class _Decoder:
         # dict an atom boxed every key); `live[i]` lists the states reached at atom i in
         # the order they were first reached, which breaks ties as the dicts did.
         self.states = 2 * self.width  # a state is column << 1 | target bit
-        self.nothing_to_follow: Follow = (_costs(self.width), _states(self.width))
+        # per target bit and column (bit * width + column), the cheapest state at the atom
+        # being read that a cell in that column may follow, and its cost (_predecessors)
+        self.open_cost: vec[float] = _costs(2 * self.width)
+        self.open_state: vec[i64] = _states(2 * self.width)
+        self.follow_cost: vec[float] = _costs(2 * self.width)
+        self.follow_state: vec[i64] = _states(2 * self.width)
+        self.following: list[bool] = [False, False]  # per bit: follow_state holds states
         self.best: vec[float] = _costs((count + 1) * self.states)
         self.back: vec[i64] = vec[i64]([0] * ((count + 1) * self.states))
         self.live: list[list[int]] = [[] for _ in range(count + 1)]
@@ -267,7 +281,7 @@ class _Decoder:
         outside = 1.0 if self.region[i] else self.outside_skip
         glued = lattice.joined[i] and not self.region[i]
         pieces = self.glued_skip if glued else 1.0  # glued junk around a table skips cheaply
-        follow = self._predecessors(i)
+        self._predecessors(i)
         crossings = 0
         atoms = lattice.atoms
         last = i + 1 if not atoms[i].text else len(atoms)
@@ -295,7 +309,7 @@ class _Decoder:
             if not text and lattice.inner_empty[i]:
                 self._empty_column(i, base + self.empty_as_column)
             unit = costs.info.kind is KIND_QUANTITY  # a number printed with its unit
-            self._roles(i, j, costs.likely, base, (closing, closing_state), follow, unit)
+            self._roles(i, j, costs, base, closing, closing_state, unit)
 
     def _close_row(self, i: int) -> tuple[float, int]:
         """Being between rows at atom i: the current row closed (a zero-length step).
@@ -346,93 +360,102 @@ class _Decoder:
                 entry = _entry(i, state, (state >> 1) + 1, False)
                 self._reach(i + 1, moved, best[at + state] + cost, entry)
 
-    def _predecessors(self, i: int) -> list[Follow]:
+    def _predecessors(self, i: int) -> None:
         """For each column, the cheapest state at atom i a cell in that column may follow
-        (less the gap cost of the columns between), for rows without and with a target."""
+        (less the gap cost of the columns between), for rows without and with a target:
+        into `follow_cost` and `follow_state`, at bit * width + column (tables kept from
+        atom to atom: a pair of new ones for each atom was a tenth of the decoder's work)."""
         width, gap = self.width, self.gap
         best, at = self.best, i * self.states
-        # per target bit, the cost and state in each column (made when a row is open: between
-        # rows, most atoms of a table's margins, no column has a state to follow)
-        open_costs: list[vec[float] | None] = [None, None]
-        open_states: list[vec[i64] | None] = [None, None]
+        open_cost, open_state = self.open_cost, self.open_state
+        # per target bit, the cost and state in each column (filled when a row is open:
+        # between rows, most atoms of a table's margins, no column has a state to follow)
+        opened = [False, False]
         for state in self.live[i]:
             column = state >> 1
             if column:
                 bit = state & 1
-                costs, states = open_costs[bit], open_states[bit]
-                if costs is None or states is None:
-                    costs, states = _costs(width), _states(width)
-                    open_costs[bit], open_states[bit] = costs, states
-                costs[column] = best[at + state] - gap * column
-                states[column] = state
-        # a list, not a tuple: _roles indexes it by the target bit, which would box a tuple
-        follow: list[Follow] = [self.nothing_to_follow, self.nothing_to_follow]
+                if not opened[bit]:
+                    opened[bit] = True
+                    for k in range(bit * width, bit * width + width):
+                        open_cost[k] = _INF
+                        open_state[k] = -1
+                open_cost[bit * width + column] = best[at + state] - gap * column
+                open_state[bit * width + column] = state
         for bit in range(2):
-            costs, states = open_costs[bit], open_states[bit]
-            if costs is not None and states is not None:
-                follow[bit] = self._follow(costs, states)
-        return follow
+            if opened[bit]:
+                self._follow(bit * width)
+            elif self.following[bit]:  # nothing to follow at this bit now
+                for k in range(bit * width, bit * width + width):
+                    self.follow_state[k] = -1
+            self.following[bit] = opened[bit]
 
-    def _follow(self, costs: vec[float], states: vec[i64]) -> Follow:
+    def _follow(self, first: int) -> None:
         """The cheapest entry before each column (prefix minima, by cost then state); the
-        columns after the name follow the name, or a level where the row has no name."""
-        width = self.width
-        before_cost, before_state = _costs(width), _states(width)
-        cost, state = costs[0], states[0]
-        for column in range(1, _NAME_COLUMN + 1):  # a level or the name: any column before
-            before_cost[column], before_state[column] = cost, state
-            if _cheaper(costs[column], states[column], cost, state):
-                cost, state = costs[column], states[column]
-        cost, state = costs[_NAME_COLUMN], states[_NAME_COLUMN]  # after the name: the name,
-        for column in range(1, _NAME_COLUMN):  # or a level where the row has no name
-            unnamed = costs[column] + self.without_name
-            if _cheaper(unnamed, states[column], cost, state):
-                cost, state = unnamed, states[column]
-        for column in range(_NAME_COLUMN + 1, width):
-            before_cost[column], before_state[column] = cost, state
-            if _cheaper(costs[column], states[column], cost, state):
-                cost, state = costs[column], states[column]
-        return before_cost, before_state
+        columns after the name follow the name, or a level where the row has no name.
+        `first`: where the target bit's columns start in the tables."""
+        costs, states = self.open_cost, self.open_state
+        before_cost, before_state = self.follow_cost, self.follow_state
+        before_cost[first], before_state[first] = _INF, -1
+        cost, state = costs[first], states[first]
+        for k in range(first + 1, first + _NAME_COLUMN + 1):  # a level or the name: any
+            before_cost[k], before_state[k] = cost, state  # column before
+            if _cheaper(costs[k], states[k], cost, state):
+                cost, state = costs[k], states[k]
+        name = first + _NAME_COLUMN
+        cost, state = costs[name], states[name]  # after the name: the name, or a level
+        for k in range(first + 1, name):  # where the row has no name
+            unnamed = costs[k] + self.without_name
+            if _cheaper(unnamed, states[k], cost, state):
+                cost, state = unnamed, states[k]
+        for k in range(name + 1, first + self.width):
+            before_cost[k], before_state[k] = cost, state
+            if _cheaper(costs[k], states[k], cost, state):
+                cost, state = costs[k], states[k]
 
     def _roles(
         self,
         i: int,
         j: int,
-        likely: tuple[tuple[Role, float], ...],
+        costs: CellCosts,
         base: float,
-        closing: tuple[float, int],
-        follow: list[Follow],
+        closing: float,
+        closing_state: int,
         with_unit: bool = False,
     ) -> None:
+        """Every role of the cell [i, j) may take in this order, from the states at atom i
+        (_predecessors) or as a row's first cell (after `closing`, from `closing_state`)."""
         best, back, into, live = self.best, self.back, j * self.states, self.live[j]
         wrap = self.row_wrap[i]  # a row going on into the next line of a lines-are-rows text
-        gap, plan, by_column = self.gap, self.plan, self.by_column
-        priors, atom_col = self.column_prior, self.lattice.atoms[i].col
-        for role, fit in likely:
-            found = plan.get(role)
-            if found is None:
+        gap, by_column, width = self.gap, self.by_column, self.width
+        plan_column, plan_target = self.plan_column, self.plan_target
+        follow_cost, follow_state = self.follow_cost, self.follow_state
+        atom_col = self.lattice.atoms[i].col
+        codes, fits = costs.codes, costs.fits
+        for k in range(len(codes)):
+            code = codes[k]
+            column = plan_column[code]
+            if column < 0:
                 continue
-            column, target = found
+            target = plan_target[code]
+            fit = fits[k]
             if not column:
-                self._extra(i, j, role, fit + base, target)
+                self._extra(i, j, code, fit + base, target)
                 continue
             fit += base + (self.name_extra[i] if column == _NAME_COLUMN else 0.0)
-            prior = priors.get(role) if by_column else None
-            if prior is not None:  # a cell away from its header label's column
-                distance = atom_col - prior if atom_col >= prior else prior - atom_col
-                fit += min(distance * self.column_cost, self.column_cap)
+            if by_column:
+                fit += self._off_column(code, atom_col)
             if column <= _NAME_COLUMN:  # a level or a name may open a row
                 # a row may open at either level (a merged level-1 above it); at its name
                 # it pays for both level columns it leaves out
                 skipped = 2 if column == _NAME_COLUMN else 0
-                cost = closing[0] + self.row_start_cost[i] + gap * skipped + fit
-                self._reach(j, column << 1, cost, _entry(i, closing[1], column, True))
-            between = gap * (column - 1)
+                cost = closing + self.row_start_cost[i] + gap * skipped + fit
+                self._reach(j, column << 1, cost, _entry(i, closing_state, column, True))
+            between = gap * float(column - 1)
             for targeted in range(2):  # a range: a tuple literal is built on every pass
-                follow_costs, follow_states = follow[targeted]
-                previous = follow_states[column]
+                previous = follow_state[targeted * width + column]
                 if previous >= 0:
-                    cost = follow_costs[column] + between + fit + wrap
+                    cost = follow_cost[targeted * width + column] + between + fit + wrap
                     if with_unit and previous >> 1 == self.unit_column:
                         cost += self.unit_twice  # "万亩 | 2110110天": the row's unit read
                     state = (column << 1) | targeted | target
@@ -445,6 +468,15 @@ class _Decoder:
             if column == self.last:  # the last column may hold several cells
                 self._repeat_last(i, j, column, target, fit + wrap)
 
+    def _off_column(self, code: int, col: int) -> float:
+        """What a cell in role `code` at "|"/tab column `col` pays for being away from its
+        header label's column (nothing where the header has no such label)."""
+        prior = self.prior[code]
+        if prior < 0:
+            return 0.0
+        distance = col - prior if col >= prior else prior - col
+        return min(float(distance) * self.column_cost, self.column_cap)
+
     def _repeat_last(self, i: int, j: int, column: int, target: int, fit: float) -> None:
         """Another cell in the last column, a free-text one (grade bands, notes)."""
         at = i * self.states
@@ -455,19 +487,19 @@ class _Decoder:
                 cost = reached + self.repeat + fit
                 self._reach(j, previous | target, cost, _entry(i, previous, column, False))
 
-    def _extra(self, i: int, j: int, role: Role, cost: float, target: int) -> None:
-        """A unit, weight or operator cell in a table whose columns name none: the state is
-        kept. A unit right after the value ("120 公里") or an operator right before it
-        ("≥ 95%", OCR's "═ 12处") is as usual as one in its own column."""
-        code = _EXTRA_CODES[role]
+    def _extra(self, i: int, j: int, role: int, cost: float, target: int) -> None:
+        """A unit, weight or operator cell (`role`: its code) in a table whose columns name
+        none: the state is kept. A unit right after the value ("120 公里") or an operator
+        right before it ("≥ 95%", OCR's "═ 12处") is as usual as one in its own column."""
+        code = self.extra_code[role]
         value = self.value_column
         best, at = self.best, i * self.states
         for state in self.live[i]:
             column = state >> 1
             if column >= _NAME_COLUMN:
-                if role is ROLE_UNIT and column == value:
+                if role == _UNIT and column == value:
                     extra = self.unit_after_value
-                elif role is ROLE_OPERATOR and column < value:
+                elif role == _OPERATOR and column < value:
                     extra = self.operator_before_value
                 else:
                     extra = self.off_template
@@ -479,9 +511,8 @@ _INF: Final = float("inf")
 # roles a cell may take in a row whose template has no such column (an unlabelled column)
 EXTRAS: Final[tuple[Role, ...]] = (Role.UNIT, Role.WEIGHT, Role.OPERATOR)
 _EXTRA_BASE: Final = 100
-_EXTRA_CODES: Final = {role: _EXTRA_BASE + k for k, role in enumerate(EXTRAS)}
-# per column, the cost and state a cell in that column follows (-1: none)
-Follow: TypeAlias = "tuple[vec[float], vec[i64]]"  # a string: compiled, i64 is int at run time
+_UNIT: Final = ROLE_CODE[ROLE_UNIT]
+_OPERATOR: Final = ROLE_CODE[ROLE_OPERATOR]
 
 
 def _costs(count: int) -> vec[float]:
