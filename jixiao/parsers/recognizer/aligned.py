@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final, TypeAlias
 
-from jixiao.parsers.recognizer.costs import cell_costs
+from jixiao.parsers.recognizer.costs import CellCosts, cell_costs
 from jixiao.parsers.recognizer.decode import (
     EXTRAS,
     LEVEL_ROLES,
@@ -31,7 +31,7 @@ from jixiao.parsers.recognizer.kinds import DESCRIPTION, cell_info
 from jixiao.parsers.recognizer.lattice import SEP_GLUE
 from jixiao.parsers.recognizer.spans import Lattice
 from jixiao.records import Role
-from jixiao.roles import ROLE_UNIT, ROLE_VALUE
+from jixiao.roles import ROLE_CODE, ROLE_UNIT, ROLE_VALUE
 
 _OPENS_ROW: Final = frozenset(LEVELS)
 Line: TypeAlias = tuple[int, int]  # atom span of one printed line
@@ -128,6 +128,7 @@ class _Labels:
         atoms = lattice.atoms
         cells: list[Cell] = []
         roles: list[Role] = []
+        taken = 0  # the roles' codes as bits
         start, end = line
         if lattice.lines_closed and start and not atoms[start].line_closed:
             return None  # the line before ends without "|": its last cell goes on here
@@ -146,11 +147,12 @@ class _Labels:
                 cells.append(Cell(start, stop, text, None))
             else:
                 margin = _IN_PLACE if not shift else _SHIFTED
-                role = self._cell_role(costs.likely, labelled, roles, margin)
+                role = self._cell_role(costs, labelled, roles, taken, margin)
                 if role is None:
                     return None
                 cells.append(Cell(start, stop, text, role, not roles))
                 roles.append(role)
+                taken |= 1 << ROLE_CODE[role]
             start = stop
         if not roles or roles[0] not in _OPENS_ROW:
             return None  # a wrapped piece of a row
@@ -160,18 +162,20 @@ class _Labels:
 
     def _cell_role(
         self,
-        likely: tuple[tuple[Role, float], ...],
+        costs: CellCosts,
         labelled: Role | None,
-        taken: list[Role],
+        before: list[Role],
+        taken: int,
         margin: float,
     ) -> Role | None:
         """The role of a filled cell under the `labelled` column, or None where that is no
-        plain reading of it (a unit beside the value fills no column of its own). `taken`:
-        the roles of the row's cells before it, which it cannot take again."""
-        if _likely(likely, labelled, margin, taken):
+        plain reading of it (a unit beside the value fills no column of its own). `before`:
+        the roles of the row's cells before it, which it cannot take again (`taken`: their
+        codes as bits)."""
+        if labelled is not None and _likely(costs, ROLE_CODE[labelled], margin, taken):
             return labelled
-        if taken and taken[-1] is ROLE_VALUE and ROLE_UNIT in self.extras:
-            return ROLE_UNIT if _likely(likely, ROLE_UNIT, margin, taken) else None
+        if before and before[-1] is ROLE_VALUE and ROLE_UNIT in self.extras:
+            return ROLE_UNIT if _likely(costs, _UNIT, margin, taken) else None
         return None
 
 
@@ -193,23 +197,26 @@ def _described_section(cells: list[Cell], roles: list[Role]) -> list[Cell] | Non
     return [*cells[:-1], described.with_role(None)]
 
 
-def _likely(
-    likely: tuple[tuple[Role, float], ...], role: Role | None, margin: float, taken: list[Role]
-) -> bool:
-    """The role is within `margin` of the cell's cheapest reading the row still allows (a
-    text after the row's name is no name: under 指标解释 it is the explanation)."""
-    if role is None:
-        return False
-    cheapest, allowed = 0.0, False  # the cheapest reading the row allows (two plain loops:
-    for r, cost in likely:  # a comprehension and a generator were a cell's dearest step)
-        if r not in taken and (not allowed or cost < cheapest):
-            cheapest, allowed = cost, True
+def _likely(costs: CellCosts, role: int, margin: float, taken: int) -> bool:
+    """The role (its code) is within `margin` of the cell's cheapest reading the row still
+    allows, the roles `taken` (codes as bits) left out: a text after the row's name is no
+    name, under 指标解释 it is the explanation. Plain loops over the unboxed codes and costs
+    (a comprehension, a generator, then tuples of roles and floats were a cell's dearest
+    step)."""
+    codes, fits = costs.codes, costs.fits
+    cheapest, allowed = 0.0, False  # the cheapest reading the row allows
+    for k in range(len(codes)):
+        if not taken >> codes[k] & 1 and (not allowed or fits[k] < cheapest):
+            cheapest, allowed = fits[k], True
     if not allowed:
         return False
-    for r, cost in likely:
-        if r is role and cost <= cheapest + margin:
+    for k in range(len(codes)):
+        if codes[k] == role and fits[k] <= cheapest + margin:
             return True
     return False
+
+
+_UNIT: Final = ROLE_CODE[ROLE_UNIT]
 
 
 # how much dearer than its cheapest reading a cell's role may be: under its own label a
