@@ -159,6 +159,46 @@ def test_compiled_modules_keep_their_constants_final() -> None:
     assert unmarked == {}
 
 
+def _iterated_fixed_tuples(path: Path) -> list[str]:
+    """Module-level tuple constants annotated bare `Final` that a loop or comprehension of
+    the module iterates."""
+    tree = ast.parse(path.read_text("utf-8"))
+    fixed = {
+        node.target.id
+        for node in tree.body
+        if isinstance(node, ast.AnnAssign)
+        and isinstance(node.target, ast.Name)
+        and isinstance(node.value, ast.Tuple)
+        and ast.unparse(node.annotation) == "Final"
+    }
+    loops = [n.iter for n in ast.walk(tree) if isinstance(n, (ast.For, ast.comprehension))]
+    return sorted({it.id for it in loops if isinstance(it, ast.Name) and it.id in fixed})
+
+
+def test_compiled_loops_iterate_variable_length_tuples() -> None:
+    """Compiled, a bare `Final` tuple constant is stored as a C struct of its items: every
+    loop over it built a new tuple object and iterated it through the generic iterator
+    (`is_note`, 940 instructions a call, callgrind). `Final[tuple[str, ...]]` keeps it one
+    tuple object, which a loop indexes."""
+    iterated = {
+        str(path.relative_to(ROOT)): names
+        for path in compiled_sources()
+        if (names := _iterated_fixed_tuples(path))
+    }
+    assert iterated == {}
+
+
+def test_an_iterated_fixed_tuple_is_caught(tmp_path: Path) -> None:
+    source = tmp_path / "module.py"
+    source.write_text(
+        "from typing import Final\n"
+        "A: Final = ('x', 'y')\nB: Final[tuple[str, ...]] = ('x', 'y')\nC: Final = (1, 2)\n"
+        "def f(t: str) -> bool:\n"
+        "    return any(w in t for w in A) or any(w in t for w in B) or 1 in C\n"
+    )
+    assert _iterated_fixed_tuples(source) == ["A"]
+
+
 def _generated_inits(path: Path) -> list[str]:
     """Dataclasses of a source whose __init__ the dataclass decorator writes (init=False
     and a hand-written one is what a compiled module needs)."""

@@ -49,7 +49,7 @@ CELLTYPE_SCORING: Final = CellType.SCORING
 CELLTYPE_TEXT: Final = CellType.TEXT
 
 
-_LEVEL_ENDINGS: Final = (
+_LEVEL_ENDINGS: Final[tuple[str, ...]] = (
     "效益指标",
     "满意度指标",
     "成本指标",

@@ -84,7 +84,7 @@ _OTHER_TABLE: Final = re.compile(
     r"^(?:附表|附件|表\s*\d)|(?:统计表|明细表|清单|一览表|汇总表)[)）]?$"
 )
 # every branch of _OTHER_TABLE holds one of these (a test many times cheaper than its search)
-_OTHER_TABLE_WORDS: Final = ("表", "附件", "清单")
+_OTHER_TABLE_WORDS: Final[tuple[str, ...]] = ("表", "附件", "清单")
 
 
 def is_other_table_title(row: RawRow) -> bool:

@@ -45,11 +45,17 @@ from jixiao.records import (
 from jixiao.roles import ROLE_NAME
 from jixiao.text import fold
 
-_SKIPPED: Final = (CellType.EMPTY, CellType.PLACEHOLDER)
+_SKIPPED: Final[tuple[CellType, ...]] = (CellType.EMPTY, CellType.PLACEHOLDER)
 # roles that make a named row an indicator
-TARGET_ROLES: Final = (Role.VALUE, Role.OPERATOR, Role.ACTUAL, Role.SCORE, Role.WEIGHT)
+TARGET_ROLES: Final[tuple[Role, ...]] = (
+    Role.VALUE,
+    Role.OPERATOR,
+    Role.ACTUAL,
+    Role.SCORE,
+    Role.WEIGHT,
+)
 # level cells are often merged over many rows: a row's bbox comes from its other cells
-_LEVELS: Final = (Role.LEVEL1, Role.LEVEL2)
+_LEVELS: Final[tuple[Role, ...]] = (Role.LEVEL1, Role.LEVEL2)
 _UNASSIGNED: Final = (None, Role.IGNORE)  # alignment results that give a cell no role
 
 

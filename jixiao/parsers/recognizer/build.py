@@ -215,7 +215,7 @@ def _shifted(lattice: Lattice, row: list[Cell], prior: dict[Role, int], swapped:
     return False
 
 
-_TRADED: Final = (Role.EXPLANATION, Role.SCORING)
+_TRADED: Final[tuple[Role, ...]] = (Role.EXPLANATION, Role.SCORING)
 
 
 def _header_columns(header: Header) -> tuple[HeaderColumn, ...]:

@@ -23,7 +23,8 @@ from jixiao.parsers.recognizer.spans import Lattice, extended
 from jixiao.records import Role
 from jixiao.roles import ROLE_CODE, ROLE_OPERATOR, ROLE_UNIT, ROLE_VALUE, ROLES
 
-LEVELS: Final = (Role.LEVEL1, Role.LEVEL2, Role.NAME)  # the columns before a template's
+# the columns before a template's
+LEVELS: Final[tuple[Role, ...]] = (Role.LEVEL1, Role.LEVEL2, Role.NAME)
 LEVEL_ROLES: Final = frozenset({Role.LEVEL1, Role.LEVEL2})  # the level columns alone
 TARGETS: Final = frozenset({Role.VALUE, Role.OPERATOR, Role.ACTUAL, Role.SCORE, Role.WEIGHT})
 # free-text columns that may hold several cells when they come last (grade bands, notes)

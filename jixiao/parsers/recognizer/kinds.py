@@ -139,7 +139,13 @@ _PAGE: Final = re.compile(
 _STANDARDS: Final = frozenset({"计划标准", "行业标准", "历史标准", "其他标准", "预算标准"})
 # an explanation opens "反映…" (at six characters or more), or "考核…" at twelve: shorter,
 # "考核任务完成及时" is a name
-_EXPLANATION_OPENERS: Final = ("反映", "该指标", "用以反映", "主要反映", "用于反映")
+_EXPLANATION_OPENERS: Final[tuple[str, ...]] = (
+    "反映",
+    "该指标",
+    "用以反映",
+    "主要反映",
+    "用于反映",
+)
 _EXPLAINS: Final = "(?:" + "|".join(_EXPLANATION_OPENERS) + ").{4}"
 _EXPLANATION_START: Final = re.compile(rf"^(?:{_EXPLAINS}|(?:考核|衡量).{{10}})")
 _TEMPLATE: Final = re.compile(r"^指标[\d一二三四五六七八九十]{1,2}:?[-/\\.]*$")  # an unfilled slot
@@ -177,7 +183,7 @@ _BOILERPLATE: Final = re.compile(
 # a space touching a digit, a Latin letter or a sign: two cells, not one word wrapped
 _SPACED: Final = re.compile(r"[\dA-Za-z%≥≤<>=](?:\s)|\s(?=[\dA-Za-z%≥≤<>=])")
 _WHITESPACE: Final = re.compile(r"\s")  # what _SPACED needs
-_LEVEL_ENDINGS: Final = ("指标", "值")
+_LEVEL_ENDINGS: Final[tuple[str, ...]] = ("指标", "值")
 _WORDS_FIRST: Final = re.compile(r"[\u4e00-\u9fff]{4,}")
 
 

@@ -286,7 +286,7 @@ def _goes_on(line: str, piece: str, wrap: float) -> bool:
     )
 
 
-_CELL_ENDS: Final = ("。", "；", ";")
+_CELL_ENDS: Final[tuple[str, ...]] = ("。", "；", ";")
 _NUMBER_ONLY: Final = re.compile(r"[\d.]+")
 
 
