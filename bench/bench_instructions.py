@@ -40,7 +40,11 @@ IMPORTED = "jixiao imported from: "
 
 
 def clear_memo_caches() -> None:
-    """Clear every lru cache in jixiao keyed on input values (maxsize > 1 or unbounded)."""
+    """Clear every memo table (jixiao.vocab.memo_table) and every lru cache in jixiao keyed
+    on input values (maxsize > 1 or unbounded)."""
+    from jixiao.vocab import clear_memos
+
+    clear_memos()
     for name, module in list(sys.modules.items()):
         if not name.startswith("jixiao"):
             continue

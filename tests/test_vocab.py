@@ -10,6 +10,7 @@ import pytest
 
 from jixiao import vocab
 from jixiao.cli import main
+from jixiao.records import Role
 
 FORM = "\n".join(
     [
@@ -70,3 +71,23 @@ def test_missing_vocabulary_file_is_a_usage_error(tmp_path: Path) -> None:
         main(["run", str(tmp_path), "-o", str(tmp_path / "o"), "--vocab", str(tmp_path / "x.toml")])
         == 2
     )
+
+
+def test_a_remembered_reading_follows_the_vocabulary(tmp_path: Path) -> None:
+    """header_role remembers its results by text (a memo table): configure() must empty the
+    table, or a label the user's vocabulary adds would keep its old reading."""
+    from jixiao.parsers.header import header_role
+
+    assert header_role("目标数值") is None  # remembered as no label
+    (tmp_path / "extra.toml").write_text(EXTRA, encoding="utf-8")
+    vocab.configure([tmp_path / "extra.toml"])
+    assert header_role("目标数值") is Role.VALUE
+    vocab.configure(())
+    assert header_role("目标数值") is None
+
+
+def test_a_memo_table_is_emptied_when_full() -> None:
+    table: dict[str, int] = {}
+    for n in range(5):
+        assert vocab.remember(table, str(n), n, size=3) == n
+    assert table == {"3": 3, "4": 4}

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Final
 
 from jixiao.records import HeaderColumn, RawRow, Role
 from jixiao.roles import ROLE_ACTUAL, ROLE_IGNORE, ROLE_SCORE
 from jixiao.text import fold
-from jixiao.vocab import derived, vocabulary
+from jixiao.vocab import memo_table, remember, vocabulary
 
 _CORE_ROLES: Final = frozenset({Role.NAME, Role.LEVEL1, Role.LEVEL2})
 
 
-@derived
-@lru_cache(maxsize=65536)
+_HEADER_ROLE_MEMO: Final[dict[str, Role | None]] = memo_table({}, from_vocabulary=True)
+
+
 def header_role(text: str) -> Role | None:
+    """_header_role, remembered by text (jixiao.vocab.memo_table)."""
+    if text in _HEADER_ROLE_MEMO:
+        return _HEADER_ROLE_MEMO[text]
+    return remember(_HEADER_ROLE_MEMO, text, _header_role(text), 65536)
+
+
+def _header_role(text: str) -> Role | None:
     """The column role a header label names, or None when it is not a header label."""
     folded = _PERIOD_TAG.sub("", fold(text))
     return vocabulary().headers.get(_COLUMN_TAG.sub("", folded))

@@ -10,7 +10,7 @@ from typing import Final
 from jixiao.parsers.cells import CELLTYPE_NUMBER, cell_type
 from jixiao.records import RawCell, RawForm, RawRow
 from jixiao.text import fold, fold_words_with_positions
-from jixiao.vocab import derived, field_labels, vocabulary
+from jixiao.vocab import derived, field_labels, memo_table, remember, vocabulary
 
 _YEAR: Final = re.compile(r"[(（]?\s*((?:19|20)\d{2})\s*[)）]?\s*年")
 _TITLE_MAX: Final = 60
@@ -73,9 +73,17 @@ def title_of(row: RawRow) -> str | None:
 _QUOTED_TITLE: Final = re.compile(r"^[^《“「\"]*[《“「\"](?=[^《“「\"》”」]*绩效)|[》”」\"]\s*$")
 
 
-@derived
-@lru_cache(maxsize=65536)
+_HAS_TITLE_MARKER_MEMO: Final[dict[str, bool]] = memo_table({}, from_vocabulary=True)
+
+
 def _has_title_marker(text: str) -> bool:
+    """_holds_title_marker, remembered by text (jixiao.vocab.memo_table)."""
+    if text in _HAS_TITLE_MARKER_MEMO:
+        return _HAS_TITLE_MARKER_MEMO[text]
+    return remember(_HAS_TITLE_MARKER_MEMO, text, _holds_title_marker(text), 65536)
+
+
+def _holds_title_marker(text: str) -> bool:
     folded = fold(text)
     return any(marker in folded for marker in vocabulary().title_markers)
 

@@ -34,7 +34,7 @@ from jixiao.records import Role
 from jixiao.repairs import DIGIT, ocr_two_for_ge
 from jixiao.roles import ROLE_ACTUAL, ROLE_CODE, ROLE_NAME, ROLE_SCORE, ROLE_VALUE, ROLE_WEIGHT
 from jixiao.text import fold
-from jixiao.vocab import derived, field_labels, vocabulary
+from jixiao.vocab import derived, field_labels, memo_table, remember, vocabulary
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -106,9 +106,18 @@ def _tables() -> tuple[dict[Kind, tuple[float, dict[Role, float]]], dict[str, fl
     return fit, {k: float(v) for k, v in data["adjust"].items()}
 
 
-@derived
-@lru_cache(maxsize=131072)
+_CELL_COSTS_MEMO: Final[dict[str, CellCosts]] = memo_table({}, from_vocabulary=True)
+
+
 def cell_costs(text: str) -> CellCosts:
+    """_cell_costs, remembered by text (jixiao.vocab.memo_table)."""
+    found = _CELL_COSTS_MEMO.get(text)
+    if found is not None:
+        return found
+    return remember(_CELL_COSTS_MEMO, text, _cell_costs(text), 131072)
+
+
+def _cell_costs(text: str) -> CellCosts:
     """Role costs of a candidate cell (text as printed)."""
     info = cell_info(text)
     fit, adjust = _tables()

@@ -24,7 +24,7 @@ from jixiao.roles import (
     ROLE_WEIGHT,
 )
 from jixiao.text import fold
-from jixiao.vocab import derived, vocabulary
+from jixiao.vocab import derived, memo_table, remember, vocabulary
 
 _FREE_COLUMN: Final = Role.REMARK  # a header column whose label names no known role
 _NOT_COLUMNS: Final = frozenset({Role.LEVEL1, Role.LEVEL2, Role.NAME, Role.IGNORE})
@@ -131,9 +131,17 @@ def _label_starts() -> frozenset[str]:
     return frozenset(label[:1] for label in vocabulary().headers)
 
 
-@derived
-@lru_cache(maxsize=65536)
+_MAY_OPEN_LABEL_MEMO: Final[dict[str, bool]] = memo_table({}, from_vocabulary=True)
+
+
 def _may_open_label(text: str) -> bool:
+    """_opens_a_label, remembered by text (jixiao.vocab.memo_table)."""
+    if text in _MAY_OPEN_LABEL_MEMO:
+        return _MAY_OPEN_LABEL_MEMO[text]
+    return remember(_MAY_OPEN_LABEL_MEMO, text, _opens_a_label(text), 65536)
+
+
+def _opens_a_label(text: str) -> bool:
     """A header label may open with this text: one opens with its first character, folded
     (one cached test an atom instead of a fold, a slice and a set lookup)."""
     return fold(text)[:1] in _label_starts()

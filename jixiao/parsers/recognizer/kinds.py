@@ -11,7 +11,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
-from functools import lru_cache
 from typing import Final
 
 from jixiao.parsers.cells import (
@@ -30,7 +29,7 @@ from jixiao.parsers.header import header_role
 from jixiao.parsers.metadata import budget_key, field_of, footer_label, is_sign_off, is_total
 from jixiao.repairs import DIGIT, fix_ocr_digits
 from jixiao.text import fold
-from jixiao.vocab import derived, level_key, plausible_unit, vocabulary
+from jixiao.vocab import level_key, memo_table, plausible_unit, remember, vocabulary
 
 
 class Kind(str, Enum):
@@ -187,9 +186,18 @@ _LEVEL_ENDINGS: Final[tuple[str, ...]] = ("指标", "值")
 _WORDS_FIRST: Final = re.compile(r"[\u4e00-\u9fff]{4,}")
 
 
-@derived
-@lru_cache(maxsize=131072)
+_CELL_INFO_MEMO: Final[dict[str, CellInfo]] = memo_table({}, from_vocabulary=True)
+
+
 def cell_info(text: str) -> CellInfo:
+    """_cell_info, remembered by text (jixiao.vocab.memo_table)."""
+    found = _CELL_INFO_MEMO.get(text)
+    if found is not None:
+        return found
+    return remember(_CELL_INFO_MEMO, text, _cell_info(text), 131072)
+
+
+def _cell_info(text: str) -> CellInfo:
     """What a cell holds (text as printed; empty for an empty cell)."""
     folded = fold(text)
     if not folded:

@@ -30,7 +30,7 @@ from jixiao.parsers.recognizer.separators import (
 from jixiao.parsers.recognizer.settings import settings
 from jixiao.records import TextLine
 from jixiao.text import fold_with_positions, strip_html
-from jixiao.vocab import derived, field_labels, vocabulary
+from jixiao.vocab import derived, field_labels, memo_table, remember, vocabulary
 
 
 class Sep(IntEnum):
@@ -406,8 +406,20 @@ _CLASS_CUTS: Final = frozenset(
 )
 
 
-@lru_cache(maxsize=65536)
+_GLUE_POINTS_MEMO: Final[dict[str, tuple[tuple[int, str], ...]]] = memo_table(
+    {}, from_vocabulary=False
+)
+
+
 def glue_points(piece: str) -> tuple[tuple[int, str], ...]:
+    """_glue_points, remembered by text (jixiao.vocab.memo_table)."""
+    found = _GLUE_POINTS_MEMO.get(piece)
+    if found is not None:
+        return found
+    return remember(_GLUE_POINTS_MEMO, piece, _glue_points(piece), 65536)
+
+
+def _glue_points(piece: str) -> tuple[tuple[int, str], ...]:
     """Offsets inside a piece where a cell may end, with the kind of each point."""
     if len(piece) < 2:
         return ()
