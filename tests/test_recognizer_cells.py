@@ -20,11 +20,11 @@ from jixiao.parsers.recognizer.costs import (
     cell_costs,
 )
 from jixiao.parsers.recognizer.decode import Cell
+from jixiao.parsers.recognizer.glue import glue_points
 from jixiao.parsers.recognizer.kinds import _SENTENCE, Kind, cell_info
 from jixiao.parsers.recognizer.lattice import (
     Sep,
     beside_wrapped_first,
-    glue_points,
     unspaced_level,
     wrap_width,
 )

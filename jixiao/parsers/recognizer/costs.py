@@ -13,6 +13,7 @@ from typing import Final, TypeAlias
 from librt.vecs import vec
 from mypy_extensions import i64
 
+from jixiao.parsers.recognizer.glue import RESTATED
 from jixiao.parsers.recognizer.kinds import (
     GROUP_POINTS,
     KIND_EXPLANATION,
@@ -29,7 +30,6 @@ from jixiao.parsers.recognizer.kinds import (
     cell_info,
     holds_explanation_opener,
 )
-from jixiao.parsers.recognizer.lattice import RESTATED
 from jixiao.records import Role
 from jixiao.repairs import DIGIT, ocr_two_for_ge
 from jixiao.roles import ROLE_ACTUAL, ROLE_CODE, ROLE_NAME, ROLE_SCORE, ROLE_VALUE, ROLE_WEIGHT
