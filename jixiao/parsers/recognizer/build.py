@@ -36,8 +36,7 @@ def _indicator(lattice: Lattice, cells: list[Cell], flags: tuple[str, ...]) -> R
         raw = _raw_cell(lattice, cell)
         held = by_role.get(cell.role)
         by_role[cell.role] = raw if held is None else replace(held, text=f"{held.text} {raw.text}")
-    named = next((cell for cell in cells if cell.role is ROLE_NAME), cells[0])
-    first = lattice.atoms[named.start]
+    first = lattice.atoms[_named_cell(cells).start]
     if ROLE_NAME not in by_role and not by_role.keys() <= LEVEL_ROLES:
         level = by_role.get(ROLE_LEVEL2) or by_role.get(ROLE_LEVEL1)
         # a row its level cell names (指标名称 holding 数量指标); not a group printing
@@ -51,6 +50,14 @@ def _indicator(lattice: Lattice, cells: list[Cell], flags: tuple[str, ...]) -> R
         page=first.page,
         flags=flags,
     )
+
+
+def _named_cell(cells: list[Cell]) -> Cell:
+    """The row's name cell, else its first."""
+    for cell in cells:
+        if cell.role is ROLE_NAME:
+            return cell
+    return cells[0]
 
 
 def build_forms(
@@ -131,10 +138,11 @@ def _row_indicators(
     roles, flags for cells off their header column, levels above a row's line split off.
     `orders`: the decoded column order and the header's (or the template's)."""
     columns, order = orders
+    traded = _traded_roles(order)
     indicators: dict[int, list[RawIndicator]] = {}
     for row in rows:
         row, _ = reorder_tail(row, columns)
-        swapped = _swapped(row, order)
+        swapped = _swapped(row, traded)
         flags: tuple[str, ...] = (
             (COLUMNS_SHIFTED,) if _shifted(lattice, row, prior, swapped) else ()
         )
@@ -190,32 +198,73 @@ def _split_levels(lattice: Lattice, row: list[Cell]) -> list[list[Cell]]:
     return [row[:name], row[name:]]
 
 
-def _swapped(row: list[Cell], order: tuple[Role, ...]) -> bool:
+def _swapped(row: list[Cell], traded: list[Role]) -> bool:
     """The row prints its explanation and scoring rule in the opposite order to the
-    header's (or the template's) columns."""
-    printed = [cell.role for cell in row if cell.role in _TRADED]
-    expected = [role for role in order if role in _TRADED]
-    return len(printed) == 2 and len(expected) == 2 and printed != expected
+    header's (or the template's) columns; `traded`: those two roles in the header's order."""
+    if len(traded) != 2:
+        return False
+    printed = _traded_roles([cell.role for cell in row])
+    return len(printed) == 2 and (printed[0] is not traded[0] or printed[1] is not traded[1])
+
+
+def _traded_roles(roles: list[Role | None] | tuple[Role, ...]) -> list[Role]:
+    """The explanation and scoring roles among `roles`, in their order (tested by identity:
+    an `in` test against a tuple of roles compares a None role through rich comparison)."""
+    traded: list[Role] = []
+    for role in roles:
+        if role is ROLE_EXPLANATION or role is ROLE_SCORING:
+            traded.append(role)
+    return traded
 
 
 def _shifted(lattice: Lattice, row: list[Cell], prior: dict[Role, int], swapped: bool) -> bool:
     """A cell outside its header label's "|"/tab column (levels and unlabelled extras
     aside; an explanation and a scoring rule that exactly traded columns count as
-    swapped, not shifted)."""
-    placed = {c.role: lattice.atoms[c.start].col for c in row if c.role is not None}
-    exact = swapped and all(
-        placed.get(a) == prior.get(b) is not None
-        for a, b in ((ROLE_EXPLANATION, ROLE_SCORING), (ROLE_SCORING, ROLE_EXPLANATION))
-    )
-    for role, col in placed.items():
-        if role in (ROLE_LEVEL1, ROLE_LEVEL2) or (exact and role in _TRADED):
+    swapped, not shifted). A role printed in several cells is placed by its last."""
+    if not prior:
+        return False  # no header column to be outside of
+    exact = swapped and _traded_exactly(lattice, row, prior)
+    atoms = lattice.atoms
+    for k, cell in enumerate(row):
+        role = cell.role
+        if role is None or role is ROLE_LEVEL1 or role is ROLE_LEVEL2:
             continue
-        if role in prior and prior[role] != col:
+        if exact and (role is ROLE_EXPLANATION or role is ROLE_SCORING):
+            continue
+        col = prior.get(role)
+        if col is not None and col != atoms[cell.start].col and _last_of_role(row, k):
             return True
     return False
 
 
-_TRADED: Final = (Role.EXPLANATION, Role.SCORING)
+def _last_of_role(row: list[Cell], k: int) -> bool:
+    """No cell after the k-th holds its role."""
+    role = row[k].role
+    for j in range(k + 1, len(row)):
+        if row[j].role is role:
+            return False
+    return True
+
+
+def _placed_col(lattice: Lattice, row: list[Cell], role: Role) -> int | None:
+    """The column of the row's last cell in `role`, None without one."""
+    col = None
+    for cell in row:
+        if cell.role is role:
+            col = lattice.atoms[cell.start].col
+    return col
+
+
+def _traded_exactly(lattice: Lattice, row: list[Cell], prior: dict[Role, int]) -> bool:
+    """The explanation stands in the scoring rule's header column and the scoring rule in
+    the explanation's."""
+    explanation, scoring = prior.get(ROLE_EXPLANATION), prior.get(ROLE_SCORING)
+    return (
+        explanation is not None
+        and scoring is not None
+        and _placed_col(lattice, row, ROLE_EXPLANATION) == scoring
+        and _placed_col(lattice, row, ROLE_SCORING) == explanation
+    )
 
 
 def _header_columns(header: Header) -> tuple[HeaderColumn, ...]:
