@@ -16,7 +16,7 @@ from jixiao.text import clean, fold
 from jixiao.vocab import vocabulary
 
 # Enumerations that number goals, tried in this order; the first that opens the text wins.
-_GOAL_MARKERS: Final = (
+_GOAL_MARKERS: Final[tuple[re.Pattern[str], ...]] = (
     re.compile(r"目标\s*\d+\s*[:：]"),
     re.compile(r"[一二三四五六七八九十]+\s*[、.．]"),
     re.compile(r"[(（][一二三四五六七八九十]+[)）]"),

@@ -82,7 +82,7 @@ def _weight(texts: Mapping[Role, str]) -> float | None:
     return weight
 
 
-_NUMBER_ROLES: Final = (Role.WEIGHT, Role.SCORE, Role.ACTUAL)
+_NUMBER_ROLES: Final[tuple[Role, ...]] = (Role.WEIGHT, Role.SCORE, Role.ACTUAL)
 
 
 def _repair_number_cells(texts: Mapping[Role, str]) -> tuple[dict[Role, str], bool]:

@@ -87,7 +87,7 @@ def repair_text(text: str | None) -> tuple[str | None, tuple[str, ...]]:
     return text, tuple(flags)
 
 
-_OPERATOR_ROLES: Final = (Role.OPERATOR, Role.DIRECTION)
+_OPERATOR_ROLES: Final[tuple[Role, ...]] = (Role.OPERATOR, Role.DIRECTION)
 
 
 def _printed_operator(texts: Mapping[Role, str]) -> tuple[str | None, str | None, bool]:
