@@ -112,7 +112,7 @@ class RowKind(Enum):
     OTHER = "other"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # not frozen: see TextLine
 class RawRow:
     """A row of a table (a tab-separated line, a row of a grid): its non-empty cells only,
     each knowing its column."""

@@ -43,13 +43,8 @@ def _indicator(lattice: Lattice, cells: list[Cell], flags: tuple[str, ...]) -> R
         # its points (满意度指标(10分) | 10 | 分)
         if level is not None and not GROUP_POINTS.search(cell_info(level.text).folded):
             by_role[ROLE_NAME] = level
-    return RawIndicator(
-        cells=by_role,
-        section=ROLE_NAME not in by_role,
-        line=first.line,
-        page=first.page,
-        flags=flags,
-    )
+    # by position: a call by keyword matches each name to a parameter of the Python __init__
+    return RawIndicator(by_role, ROLE_NAME not in by_role, first.line, first.page, None, flags)
 
 
 def _named_cell(cells: list[Cell]) -> Cell:
@@ -81,16 +76,16 @@ def build_forms(
     indicators = _row_indicators(lattice, rows, (columns, order), prior, by_line)
     taken = _taken_atoms(len(atoms), rows, headers)
     assembler = FormAssembler()
-    row_lines = {atoms[cell.start].line for row in rows for cell in row}
-    head = _HeadFeeder(assembler, projects, row_lines)
+    head = _HeadFeeder(assembler, projects, _row_lines(atoms, rows))
     pending: list[Atom] = []
     for i, atom in enumerate(atoms):
-        if i in indicators:
+        found = indicators[i]
+        if found is not None:
             head.feed(pending, opens_row=bool(pending) and pending[-1].line == atom.line)
             pending = []
             if not assembler.table_open:
                 assembler.open_table()
-            for indicator in indicators[i]:
+            for indicator in found:
                 assembler.add(indicator, indicator.line)
             continue
         if taken[i]:
@@ -101,13 +96,36 @@ def build_forms(
         pending.append(atom)
     head.feed(pending)
     forms = assembler.finish()
-    _note_unread(forms, lattice, decoded, {cell.start for row in rows for cell in row})
+    _note_unread(forms, lattice, decoded, _row_starts(len(atoms), rows))
     for form in forms:
         if not balanced:
             form.flags.append(WEIGHTS_UNBALANCED)
         if not form.header and headers:
             form.header = _header_columns(headers[0])
     return forms
+
+
+def _row_lines(atoms: tuple[Atom, ...], rows: list[list[Cell]]) -> set[int]:
+    """The lines holding a cell of a row (a row's cells mostly share a line: each line is
+    added once a run)."""
+    lines: set[int] = set()
+    last = -1
+    for row in rows:
+        for cell in row:
+            line = atoms[cell.start].line
+            if line != last:
+                lines.add(line)
+                last = line
+    return lines
+
+
+def _row_starts(count: int, rows: list[list[Cell]]) -> list[bool]:
+    """Whether each atom opens a cell of a row (a list by atom index, as _taken_atoms)."""
+    starts = [False] * count
+    for row in rows:
+        for cell in row:
+            starts[cell.start] = True
+    return starts
 
 
 def _taken_atoms(count: int, rows: list[list[Cell]], headers: list[Header]) -> list[bool]:
@@ -133,13 +151,14 @@ def _row_indicators(
     orders: tuple[tuple[Role, ...], tuple[Role, ...]],
     prior: dict[Role, int],
     by_line: bool,
-) -> dict[int, list[RawIndicator]]:
-    """The indicators of each row, by the row's first atom: tail cells in their cheapest
-    roles, flags for cells off their header column, levels above a row's line split off.
-    `orders`: the decoded column order and the header's (or the template's)."""
+) -> list[list[RawIndicator] | None]:
+    """The indicators of each row, by atom index at the row's first atom (None at every
+    other atom): tail cells in their cheapest roles, flags for cells off their header
+    column, levels above a row's line split off. `orders`: the decoded column order and the
+    header's (or the template's)."""
     columns, order = orders
     traded = _traded_roles(order)
-    indicators: dict[int, list[RawIndicator]] = {}
+    indicators: list[list[RawIndicator] | None] = [None] * len(lattice.atoms)
     for row in rows:
         row, _ = reorder_tail(row, columns)
         swapped = _swapped(row, traded)
@@ -329,15 +348,17 @@ def _head_cells(atoms: list[Atom]) -> list[RawCell]:
 _GLUED_HEAD: Final = 30  # characters: a head cell this long may hold several labels run together
 
 
-def _note_unread(forms: list[RawForm], lattice: Lattice, decoded: Decoded, used: set[int]) -> None:
+def _note_unread(
+    forms: list[RawForm], lattice: Lattice, decoded: Decoded, used: list[bool]
+) -> None:
     """Lines of a form's table that gave no indicator and hold text that went into nothing
     (placeholders and template labels aside), with all their cells: from the table's first
     row to its footer, or to the next form. A level row's description (反映…) is its own.
-    `used`: the first atoms of the cells of the rows kept."""
+    `used`: by atom index, whether it opens a cell of a row kept."""
     by_line: dict[int, list[Cell]] = {}
     for cell in decoded.cells:
         if cell.text and not lattice.locked[cell.start]:
-            kept = cell if cell.start in used else cell.with_role(None)
+            kept = cell if used[cell.start] else cell.with_role(None)
             by_line.setdefault(lattice.atoms[cell.start].line, []).append(kept)
     footers = [lattice.atoms[s].line for s, _ in lattice.footers]
     starts = [form.line_start for form in forms if form.line_start is not None]

@@ -50,11 +50,14 @@ def reorder_tail(row: list[Cell], columns: tuple[Role, ...]) -> tuple[list[Cell]
 def _choices(roles: list[Role | None], columns: tuple[Role, ...]) -> list[Role | None]:
     """The roles the tail cells may take: their own, then the template's free-text columns,
     each once."""
-    choices = dict.fromkeys(roles)
+    choices: list[Role | None] = []
+    for role in roles:
+        if role not in choices:
+            choices.append(role)
     for role in columns:
         if role in TAIL and role not in choices:
-            choices[role] = None
-    return list(choices)
+            choices.append(role)
+    return choices
 
 
 def _lowest_cost(costs: list[dict[Role, float]], choices: list[Role | None]) -> float:
