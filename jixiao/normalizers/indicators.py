@@ -85,15 +85,33 @@ def _weight(texts: Mapping[Role, str]) -> float | None:
 _NUMBER_ROLES: Final[tuple[Role, ...]] = (Role.WEIGHT, Role.SCORE, Role.ACTUAL)
 
 
-def _repair_number_cells(texts: Mapping[Role, str]) -> tuple[dict[Role, str], bool]:
-    """Weight, score and actual cells with OCR's letters for digits undone ("1O" -> "10")."""
-    repaired = dict(texts)
+def _repair_number_cells(texts: dict[Role, str]) -> tuple[dict[Role, str], bool]:
+    """Weight, score and actual cells with OCR's letters for digits undone ("1O" -> "10");
+    the texts themselves when none changed (copied on the first that does)."""
+    repaired = texts
     changed = False
     for role in _NUMBER_ROLES:
-        if role in repaired:
-            repaired[role], fixed = fix_ocr_digits(repaired[role])
-            changed = changed or fixed
+        text = texts.get(role)
+        if text is None:
+            continue
+        fixed_text, fixed = fix_ocr_digits(text)
+        changed = changed or fixed
+        if fixed_text != text:
+            if repaired is texts:
+                repaired = dict(texts)
+            repaired[role] = fixed_text
     return repaired, changed
+
+
+def _unique_flags(*groups: tuple[str, ...]) -> list[str]:
+    """The flags of every group in order, each once (dict.fromkeys over them joined, without
+    the joined tuple and the dict: most groups are empty)."""
+    flags: list[str] = []
+    for group in groups:
+        for flag in group:
+            if flag not in flags:
+                flags.append(flag)
+    return flags
 
 
 def build_indicator(
@@ -140,7 +158,7 @@ def indicator_fields(
     if actual is not None and ROLE_VALUE not in texts:
         target = _from_actual(target, actual)
     name, name_flags = repair_text(indicator_name(texts.get(ROLE_NAME) or ""))
-    flags = list(dict.fromkeys((*row.flags, *levels.flags, *name_flags, *target.flags)))
+    flags = _unique_flags(row.flags, levels.flags, name_flags, target.flags)
     if digits_repaired and OCR_REPAIRED not in flags:
         flags.append(OCR_REPAIRED)
     ocr_cells = [cell for cell in row.cells.values() if cell.origin == "ocr"]
