@@ -150,9 +150,15 @@ def footer_label(folded: str) -> bool:
     return folded.rstrip(":") in vocabulary().footer
 
 
+def _holds_colon(text: str) -> bool:
+    """A footer label is followed by a colon: a text without one holds no footer pair (a
+    test many times cheaper than a search for the labels)."""
+    return ":" in text or "：" in text
+
+
 def footer_pairs(text: str) -> dict[str, str] | None:
     """Footer "label: value" pairs of a line, or None when the line is not a footer line."""
-    if ":" not in text and "：" not in text:
+    if not _holds_colon(text):
         return None
     folded = _single_spaced(text).strip().replace("：", ":")
     pattern = _footer_pattern()
@@ -192,6 +198,8 @@ class SignedFooter:
 def signed_footer(text: str) -> SignedFooter | None:
     """The line as a footer opening with a head label, or None when it opens with none or
     holds no footer label after it."""
+    if not _holds_colon(text):
+        return None
     line = _BLANKS.sub(" ", text).strip().replace("：", ":")
     match = _footer_pattern().search(line)
     if match is None or match.start() == 0:
@@ -275,6 +283,8 @@ class HeadReader:
     def _cut_at_footer(self, value: str) -> str:
         """A head value with a footer label after it on its line ("塘湖镇政府 填报日期:
         2021.5.18"): the value before it; the footer's pairs kept with the form."""
+        if not _holds_colon(value):
+            return value
         match = _footer_pattern().search(value.replace("：", ":"))
         if match is None:
             return value

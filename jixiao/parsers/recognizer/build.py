@@ -286,8 +286,21 @@ def _traded_exactly(lattice: Lattice, row: list[Cell], prior: dict[Role, int]) -
     )
 
 
+# the HeaderColumns of each header's roles, made once (frozen records, and a Role's
+# .value a Python property): the few distinct headers come back in every source
+_HEADER_COLUMNS: Final[dict[tuple[Role, ...], tuple[HeaderColumn, ...]]] = {}
+
+
 def _header_columns(header: Header) -> tuple[HeaderColumn, ...]:
-    return tuple(HeaderColumn(col, role, role.value) for col, role in enumerate(header.roles))
+    columns = _HEADER_COLUMNS.get(header.roles)
+    if columns is None:
+        if len(_HEADER_COLUMNS) > 4096:
+            _HEADER_COLUMNS.clear()
+        columns = tuple(
+            [HeaderColumn(col, role, role.value) for col, role in enumerate(header.roles)]
+        )
+        _HEADER_COLUMNS[header.roles] = columns
+    return columns
 
 
 @dataclass(init=False)
