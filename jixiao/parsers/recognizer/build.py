@@ -368,11 +368,7 @@ def _note_unread(
     (placeholders and template labels aside), with all their cells: from the table's first
     row to its footer, or to the next form. A level row's description (反映…) is its own.
     `used`: by atom index, whether it opens a cell of a row kept."""
-    by_line: dict[int, list[Cell]] = {}
-    for cell in decoded.cells:
-        if cell.text and not lattice.locked[cell.start]:
-            kept = cell if used[cell.start] else cell.with_role(None)
-            by_line.setdefault(lattice.atoms[cell.start].line, []).append(kept)
+    by_line = _cells_by_line(lattice, decoded, used)
     footers = [lattice.atoms[s].line for s, _ in lattice.footers]
     starts = [form.line_start for form in forms if form.line_start is not None]
     end_of_text = lattice.atoms[-1].line if lattice.atoms else 0
@@ -388,6 +384,23 @@ def _note_unread(
             if text:
                 page = lattice.atoms[by_line[line][0].start].page
                 form.unread.append(UnreadText(text, line, page))
+
+
+def _cells_by_line(lattice: Lattice, decoded: Decoded, used: list[bool]) -> dict[int, list[Cell]]:
+    """The decoded cells holding text outside locked atoms, by line; a cell of no row kept
+    read in no role. A run of cells on one line looks its line's list up once."""
+    by_line: dict[int, list[Cell]] = {}
+    atoms = lattice.atoms
+    current = -1
+    cells: list[Cell] = []
+    for cell in decoded.cells:
+        if cell.text and not lattice.locked[cell.start]:
+            line = atoms[cell.start].line
+            if line != current:
+                cells = by_line.setdefault(line, [])
+                current = line
+            cells.append(cell if used[cell.start] else cell.with_role(None))
+    return by_line
 
 
 _ROW_ROLES: Final = frozenset(Role) - {Role.LEVEL1, Role.LEVEL2}
