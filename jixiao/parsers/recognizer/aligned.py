@@ -175,7 +175,7 @@ class _Labels:
         return None
 
 
-_SHIFTS: Final = (0, 1, -1, 2, -2)
+_SHIFTS: Final[tuple[int, ...]] = (0, 1, -1, 2, -2)
 
 
 def _described_section(cells: list[Cell], roles: list[Role]) -> list[Cell] | None:

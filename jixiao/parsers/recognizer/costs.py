@@ -40,7 +40,7 @@ else:  # pragma: no cover
 
 SKIP: Final = "skip"
 # "92%10", "30…30", "明显改善明显改善", "…面积万亩2810810": what several cells hold, run together
-_RUN_ON_ROLES: Final = (
+_RUN_ON_ROLES: Final[tuple[Role, ...]] = (
     Role.VALUE,
     Role.ACTUAL,
     Role.DEVIATION,

@@ -203,7 +203,7 @@ def _ends_table(text: str, info: CellInfo) -> bool:
     return is_title_text(text) or is_other_table_text(text)
 
 
-_NOTE_OPENERS: Final = ("注", "说明", "备注")
+_NOTE_OPENERS: Final[tuple[str, ...]] = ("注", "说明", "备注")
 NOTE: Final = re.compile(rf"^(?:{'|'.join(_NOTE_OPENERS)})[:：\d.、]")
 
 

@@ -39,7 +39,7 @@ def first_hard_separator(text: str) -> int:
     return cut
 
 
-_HARD_SEPARATORS: Final = ("|", "｜", "\t")  # what HARD_SEPARATOR matches
+_HARD_SEPARATORS: Final[tuple[str, ...]] = ("|", "｜", "\t")  # what HARD_SEPARATOR matches
 
 
 def most_lines_cut(printed: list[list[str] | None]) -> bool:
