@@ -124,6 +124,8 @@ class RawRow:
 
     @property
     def filled(self) -> tuple[RawCell, ...]:
+        # the compiled parsers read `cells`: a property is a Python call (about 70 ns a read
+        # against 30 ns, some 120 reads a text)
         return self.cells
 
 

@@ -46,16 +46,16 @@ def is_year_line(text: str) -> bool:
 
 def org_name(row: RawRow) -> str | None:
     """An unlabelled organisation line in a form's head ("207101天津市河北区人民法院")."""
-    if not 1 <= len(row.filled) <= 2:
+    if not 1 <= len(row.cells) <= 2:
         return None
-    match = _org_line().match(row.filled[0].text.strip())
+    match = _org_line().match(row.cells[0].text.strip())
     return match.group("name") if match else None
 
 
 def title_of(row: RawRow) -> str | None:
     """The title a row holds: one cell with a title marker, beside short labels at most
     ("标 题: | 同心县…绩效目标设定")."""
-    filled = row.filled
+    filled = row.cells
     if len(filled) > 3:
         return None
     titled = [
@@ -89,7 +89,7 @@ _OTHER_TABLE_WORDS: Final[tuple[str, ...]] = ("表", "附件", "清单")
 
 def is_other_table_title(row: RawRow) -> bool:
     """A one-line heading of some other table after the form ("附表: 三公经费统计表")."""
-    filled = row.filled
+    filled = row.cells
     return len(filled) == 1 and is_other_table_text(filled[0].text)
 
 
@@ -217,7 +217,7 @@ def signed_footer(text: str) -> SignedFooter | None:
 
 def is_task_header(row: RawRow) -> bool:
     columns = vocabulary().task_columns
-    filled = row.filled
+    filled = row.cells
     return 0 < len(filled) <= 3 and all(fold(c.text) in columns for c in filled)
 
 
@@ -234,23 +234,23 @@ class HeadReader:
         if is_task_header(row):
             self.section = "tasks"
             return True
-        groups = _label_groups(row.filled) or _glued_groups(row.filled)
+        groups = _label_groups(row.cells) or _glued_groups(row.cells)
         if groups:
             self.pending = None
             for field, content in groups:
                 if content:
                     self._store(field, content)
-                elif len(row.filled) == 1:
+                elif len(row.cells) == 1:
                     self.pending = field
             return True
         if self.pending is not None:
             field, self.pending = self.pending, None
-            self._store(field, list(row.filled))
+            self._store(field, list(row.cells))
             return True
-        if self._budget_pairs(row.filled):
+        if self._budget_pairs(row.cells):
             return True
-        if self.section in ("tasks", "budget") and row.filled and row.filled[0].col > 0:
-            self._store(self.section, list(row.filled))
+        if self.section in ("tasks", "budget") and row.cells and row.cells[0].col > 0:
+            self._store(self.section, list(row.cells))
             return True
         return False
 
@@ -362,7 +362,7 @@ def _glued_groups(cells: tuple[RawCell, ...]) -> list[tuple[str, list[RawCell]]]
 def opens_head(row: RawRow) -> bool:
     """A row that starts a form's head: a field label first, labels glued to values, or the
     task table's column labels."""
-    cells = row.filled
+    cells = row.cells
     if not cells:
         return False
     if field_of(cells[0].text) is not None:
