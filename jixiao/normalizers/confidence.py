@@ -20,4 +20,6 @@ def confidence(flags: Iterable[str], ocr_score: float = 1.0) -> float:
         spec = FLAGS.get(flag)
         if spec is not None:
             value *= spec.factor
+    if value == 1.0:
+        return 1.0  # what round gives (most rows: no flag that costs, no OCR), spared its work
     return round(max(0.0, min(1.0, value)), 3)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Final
+from typing import Any, Final
 
 from jixiao.flags import OCR, OCR_REPAIRED, UNIT_INFERRED
 from jixiao.models import Indicator
@@ -85,20 +85,68 @@ def _weight(texts: Mapping[Role, str]) -> float | None:
 _NUMBER_ROLES: Final[tuple[Role, ...]] = (Role.WEIGHT, Role.SCORE, Role.ACTUAL)
 
 
-def _repair_number_cells(texts: Mapping[Role, str]) -> tuple[dict[Role, str], bool]:
-    """Weight, score and actual cells with OCR's letters for digits undone ("1O" -> "10")."""
-    repaired = dict(texts)
+def _repair_number_cells(texts: dict[Role, str]) -> tuple[dict[Role, str], bool]:
+    """Weight, score and actual cells with OCR's letters for digits undone ("1O" -> "10");
+    the texts themselves when none changed (copied on the first that does)."""
+    repaired = texts
     changed = False
     for role in _NUMBER_ROLES:
-        if role in repaired:
-            repaired[role], fixed = fix_ocr_digits(repaired[role])
-            changed = changed or fixed
+        text = texts.get(role)
+        if text is None:
+            continue
+        fixed_text, fixed = fix_ocr_digits(text)
+        changed = changed or fixed
+        if fixed_text != text:
+            if repaired is texts:
+                repaired = dict(texts)
+            repaired[role] = fixed_text
     return repaired, changed
+
+
+def _unique_flags(*groups: tuple[str, ...]) -> list[str]:
+    """The flags of every group in order, each once (dict.fromkeys over them joined, without
+    the joined tuple and the dict: most groups are empty)."""
+    flags: list[str] = []
+    for group in groups:
+        for flag in group:
+            if flag not in flags:
+                flags.append(flag)
+    return flags
 
 
 def build_indicator(
     row: RawIndicator, levels: Levels, seq: int, year: int | None = None
 ) -> Indicator:
+    return trusted_indicator(indicator_fields(row, levels, seq, year))
+
+
+# every field of an Indicator: the fields an Indicator built from a full dict was given
+_INDICATOR_FIELDS: Final = frozenset(Indicator.model_fields)
+
+
+def trusted_indicator(fields: dict[str, Any]) -> Indicator:
+    """An Indicator from fields indicator_fields built, without validating them again: set
+    as Indicator.model_construct sets them, without its loop over the fields. The fields
+    are already what validation would store (tests/test_trusted_indicator.py checks every
+    sample); data read from outside goes through Indicator.model_validate."""
+    indicator = Indicator.__new__(Indicator)
+    object.__setattr__(indicator, "__dict__", fields)
+    object.__setattr__(indicator, "__pydantic_fields_set__", set(_INDICATOR_FIELDS))
+    object.__setattr__(indicator, "__pydantic_extra__", None)
+    object.__setattr__(indicator, "__pydantic_private__", None)
+    return indicator
+
+
+def _as_float(value: float | None) -> float | None:
+    """A number as a float field of a pydantic model stores it: an int as a float."""
+    return None if value is None else float(value)
+
+
+def indicator_fields(
+    row: RawIndicator, levels: Levels, seq: int, year: int | None = None
+) -> dict[str, Any]:
+    """The fields of an Indicator in the order the model declares them, each of the type
+    its validation would store (floats as floats, fresh lists)."""
     target = _infer_missing_unit(read_target(row, year), row)
     texts, digits_repaired = _repair_number_cells(row.texts)
     actual_text = texts.get(ROLE_ACTUAL)
@@ -110,42 +158,40 @@ def build_indicator(
     if actual is not None and ROLE_VALUE not in texts:
         target = _from_actual(target, actual)
     name, name_flags = repair_text(indicator_name(texts.get(ROLE_NAME) or ""))
-    flags = list(dict.fromkeys((*row.flags, *levels.flags, *name_flags, *target.flags)))
+    flags = _unique_flags(row.flags, levels.flags, name_flags, target.flags)
     if digits_repaired and OCR_REPAIRED not in flags:
         flags.append(OCR_REPAIRED)
     ocr_cells = [cell for cell in row.cells.values() if cell.origin == "ocr"]
     if ocr_cells:
         flags.append(OCR)
-    # validated from a dict: the same validation as Indicator(**fields), without packing
-    # 27 keyword arguments into one and a Python __init__ frame per indicator
-    return Indicator.model_validate(
-        {
-            "seq": seq,
-            "level1": levels.level1,
-            "level1_raw": levels.level1_raw,
-            "level2": levels.level2,
-            "level2_raw": levels.level2_raw,
-            "name": name or "",
-            "operator": target.operator,
-            "operator_raw": target.operator_raw,
-            "value": target.value,
-            "value_max": target.value_max,
-            "value_text": texts.get(ROLE_VALUE),
-            "unit": target.unit,
-            "unit_raw": target.unit_raw,
-            "weight": _weight(texts),
-            "explanation": texts.get(ROLE_EXPLANATION),
-            "scoring": texts.get(ROLE_SCORING),
-            "remark": texts.get(ROLE_REMARK) or texts.get(ROLE_DEVIATION),
-            "actual_text": actual_text,
-            "actual_value": actual.value if actual else None,
-            "score": score_of_cell(texts.get(ROLE_SCORE)),
-            "page": row.page,
-            "line": row.line,
-            "bbox": list(row.bbox) if row.bbox else None,
-            "cell": row.where,
-            "confidence": confidence(flags, min(c.score for c in ocr_cells) if ocr_cells else 1.0),
-            "flags": flags,
-            "deadline": target_deadline(row, target, year),
-        }
-    )
+    return {
+        "seq": seq,
+        "level1": levels.level1,
+        "level1_raw": levels.level1_raw,
+        "level2": levels.level2,
+        "level2_raw": levels.level2_raw,
+        "name": name or "",
+        "operator": target.operator,
+        "operator_raw": target.operator_raw,
+        "value": _as_float(target.value),
+        "value_max": _as_float(target.value_max),
+        "value_text": texts.get(ROLE_VALUE),
+        "unit": target.unit,
+        "unit_raw": target.unit_raw,
+        "weight": _as_float(_weight(texts)),
+        "explanation": texts.get(ROLE_EXPLANATION),
+        "scoring": texts.get(ROLE_SCORING),
+        "remark": texts.get(ROLE_REMARK) or texts.get(ROLE_DEVIATION),
+        "actual_text": actual_text,
+        "actual_value": _as_float(actual.value) if actual else None,
+        "score": _as_float(score_of_cell(texts.get(ROLE_SCORE))),
+        "page": row.page,
+        "line": row.line,
+        "bbox": [float(v) for v in row.bbox] if row.bbox else None,
+        "cell": row.where,
+        "confidence": float(
+            confidence(flags, min(c.score for c in ocr_cells) if ocr_cells else 1.0)
+        ),
+        "flags": flags,
+        "deadline": target_deadline(row, target, year),
+    }

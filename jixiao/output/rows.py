@@ -9,6 +9,7 @@ each file. The table schemas are in jixiao.output.parquet.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
 from operator import itemgetter
@@ -93,14 +94,16 @@ def indicator_columns(result: SourceResult) -> Columns:
                 columns.setdefault(name, []).extend([value] * count)
         # the fields read from each indicator's attributes by one C call and transposed by
         # zip: what model_dump gave, without building a dict per indicator (the JSON was
-        # dumped from the same models a moment before)
-        rows = zip(*(values_of(vars(indicator)) for indicator in indicators))
+        # dumped from the same models a moment before); list comprehensions, not generators
+        # (no generator frame resumed per value)
+        rows = zip(*[values_of(vars(indicator)) for indicator in indicators])
         for name, values in zip(fields, rows):
+            column: Sequence[Any] = values
             if name in _LIST_FIELDS:  # copies, as model_dump made: no list shared with a model
-                values = tuple(None if v is None else list(v) for v in values)
+                column = [None if v is None else list(v) for v in values]
             elif name == "deadline":
-                values = tuple(date.fromisoformat(v) if v else None for v in values)
-            columns.setdefault(name, []).extend(values)
+                column = [date.fromisoformat(v) if v else None for v in values]
+            columns.setdefault(name, []).extend(column)
     return columns
 
 

@@ -53,7 +53,7 @@ def split_periods(header: tuple[HeaderColumn, ...]) -> list[tuple[HeaderColumn, 
 
 def read_header(row: RawRow) -> tuple[HeaderColumn, ...] | None:
     """The row's column template when the row is an indicator-table header, else None."""
-    filled = row.filled
+    filled = row.cells
     if len(filled) < 3 or not any("指标" in c.text or "指標" in c.text for c in filled):
         return None  # every header names 三级指标 / 指标名称 / 一级指标 …
     if sum(header_role(c.text) is not None for c in filled) < 3:
@@ -87,7 +87,7 @@ def header_continuation(
     Labels with a year ("2021年实际实现值", "预期2022年实现值") are sub-headers of a column
     and add nothing.
     """
-    filled = row.filled
+    filled = row.cells
     if not filled:
         return None
     roles = [header_role(_YEAR.sub("", fold(c.text))) for c in filled]

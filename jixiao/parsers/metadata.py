@@ -46,16 +46,16 @@ def is_year_line(text: str) -> bool:
 
 def org_name(row: RawRow) -> str | None:
     """An unlabelled organisation line in a form's head ("207101天津市河北区人民法院")."""
-    if not 1 <= len(row.filled) <= 2:
+    if not 1 <= len(row.cells) <= 2:
         return None
-    match = _org_line().match(row.filled[0].text.strip())
+    match = _org_line().match(row.cells[0].text.strip())
     return match.group("name") if match else None
 
 
 def title_of(row: RawRow) -> str | None:
     """The title a row holds: one cell with a title marker, beside short labels at most
     ("标 题: | 同心县…绩效目标设定")."""
-    filled = row.filled
+    filled = row.cells
     if len(filled) > 3:
         return None
     titled = [
@@ -97,15 +97,18 @@ _OTHER_TABLE_WORDS: Final[tuple[str, ...]] = ("表", "附件", "清单")
 
 def is_other_table_title(row: RawRow) -> bool:
     """A one-line heading of some other table after the form ("附表: 三公经费统计表")."""
-    filled = row.filled
+    filled = row.cells
     return len(filled) == 1 and is_other_table_text(filled[0].text)
 
 
 def is_other_table_text(text: str) -> bool:
     """The heading of some other table ("附表: 三公经费统计表", "…资金安排明细表")."""
-    if len(text) > 40 or not any(word in text for word in _OTHER_TABLE_WORDS):
+    if len(text) > 40:
         return False
-    return bool(_OTHER_TABLE.search(text))
+    for word in _OTHER_TABLE_WORDS:  # a plain loop: compiled, no generator per text
+        if word in text:
+            return bool(_OTHER_TABLE.search(text))
+    return False
 
 
 def is_title(row: RawRow) -> bool:
@@ -155,9 +158,15 @@ def footer_label(folded: str) -> bool:
     return folded.rstrip(":") in vocabulary().footer
 
 
+def _holds_colon(text: str) -> bool:
+    """A footer label is followed by a colon: a text without one holds no footer pair (a
+    test many times cheaper than a search for the labels)."""
+    return ":" in text or "：" in text
+
+
 def footer_pairs(text: str) -> dict[str, str] | None:
     """Footer "label: value" pairs of a line, or None when the line is not a footer line."""
-    if ":" not in text and "：" not in text:
+    if not _holds_colon(text):
         return None
     folded = _single_spaced(text).strip().replace("：", ":")
     pattern = _footer_pattern()
@@ -197,6 +206,8 @@ class SignedFooter:
 def signed_footer(text: str) -> SignedFooter | None:
     """The line as a footer opening with a head label, or None when it opens with none or
     holds no footer label after it."""
+    if not _holds_colon(text):
+        return None
     line = _BLANKS.sub(" ", text).strip().replace("：", ":")
     match = _footer_pattern().search(line)
     if match is None or match.start() == 0:
@@ -214,7 +225,7 @@ def signed_footer(text: str) -> SignedFooter | None:
 
 def is_task_header(row: RawRow) -> bool:
     columns = vocabulary().task_columns
-    filled = row.filled
+    filled = row.cells
     return 0 < len(filled) <= 3 and all(fold(c.text) in columns for c in filled)
 
 
@@ -231,23 +242,23 @@ class HeadReader:
         if is_task_header(row):
             self.section = "tasks"
             return True
-        groups = _label_groups(row.filled) or _glued_groups(row.filled)
+        groups = _label_groups(row.cells) or _glued_groups(row.cells)
         if groups:
             self.pending = None
             for field, content in groups:
                 if content:
                     self._store(field, content)
-                elif len(row.filled) == 1:
+                elif len(row.cells) == 1:
                     self.pending = field
             return True
         if self.pending is not None:
             field, self.pending = self.pending, None
-            self._store(field, list(row.filled))
+            self._store(field, list(row.cells))
             return True
-        if self._budget_pairs(row.filled):
+        if self._budget_pairs(row.cells):
             return True
-        if self.section in ("tasks", "budget") and row.filled and row.filled[0].col > 0:
-            self._store(self.section, list(row.filled))
+        if self.section in ("tasks", "budget") and row.cells and row.cells[0].col > 0:
+            self._store(self.section, list(row.cells))
             return True
         return False
 
@@ -280,6 +291,8 @@ class HeadReader:
     def _cut_at_footer(self, value: str) -> str:
         """A head value with a footer label after it on its line ("塘湖镇政府 填报日期:
         2021.5.18"): the value before it; the footer's pairs kept with the form."""
+        if not _holds_colon(value):
+            return value
         match = _footer_pattern().search(value.replace("：", ":"))
         if match is None:
             return value
@@ -357,7 +370,7 @@ def _glued_groups(cells: tuple[RawCell, ...]) -> list[tuple[str, list[RawCell]]]
 def opens_head(row: RawRow) -> bool:
     """A row that starts a form's head: a field label first, labels glued to values, or the
     task table's column labels."""
-    cells = row.filled
+    cells = row.cells
     if not cells:
         return False
     if field_of(cells[0].text) is not None:

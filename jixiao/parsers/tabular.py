@@ -61,7 +61,7 @@ _UNASSIGNED: Final = (None, Role.IGNORE)  # alignment results that give a cell n
 
 def align_row(row: RawRow, template: Template) -> RawIndicator | None:
     """Assign the row's cells to roles; None when the row holds nothing of the table."""
-    cells = [(c, cell_type(c.text)) for c in row.filled]
+    cells = [(c, cell_type(c.text)) for c in row.cells]
     cells = [(c, t) for c, t in cells if t not in _SKIPPED]
     if not cells:
         return None
@@ -133,15 +133,15 @@ def unread_text(row: RawRow, found: list[RawIndicator]) -> UnreadText | None:
     if any(not indicator.section for indicator in found):
         return None
     used = {(cell.col, cell.text) for indicator in found for cell in indicator.cells.values()}
-    if all((c.col, c.text) in used or is_filler(c.text) for c in row.filled):
+    if all((c.col, c.text) in used or is_filler(c.text) for c in row.cells):
         return None
     levels = {(c.col, c.text) for i in found for r, c in i.cells.items() if r in _LEVELS}
-    bbox = union_bbox(c.bbox for c in row.filled if (c.col, c.text) not in levels)
+    bbox = union_bbox(c.bbox for c in row.cells if (c.col, c.text) not in levels)
     return UnreadText(
-        text=" | ".join(c.text for c in row.filled),
+        text=" | ".join(c.text for c in row.cells),
         line=row.line,
         page=row.page,
-        bbox=bbox or union_bbox(c.bbox for c in row.filled),
+        bbox=bbox or union_bbox(c.bbox for c in row.cells),
         where=row.where,
     )
 
@@ -231,7 +231,7 @@ class _Draft:
         if self.head.feed(row):
             self.touch(row)
             return
-        text = " ".join(c.text for c in row.filled)
+        text = " ".join(c.text for c in row.cells)
         if len(text) <= 40 and find_year(text) and is_year_line(text):
             if self.form.year_text is None:
                 self.form.year_text = text
@@ -286,7 +286,7 @@ class FormAssembler:
         self.draft = _Draft()
 
     def feed(self, row: RawRow) -> None:
-        if not row.filled:
+        if not row.cells:
             return
         header = read_header(row)
         if header is not None:
@@ -350,7 +350,7 @@ class FormAssembler:
     def feed_outside(self, row: RawRow) -> None:
         """A row its caller knows holds no indicator row (the table is read by the row
         recognizer): it may still be a title, a head field or a footer line."""
-        if not row.filled or read_header(row) is not None:
+        if not row.cells or read_header(row) is not None:
             return
         if self._footer(row):
             return
@@ -362,7 +362,7 @@ class FormAssembler:
     def _footer(self, row: RawRow) -> bool:
         """A footer line, kept with the current form. One opening with a head label after the
         table ("填报单位: 某局 填表人: … 联系电话: …") is this form's, never the next form's head."""
-        text = " ".join([c.text for c in row.filled])
+        text = " ".join([c.text for c in row.cells])
         pairs = footer_pairs(text)
         if pairs is not None:
             self.draft.footer_row(row, pairs)

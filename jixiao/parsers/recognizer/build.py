@@ -36,21 +36,23 @@ def _indicator(lattice: Lattice, cells: list[Cell], flags: tuple[str, ...]) -> R
         raw = _raw_cell(lattice, cell)
         held = by_role.get(cell.role)
         by_role[cell.role] = raw if held is None else replace(held, text=f"{held.text} {raw.text}")
-    named = next((cell for cell in cells if cell.role is ROLE_NAME), cells[0])
-    first = lattice.atoms[named.start]
+    first = lattice.atoms[_named_cell(cells).start]
     if ROLE_NAME not in by_role and not by_role.keys() <= LEVEL_ROLES:
         level = by_role.get(ROLE_LEVEL2) or by_role.get(ROLE_LEVEL1)
         # a row its level cell names (指标名称 holding 数量指标); not a group printing
         # its points (满意度指标(10分) | 10 | 分)
         if level is not None and not GROUP_POINTS.search(cell_info(level.text).folded):
             by_role[ROLE_NAME] = level
-    return RawIndicator(
-        cells=by_role,
-        section=ROLE_NAME not in by_role,
-        line=first.line,
-        page=first.page,
-        flags=flags,
-    )
+    # by position: a call by keyword matches each name to a parameter of the Python __init__
+    return RawIndicator(by_role, ROLE_NAME not in by_role, first.line, first.page, None, flags)
+
+
+def _named_cell(cells: list[Cell]) -> Cell:
+    """The row's name cell, else its first."""
+    for cell in cells:
+        if cell.role is ROLE_NAME:
+            return cell
+    return cells[0]
 
 
 def build_forms(
@@ -74,16 +76,16 @@ def build_forms(
     indicators = _row_indicators(lattice, rows, (columns, order), prior, by_line)
     taken = _taken_atoms(len(atoms), rows, headers)
     assembler = FormAssembler()
-    row_lines = {atoms[cell.start].line for row in rows for cell in row}
-    head = _HeadFeeder(assembler, projects, row_lines)
+    head = _HeadFeeder(assembler, projects, _row_lines(atoms, rows))
     pending: list[Atom] = []
     for i, atom in enumerate(atoms):
-        if i in indicators:
+        found = indicators[i]
+        if found is not None:
             head.feed(pending, opens_row=bool(pending) and pending[-1].line == atom.line)
             pending = []
             if not assembler.table_open:
                 assembler.open_table()
-            for indicator in indicators[i]:
+            for indicator in found:
                 assembler.add(indicator, indicator.line)
             continue
         if taken[i]:
@@ -94,13 +96,36 @@ def build_forms(
         pending.append(atom)
     head.feed(pending)
     forms = assembler.finish()
-    _note_unread(forms, lattice, decoded, {cell.start for row in rows for cell in row})
+    _note_unread(forms, lattice, decoded, _row_starts(len(atoms), rows))
     for form in forms:
         if not balanced:
             form.flags.append(WEIGHTS_UNBALANCED)
         if not form.header and headers:
             form.header = _header_columns(headers[0])
     return forms
+
+
+def _row_lines(atoms: tuple[Atom, ...], rows: list[list[Cell]]) -> set[int]:
+    """The lines holding a cell of a row (a row's cells mostly share a line: each line is
+    added once a run)."""
+    lines: set[int] = set()
+    last = -1
+    for row in rows:
+        for cell in row:
+            line = atoms[cell.start].line
+            if line != last:
+                lines.add(line)
+                last = line
+    return lines
+
+
+def _row_starts(count: int, rows: list[list[Cell]]) -> list[bool]:
+    """Whether each atom opens a cell of a row (a list by atom index, as _taken_atoms)."""
+    starts = [False] * count
+    for row in rows:
+        for cell in row:
+            starts[cell.start] = True
+    return starts
 
 
 def _taken_atoms(count: int, rows: list[list[Cell]], headers: list[Header]) -> list[bool]:
@@ -126,15 +151,17 @@ def _row_indicators(
     orders: tuple[tuple[Role, ...], tuple[Role, ...]],
     prior: dict[Role, int],
     by_line: bool,
-) -> dict[int, list[RawIndicator]]:
-    """The indicators of each row, by the row's first atom: tail cells in their cheapest
-    roles, flags for cells off their header column, levels above a row's line split off.
-    `orders`: the decoded column order and the header's (or the template's)."""
+) -> list[list[RawIndicator] | None]:
+    """The indicators of each row, by atom index at the row's first atom (None at every
+    other atom): tail cells in their cheapest roles, flags for cells off their header
+    column, levels above a row's line split off. `orders`: the decoded column order and the
+    header's (or the template's)."""
     columns, order = orders
-    indicators: dict[int, list[RawIndicator]] = {}
+    traded = _traded_roles(order)
+    indicators: list[list[RawIndicator] | None] = [None] * len(lattice.atoms)
     for row in rows:
         row, _ = reorder_tail(row, columns)
-        swapped = _swapped(row, order)
+        swapped = _swapped(row, traded)
         flags: tuple[str, ...] = (
             (COLUMNS_SHIFTED,) if _shifted(lattice, row, prior, swapped) else ()
         )
@@ -190,36 +217,90 @@ def _split_levels(lattice: Lattice, row: list[Cell]) -> list[list[Cell]]:
     return [row[:name], row[name:]]
 
 
-def _swapped(row: list[Cell], order: tuple[Role, ...]) -> bool:
+def _swapped(row: list[Cell], traded: list[Role]) -> bool:
     """The row prints its explanation and scoring rule in the opposite order to the
-    header's (or the template's) columns."""
-    printed = [cell.role for cell in row if cell.role in _TRADED]
-    expected = [role for role in order if role in _TRADED]
-    return len(printed) == 2 and len(expected) == 2 and printed != expected
+    header's (or the template's) columns; `traded`: those two roles in the header's order."""
+    if len(traded) != 2:
+        return False
+    printed = _traded_roles([cell.role for cell in row])
+    return len(printed) == 2 and (printed[0] is not traded[0] or printed[1] is not traded[1])
+
+
+def _traded_roles(roles: list[Role | None] | tuple[Role, ...]) -> list[Role]:
+    """The explanation and scoring roles among `roles`, in their order (tested by identity:
+    an `in` test against a tuple of roles compares a None role through rich comparison)."""
+    traded: list[Role] = []
+    for role in roles:
+        if role is ROLE_EXPLANATION or role is ROLE_SCORING:
+            traded.append(role)
+    return traded
 
 
 def _shifted(lattice: Lattice, row: list[Cell], prior: dict[Role, int], swapped: bool) -> bool:
     """A cell outside its header label's "|"/tab column (levels and unlabelled extras
     aside; an explanation and a scoring rule that exactly traded columns count as
-    swapped, not shifted)."""
-    placed = {c.role: lattice.atoms[c.start].col for c in row if c.role is not None}
-    exact = swapped and all(
-        placed.get(a) == prior.get(b) is not None
-        for a, b in ((ROLE_EXPLANATION, ROLE_SCORING), (ROLE_SCORING, ROLE_EXPLANATION))
-    )
-    for role, col in placed.items():
-        if role in (ROLE_LEVEL1, ROLE_LEVEL2) or (exact and role in _TRADED):
+    swapped, not shifted). A role printed in several cells is placed by its last."""
+    if not prior:
+        return False  # no header column to be outside of
+    exact = swapped and _traded_exactly(lattice, row, prior)
+    atoms = lattice.atoms
+    for k, cell in enumerate(row):
+        role = cell.role
+        if role is None or role is ROLE_LEVEL1 or role is ROLE_LEVEL2:
             continue
-        if role in prior and prior[role] != col:
+        if exact and (role is ROLE_EXPLANATION or role is ROLE_SCORING):
+            continue
+        col = prior.get(role)
+        if col is not None and col != atoms[cell.start].col and _last_of_role(row, k):
             return True
     return False
 
 
-_TRADED: Final[tuple[Role, ...]] = (Role.EXPLANATION, Role.SCORING)
+def _last_of_role(row: list[Cell], k: int) -> bool:
+    """No cell after the k-th holds its role."""
+    role = row[k].role
+    for j in range(k + 1, len(row)):
+        if row[j].role is role:
+            return False
+    return True
+
+
+def _placed_col(lattice: Lattice, row: list[Cell], role: Role) -> int | None:
+    """The column of the row's last cell in `role`, None without one."""
+    col = None
+    for cell in row:
+        if cell.role is role:
+            col = lattice.atoms[cell.start].col
+    return col
+
+
+def _traded_exactly(lattice: Lattice, row: list[Cell], prior: dict[Role, int]) -> bool:
+    """The explanation stands in the scoring rule's header column and the scoring rule in
+    the explanation's."""
+    explanation, scoring = prior.get(ROLE_EXPLANATION), prior.get(ROLE_SCORING)
+    return (
+        explanation is not None
+        and scoring is not None
+        and _placed_col(lattice, row, ROLE_EXPLANATION) == scoring
+        and _placed_col(lattice, row, ROLE_SCORING) == explanation
+    )
+
+
+# the HeaderColumns of each header's roles, made once (frozen records, and a Role's
+# .value a Python property): the few distinct headers come back in every source
+_HEADER_COLUMNS: Final[dict[tuple[Role, ...], tuple[HeaderColumn, ...]]] = {}
 
 
 def _header_columns(header: Header) -> tuple[HeaderColumn, ...]:
-    return tuple(HeaderColumn(col, role, role.value) for col, role in enumerate(header.roles))
+    columns = _HEADER_COLUMNS.get(header.roles)
+    if columns is None:
+        if len(_HEADER_COLUMNS) > 4096:
+            _HEADER_COLUMNS.clear()
+        columns = tuple(
+            [HeaderColumn(col, role, role.value) for col, role in enumerate(header.roles)]
+        )
+        _HEADER_COLUMNS[header.roles] = columns
+    return columns
 
 
 @dataclass(init=False)
@@ -280,16 +361,14 @@ def _head_cells(atoms: list[Atom]) -> list[RawCell]:
 _GLUED_HEAD: Final = 30  # characters: a head cell this long may hold several labels run together
 
 
-def _note_unread(forms: list[RawForm], lattice: Lattice, decoded: Decoded, used: set[int]) -> None:
+def _note_unread(
+    forms: list[RawForm], lattice: Lattice, decoded: Decoded, used: list[bool]
+) -> None:
     """Lines of a form's table that gave no indicator and hold text that went into nothing
     (placeholders and template labels aside), with all their cells: from the table's first
     row to its footer, or to the next form. A level row's description (反映…) is its own.
-    `used`: the first atoms of the cells of the rows kept."""
-    by_line: dict[int, list[Cell]] = {}
-    for cell in decoded.cells:
-        if cell.text and not lattice.locked[cell.start]:
-            kept = cell if cell.start in used else cell.with_role(None)
-            by_line.setdefault(lattice.atoms[cell.start].line, []).append(kept)
+    `used`: by atom index, whether it opens a cell of a row kept."""
+    by_line = _cells_by_line(lattice, decoded, used)
     footers = [lattice.atoms[s].line for s, _ in lattice.footers]
     starts = [form.line_start for form in forms if form.line_start is not None]
     end_of_text = lattice.atoms[-1].line if lattice.atoms else 0
@@ -305,6 +384,23 @@ def _note_unread(forms: list[RawForm], lattice: Lattice, decoded: Decoded, used:
             if text:
                 page = lattice.atoms[by_line[line][0].start].page
                 form.unread.append(UnreadText(text, line, page))
+
+
+def _cells_by_line(lattice: Lattice, decoded: Decoded, used: list[bool]) -> dict[int, list[Cell]]:
+    """The decoded cells holding text outside locked atoms, by line; a cell of no row kept
+    read in no role. A run of cells on one line looks its line's list up once."""
+    by_line: dict[int, list[Cell]] = {}
+    atoms = lattice.atoms
+    current = -1
+    cells: list[Cell] = []
+    for cell in decoded.cells:
+        if cell.text and not lattice.locked[cell.start]:
+            line = atoms[cell.start].line
+            if line != current:
+                cells = by_line.setdefault(line, [])
+                current = line
+            cells.append(cell if used[cell.start] else cell.with_role(None))
+    return by_line
 
 
 _ROW_ROLES: Final = frozenset(Role) - {Role.LEVEL1, Role.LEVEL2}

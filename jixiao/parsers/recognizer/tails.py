@@ -9,6 +9,7 @@ order changed is flagged `columns_swapped`.
 
 from __future__ import annotations
 
+import math
 from itertools import permutations
 from typing import Final
 
@@ -30,17 +31,48 @@ def reorder_tail(row: list[Cell], columns: tuple[Role, ...]) -> tuple[list[Cell]
     if not 2 <= len(tail) <= _MAX_PERMUTED:
         return row, False
     roles = [row[k].role for k in tail]
-    choices = list(dict.fromkeys([*roles, *(r for r in columns if r in TAIL)]))
+    choices = _choices(roles, columns)
     if len(choices) < len(tail):  # several cells in one repeated column: leave them
         return row, False
     costs = [cell_costs(row[k].text).roles for k in tail]
+    printed = _cost(costs, roles)
+    if printed <= _lowest_cost(costs, choices):
+        return row, False  # no order costs less than the printed one: none is tried
     best, cheapest = _cheapest_order(costs, choices)
-    if list(best) == roles or cheapest >= _cost(costs, roles):
+    if list(best) == roles or cheapest >= printed:
         return row, False
     updated = list(row)
     for k, role in zip(tail, best):
         updated[k] = row[k].with_role(role)
     return updated, True
+
+
+def _choices(roles: list[Role | None], columns: tuple[Role, ...]) -> list[Role | None]:
+    """The roles the tail cells may take: their own, then the template's free-text columns,
+    each once."""
+    choices: list[Role | None] = []
+    for role in roles:
+        if role not in choices:
+            choices.append(role)
+    for role in columns:
+        if role in TAIL and role not in choices:
+            choices.append(role)
+    return choices
+
+
+def _lowest_cost(costs: list[dict[Role, float]], choices: list[Role | None]) -> float:
+    """A bound no order of `choices` goes below: each cell in its own cheapest choice,
+    summed in cell order as _cost sums (costs are finite, and a float sum of terms each no
+    smaller is no smaller), so an order that costs this is among the cheapest."""
+    total = 0.0
+    for cell in costs:
+        lowest = math.inf
+        for role in choices:
+            cost = 0.0 if role is None else cell.get(role, _IMPOSSIBLE)
+            if cost < lowest:
+                lowest = cost
+        total += lowest
+    return total
 
 
 def _cheapest_order(
