@@ -6,6 +6,7 @@ import ast
 import enum
 import importlib
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -146,17 +147,18 @@ def _unmarked_module_names(path: Path) -> list[str]:
     return found
 
 
+def _found_in_compiled(find: Callable[[Path], list[str]]) -> dict[str, list[str]]:
+    """What `find` reports in each compiled source, by path (sources with nothing left out)."""
+    return {
+        str(path.relative_to(ROOT)): names for path in compiled_sources() if (names := find(path))
+    }
+
+
 def test_compiled_modules_keep_their_constants_final() -> None:
     """Compiled, a module-level name that is not Final is a dict lookup at every use, about
     twenty times slower than the C variable a Final name becomes."""
-    sources = compiled_sources()
-    assert ROOT / "jixiao" / "parsers" / "recognizer" / "decode.py" in sources
-    unmarked = {
-        str(path.relative_to(ROOT)): names
-        for path in sources
-        if (names := _unmarked_module_names(path))
-    }
-    assert unmarked == {}
+    assert ROOT / "jixiao" / "parsers" / "recognizer" / "decode.py" in compiled_sources()
+    assert _found_in_compiled(_unmarked_module_names) == {}
 
 
 def _iterated_fixed_tuples(path: Path) -> list[str]:
@@ -180,12 +182,7 @@ def test_compiled_loops_iterate_variable_length_tuples() -> None:
     loop over it built a new tuple object and iterated it through the generic iterator
     (`is_note`, 940 instructions a call, callgrind). `Final[tuple[str, ...]]` keeps it one
     tuple object, which a loop indexes."""
-    iterated = {
-        str(path.relative_to(ROOT)): names
-        for path in compiled_sources()
-        if (names := _iterated_fixed_tuples(path))
-    }
-    assert iterated == {}
+    assert _found_in_compiled(_iterated_fixed_tuples) == {}
 
 
 def test_an_iterated_fixed_tuple_is_caught(tmp_path: Path) -> None:
@@ -220,12 +217,7 @@ def test_compiled_dataclasses_write_their_own_init() -> None:
     """Compiled, the __init__ a dataclass decorator generates is Python code run for every
     object (measured seven times slower than a compiled one for a five-field Cell); atoms,
     cells and cell readings are made by the thousand per text."""
-    generated = {
-        str(path.relative_to(ROOT)): names
-        for path in compiled_sources()
-        if (names := _generated_inits(path))
-    }
-    assert generated == {}
+    assert _found_in_compiled(_generated_inits) == {}
 
 
 def test_a_generated_init_is_caught(tmp_path: Path) -> None:
