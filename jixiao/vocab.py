@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -92,27 +92,28 @@ def derived(function: F) -> F:
     return function
 
 
+K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
-_MEMOS: list[dict[str, Any]] = []  # every memo table (memo_table), for clear_memos
+_MEMOS: list[dict[Any, Any]] = []  # every memo table (memo_table), for clear_memos
 
 
-def memo_table(table: dict[str, V], from_vocabulary: bool) -> dict[str, V]:
-    """Register a module's memo table: the results of a function of a text, by text (the
-    recognizer's hottest functions, asked a few hundred times a text: a compiled lookup in
-    a dict is a third of the cost of a call through lru_cache). `from_vocabulary`: its
-    results are built from the vocabulary, and configure() empties it."""
+def memo_table(table: dict[K, V], from_vocabulary: bool) -> dict[K, V]:
+    """Register a module's memo table: the results of a function by its argument (a text,
+    a header's roles; the recognizer's hottest functions, asked a few hundred times a text: a
+    compiled lookup in a dict is a third of the cost of a call through lru_cache).
+    `from_vocabulary`: its results are built from the vocabulary, and configure() empties it."""
     _MEMOS.append(table)
     if from_vocabulary:
         _DERIVED.append(table.clear)
     return table
 
 
-def remember(table: dict[str, V], text: str, value: V, size: int) -> V:
+def remember(table: dict[K, V], key: K, value: V, size: int) -> V:
     """Store a result in a memo table, emptied first when it holds `size` results (a bound
     on a worker's memory, as lru_cache's maxsize)."""
     if len(table) >= size:
         table.clear()
-    table[text] = value
+    table[key] = value
     return value
 
 

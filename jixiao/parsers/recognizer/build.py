@@ -19,6 +19,7 @@ from jixiao.parsers.recognizer.tails import reorder_tail
 from jixiao.parsers.tabular import FormAssembler
 from jixiao.records import HeaderColumn, RawCell, RawForm, RawIndicator, RawRow, Role, UnreadText
 from jixiao.roles import ROLE_EXPLANATION, ROLE_LEVEL1, ROLE_LEVEL2, ROLE_NAME, ROLE_SCORING
+from jixiao.vocab import memo_table, remember
 
 
 def _raw_cell(lattice: Lattice, cell: Cell) -> RawCell:
@@ -288,19 +289,17 @@ def _traded_exactly(lattice: Lattice, row: list[Cell], prior: dict[Role, int]) -
 
 # the HeaderColumns of each header's roles, made once (frozen records, and a Role's
 # .value a Python property): the few distinct headers come back in every source
-_HEADER_COLUMNS: Final[dict[tuple[Role, ...], tuple[HeaderColumn, ...]]] = {}
+_HEADER_COLUMNS: Final[dict[tuple[Role, ...], tuple[HeaderColumn, ...]]] = memo_table(
+    {}, from_vocabulary=False
+)
 
 
 def _header_columns(header: Header) -> tuple[HeaderColumn, ...]:
     columns = _HEADER_COLUMNS.get(header.roles)
-    if columns is None:
-        if len(_HEADER_COLUMNS) > 4096:
-            _HEADER_COLUMNS.clear()
-        columns = tuple(
-            [HeaderColumn(col, role, role.value) for col, role in enumerate(header.roles)]
-        )
-        _HEADER_COLUMNS[header.roles] = columns
-    return columns
+    if columns is not None:
+        return columns
+    columns = tuple([HeaderColumn(col, role, role.value) for col, role in enumerate(header.roles)])
+    return remember(_HEADER_COLUMNS, header.roles, columns, 4096)
 
 
 @dataclass(init=False)

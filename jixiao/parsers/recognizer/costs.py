@@ -67,11 +67,10 @@ class CellCosts:
     info: CellInfo
     roles: dict[Role, float]  # possible roles only
     skip: float
-    # the likely roles again, as role codes (jixiao.roles.ROLE_CODE) and costs, unboxed: the
-    # decoder reads them for every span of atoms
+    # the roles within UNLIKELY of the cheapest, as role codes (jixiao.roles.ROLE_CODE) and
+    # their costs, unboxed: the decoder reads them for every span of atoms
     codes: vec[i64]
     fits: vec[float]
-    likely: tuple[tuple[Role, float], ...] = ()  # the roles within UNLIKELY of the cheapest
 
     def __init__(
         self,
@@ -83,7 +82,6 @@ class CellCosts:
         self.info = info
         self.roles = roles
         self.skip = skip
-        self.likely = likely
         self.codes = vec[i64]([ROLE_CODE[role] for role, _ in likely])
         self.fits = vec[float]([fit for _, fit in likely])
 
