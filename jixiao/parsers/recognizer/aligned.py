@@ -55,9 +55,10 @@ def aligned_reading(
 
     def decoded(start: int, end: int) -> None:
         nonlocal cost
+        labels = start  # the header labels leading the run: skipped, as the decoder skips them
         while start < end and lattice.locked[start]:
-            cells.append(Cell(start, start + 1, lattice.atoms[start].text, None))
-            start += 1  # a header label leading the run: skipped, as the decoder skips it
+            start += 1
+        cells.extend(skipped_cells(lattice, labels, start))
         if start < end:
             part = decode_window(start, end)
             cells.extend(part.cells)
