@@ -40,6 +40,37 @@ _EXTRA_FOLD: Final = str.maketrans(
 _FOLD_DROP: Final = re.compile(r"[\s*＊\u3000]+")
 
 
+# characters that print as nothing, left by crawlers and word processors: zero-width spaces
+# and joiners, soft hyphens, direction marks, a byte-order mark inside the text
+_INVISIBLE_CHARS: Final = "\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+_INVISIBLE: Final = re.compile(f"[{_INVISIBLE_CHARS}]")
+# characters read as the plain ones they print as: spaces of other kinds (a no-break space
+# from &nbsp;, the ideographic space that indents and aligns Chinese text: one space, as
+# the head labels' "项目名称　委托业务项目" reads as "项目名称 委托业务项目"), full-width digits,
+# percent sign and decimal point
+_PLAIN: Final = str.maketrans(
+    {
+        **{chr(0xFF10 + digit): str(digit) for digit in range(10)},
+        "％": "%",
+        "．": ".",
+        "\u00a0": " ",
+        "\u3000": " ",
+        **{chr(code): " " for code in (*range(0x2000, 0x200B), 0x202F, 0x205F)},
+    }
+)
+_NOT_PLAIN: Final = re.compile(f"[{_INVISIBLE_CHARS}{''.join(map(chr, _PLAIN))}]")
+
+
+def plain_chars(text: str) -> str:
+    """`text` with invisible characters removed and other spaces, full-width digits, percent
+    sign and point read as plain ones: every reader passes what it read through here, so
+    that a form copied from a web page or typed with a full-width input method reads as any
+    other (a zero-width space inside a number or a label hides both)."""
+    if _NOT_PLAIN.search(text) is None:  # most texts hold none
+        return text
+    return _INVISIBLE.sub("", text).translate(_PLAIN)
+
+
 def strip_html(text: str) -> str:
     """Remove HTML tags and decode entities; block tags become spaces."""
     if "<" not in text and "&" not in text:
@@ -82,9 +113,10 @@ def _foldable() -> re.Pattern[str]:
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Comparison key: NFKC (full-width to half-width), simplified characters, no whitespace,
-    asterisks or pinyin glosses. The glosses go before the table: its punctuation entries
-    touch no character a gloss is found by (ideographs, parentheses, pinyin letters)."""
-    text = unicodedata.normalize("NFKC", strip_html(text))
+    invisible characters, asterisks or pinyin glosses. The glosses go before the table: its
+    punctuation entries touch no character a gloss is found by (ideographs, parentheses,
+    pinyin letters)."""
+    text = unicodedata.normalize("NFKC", strip_html(plain_chars(text)))
     if "(" in text:  # a gloss is in parentheses, half-width after NFKC: most texts hold none
         text = _PINYIN_GLOSS.sub("", text)
     if _foldable().search(text):  # one text in seven holds a character the table maps
@@ -156,8 +188,10 @@ def join_wrapped(text: str) -> str:
     """Join the lines of a wrapped cell (Alt+Enter in Excel, <br> in HTML, paragraphs in Word).
 
     A line break between two CJK characters (or CJK punctuation) is dropped, as the printed
-    text reads as one word; elsewhere it becomes one space. Every reader uses this rule.
+    text reads as one word; elsewhere it becomes one space. Every reader uses this rule,
+    and takes the cell's characters as plain_chars reads them.
     """
+    text = plain_chars(text)
     if "\n" not in text and "\r" not in text:
         return text
     parts = [p.strip() for p in re.split(r"[\r\n]+", text)]

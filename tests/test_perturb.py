@@ -46,6 +46,7 @@ FLOORS: dict[str, tuple[float, float]] = {
     "columns_reordered": (0.95, 0.95),
     "ocr_confusions": (0.95, 0.95),
     "page_markers": (0.95, 0.95),
+    "web_characters": (0.95, 0.95),
     "side_by_side": (0.95, 0.95),
     "transposed": (0.95, 0.95),
     "values_before_names": (0.95, 0.95),

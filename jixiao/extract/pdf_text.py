@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from jixiao.text import plain_chars
+
 Char = tuple[float, float, float, float, str, float]
 Box = tuple[float, float, float, float]
 
@@ -40,7 +42,8 @@ def group_lines(chars: Sequence[Char]) -> list[list[Char]]:
 
 
 def line_text(line: Sequence[Char]) -> str:
-    """A line's text; a visible gap between two characters becomes one space."""
+    """A line's text, its characters as plain_chars reads them; a visible gap between two
+    characters becomes one space."""
     out: list[str] = []
     prev: Char | None = None
     for ch in line:
@@ -49,7 +52,7 @@ def line_text(line: Sequence[Char]) -> str:
                 out.append(" ")
         out.append(ch[4])
         prev = ch
-    return "".join(out).strip()
+    return plain_chars("".join(out)).strip()
 
 
 def join_wrapped(parts: Iterable[str]) -> str:

@@ -7,7 +7,7 @@ import re
 
 from jixiao.problems import SourceError
 from jixiao.records import TextLine
-from jixiao.text import nfc
+from jixiao.text import nfc, plain_chars
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -151,9 +151,10 @@ def decode_text(data: bytes) -> tuple[str, str]:
             "unsupported_format",
             "The file holds binary data, not text, and is not a format jixiao reads.",
         )
+    text = plain_chars(nfc(text))
     if not text or text.isspace():
         raise SourceError("empty_file", "The file holds only whitespace.")
-    return encoding, nfc(text)
+    return encoding, text
 
 
 def split_lines(text: str) -> tuple[TextLine, ...]:

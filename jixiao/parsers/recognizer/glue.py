@@ -162,6 +162,20 @@ def unit_end(piece: str, start: int) -> int | None:
     return None
 
 
+def _with_required_marks(piece: str, start: int, stop: int) -> tuple[int, int]:
+    """The span [start, stop) of a word (stop: where the next folded character is), with
+    the asterisk a template prints before a required field's label ("*三级指标", "＊指标值")
+    taken into the word it marks, not the word before ("产出指标*三级指标")."""
+    if start > 0 and piece[start - 1] in _REQUIRED_MARKS:
+        start -= 1
+    if stop > start + 1 and piece[stop - 1] in _REQUIRED_MARKS:
+        stop -= 1
+    return start, stop
+
+
+_REQUIRED_MARKS: Final = "*＊"
+
+
 def _vocabulary_points(piece: str, points: dict[int, str]) -> list[tuple[int, int]]:
     """Glue points at the ends of vocabulary words; the words' spans in the piece (no other
     glue point falls inside a word: "产出指标(50分)" stays whole)."""
@@ -186,14 +200,15 @@ def _vocabulary_points(piece: str, points: dict[int, str]) -> list[tuple[int, in
             if (start, end) in results
             else "vocab"
         )
-        if kind == "vocab" and points.get(positions[start]) in _WEAK_POINTS:
-            points[positions[start]] = kind  # a level name begins: "指标值产出指标"
-        points.setdefault(positions[start], kind)
-        points.setdefault(positions[end], kind)
-        kept.append((positions[start], positions[end]))
+        begin, stop = _with_required_marks(piece, positions[start], positions[end])
+        if kind == "vocab" and points.get(begin) in _WEAK_POINTS:
+            points[begin] = kind  # a level name begins: "指标值产出指标"
+        points.setdefault(begin, kind)
+        points.setdefault(stop, kind)
+        kept.append((begin, stop))
     # a head label in a short piece, a level name, are not cut into: "部门(单位)名称" holds
     # no "单位" column
-    return kept + [(positions[start], positions[end]) for start, end in labels]
+    return kept + [_with_required_marks(piece, positions[s], positions[e]) for s, e in labels]
 
 
 @derived
