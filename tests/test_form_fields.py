@@ -150,6 +150,39 @@ def test_the_department_of_a_head(head: list[str], department: str) -> None:
     assert form.department == department
 
 
+@pytest.mark.parametrize(
+    ("head", "project", "department"),
+    [
+        # the transfer-payment template (转移支付区域(项目)绩效目标表) and special funds
+        (
+            ["转移支付(项目)名称 特殊教育补助资金", "市级主管部门 某市教育体育局"],
+            "特殊教育补助资金",
+            "某市教育体育局",
+        ),
+        (
+            ["| 专项名称 | 农业绿色发展专项 |", "| 预算单位名称 | 某区农业农村委 |"],
+            "农业绿色发展专项",
+            "某区农业农村委",
+        ),
+        (
+            ["| 项目(专项)名称 | 林业改革发展资金 |", "| 二级预算单位名称 | 某县林业局 |"],
+            "林业改革发展资金",
+            "某县林业局",
+        ),
+        (
+            ["资金名称:衔接推进乡村振兴补助资金", "主管部门:某县农业农村局"],
+            "衔接推进乡村振兴补助资金",
+            "某县农业农村局",
+        ),
+    ],
+)
+def test_the_project_labels_of_every_template(
+    head: list[str], project: str, department: str
+) -> None:
+    (form,) = _text_forms([*head, *_TABLE])
+    assert (form.project, form.department) == (project, department)
+
+
 def test_a_contact_label_in_the_head_names_who_filled_the_form() -> None:
     (form,) = _text_forms(["| 部门名称: | 某县林业局 | *联系人: | 王媛 |", *_TABLE])
     assert form.contacts.filled_by == "王媛"
