@@ -174,6 +174,12 @@ def test_the_department_of_a_head(head: list[str], department: str) -> None:
             "衔接推进乡村振兴补助资金",
             "某县农业农村局",
         ),
+        # a score sheet's head: who and what was evaluated, and by whom (not kept)
+        (
+            ["评价单位:某街道办事处 评价项目:2018年耕地地力保护补贴 评价人员:"],
+            "2018年耕地地力保护补贴",
+            "某街道办事处",
+        ),
     ],
 )
 def test_the_project_labels_of_every_template(
