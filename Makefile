@@ -52,9 +52,10 @@ lint: $(STAMP) ## ruff and strict mypy on the package
 docs: $(STAMP) ## build the documentation site into site/ (MkDocs, offline; API page from docstrings)
 	$(BIN)/mkdocs build --quiet
 
-bench: $(COMPILED) ## benchmarks: text (forms/s, cold start), layout perturbations (scores by kind), PDFs, scans (s/page, RSS), office/HTML, report, hostile input, batch (BENCH_FILES=20000)
+bench: $(COMPILED) ## benchmarks: text (forms/s, cold start), layout perturbations (scores by kind), real excerpts printed otherwise, PDFs, scans (s/page, RSS), office/HTML, report, hostile input, batch (BENCH_FILES=20000)
 	$(BIN)/python bench/bench_text.py
 	$(BIN)/python bench/bench_perturb.py
+	$(BIN)/python bench/bench_variants.py
 	$(BIN)/python bench/bench_pdf.py
 	$(BIN)/python bench/bench_scan.py
 	$(BIN)/python bench/bench_office.py

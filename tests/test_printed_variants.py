@@ -3,12 +3,11 @@ the real excerpts (the seeds and samples/forms/corpus) give the forms they give 
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from jixiao.pipeline import process_bytes
 from tests.conftest import FORMS
+from tests.fixtures.variants import WEB_CHARACTERS, header_asterisks
 
 
 def _forms_without_ids(data: bytes) -> list[dict[str, object]]:
@@ -21,27 +20,6 @@ EXCERPTS = [
     "004_a0dabc58212d71e8.txt",
     *(f"corpus/{p.name}" for p in sorted((FORMS / "corpus").glob("*.txt"))),
 ]
-
-
-# what web pages and input methods print in place of plain characters (jixiao.text.plain_chars)
-_FULL_WIDTH = str.maketrans({**{str(d): chr(0xFF10 + d) for d in range(10)}, "%": "％", ".": "．"})
-
-
-def _zero_width_every_seventh(text: str) -> str:
-    marks = "\u200b\u200c\u200d\ufeff\u00ad\u2060"
-    return "".join(
-        ch + (marks[i % len(marks)] if i % 7 == 3 and ch != "\n" else "")
-        for i, ch in enumerate(text)
-    )
-
-
-WEB_CHARACTERS = {
-    "zero_width": _zero_width_every_seventh,
-    "no_break_spaces": lambda text: text.replace(" ", "\u00a0"),
-    "ideographic_spaces": lambda text: text.replace(" ", "\u3000"),
-    "thin_spaces": lambda text: text.replace(" ", "\u2009"),
-    "full_width_digits": lambda text: text.translate(_FULL_WIDTH),
-}
 
 
 @pytest.mark.parametrize("damage", list(WEB_CHARACTERS))
@@ -77,22 +55,11 @@ def test_plain_chars_keeps_what_is_plain() -> None:
     assert plain_chars(plain) is plain
 
 
-# the labels templates print with the asterisk of a required field (*三级指标, ＊指标值)
-_REQUIRED_LABELS = re.compile(r"(?<![*＊])(一级指标|二级指标|三级指标|指标值|指标名称|分值|权重)")
 _FORM_FIELDS = ("form_type", "year", "department", "project")
 _INDICATOR_FIELDS = (
     *("name", "level1", "level2", "operator", "value", "value_max", "unit"),
     *("weight", "actual_value", "score"),
 )
-
-
-def _marked_headers(text: str, mark: str) -> str:
-    """The text with `mark` before every label of its header lines (three labels or more)."""
-    lines = text.split("\n")
-    for i, line in enumerate(lines):
-        if len(_REQUIRED_LABELS.findall(line)) >= 3:
-            lines[i] = _REQUIRED_LABELS.sub(lambda m: mark + m.group(), line)
-    return "\n".join(lines)
 
 
 def _read_values(data: bytes) -> list[tuple[object, ...]]:
@@ -111,7 +78,7 @@ def test_required_field_asterisks_on_header_labels_change_no_value(excerpt: str,
     of several projects, a split-off "*" kept its header from the project columns before it,
     and the forms lost their department and project."""
     text = (FORMS / excerpt).read_text(encoding="utf-8")
-    marked = _marked_headers(text, mark)
+    marked = header_asterisks(text, mark)
     if marked == text:
         pytest.skip("no header line to mark")
     assert _read_values(marked.encode("utf-8")) == _read_values(text.encode("utf-8"))
