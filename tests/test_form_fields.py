@@ -189,6 +189,19 @@ def test_the_project_labels_of_every_template(
     assert (form.project, form.department) == (project, department)
 
 
+def test_a_label_alone_on_its_line_takes_the_next_as_its_value() -> None:
+    """A pipe row broken after its label: the value on the next line is the project even
+    where it reads as a title (a project named by its form's title)."""
+    head = [
+        "| 2020年度项目支出绩效自评表 | |",
+        "| 项目名称 |",
+        "2020年省级卫片执法补助经费支出绩效自评表 |",
+    ]
+    (form,) = _text_forms([*head, *_TABLE])
+    assert form.project == "2020年省级卫片执法补助经费支出绩效自评表"
+    assert form.title == "2020年度项目支出绩效自评表"
+
+
 def test_a_contact_label_in_the_head_names_who_filled_the_form() -> None:
     (form,) = _text_forms(["| 部门名称: | 某县林业局 | *联系人: | 王媛 |", *_TABLE])
     assert form.contacts.filled_by == "王媛"

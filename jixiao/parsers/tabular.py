@@ -354,10 +354,15 @@ class FormAssembler:
             return
         if self._footer(row):
             return
-        if is_title(row):
+        if is_title(row) and not self._awaits_value():
             self._title(row)
         else:
             self._outside_table(row)
+
+    def _awaits_value(self) -> bool:
+        """A head label stood alone on its line ("| 项目名称 |"): the next line is its value,
+        even one that reads as a title ("2020年…经费支出绩效自评表 |": the project named so)."""
+        return self.draft.head.pending is not None and not self.draft.has_rows
 
     def _footer(self, row: RawRow) -> bool:
         """A footer line, kept with the current form. One opening with a head label after the
