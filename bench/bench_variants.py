@@ -52,15 +52,9 @@ def _score(
 
 
 def _row(label: str, score: SourceScore) -> str:
-    fields = [t for t in score.fields.values()]
-    correct, total = sum(t.correct for t in fields), sum(t.total for t in fields)
-    recall = score.matched / score.expected if score.expected else 1.0
-    precision = score.matched / score.predicted if score.predicted else 1.0
-    accuracy = correct / total if total else 1.0
-    return (
-        f"{label:<22} {score.expected:>6} {score.matched:>7} {recall:>6.3f} {precision:>6.3f} "
-        f"{accuracy:>6.3f}"
-    )
+    figures = (score.recall, score.precision, score.field_accuracy)
+    shown = " ".join("     -" if f is None else f"{f:>6.3f}" for f in figures)
+    return f"{label:<22} {score.expected:>6} {score.matched:>7} {shown}"
 
 
 def main() -> None:
