@@ -109,20 +109,23 @@ def test_the_per_source_function_knows_no_engine() -> None:
 def test_the_tables_are_built_while_the_sources_run(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each source enters the tables when it and those before it are done, not after the
-    last one: here the first rows are added while most sources are still to run."""
+    """Each source enters the tables when it and those before it are done and their
+    worker has sent its chunk's rows, not after the last one: here (chunks of two sources)
+    the first rows are added while most sources are still to run."""
+    from jixiao.batch import runner
     from jixiao.output.dataset import DatasetWriter
 
     out = tmp_path / "out"
     done_at_each_add: list[int] = []
-    add = DatasetWriter.add_columns
+    add = DatasetWriter.add_batches
 
     def counting(self: DatasetWriter, tables: Any) -> None:
         lines = (out / "manifest.jsonl").read_text("utf-8").count('"kind": "source"')
         done_at_each_add.append(lines)
         add(self, tables)
 
-    monkeypatch.setattr(DatasetWriter, "add_columns", counting)
+    monkeypatch.setattr(DatasetWriter, "add_batches", counting)
+    monkeypatch.setattr(runner, "CHUNK", 2)
     summary = batch(corpus, out, jobs=2)
     assert summary.sources == len(done_at_each_add) == 13
     assert done_at_each_add[0] < 13 // 2

@@ -123,9 +123,11 @@ def test_a_path_holding_a_unicode_line_break_is_skipped_when_unchanged(
     assert (again.sources, again.skipped) == (1, 1)
 
 
-def test_a_pool_takes_its_tasks_as_it_needs_them(tmp_path: Path) -> None:
-    """The local pool takes tasks from the run's plan one at a time: when the first source
-    is reported, only those the workers hold (and one ahead) have been taken."""
+@pytest.mark.parametrize("chunk", [1, 4])
+def test_a_pool_takes_its_tasks_as_it_needs_them(tmp_path: Path, chunk: int) -> None:
+    """The local pool takes tasks from the run's plan as it hands them out: when the first
+    source is reported, only those the workers hold (DEPTH chunks) and one ahead have been
+    taken."""
     from jixiao.batch.local import DEPTH, LocalPool, WorkerConfig
     from jixiao.batch.task import Outcome, SourceTask
 
@@ -143,9 +145,9 @@ def test_a_pool_takes_its_tasks_as_it_needs_them(tmp_path: Path) -> None:
     def done(outcome: Outcome) -> None:
         seen_at.append(len(taken))
 
-    LocalPool(1, WorkerConfig(str(out), False, None, {}), None).run(tasks(), done)
+    LocalPool(1, WorkerConfig(str(out), False, None, {}), None, chunk).run(tasks(), done)
     assert len(seen_at) == 12
-    assert seen_at[0] <= DEPTH + 1
+    assert seen_at[0] <= DEPTH * chunk + 1
 
 
 def test_listed_files_are_the_listing_as_absolute_strings(tmp_path: Path) -> None:

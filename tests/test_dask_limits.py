@@ -180,7 +180,7 @@ def test_a_task_given_to_a_worker_that_just_died_stays_queued(tmp_path: Path) ->
     worker.process.kill()
     worker.process.join()
     task = SourceTask(str(tmp_path / "a.txt"), "a.txt")
-    worker.give(task)
-    worker.give(task)
+    worker.give([task])
+    worker.give([task])
     assert list(worker.tasks) == [task, task]
     worker.stop()

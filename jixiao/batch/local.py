@@ -1,7 +1,10 @@
 """The local engine: a pool of worker processes that jixiao manages itself.
 
 Each worker loads the vocabularies once, then takes sources over a pipe, one at a time, with
-the next one already queued. The parent gives the running task a deadline; a worker past its deadline is killed (`timeout`), a
+the next one already queued; the pool hands them out `chunk` at a time (consecutive sources
+of the input, fewer near the end). A worker reports each source as it finishes (an
+Outcome); with `batch_rows`, the table rows of a chunk's sources follow in one RowBatch
+(jixiao.output.batches) once the chunk is done. The parent gives the running task a deadline; a worker past its deadline is killed (`timeout`), a
 worker that dies mid-task is reported (`worker_crashed`), and either way a fresh worker takes
 its place. `--file-memory` caps each worker's address space (RLIMIT_AS) above its size at
 start, so a source that blows up memory raises MemoryError there (`too_large`).
@@ -19,13 +22,17 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jixiao.batch.task import Outcome, Settings, SourceTask, run_task, write_contained
 
+if TYPE_CHECKING:
+    from jixiao.output.batches import RowBatch, RowBuffer
+
 OnDone = Callable[[Outcome], None]
+OnRows = Callable[["RowBatch"], None]
 DEPTH = 2  # tasks sent ahead to each worker, so it never waits for the parent
 REAP_SECONDS = 10.0  # how long a worker whose pipe broke may take to be seen dead
 
@@ -37,6 +44,7 @@ class WorkerConfig:
     file_memory_mb: int | None
     faults: dict[str, str]
     settings: Settings = field(default_factory=Settings)
+    batch_rows: bool = False  # send the rows in RowBatches (else each with its Outcome)
 
 
 def _limit_memory(megabytes: int | None) -> None:
@@ -57,20 +65,47 @@ def _worker_main(conn: Connection, config: WorkerConfig) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     vocabulary()
+    rows = _row_buffer() if config.batch_rows else None
     _clear_start_up_garbage()
     _limit_memory(config.file_memory_mb)
     while True:
         try:
-            task = conn.recv()
+            tasks = conn.recv()
         except (EOFError, OSError):
             return
-        if task is None:
+        if tasks is None:
             return
-        outcome = run_task(task, config.out, config.fail_fast, config.faults, config.settings)
+        for task in tasks:
+            if not _run_one(conn, task, config, rows):
+                return
+        if rows:
+            conn.send(rows.take())
+
+
+def _run_one(
+    conn: Connection, task: SourceTask, config: WorkerConfig, rows: RowBuffer | None
+) -> bool:
+    """Run a task and report it; False when the worker must stop after it."""
+    outcome = run_task(task, config.out, config.fail_fast, config.faults, config.settings)
+    if rows is None or outcome.tables is None:
         conn.send(outcome)
-        if outcome.worker_done:
-            return
-        _settle_heap()
+    elif outcome.worker_done:  # its last message: the rows held first, its own with it
+        if rows:
+            conn.send(rows.take())
+        conn.send(outcome)
+    else:
+        rows.add(outcome.rel_path, outcome.tables)
+        conn.send(replace(outcome, tables=None, rows_follow=True))
+    if outcome.worker_done:
+        return False
+    _settle_heap()
+    return True
+
+
+def _row_buffer() -> RowBuffer:
+    from jixiao.output.batches import RowBuffer
+
+    return RowBuffer()
 
 
 def _clear_start_up_garbage() -> None:
@@ -100,18 +135,27 @@ class _Worker:
         self.process.start()
         child.close()
         self.tasks: deque[SourceTask] = deque()
+        self.unsent: dict[str, None] = {}  # sources reported whose rows it still holds
         self.watched = False  # its pipe and sentinel are registered with the pool's selector
         self.started = 0.0  # when the running task started (about: when the previous ended)
 
-    def give(self, task: SourceTask) -> None:
-        """Queue a task on this worker. A worker that died since it was last looked at
-        (its pipe broken) keeps the task queued: the pool sees the death and runs the
-        task elsewhere, as it does with every task queued behind a crash."""
+    @property
+    def busy(self) -> bool:
+        """It has tasks, or rows of reported sources still to send."""
+        return bool(self.tasks or self.unsent)
+
+    def give(self, tasks: list[SourceTask]) -> None:
+        """Queue tasks on this worker (one message). A worker that died since it was last
+        looked at (its pipe broken) keeps the tasks queued: the pool sees the death and runs
+        them elsewhere, as it does with every task queued behind a crash."""
         if not self.tasks:
             self.started = time.monotonic()
-        self.tasks.append(task)
+        self.tasks.extend(tasks)
+        self.send(tasks)
+
+    def send(self, message: object) -> None:
         try:
-            self.conn.send(task)
+            self.conn.send(message)
         except (BrokenPipeError, ConnectionResetError):
             pass
 
@@ -146,8 +190,10 @@ class _Pending:
     def __bool__(self) -> bool:
         return self.ahead(1) > 0
 
-    def take(self) -> SourceTask:
-        return self.first.popleft() if self.first else next(self.rest)
+    def take(self, count: int) -> list[SourceTask]:
+        """Up to `count` tasks (at least one: there must be one)."""
+        self.ahead(count)
+        return [self.first.popleft() for _ in range(min(count, len(self.first)))]
 
     def give_back(self, tasks: Iterable[SourceTask]) -> None:
         self.first.extendleft(reversed(list(tasks)))
@@ -158,9 +204,11 @@ def _context() -> Any:
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1:
         import jixiao.pipeline  # noqa: F401  (loaded once here, not in every worker)
+        from jixiao.output.batches import load_conversion
         from jixiao.vocab import vocabulary
 
         vocabulary()
+        load_conversion()
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
@@ -177,47 +225,65 @@ class LocalPool:
     `Connection.poll` build a selector at every call (a few of them per source: a tenth of
     the main process's time on text sources at -j 2, bench/bench_batch.py)."""
 
-    def __init__(self, jobs: int, config: WorkerConfig, file_timeout: float | None) -> None:
+    def __init__(
+        self, jobs: int, config: WorkerConfig, file_timeout: float | None, chunk: int = 1
+    ) -> None:
         self.jobs = max(1, jobs)
+        self.chunk = max(1, chunk)
         self.config = config
         self.file_timeout = file_timeout
         self.context = _context()
         self.selector = selectors.DefaultSelector()  # empty between runs
+        self.on_rows: OnRows | None = None
 
-    def run(self, tasks: Iterable[SourceTask], on_done: OnDone) -> None:
+    def run(
+        self, tasks: Iterable[SourceTask], on_done: OnDone, on_rows: OnRows | None = None
+    ) -> None:
+        """Run every task; `on_done` gets each source's Outcome as it finishes. With the
+        config's `batch_rows`, `on_rows` gets the rows of reported sources in RowBatches
+        (a `lost` one for those whose worker stopped before sending them)."""
+        if self.config.batch_rows and on_rows is None:
+            raise ValueError("a pool that batches rows needs on_rows")
+        self.on_rows = on_rows
         pending = _Pending(tasks)
         count = min(self.jobs, pending.ahead(self.jobs))  # no more workers than tasks
         workers = [_Worker(self.context, self.config) for _ in range(count)]
         try:
-            while pending or any(w.tasks for w in workers):
+            while pending or any(w.busy for w in workers):
                 for i, worker in enumerate(workers):
-                    if not worker.tasks and pending and not worker.process.is_alive():
+                    if not worker.busy and pending and not worker.process.is_alive():
                         self._retire(worker)  # died while idle
                         workers[i] = worker = _Worker(self.context, self.config)
                     while pending and len(worker.tasks) < DEPTH:
-                        worker.give(pending.take())
+                        worker.give(pending.take(self._chunk_size(pending)))
                     self._watch(worker)
                 self._step(workers, pending, on_done)
-        except BaseException:  # interrupted: no source is waited for
+        except BaseException:  # interrupted: no source is waited for, no rows either
             for worker in workers:
+                worker.unsent.clear()
                 self._retire(worker)
             raise
         finally:
             for worker in workers:
-                if worker.process.is_alive() and not worker.tasks:
-                    worker.conn.send(None)
+                if worker.process.is_alive() and not worker.busy:
+                    worker.send(None)
             for worker in workers:
                 worker.process.join(timeout=5)
                 self._retire(worker)
 
+    def _chunk_size(self, pending: _Pending) -> int:
+        """`chunk` tasks while there are plenty; near the end, a share of what is left for
+        each worker, so that none is left idle while another runs a long chunk."""
+        return max(1, min(self.chunk, pending.ahead(self.chunk * self.jobs) // self.jobs))
+
     def _watch(self, worker: _Worker) -> None:
         """Register a busy worker's pipe and sentinel, unregister an idle one's (an idle
         worker that died would otherwise wake every select)."""
-        if worker.tasks and not worker.watched:
+        if worker.busy and not worker.watched:
             self.selector.register(worker.conn, selectors.EVENT_READ, worker)
             self.selector.register(worker.process.sentinel, selectors.EVENT_READ, worker)
             worker.watched = True
-        elif not worker.tasks and worker.watched:
+        elif not worker.busy and worker.watched:
             self._unwatch(worker)
 
     def _unwatch(self, worker: _Worker) -> None:
@@ -227,26 +293,31 @@ class LocalPool:
             worker.watched = False
 
     def _retire(self, worker: _Worker) -> None:
+        """Stop the worker; the rows it still held are lost (read from the JSON instead)."""
         self._unwatch(worker)
         worker.stop()
+        if worker.unsent and self.on_rows is not None:
+            from jixiao.output.batches import RowBatch
+
+            lost, worker.unsent = tuple(worker.unsent), {}
+            self.on_rows(RowBatch(lost, lost=True))
 
     def _step(self, workers: list[_Worker], pending: _Pending, on_done: OnDone) -> None:
-        busy = [w for w in workers if w.tasks]
+        running = [w for w in workers if w.tasks]
         readable: set[_Worker] = set()  # a pipe with an outcome (or closed)
         ended: set[_Worker] = set()  # a worker gone
-        for key, _ in self.selector.select(self._wait_time(busy)):
+        for key, _ in self.selector.select(self._wait_time(running)):
             (readable if key.fileobj is key.data.conn else ended).add(key.data)
         for i, worker in enumerate(workers):
-            if not worker.tasks or not (
-                worker in readable or worker in ended or self._late(worker)
-            ):
+            if not worker.busy or not (worker in readable or worker in ended or self._late(worker)):
                 continue
             healthy = True
             if worker in readable:
                 healthy = self._receive(worker, on_done)
             elif not worker.process.is_alive() or self._late(worker):
                 healthy = False
-                self._contain(worker, on_done)
+                if worker.tasks:
+                    self._contain(worker, on_done)
             if not healthy:
                 pending.give_back(worker.tasks)  # queued behind it: run elsewhere
                 self._retire(worker)
@@ -256,13 +327,22 @@ class LocalPool:
         """Take one finished outcome (the selector wakes again while more are waiting);
         False when the worker must be replaced."""
         try:
-            outcome: Outcome = worker.conn.recv()
+            message: Outcome | RowBatch = worker.conn.recv()
         except (EOFError, OSError):
-            self._contain(worker, on_done)
+            if worker.tasks:
+                self._contain(worker, on_done)
             return False
+        if not isinstance(message, Outcome):  # rows of sources reported before
+            for path in message.paths:
+                worker.unsent.pop(path, None)
+            if self.on_rows is not None:
+                self.on_rows(message)
+            return True
         worker.finished()
-        on_done(outcome)
-        return not outcome.worker_done
+        if message.rows_follow:
+            worker.unsent[message.rel_path] = None
+        on_done(message)
+        return not message.worker_done
 
     def _contain(self, worker: _Worker, on_done: OnDone) -> None:
         """The running task killed its worker or ran late: record it, and stop the worker."""
@@ -270,12 +350,12 @@ class LocalPool:
         on_done(_stopped(worker, task, self.config.out, self.file_timeout, self._late(worker)))
 
     def _late(self, worker: _Worker) -> bool:
-        if self.file_timeout is None:
+        if self.file_timeout is None or not worker.tasks:
             return False
         return time.monotonic() - worker.started >= self.file_timeout
 
     def _wait_time(self, busy: list[_Worker]) -> float | None:
-        if self.file_timeout is None:
+        if self.file_timeout is None or not busy:
             return None
         now = time.monotonic()
         return max(0.0, min(w.started + self.file_timeout - now for w in busy))
@@ -331,7 +411,7 @@ class ContainedRunner:
             with _children_allowed():
                 self.worker = _Worker(self.context, self.config)
         worker = self.worker
-        worker.give(task)
+        worker.give([task])
         ready = wait([worker.conn, worker.process.sentinel], self.file_timeout)
         outcome = self._outcome(worker, late=not ready)
         if outcome.worker_done or not worker.process.is_alive() or worker.tasks:

@@ -15,8 +15,9 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jixiao.batch.faults import read_faults
 from jixiao.batch.ledger import Ledger
@@ -38,7 +39,11 @@ from jixiao.batch.task import (
 from jixiao.inputs import iter_listed
 from jixiao.output.errors import OutputError, output_error_of
 
+if TYPE_CHECKING:
+    from jixiao.output.batches import RowBatch
+
 OnDone = Callable[[Outcome], None]
+CHUNK = 32  # consecutive sources handed to a local worker at a time (their rows come together)
 log = logging.getLogger(__name__)
 
 
@@ -75,7 +80,7 @@ def settings_of(options: RunOptions) -> Settings:
     )
 
 
-def _execute(tasks: Iterable[SourceTask], options: RunOptions, on_done: OnDone) -> None:
+def _execute(tasks: Iterable[SourceTask], options: RunOptions, on_done: _Recorder) -> None:
     """Run the tasks (at least one: the engines load the per-source modules) on the engine,
     taken one at a time as the engine is ready for them."""
     from jixiao.batch.local import LocalPool, WorkerConfig
@@ -98,7 +103,9 @@ def _execute(tasks: Iterable[SourceTask], options: RunOptions, on_done: OnDone) 
             jobs=_jobs(options),
         )
     else:
-        LocalPool(_jobs(options), config, options.file_timeout).run(tasks, on_done)
+        config = replace(config, batch_rows=True)
+        pool = LocalPool(_jobs(options), config, options.file_timeout, chunk=CHUNK)
+        pool.run(tasks, on_done, on_done.rows)
 
 
 def _output_options(options: RunOptions) -> dict[str, object]:
@@ -221,7 +228,12 @@ class _Recorder:
         line = self.manifest.record(entry)
         self.progress.advance(outcome)
         if self.tables is not None:
-            self.tables.mark(entry, line, outcome.tables)
+            self.tables.mark(entry, line, outcome.tables, outcome.rows_follow)
+
+    def rows(self, batch: RowBatch) -> None:
+        """Rows of sources reported before (local engine)."""
+        if self.tables is not None:
+            self.tables.rows(batch)
 
 
 def _run_sources(plan: Plan, options: RunOptions, on_done: _Recorder) -> None:

@@ -2,8 +2,9 @@
 
 Each source's rows go into the tables as soon as it and every source before it (in input
 order) are done, so the tables are built while the workers parse, in the order of INPUT on
-every engine. A source run now brings its rows with its Outcome (built by its worker); a
-source kept from an earlier run is read from its JSON. A run with nothing to redo rebuilds
+every engine. A source run now brings its rows with its Outcome (built by its dask
+worker), or they follow in its local worker's RowBatch (jixiao.output.batches); a source
+kept from an earlier run, or whose RowBatch was lost with its worker, is read from its JSON. A run with nothing to redo rebuilds
 the tables (from the JSON files) only when the sources, their entries, the layout or the
 aliases changed. Either way each source's final entry goes to the run's Ledger as its rows
 enter the tables.
@@ -30,6 +31,7 @@ from jixiao.output.layout import PANEL_FILE, table_paths
 
 if TYPE_CHECKING:
     from jixiao.models import SourceResult
+    from jixiao.output.batches import RowBatch, SourceBatches
     from jixiao.output.rows import Columns
 
 log = logging.getLogger(__name__)
@@ -79,14 +81,24 @@ def _panel_of(options: RunOptions) -> Callable[[Path], object]:
     return panel
 
 
-Finished = tuple[Entry, str, "dict[str, Columns] | None"]  # entry, manifest line, rows
+@dataclass
+class Finished:
+    """A source done, waiting for its turn in the tables. Its rows: `columns` (sent with its
+    Outcome) or `batches` (sent in a RowBatch, awaited while `follow`); with neither, they
+    are read from its JSON."""
+
+    entry: Entry
+    line: str  # its manifest line
+    columns: dict[str, Columns] | None = None
+    batches: SourceBatches | None = None
+    follow: bool = False
 
 
 class TablesInOrder:
     """Feeds a DatasetWriter with each source's rows in input order, as soon as that source
     and all before it are done, and the run's Ledger with its final entry. A source finished
-    out of order waits with its rows (one source's, a few KB; the engines have a bounded
-    number of sources in flight)."""
+    out of order waits with its rows (a source's are a few KB; the engines have a bounded
+    number of sources in flight: a chunk or two per local worker)."""
 
     def __init__(self, plan: Plan, manifest: Manifest, options: RunOptions, lost: Lost) -> None:
         from jixiao.output.dataset import DatasetWriter
@@ -99,10 +111,27 @@ class TablesInOrder:
         self.turn: Planned | None = next(self.order, None)  # the next source of the tables
         self._advance()
 
-    def mark(self, entry: Entry, line: str, tables: dict[str, Columns] | None = None) -> None:
+    def mark(
+        self,
+        entry: Entry,
+        line: str,
+        tables: dict[str, Columns] | None = None,
+        follow: bool = False,
+    ) -> None:
         """The source of `entry` is done (recorded as `line`): its JSON is final; `tables`:
-        its rows, as its worker built them (else they are read from its JSON)."""
-        self.ready[entry.path] = (entry, line, tables)
+        its rows, as its worker built them (else they are read from its JSON); `follow`:
+        they come later, in a RowBatch."""
+        self.ready[entry.path] = Finished(entry, line, tables, follow=follow)
+        self._advance()
+
+    def rows(self, batch: RowBatch) -> None:
+        """The rows of sources marked before (None for each when the batch is lost: they
+        are read from the JSON files)."""
+        sources = ((p, None) for p in batch.paths) if batch.lost else batch.sources()
+        for path, batches in sources:
+            finished = self.ready.get(path)
+            if finished is not None and finished.follow:
+                finished.batches, finished.follow = batches, False
         self._advance()
 
     def _advance(self) -> None:
@@ -110,16 +139,23 @@ class TablesInOrder:
             planned = self.turn
             if planned.kept:
                 self._add_read(planned, planned.entry, None)
-            elif (finished := self.ready.pop(planned.rel_path, None)) is not None:
-                entry, line, tables = finished
-                if tables is None:
-                    self._add_read(planned, entry, line)
-                else:
-                    self.writer.add_columns(tables)
-                    self.ledger.add(entry, line)
             else:
-                return
+                finished = self.ready.get(planned.rel_path)
+                if finished is None or finished.follow:
+                    return
+                del self.ready[planned.rel_path]
+                self._add(planned, finished)
             self.turn = next(self.order, None)
+
+    def _add(self, planned: Planned, finished: Finished) -> None:
+        if finished.batches is not None:
+            self.writer.add_batches(finished.batches)
+        elif finished.columns is not None:
+            self.writer.add_columns(finished.columns)
+        else:
+            self._add_read(planned, finished.entry, finished.line)
+            return
+        self.ledger.add(finished.entry, finished.line)
 
     def _add_read(self, planned: Planned, entry: Entry, line: str | None) -> None:
         """Add a source read back from its JSON (or lost meanwhile)."""

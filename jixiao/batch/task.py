@@ -1,8 +1,8 @@
 """One source as a unit of batch work: run `process_file`, write its JSON, report an Outcome.
 
 `run_task` is what every engine calls, in a worker process or a dask worker; it returns a
-picklable `Outcome` (counts, problem codes and the source's table rows, column by column),
-never the whole SourceResult. The reader, parser and model modules are imported on the
+picklable `Outcome` (counts, problem codes and the source's table rows, column by column,
+which a local worker takes out and sends by chunk), never the whole SourceResult. The reader, parser and model modules are imported on the
 first source run, so that a run with nothing to do never loads them.
 """
 
@@ -111,6 +111,8 @@ class Outcome:
     # its rows of the Parquet tables, column by column (jixiao.output.rows), built where it
     # was read so that the main process need not read its JSON back
     tables: dict[str, Columns] | None = field(default=None, repr=False, compare=False)
+    # its rows come later, with other sources', in a RowBatch from its worker (local engine)
+    rows_follow: bool = field(default=False, compare=False)
 
     @property
     def status(self) -> str:

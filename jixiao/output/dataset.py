@@ -19,20 +19,17 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from jixiao.models import SourceResult
+from jixiao.output.batches import Piece, SourceBatches
 from jixiao.output.layout import PANEL_FILE, table_paths
-from jixiao.output.parquet import ERRORS_SCHEMA, FORMS_SCHEMA, INDICATORS_SCHEMA
+from jixiao.output.parquet import TABLE_SCHEMAS
 from jixiao.output.rows import Columns, row_count, table_columns
 
 ROW_GROUP = 8192
 CHUNK = 1024  # rows held as Python values before they become an Arrow batch
+MAX_CHUNKS = 16  # record batches a row group is written from as they are (else combined)
 MAX_OPEN = 64  # partition files open at once; beyond it the oldest is closed
 HIVE_NULL = "__HIVE_DEFAULT_PARTITION__"
 PARTITIONS = ("year", "department")
-TABLES: tuple[tuple[str, pa.Schema], ...] = (
-    ("forms", FORMS_SCHEMA),
-    ("indicators", INDICATORS_SCHEMA),
-    ("errors", ERRORS_SCHEMA),
-)
 
 
 def hive_value(value: object) -> str:
@@ -58,8 +55,8 @@ class _FileSink:
         self.writer = pq.ParquetWriter(path, schema, compression="zstd")
         self.columns: Columns = {name: [] for name in schema.names}
         self.count = 0  # rows in `columns`
-        self.batches: list[pa.RecordBatch] = []  # the row group's rows converted so far
-        self.held = 0  # rows in `batches`
+        self.pieces: list[list[Any]] = []  # the row group's rows so far: [batch, start, stop]
+        self.held = 0  # rows in `pieces`
 
     def add(self, row: dict[str, Any]) -> None:
         for name, values in self.columns.items():
@@ -83,6 +80,26 @@ class _FileSink:
             done += take
             self._settle()
 
+    def extend_batch(self, piece: Piece) -> None:
+        """Rows `start` to `start + count` of a record batch of this file's schema, after the
+        rows held as Python values (converted first to keep the order). Rows that continue
+        the piece before them, of the same batch, join it: a worker's RowBatch covers
+        sources that follow one another in the input, added source by source."""
+        self._convert()
+        batch, start, count = piece
+        stop = start + count
+        while start < stop:
+            take = min(stop - start, ROW_GROUP - self.held)
+            last = self.pieces[-1] if self.pieces else None
+            if last is not None and last[0] is batch and last[2] == start:
+                last[2] += take
+            else:
+                self.pieces.append([batch, start, start + take])
+            self.held += take
+            start += take
+            if self.held >= ROW_GROUP:
+                self.flush()
+
     def _room(self) -> int:
         """Rows the Python values take until a chunk is full or the row group is."""
         return min(CHUNK - self.count, ROW_GROUP - self.held - self.count)
@@ -97,7 +114,7 @@ class _FileSink:
     def _convert(self) -> None:
         if self.count:
             batch = pa.RecordBatch.from_pydict(self.columns, schema=self.schema)
-            self.batches.append(batch)
+            self.pieces.append([batch, 0, self.count])
             self.held += self.count
             self.columns = {name: [] for name in self.schema.names}
             self.count = 0
@@ -106,8 +123,12 @@ class _FileSink:
         """Write the rows held as one row group (its batches make the same file as one)."""
         self._convert()
         if self.held:
-            self.writer.write_table(pa.Table.from_batches(self.batches))
-            self.batches, self.held = [], 0
+            slices = [batch.slice(start, stop - start) for batch, start, stop in self.pieces]
+            table = pa.Table.from_batches(slices, schema=self.schema)
+            if len(slices) > MAX_CHUNKS:  # small pieces: one copy costs less than writing them
+                table = table.combine_chunks()
+            self.writer.write_table(table)
+            self.pieces, self.held = [], 0
             pa.default_memory_pool().release_unused()  # keep the peak flat over a long run
 
     def close(self) -> None:
@@ -165,7 +186,7 @@ class DatasetWriter:
         self.pool_before: pa.MemoryPool | None = _use_system_allocator()
         try:
             self.building.mkdir(parents=True)
-            for name, schema in TABLES:
+            for name, schema in TABLE_SCHEMAS:
                 self.sinks[name] = _FileSink(self.building / f"{name}.parquet", schema)
         except BaseException:  # a full disk at the first bytes: nothing is left behind
             self.abandon()
@@ -178,6 +199,12 @@ class DatasetWriter:
         """A source's rows of every table, column by column (jixiao.output.rows)."""
         for name, sink in self.sinks.items():
             sink.extend(tables[name])
+
+    def add_batches(self, tables: SourceBatches) -> None:
+        """A source's rows of every table, as record batches of the tables' schemas."""
+        for name, sink in self.sinks.items():
+            if tables[name][2]:
+                sink.extend_batch(tables[name])
 
     def finish(self, finish: Callable[[Path], object] | None = None) -> None:
         try:

@@ -77,3 +77,10 @@ INDICATORS_SCHEMA = pa.schema(
 )
 
 ERRORS_SCHEMA = pa.schema([("source_path", STR), ("code", STR), ("message", STR), ("page", I32)])
+
+# the tables of a run, in the order they are built and sent
+TABLE_SCHEMAS: tuple[tuple[str, pa.Schema], ...] = (
+    ("forms", FORMS_SCHEMA),
+    ("indicators", INDICATORS_SCHEMA),
+    ("errors", ERRORS_SCHEMA),
+)

@@ -1,9 +1,10 @@
 """A source's rows of the Parquet tables, column by column (no pyarrow here).
 
 The run's workers build them beside the source's JSON and hand them to the main process
-with the source's Outcome, so that the main process only appends them to its row groups
-(reading each JSON back and turning it into rows took most of its time, and held `-j N`
-back). A run that rebuilds its tables from the JSON files builds the same columns from
+(with the source's Outcome on Dask; gathered by chunk into Arrow record batches on the local
+engine, jixiao.output.batches), so that the main process only appends them to its row
+groups (reading each JSON back and turning it into rows took most of its time, and held
+`-j N` back). A run that rebuilds its tables from the JSON files builds the same columns from
 each file. The table schemas are in jixiao.output.parquet.
 """
 
