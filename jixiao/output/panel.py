@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 from jixiao.keys import IndicatorKeys, RefRow, department_key, project_keys
 from jixiao.normalizers.dates import deadline as deadline_of
 from jixiao.output.atomic import write_with
+from jixiao.output.background import Background, in_background
 from jixiao.output.dataset import ROW_GROUP
 from jixiao.output.layout import PANEL_FILE
 from jixiao.output.parquet import INDICATORS_SCHEMA
@@ -222,7 +223,8 @@ def _batches(path: Path, columns: Iterable[str]) -> Iterator[pa.RecordBatch]:
         return
     with _open(path) as file:
         names = [c for c in columns if c in file.schema_arrow.names]
-        yield from file.iter_batches(batch_size=BATCH, columns=names, use_threads=False)
+        batches = file.iter_batches(batch_size=BATCH, columns=names, use_threads=False)
+        yield from in_background(batches)  # the next decoded while this one is used
     pa.default_memory_pool().release_unused()  # after each pass, as after each row group
 
 
@@ -293,17 +295,34 @@ def _indicator_namer(path: Path, projects: Mapping[str, str]) -> IndicatorKeys:
     return namer
 
 
-KeysOf = Callable[[pa.RecordBatch], Iterable[list[Any]]]  # a batch's values of the key columns
+# a batch's values of the key columns (a list, or a string array)
+KeysOf = Callable[[pa.RecordBatch], Iterable["pa.Array | list[Any]"]]
+
+
+def _per_form(batch: pa.RecordBatch, keys: Sequence[Mapping[str, Any]]) -> Iterator[pa.Array]:
+    """Each of `keys` (form_id -> key) for every row of the batch, looked up once per form
+    (a form's rows follow one another: a few hundred forms in a batch of 8,192 rows)."""
+    encoded = pc.dictionary_encode(batch.column("form_id"))
+    form_ids = encoded.dictionary.to_pylist()
+    for by_form in keys:
+        yield pa.array([by_form.get(f) for f in form_ids], type=STR).take(encoded.indices)
 
 
 def _rewrite(path: Path, names: Sequence[str], keys_of: KeysOf) -> None:
     """Stream `path` into itself with the key columns `names` appended (replaced when
-    present), batch by batch within each row group: row groups and column order stay."""
+    present), batch by batch within each row group: row groups and column order stay.
+
+    The next group is decoded and the one before written in threads of their own while
+    this one's keys are computed: the Parquet reader and writer let go of the GIL, and at
+    this point of a run the other cores are idle (the rewrite of 20,000 text sources' tables
+    took 1.6 s, its three parts about a third each, bench/bench_batch.py). Three groups at
+    most are held at once."""
 
     def write(tmp: Path) -> None:
         with _open(path) as file, closing(_GroupWriter(tmp)) as writer:
-            for group in range(file.num_row_groups):
-                _rewrite_group(file, group, names, keys_of, writer)
+            for batch in in_background(_group_batches(file)):
+                writer.write(_with_keys(batch, names, keys_of))
+                del batch
                 # what the group took back to the system: the C library's heap grew by
                 # 18 MB over the 58 groups of 20,000 text sources without it
                 pa.default_memory_pool().release_unused()
@@ -313,34 +332,41 @@ def _rewrite(path: Path, names: Sequence[str], keys_of: KeysOf) -> None:
 
 
 class _GroupWriter:
-    """A Parquet file opened with the schema of the first table written to it."""
+    """A Parquet file opened with the schema of the first table written to it, each table
+    written in a thread of its own while the caller makes the next (`close` waits)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.writer: pq.ParquetWriter | None = None
+        self.background = Background()
 
     def write(self, table: pa.Table) -> None:
         if self.writer is None:
             self.writer = pq.ParquetWriter(self.path, table.schema, compression="zstd")
-        self.writer.write_table(table)
+        self.background.run(self.writer.write_table, table)
 
     def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
+        try:
+            self.background.wait()
+        finally:
+            if self.writer is not None:
+                self.writer.close()
 
 
-def _rewrite_group(
-    file: pq.ParquetFile, group: int, names: Sequence[str], keys_of: KeysOf, writer: _GroupWriter
-) -> None:
-    """One row group with its key columns. What it read is let go when it returns, before
-    the next group is read (held across the loop, two groups were in memory at once: 8 MB
-    of the main process's peak at 20,000 text sources, bench/bench_batch.py)."""
-    for batch in file.iter_batches(batch_size=BATCH, row_groups=[group], use_threads=False):
-        table = pa.Table.from_batches([batch])
-        table = table.drop_columns([n for n in names if n in table.column_names])
-        for name, values in zip(names, keys_of(batch)):
-            table = table.append_column(name, pa.array(values, type=STR))
-        writer.write(table)
+def _group_batches(file: pq.ParquetFile) -> Iterator[pa.RecordBatch]:
+    """Every row group as one batch (BATCH is the groups' size), read in this thread."""
+    for group in range(file.num_row_groups):
+        yield from file.iter_batches(batch_size=BATCH, row_groups=[group], use_threads=False)
+
+
+def _with_keys(batch: pa.RecordBatch, names: Sequence[str], keys_of: KeysOf) -> pa.Table:
+    """The batch as a table with its key columns."""
+    table = pa.Table.from_batches([batch])
+    table = table.drop_columns([n for n in names if n in table.column_names])
+    for name, values in zip(names, keys_of(batch)):
+        column = values if isinstance(values, pa.Array) else pa.array(values, type=STR)
+        table = table.append_column(name, column)
+    return table
 
 
 def _wanted(path: Path, pool: dict[Any, Any]) -> set[Triple]:
@@ -414,17 +440,12 @@ def add_panel(out: Path, aliases: tuple[Path, ...] = ()) -> int:
     dept, projects = _form_keys(forms, aliases)
     namer = _indicator_namer(indicators, projects)
 
-    def form_keys(batch: pa.RecordBatch) -> Iterator[list[Any]]:
-        form_ids = _column(batch, "form_id")
-        yield [dept[f] for f in form_ids]
-        yield [projects[f] for f in form_ids]
+    def form_keys(batch: pa.RecordBatch) -> Iterator[pa.Array]:
+        yield from _per_form(batch, (dept, projects))
 
-    def indicator_keys(batch: pa.RecordBatch) -> Iterator[list[Any]]:
-        columns = _ref_columns(batch)
-        form_ids = columns[0]
-        yield [dept.get(f) for f in form_ids]
-        yield [projects.get(f) for f in form_ids]
-        yield namer.keys(_refs(columns, projects))
+    def indicator_keys(batch: pa.RecordBatch) -> Iterator[pa.Array | list[Any]]:
+        yield from _per_form(batch, (dept, projects))
+        yield namer.keys(_refs(_ref_columns(batch), projects))
 
     # the indicators first: Arrow's own allocator (mimalloc, which the Parquet writer's
     # encoders use whatever pool pyarrow is given) keeps what it is given back, and the
