@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from jixiao.output.background import Background, in_background
+from jixiao.output.background import in_background
 
 
 def test_items_come_in_order_with_one_produced_ahead() -> None:
@@ -52,24 +52,3 @@ def test_a_caller_that_stops_early_leaves_no_thread_running() -> None:
             break
     assert threading.active_count() == before
     assert len(made) <= 4
-
-
-def test_background_calls_run_one_at_a_time_and_raise_where_the_caller_waits() -> None:
-    done: list[int] = []
-    running = threading.Lock()
-
-    def call(i: int) -> None:
-        assert running.acquire(blocking=False)  # never two at once
-        done.append(i)
-        running.release()
-        if i == 2:
-            raise OSError("disk full")
-
-    background = Background()
-    background.run(call, 1)
-    background.run(call, 2)
-    with pytest.raises(OSError, match="disk full"):
-        background.run(call, 3)  # waits for call 2 first
-    background.wait()
-    assert done == [1, 2]
-    assert background.pool is None

@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 from jixiao.keys import IndicatorKeys, RefRow, department_key, project_keys
 from jixiao.normalizers.dates import deadline as deadline_of
 from jixiao.output.atomic import write_with
-from jixiao.output.background import Background, in_background
+from jixiao.output.background import in_background
 from jixiao.output.dataset import ROW_GROUP
 from jixiao.output.layout import PANEL_FILE
 from jixiao.output.parquet import INDICATORS_SCHEMA
@@ -312,11 +312,11 @@ def _rewrite(path: Path, names: Sequence[str], keys_of: KeysOf) -> None:
     """Stream `path` into itself with the key columns `names` appended (replaced when
     present), batch by batch within each row group: row groups and column order stay.
 
-    The next group is decoded and the one before written in threads of their own while
-    this one's keys are computed: the Parquet reader and writer let go of the GIL, and at
-    this point of a run the other cores are idle (the rewrite of 20,000 text sources' tables
-    took 1.6 s, its three parts about a third each, bench/bench_batch.py). Three groups at
-    most are held at once."""
+    The next group is decoded in a thread of its own while this one's keys are computed and
+    it is written: the Parquet reader lets go of the GIL, and at this point of a run the
+    other cores are idle (add_panel on 20,000 text sources' tables: 1.98 s -> 1.45 s). Two
+    groups at most are held at once (writing in a thread too gained nothing more, and held
+    a third: 6 MB of the main process's peak, bench/bench_batch.py)."""
 
     def write(tmp: Path) -> None:
         with _open(path) as file, closing(_GroupWriter(tmp)) as writer:
@@ -332,25 +332,20 @@ def _rewrite(path: Path, names: Sequence[str], keys_of: KeysOf) -> None:
 
 
 class _GroupWriter:
-    """A Parquet file opened with the schema of the first table written to it, each table
-    written in a thread of its own while the caller makes the next (`close` waits)."""
+    """A Parquet file opened with the schema of the first table written to it."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.writer: pq.ParquetWriter | None = None
-        self.background = Background()
 
     def write(self, table: pa.Table) -> None:
         if self.writer is None:
             self.writer = pq.ParquetWriter(self.path, table.schema, compression="zstd")
-        self.background.run(self.writer.write_table, table)
+        self.writer.write_table(table)
 
     def close(self) -> None:
-        try:
-            self.background.wait()
-        finally:
-            if self.writer is not None:
-                self.writer.close()
+        if self.writer is not None:
+            self.writer.close()
 
 
 def _group_batches(file: pq.ParquetFile) -> Iterator[pa.RecordBatch]:
