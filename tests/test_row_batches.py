@@ -4,6 +4,7 @@ worker held when it died are read back from the sources' JSON."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from jixiao.output.dataset import DatasetWriter
 from jixiao.output.parquet import INDICATORS_SCHEMA
 from jixiao.output.rows import table_columns
 from jixiao.pipeline import InputFile, process_file
-from tests.test_batch import SEEDS, batch, corpus_fixture, json_files
+from tests.test_batch import SEEDS, batch, corpus_fixture, json_files, manifest
 
 corpus = corpus_fixture(24)
 
@@ -84,12 +85,8 @@ def test_sources_that_follow_one_another_in_a_batch_make_one_piece() -> None:
     assert [(start, stop) for _, start, stop in sink.pieces] == [(0, total)]
 
 
-def test_rows_of_a_lost_batch_are_read_from_the_json(
-    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A worker killed in the middle of its chunk had reported the sources before the crash
-    but not sent their rows: the tables read those from their JSON, and hold every row of
-    the run without the crash."""
+def _watch_lost(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
+    """The paths of every lost RowBatch the run's tables are given."""
     from jixiao.batch.tables import TablesInOrder
 
     rows = TablesInOrder.rows
@@ -100,19 +97,54 @@ def test_rows_of_a_lost_batch_are_read_from_the_json(
             lost.append(sent.paths)
         rows(self, sent)
 
+    monkeypatch.setattr(TablesInOrder, "rows", watched)
+    return lost
+
+
+def _same_rows(got: Path, want: Path, without: str = "//") -> None:
+    for name in ("forms", "indicators"):
+        rows = pq.read_table(got / f"{name}.parquet").to_pylist()
+        expected = pq.read_table(want / f"{name}.parquet").to_pylist()
+        assert rows == [r for r in expected if not r["source_path"].startswith(without)]
+
+
+def test_sources_finished_before_a_crash_in_their_chunk_are_read_from_their_json(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker killed in the middle of its chunk had finished the sources before the crash
+    but not reported them: they are read back from their JSON (outcome and rows), and the
+    tables hold every row of the run without the crash."""
     whole = tmp_path / "whole"
     batch(corpus, whole, jobs=2)
-    monkeypatch.setattr(TablesInOrder, "rows", watched)
     monkeypatch.setenv(ENV, "crash=005_004_a0dabc58212d71e8.txt")
     crashed = tmp_path / "crashed"
     summary = batch(corpus, crashed, jobs=2)
-    assert summary.forms == 23
-    assert any("d0/003_004_a0dabc58212d71e8.txt" in paths for paths in lost), lost
-    for name in ("forms", "indicators"):
-        got = pq.read_table(crashed / f"{name}.parquet").to_pylist()
-        want = pq.read_table(whole / f"{name}.parquet").to_pylist()
-        assert got == [r for r in want if not r["source_path"].startswith("d0/005_")]
+    assert (summary.sources, summary.forms) == (25, 23)
+    _same_rows(crashed, whole, without="d0/005_")
     errors = pq.read_table(crashed / "errors.parquet").column("code").to_pylist()
     assert sorted(errors) == ["no_form_found", "worker_crashed"]
     kept = {k: v for k, v in json_files(whole).items() if not k.startswith("d0/005_")}
     assert {k: v for k, v in json_files(crashed).items() if k in kept} == kept
+    status = {e["path"]: e["status"] for e in manifest(crashed) if e["kind"] == "source"}
+    assert status["d0/004_001_570424103c010556.txt"] == "ok"
+
+
+def test_rows_a_worker_died_with_are_read_from_the_json(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker that dies after reporting its chunk and before sending the chunk's rows
+    (here: every worker, at every chunk) loses no row: the tables read them from the JSON."""
+    whole = tmp_path / "whole"
+    batch(corpus, whole, jobs=2)
+    lost = _watch_lost(monkeypatch)
+
+    def dying(self: RowBuffer) -> RowBatch:
+        os._exit(3)  # in the forked worker, which inherits this patch
+
+    monkeypatch.setattr(RowBuffer, "take", dying)
+    died = tmp_path / "died"
+    summary = batch(corpus, died, jobs=2)
+    assert (summary.sources, summary.forms, summary.failed_sources) == (25, 24, 1)
+    every = sorted(name.removesuffix(".json") for name in json_files(whole))
+    assert sorted(p for paths in lost for p in paths) == every
+    _same_rows(died, whole)

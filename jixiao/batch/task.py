@@ -210,6 +210,21 @@ def write_contained(
     return outcome_of(result, seconds)
 
 
+def read_outcome(task: SourceTask, out: str) -> Outcome:
+    """The outcome of a source its worker finished (its JSON written) and did not report
+    before it stopped, read back from its JSON (time unknown: 0); `worker_lost` when the
+    JSON cannot be read."""
+    from jixiao.models import SourceResult
+    from jixiao.output.json_out import json_path
+
+    try:
+        result = SourceResult.model_validate_json(json_path(Path(out), task.rel_path).read_bytes())
+    except (OSError, ValueError):
+        detail = "(its JSON output was missing or unreadable)"
+        return write_contained(task, out, "worker_lost", 0.0, detail)
+    return outcome_of(result, 0.0)
+
+
 def _write_json(out: str, result: SourceResult) -> None:
     from jixiao.output.json_out import write_json
 
