@@ -234,3 +234,24 @@ def test_a_first_run_leaves_no_file_of_its_own_in_out(corpus: Path, tmp_path: Pa
         "errors.parquet", "targets_vs_actuals.parquet",
     }  # fmt: skip
     assert json.loads((out / "run.json").read_text("utf-8"))["roots"]
+
+
+def test_chunks_are_as_long_as_the_sources_are_quick(tmp_path: Path) -> None:
+    """A pool hands out one source at a time until it knows how long they take, then as
+    many as take about CHUNK_SECONDS (at most its chunk), a share of what is left near the
+    end: slow sources (PDFs, scans) still go one at a time to whichever worker is free."""
+    from jixiao.batch.local import CHUNK_SECONDS, LocalPool, WorkerConfig, _Pending
+    from jixiao.batch.task import SourceTask
+
+    pool = LocalPool(2, WorkerConfig(str(tmp_path), False, None, {}), None, chunk=32)
+
+    def size(seconds: float | None, left: int) -> int:
+        pool.seconds = seconds
+        return pool._chunk_size(_Pending(SourceTask("", f"{i}") for i in range(left)))
+
+    assert size(None, 1000) == 1
+    assert size(0.002, 1000) == 32
+    assert size(CHUNK_SECONDS / 4, 1000) == 4
+    assert size(1.5, 1000) == 1
+    assert size(0.002, 20) == 10  # 20 left for 2 workers
+    assert size(0.002, 1) == 1

@@ -46,6 +46,8 @@ OnDone = Callable[[Outcome], None]
 OnRows = Callable[["RowBatch"], None]
 DEPTH = 2  # a worker left with fewer tasks is given its next chunk: it never waits for one
 REAP_SECONDS = 10.0  # how long a worker whose pipe broke may take to be seen dead
+CHUNK_SECONDS = 0.1  # a chunk takes about this long at most: slow sources go one at a time
+REPORT_SECONDS = 0.25  # a chunked worker reports what it finished at least this often
 
 
 @dataclass(frozen=True)
@@ -141,10 +143,12 @@ def _run_chunk(
     rows: RowBuffer,
     progress: Progress,
 ) -> bool:
-    """Run a chunk: its outcomes in one message when it is done, then its rows in one
-    RowBatch. A source that leaves the worker unfit to go on (worker_done) ends the chunk
-    early, reported last, with its own rows. False when the worker must stop."""
+    """Run a chunk: its outcomes in one message when it is done (or every REPORT_SECONDS),
+    then their rows in one RowBatch. A source that leaves the worker unfit to go on
+    (worker_done) ends the chunk early, reported last, with its own rows. False when the
+    worker must stop."""
     outcomes: list[Outcome] = []
+    reported = time.monotonic()
     for task in tasks:
         progress.start()
         outcome = run_task(task, config.out, config.fail_fast, config.faults, config.settings)
@@ -158,6 +162,9 @@ def _run_chunk(
             rows.add(outcome.rel_path, outcome.tables)
             outcomes.append(replace(outcome, tables=None, rows_follow=True))
         progress.finish()
+        if time.monotonic() - reported >= REPORT_SECONDS:  # progress shown, manifest kept
+            _send_chunk(conn, outcomes, rows)
+            outcomes, reported = [], time.monotonic()
         _settle_heap()
     _send_chunk(conn, outcomes, rows)
     return True
@@ -325,6 +332,7 @@ class LocalPool:
     ) -> None:
         self.jobs = max(1, jobs)
         self.chunk = max(1, chunk)
+        self.seconds: float | None = None  # a source's time, on average over the recent ones
         self.config = config
         self.file_timeout = file_timeout
         self.context = _context()
@@ -367,9 +375,14 @@ class LocalPool:
                 self._retire(worker)
 
     def _chunk_size(self, pending: _Pending) -> int:
-        """`chunk` tasks while there are plenty; near the end, a share of what is left for
-        each worker, so that none is left idle while another runs a long chunk."""
-        return max(1, min(self.chunk, pending.ahead(self.chunk * self.jobs) // self.jobs))
+        """`chunk` tasks of sources that take little time (about CHUNK_SECONDS in all), one
+        at a time until their time is known and where each takes longer (a chunk of slow
+        PDFs would keep one worker busy while the others wait at the end); near the end, a
+        share of what is left for each worker."""
+        if self.seconds is None:
+            return 1
+        chunk = max(1, min(self.chunk, int(CHUNK_SECONDS / max(self.seconds, 1e-6))))
+        return max(1, min(chunk, pending.ahead(chunk * self.jobs) // self.jobs))
 
     def _watch(self, worker: _Worker) -> None:
         """Register a busy worker's pipe and sentinel, unregister an idle one's (an idle
@@ -441,6 +454,8 @@ class LocalPool:
         return True
 
     def _reported(self, worker: _Worker, outcome: Outcome, on_done: OnDone) -> None:
+        seconds = outcome.seconds
+        self.seconds = seconds if self.seconds is None else 0.8 * self.seconds + 0.2 * seconds
         worker.finished()
         if outcome.rows_follow:
             worker.unsent[outcome.rel_path] = None
