@@ -3,7 +3,9 @@
 `JIXIAO_TEST_FAULTS="hang=a.txt,crash=b.txt,memory=c.txt,slow=*"` (source file names, `*`
 for every source) is read once by the runner when a batch starts and passed to the workers;
 only the test suite sets it. `slow` sleeps SLOW_SECONDS, so a test can kill a run mid-way;
-`pause` sleeps PAUSE_SECONDS, so a test can act while a run is surely still going.
+`pause` sleeps PAUSE_SECONDS, so a test can act while a run is surely still going;
+`vanish` ends a chunked local worker right after it reports the source, before it sends
+the source's rows (`after_report`).
 """
 
 from __future__ import annotations
@@ -24,14 +26,24 @@ def read_faults() -> dict[str, str]:
     faults: dict[str, str] = {}
     for part in os.environ.get(ENV, "").split(","):
         kind, _, name = part.strip().partition("=")
-        if kind in {"hang", "crash", "memory", "slow", "pause"} and name:
+        if kind in {"hang", "crash", "memory", "slow", "pause", "vanish"} and name:
             faults[name] = kind
     return faults
 
 
+def _fault(faults: dict[str, str], rel_path: str) -> str | None:
+    return faults.get(rel_path.rsplit("/", 1)[-1], faults.get("*"))
+
+
+def after_report(faults: dict[str, str], rel_paths: list[str]) -> None:
+    """Act out `vanish` once the sources are reported (the worker exits)."""
+    if any(_fault(faults, path) == "vanish" for path in rel_paths):
+        os._exit(3)
+
+
 def inject(faults: dict[str, str], rel_path: str) -> None:
     """Act out the fault planned for this source, if any."""
-    kind = faults.get(rel_path.rsplit("/", 1)[-1], faults.get("*"))
+    kind = _fault(faults, rel_path)
     if kind == "slow":
         time.sleep(SLOW_SECONDS)
     if kind == "pause":

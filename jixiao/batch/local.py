@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from typing import TYPE_CHECKING, Any
 
+from jixiao.batch.faults import after_report
 from jixiao.batch.task import (
     Outcome,
     Settings,
@@ -153,7 +154,7 @@ def _run_chunk(
         progress.start()
         outcome = run_task(task, config.out, config.fail_fast, config.faults, config.settings)
         if outcome.worker_done or outcome.tables is None:
-            _send_chunk(conn, outcomes, rows)
+            _send_chunk(conn, outcomes, rows, config.faults)
             conn.send(outcome)
             if outcome.worker_done:
                 return False
@@ -163,18 +164,22 @@ def _run_chunk(
             outcomes.append(replace(outcome, tables=None, rows_follow=True))
         progress.finish()
         if time.monotonic() - reported >= REPORT_SECONDS:  # progress shown, manifest kept
-            _send_chunk(conn, outcomes, rows)
+            _send_chunk(conn, outcomes, rows, config.faults)
             outcomes, reported = [], time.monotonic()
         _settle_heap()
-    _send_chunk(conn, outcomes, rows)
+    _send_chunk(conn, outcomes, rows, config.faults)
     return True
 
 
-def _send_chunk(conn: Connection, outcomes: list[Outcome], rows: RowBuffer) -> None:
+def _send_chunk(
+    conn: Connection, outcomes: list[Outcome], rows: RowBuffer, faults: dict[str, str]
+) -> None:
     """The outcomes, then their rows (the parent waits for the rows of every source it was
     told of)."""
     if outcomes:
         conn.send(outcomes)
+        if faults:
+            after_report(faults, [outcome.rel_path for outcome in outcomes])
     if rows:
         conn.send(rows.take())
 
