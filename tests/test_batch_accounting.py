@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from jixiao.batch import runner, tables
+from jixiao.batch.faults import ENV
 from tests.test_batch import batch, make_corpus, manifest
 
 DROPPED = "d0/001_004_a0dabc58212d71e8.txt"
@@ -110,9 +111,8 @@ def test_the_tables_are_built_while_the_sources_run(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Each source enters the tables when it and those before it are done and their
-    worker has sent its chunk's rows, not after the last one: here (chunks of two sources)
-    the first rows are added while most sources are still to run."""
-    from jixiao.batch import runner
+    worker has sent its chunk's rows, not after the last one: here (sources of 50 ms, in
+    chunks of two) the first rows are added while most sources are still to run."""
     from jixiao.output.dataset import DatasetWriter
 
     out = tmp_path / "out"
@@ -125,7 +125,7 @@ def test_the_tables_are_built_while_the_sources_run(
         add(self, tables)
 
     monkeypatch.setattr(DatasetWriter, "add_batches", counting)
-    monkeypatch.setattr(runner, "CHUNK", 2)
+    monkeypatch.setenv(ENV, "slow=*")
     summary = batch(corpus, out, jobs=2)
     assert summary.sources == len(done_at_each_add) == 13
     assert done_at_each_add[0] < 13 // 2

@@ -185,8 +185,11 @@ def _send_chunk(
 
 
 def _row_buffer() -> RowBuffer:
-    from jixiao.output.batches import RowBuffer
+    """The worker's RowBuffer, pyarrow's conversion loaded before the first source (a
+    worker started by a forkserver inherits none of the parent's)."""
+    from jixiao.output.batches import RowBuffer, load_conversion
 
+    load_conversion()
     return RowBuffer()
 
 
