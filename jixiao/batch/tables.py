@@ -4,10 +4,10 @@ Each source's rows go into the tables as soon as it and every source before it (
 order) are done, so the tables are built while the workers parse, in the order of INPUT on
 every engine. A source run now brings its rows with its Outcome (built by its dask
 worker), or they follow in its local worker's RowBatch (jixiao.output.batches); a source
-kept from an earlier run, or whose RowBatch was lost with its worker, is read from its JSON. A run with nothing to redo rebuilds
-the tables (from the JSON files) only when the sources, their entries, the layout or the
-aliases changed. Either way each source's final entry goes to the run's Ledger as its rows
-enter the tables.
+kept from an earlier run, or whose RowBatch was lost with its worker, is read from its
+JSON. A run with nothing to redo rebuilds the tables (from the JSON files) only when the
+sources, their entries, the layout or the aliases changed. Either way each source's final
+entry goes to the run's Ledger as its rows enter the tables.
 
 A source whose JSON is missing or unreadable when its turn comes is recorded as
 `worker_lost` (and redone by the next run) instead of stopping the run.
