@@ -432,8 +432,7 @@ class LocalPool:
                 healthy = self._receive(worker, on_done)
             elif not worker.process.is_alive() or self._late(worker):
                 healthy = False
-                if worker.tasks:
-                    self._contain(worker, on_done)
+                self._contain(worker, on_done)
             if not healthy:
                 pending.give_back(worker.tasks)  # queued behind it: run elsewhere
                 self._retire(worker)
@@ -445,8 +444,7 @@ class LocalPool:
         try:
             message: Outcome | list[Outcome] | RowBatch = worker.conn.recv()
         except (EOFError, OSError):
-            if worker.tasks:
-                self._contain(worker, on_done)
+            self._contain(worker, on_done)
             return False
         if isinstance(message, list):  # a chunk's outcomes
             for outcome in message:
@@ -471,7 +469,8 @@ class LocalPool:
 
     def _contain(self, worker: _Worker, on_done: OnDone) -> None:
         """The running task killed its worker or ran late: record it, and stop the worker.
-        The sources it finished before, unreported, are read back from their JSON."""
+        The sources it finished before, unreported, are read back from their JSON; a worker
+        with no task running stopped none."""
         late = self._late(worker)
         for _ in range(worker.unreported()):
             task = worker.tasks.popleft()

@@ -26,7 +26,7 @@ from jixiao.batch.manifest import Entry, Manifest
 from jixiao.batch.options import RunOptions
 from jixiao.batch.plan import Plan, Planned, Quick
 from jixiao.batch.task import SourceTask, contained_result, write_contained
-from jixiao.output.json_out import json_path
+from jixiao.output.json_out import read_json
 from jixiao.output.layout import PANEL_FILE, table_paths
 
 if TYPE_CHECKING:
@@ -60,14 +60,10 @@ def read_result(
 ) -> tuple[SourceResult, Entry | None]:
     """A source's result read back from its JSON; or its `worker_lost` result, with the
     entry then recorded (None when the JSON was read)."""
-    from jixiao.models import SourceResult
-
     try:
-        data = json_path(out, path).read_bytes()
+        return read_json(out, path), None
     except (FileNotFoundError, IsADirectoryError):
         return lost.result(manifest, out, path, quick, "missing")
-    try:
-        return SourceResult.model_validate_json(data), None
     except ValueError:
         return lost.result(manifest, out, path, quick, "unreadable")
 

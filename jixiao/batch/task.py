@@ -2,8 +2,9 @@
 
 `run_task` is what every engine calls, in a worker process or a dask worker; it returns a
 picklable `Outcome` (counts, problem codes and the source's table rows, column by column,
-which a local worker takes out and sends by chunk), never the whole SourceResult. The reader, parser and model modules are imported on the
-first source run, so that a run with nothing to do never loads them.
+which a local worker takes out and sends by chunk), never the whole SourceResult. The
+reader, parser and model modules are imported on the first source run, so that a run with
+nothing to do never loads them.
 """
 
 from __future__ import annotations
@@ -214,11 +215,10 @@ def read_outcome(task: SourceTask, out: str) -> Outcome:
     """The outcome of a source its worker finished (its JSON written) and did not report
     before it stopped, read back from its JSON (time unknown: 0); `worker_lost` when the
     JSON cannot be read."""
-    from jixiao.models import SourceResult
-    from jixiao.output.json_out import json_path
+    from jixiao.output.json_out import read_json
 
     try:
-        result = SourceResult.model_validate_json(json_path(Path(out), task.rel_path).read_bytes())
+        result = read_json(Path(out), task.rel_path)
     except (OSError, ValueError):
         detail = "(its JSON output was missing or unreadable)"
         return write_contained(task, out, "worker_lost", 0.0, detail)

@@ -37,6 +37,14 @@ def dump_result(result: SourceResult) -> bytes:
     return type(result).__pydantic_serializer__.to_json(result, indent=2) + b"\n"
 
 
+def read_json(out: Path, rel_path: str) -> SourceResult:
+    """The result a source's JSON holds (OSError when it cannot be read, ValueError when it
+    is not a result)."""
+    from jixiao.models import SourceResult
+
+    return SourceResult.model_validate_json(json_path(out, rel_path).read_bytes())
+
+
 def write_json(out: Path, result: SourceResult) -> Path:
     path = json_path(out, result.source.path)
     write_bytes_atomic(path, dump_result(result))

@@ -295,8 +295,7 @@ def _indicator_namer(path: Path, projects: Mapping[str, str]) -> IndicatorKeys:
     return namer
 
 
-# a batch's values of the key columns (a list, or a string array)
-KeysOf = Callable[[pa.RecordBatch], Iterable["pa.Array | list[Any]"]]
+KeysOf = Callable[[pa.RecordBatch], Iterable[pa.Array]]  # a batch's key columns
 
 
 def _per_form(batch: pa.RecordBatch, keys: Sequence[Mapping[str, Any]]) -> Iterator[pa.Array]:
@@ -358,8 +357,7 @@ def _with_keys(batch: pa.RecordBatch, names: Sequence[str], keys_of: KeysOf) -> 
     """The batch as a table with its key columns."""
     table = pa.Table.from_batches([batch])
     table = table.drop_columns([n for n in names if n in table.column_names])
-    for name, values in zip(names, keys_of(batch)):
-        column = values if isinstance(values, pa.Array) else pa.array(values, type=STR)
+    for name, column in zip(names, keys_of(batch)):
         table = table.append_column(name, column)
     return table
 
@@ -438,9 +436,9 @@ def add_panel(out: Path, aliases: tuple[Path, ...] = ()) -> int:
     def form_keys(batch: pa.RecordBatch) -> Iterator[pa.Array]:
         yield from _per_form(batch, (dept, projects))
 
-    def indicator_keys(batch: pa.RecordBatch) -> Iterator[pa.Array | list[Any]]:
+    def indicator_keys(batch: pa.RecordBatch) -> Iterator[pa.Array]:
         yield from _per_form(batch, (dept, projects))
-        yield namer.keys(_refs(_ref_columns(batch), projects))
+        yield pa.array(namer.keys(_refs(_ref_columns(batch), projects)), type=STR)
 
     # the indicators first: Arrow's own allocator (mimalloc, which the Parquet writer's
     # encoders use whatever pool pyarrow is given) keeps what it is given back, and the
