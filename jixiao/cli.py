@@ -296,6 +296,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from jixiao.batch import RunOptions, run
     from jixiao.batch.lock import OutBusy
     from jixiao.batch.options import usage_problem
+    from jixiao.output.batches import convert_without_pandas
     from jixiao.output.errors import OutputError
 
     options = RunOptions(
@@ -318,6 +319,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if problem := usage_problem(args.inputs, options):
         print(f"jixiao: {problem}", file=sys.stderr)
         return 2
+    convert_without_pandas()  # this process is jixiao's own: no pandas objects in it
     try:
         summary = run(args.inputs, options)
     except OutBusy as busy:

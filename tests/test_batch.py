@@ -437,7 +437,11 @@ def test_a_worker_freezes_what_lives_on_and_no_garbage() -> None:
 
 def test_a_local_pool_runs_again_with_its_selector_left_empty(tmp_path: Path) -> None:
     """The pool's selector watches busy workers only: after a run (and a worker killed in
-    it) nothing is left registered, and a second run of the same pool reports every task."""
+    it) nothing is left registered, and a second run of the same pool reports every task.
+    What the pool froze while forking each worker (the first ones, the crashed one's
+    successor) it unfroze: the main process's collections are its own again."""
+    import gc
+
     from jixiao.batch.local import LocalPool, WorkerConfig
     from jixiao.batch.task import Outcome, SourceTask
 
@@ -445,6 +449,7 @@ def test_a_local_pool_runs_again_with_its_selector_left_empty(tmp_path: Path) ->
     out.mkdir()
     pool = LocalPool(2, WorkerConfig(str(out), False, None, {"s1.txt": "crash"}), None)
     tasks = [SourceTask(str(SEEDS[i % len(SEEDS)]), f"s{i}.txt") for i in range(5)]
+    frozen = gc.get_freeze_count()
     for _ in range(2):
         outcomes: list[Outcome] = []
         pool.run(tasks, outcomes.append)
@@ -453,3 +458,4 @@ def test_a_local_pool_runs_again_with_its_selector_left_empty(tmp_path: Path) ->
         assert status.pop("s1.txt") == "worker_crashed"
         assert set(status.values()) == {"ok"}
         assert not pool.selector.get_map()
+        assert gc.get_freeze_count() == frozen

@@ -4,6 +4,8 @@ worker held when it died are read back from the sources' JSON."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,7 @@ from jixiao.output.dataset import DatasetWriter
 from jixiao.output.parquet import INDICATORS_SCHEMA
 from jixiao.output.rows import table_columns
 from jixiao.pipeline import InputFile, process_file
-from tests.test_batch import SEEDS, batch, corpus_fixture, json_files, manifest
+from tests.test_batch import FORMS, ROOT, SEEDS, batch, corpus_fixture, json_files, manifest
 
 corpus = corpus_fixture(24)
 
@@ -144,3 +146,48 @@ def test_rows_a_worker_died_with_are_read_from_the_json(
     every = sorted(name.removesuffix(".json") for name in json_files(whole))
     assert sorted(p for paths in lost for p in paths) == every
     _same_rows(died, whole)
+
+
+CONVERT = """
+import hashlib, sys
+from pathlib import Path
+if sys.argv[1] == "hidden":
+    from jixiao.output.batches import convert_without_pandas
+    convert_without_pandas()
+else:
+    import pandas
+from jixiao.output.batches import RowBuffer
+from jixiao.output.rows import table_columns
+from jixiao.pipeline import InputFile, process_file
+buffer = RowBuffer()
+for path in sorted(Path(sys.argv[2]).rglob("*.txt")):
+    buffer.add(path.name, table_columns(process_file(InputFile(path, path.name))))
+sent = buffer.take()
+print(hashlib.sha256(b"".join(sent.data)).hexdigest(), sent.counts)
+print("pandas" in sys.modules)
+import pyarrow.ipc, pyarrow as pa
+from jixiao.output.parquet import TABLE_SCHEMAS
+frame = pa.ipc.read_record_batch(pa.py_buffer(sent.data[1]), TABLE_SCHEMAS[1][1]).to_pandas()
+print(len(frame))
+"""
+
+
+def _converted(how: str) -> list[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", CONVERT, how, str(FORMS)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    return done.stdout.splitlines()
+
+
+def test_rows_converted_with_pandas_hidden_are_the_rows_converted_with_it() -> None:
+    """A worker converts the text samples' rows (dates, lists, nulls, floats, problems) without
+    loading pandas, into the very bytes a process with pandas makes; pyarrow still gives a
+    DataFrame when asked (it imports pandas then)."""
+    hidden, loaded = _converted("hidden"), _converted("loaded")
+    assert hidden[0] == loaded[0] and hidden[0].split(" ", 1)[1] != "[[], [], []]"
+    assert hidden[1] == "False" and loaded[1] == "True"
+    assert hidden[2] == loaded[2] != "0"

@@ -185,19 +185,22 @@ def _send_chunk(
 
 
 def _row_buffer() -> RowBuffer:
-    """The worker's RowBuffer, pyarrow's conversion loaded before the first source (a
-    worker started by a forkserver inherits none of the parent's)."""
-    from jixiao.output.batches import RowBuffer, load_conversion
+    """The worker's RowBuffer, pyarrow's conversion made ready (without pandas) before the
+    first source."""
+    from jixiao.output.batches import RowBuffer, convert_without_pandas
 
-    load_conversion()
+    convert_without_pandas()
     return RowBuffer()
 
 
 def _clear_start_up_garbage() -> None:
     """Before the first source: every generation collected, so that no garbage of the
-    imports (old already) is frozen with what lives on. Only here: the same full collection
-    after the first source left the worker three times slower on unseen forms for the rest
-    of the run (bench/bench_text.py; the GC counts were the same, the cause not found)."""
+    imports (old already) is frozen with what lives on. A forked worker's collections skip
+    what it inherited (frozen by the parent while it forks): walking the parent's objects
+    took 50 ms of each worker's start and copied every page that holds one. Only here: the
+    same full collection after the first source left the worker three times slower on
+    unseen forms for the rest of the run (bench/bench_text.py; the GC counts were the same,
+    the cause not found)."""
     gc.collect()
 
 
@@ -219,7 +222,11 @@ class _Worker:
         self.progress = Progress(context) if config.batch_rows else None
         args = (child, config, self.progress)
         self.process = context.Process(target=_worker_main, args=args, daemon=True)
-        self.process.start()
+        gc.freeze()  # a forked worker's collections leave the parent's objects alone
+        try:
+            self.process.start()
+        finally:
+            gc.unfreeze()
         child.close()
         self.tasks: deque[SourceTask] = deque()
         self.unsent: dict[str, None] = {}  # sources reported whose rows it still holds
@@ -314,11 +321,9 @@ def _context() -> Any:
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1:
         import jixiao.pipeline  # noqa: F401  (loaded once here, not in every worker)
-        from jixiao.output.batches import load_conversion
         from jixiao.vocab import vocabulary
 
         vocabulary()
-        load_conversion()
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")

@@ -207,6 +207,9 @@ PANEL_COLUMNS = tuple(
     )
 )
 _SELF_EVAL = pa.array(SELF_EVAL, STR)
+# Values given to Arrow carry their type: pyarrow infers an untyped one's through pandas,
+# which a run does not load otherwise (jixiao.output.batches.convert_without_pandas)
+_EMPTY, _FALSE = pa.scalar("", STR), pa.scalar(False, pa.bool_())
 
 
 def _open(path: Path) -> pq.ParquetFile:
@@ -243,7 +246,7 @@ def _is_self_eval(batch: pa.RecordBatch) -> pa.Array:
 
 def _actual_mask(batch: pa.RecordBatch) -> pa.Array:
     """_has_actual of every row, computed in Arrow."""
-    text = pc.fill_null(pc.not_equal(batch.column("actual_text"), ""), False)
+    text = pc.fill_null(pc.not_equal(batch.column("actual_text"), _EMPTY), _FALSE)
     return pc.and_(_is_self_eval(batch), pc.or_(pc.is_valid(batch.column("actual_value")), text))
 
 
