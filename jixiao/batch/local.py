@@ -194,13 +194,13 @@ def _row_buffer() -> RowBuffer:
 
 
 def _clear_start_up_garbage() -> None:
-    """Before the first source: every generation collected, so that no garbage of the
-    imports (old already) is frozen with what lives on. A forked worker's collections skip
-    what it inherited (frozen by the parent while it forks): walking the parent's objects
-    took 50 ms of each worker's start and copied every page that holds one. Only here: the
-    same full collection after the first source left the worker three times slower on
-    unseen forms for the rest of the run (bench/bench_text.py; the GC counts were the same,
-    the cause not found)."""
+    """Before the first source: every generation collected, so that no garbage (of the
+    worker's start; under forkserver or spawn, of its imports too) is frozen with what lives
+    on. A forked worker's collections skip what it inherited, frozen by the parent while it
+    forks: walking the parent's objects took 50 ms of each worker's start and copied every
+    page that holds one. Only here: the same full collection after the first source left
+    the worker three times slower on unseen forms for the rest of the run
+    (bench/bench_text.py; the GC counts were the same, the cause not found)."""
     gc.collect()
 
 
