@@ -1,7 +1,8 @@
 """Benchmark: batch runs at archive scale (jixiao run as a user starts it, in a subprocess).
 
 On N text sources (the seeds copied into N files, 500 per folder) it prints:
-  - forms/s of a first run with 1 worker and with 2 workers, and their ratio (aim >= 1.8x);
+  - forms/s of a first run with 1 worker and with 2 workers, and their ratio (aim >= 1.8x), of
+    the best runs and pair by pair (a 1-worker run and the 2-worker run right after it);
     the processing phase (sources -> JSON, the tables fed as the sources finish) and the whole
     run (with the end of the Parquet tables and the analyst's panel, in the main process);
   - peak memory (max RSS) of the run's main process and of its largest worker, at N/10 and at
@@ -21,6 +22,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -130,6 +132,12 @@ def main() -> None:
     print(
         f"  speed-up with 2 workers: {one['seconds'] / two['seconds']:.2f}x whole run, "
         f"{one['process_seconds'] / two['process_seconds']:.2f}x processing (aim >= 1.8x)"
+    )
+    paired = [o["seconds"] / t["seconds"] for o, t in zip(ones, twos)]
+    print(
+        "  the same, pair by pair (a 1-worker run, then a 2-worker run): "
+        f"{', '.join(f'{r:.2f}x' for r in paired)}; median {statistics.median(paired):.2f}x "
+        "(the machine's speed drifts between the best runs, less within a pair)"
     )
     print(
         "  this machine's ceiling, 2 CPU-bound processes against 1: "
