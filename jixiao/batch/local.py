@@ -214,6 +214,20 @@ def _settle_heap() -> None:
     gc.freeze()
 
 
+def _start_frozen(process: Any) -> None:
+    """Start the worker with this process's objects frozen, so that a forked worker's
+    collections leave what it inherits alone; unfrozen once it is started. A caller that
+    froze objects of its own keeps them frozen (their worker walks what came after)."""
+    if gc.get_freeze_count():
+        process.start()
+        return
+    gc.freeze()
+    try:
+        process.start()
+    finally:
+        gc.unfreeze()
+
+
 class _Worker:
     """A worker process and the tasks sent to it, oldest (the running one) first."""
 
@@ -222,11 +236,7 @@ class _Worker:
         self.progress = Progress(context) if config.batch_rows else None
         args = (child, config, self.progress)
         self.process = context.Process(target=_worker_main, args=args, daemon=True)
-        gc.freeze()  # a forked worker's collections leave the parent's objects alone
-        try:
-            self.process.start()
-        finally:
-            gc.unfreeze()
+        _start_frozen(self.process)
         child.close()
         self.tasks: deque[SourceTask] = deque()
         self.unsent: dict[str, None] = {}  # sources reported whose rows it still holds
