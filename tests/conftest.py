@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -30,6 +32,15 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             "(`make setup`; `make test` does it) or remove every build (`make clean`).",
             returncode=3,
         )
+
+
+def python_stdout(code: str, *args: str) -> str:
+    """What `python -c code args...` prints, run in a fresh process from the checkout (a
+    clean sys.modules, or a state no test may leave behind); it must succeed."""
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    return done.stdout
 
 
 def copy_samples(rels: list[str], folder: Path) -> Path:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import jixiao
-from tests.conftest import FORMS, ROOT
+from tests.conftest import FORMS, ROOT, python_stdout
 
 # the public names: removing or renaming one breaks users, so it must fail here first
 PUBLIC = [
@@ -51,10 +51,7 @@ def test_public_callables_are_documented() -> None:
 
 def _modules_after(code: str) -> set[str]:
     script = f"import sys; {code}; print(' '.join(sorted(sys.modules)))"
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
-    )
-    return {name.split(".")[0] for name in done.stdout.split()}
+    return {name.split(".")[0] for name in python_stdout(script).split()}
 
 
 HEAVY = {"pandas", "duckdb", "pyarrow", "pydantic", "pdfplumber", "pypdfium2", "openpyxl", "cv2"}

@@ -20,7 +20,7 @@ import pytest
 from jixiao.batch import RunOptions, RunSummary, run
 from jixiao.batch.faults import ENV
 from jixiao.cli import main
-from tests.conftest import FORMS, ROOT
+from tests.conftest import FORMS, ROOT, python_stdout
 
 SEEDS = sorted(FORMS.glob("*.txt"))
 TABLES = ("forms.parquet", "indicators.parquet", "errors.parquet")
@@ -429,10 +429,7 @@ def test_a_worker_freezes_what_lives_on_and_no_garbage() -> None:
         "gc.unfreeze()\n"
         "print(frozen >= 100, gc.collect())\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
-    )
-    assert done.stdout.split() == ["True", "0"]
+    assert python_stdout(code).split() == ["True", "0"]
 
 
 def test_a_callers_frozen_objects_stay_frozen_through_a_local_pool(tmp_path: Path) -> None:

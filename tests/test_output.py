@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +11,7 @@ import pytest
 
 from jixiao.cli import main
 from jixiao.output.json_out import json_path
-from tests.conftest import FORMS, ROOT, sample_files
+from tests.conftest import FORMS, python_stdout, sample_files
 
 
 @pytest.fixture(scope="module")
@@ -177,10 +175,7 @@ def test_text_only_run_imports_no_heavy_library(tmp_path: Path) -> None:
         f"main(['run', {str(FORMS / '001_570424103c010556.txt')!r}, '-o', {str(tmp_path)!r}, '-q']); "
         f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True
-    )
-    assert done.stdout.strip() == "[]"
+    assert python_stdout(script).strip() == "[]"
 
 
 def test_a_sink_fed_column_chunks_writes_the_row_groups_of_one_fed_row_by_row(

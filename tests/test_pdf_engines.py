@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import random
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +17,7 @@ from jixiao.extract.pdf_page import PageContent
 from jixiao.extract.pdf_rules import Edge, smallest_cells
 from jixiao.output.json_out import dump_result
 from jixiao.pipeline import process_bytes
-from tests.conftest import FIXTURES, FORMS, ROOT
+from tests.conftest import FIXTURES, FORMS, ROOT, python_stdout
 
 PDF_FIXTURES = sorted(
     [*(FORMS / "pdf").glob("*.pdf"), *FIXTURES.glob("*.pdf"), *(FIXTURES / "bad").glob("*.pdf")]
@@ -320,10 +318,7 @@ def test_neither_camelot_nor_pdfminer_is_imported_when_pdfium_reads_every_page()
         "    process_bytes(p.read_bytes(), p.name)\n"
         "print(sorted(m for m in ('camelot', 'cv2', 'pandas', 'pdfminer') if m in sys.modules))"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True
-    )
-    assert done.stdout.strip() == "[]"
+    assert python_stdout(script).strip() == "[]"
 
 
 def test_a_media_box_off_the_origin_gives_the_same_rows() -> None:

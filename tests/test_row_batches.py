@@ -4,8 +4,6 @@ worker held when it died are read back from the sources' JSON."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +18,8 @@ from jixiao.output.dataset import DatasetWriter
 from jixiao.output.parquet import INDICATORS_SCHEMA
 from jixiao.output.rows import table_columns
 from jixiao.pipeline import InputFile, process_file
-from tests.test_batch import FORMS, ROOT, SEEDS, batch, corpus_fixture, json_files, manifest
+from tests.conftest import FORMS, python_stdout
+from tests.test_batch import SEEDS, batch, corpus_fixture, json_files, manifest
 
 corpus = corpus_fixture(24)
 
@@ -173,14 +172,7 @@ print(len(frame))
 
 
 def _converted(how: str) -> list[str]:
-    done = subprocess.run(
-        [sys.executable, "-c", CONVERT, how, str(FORMS)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=True,
-    )
-    return done.stdout.splitlines()
+    return python_stdout(CONVERT, how, str(FORMS)).splitlines()
 
 
 def test_rows_converted_with_pandas_hidden_are_the_rows_converted_with_it() -> None:

@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from typing import TYPE_CHECKING, Any
 
 from jixiao.batch.faults import after_report
@@ -214,7 +215,7 @@ def _settle_heap() -> None:
     gc.freeze()
 
 
-def _start_frozen(process: Any) -> None:
+def _start_frozen(process: BaseProcess) -> None:
     """Start the worker with this process's objects frozen, so that a forked worker's
     collections leave what it inherits alone; unfrozen once it is started. A caller that
     froze objects of its own keeps them frozen (their worker walks what came after)."""
