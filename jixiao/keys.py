@@ -120,12 +120,16 @@ class _Names:
         self.forms: dict[str, set[str]] = {}
 
     def add(self, year: int, form_id: str, name: str) -> None:
+        self.add_forms(year, (form_id,), name)
+
+    def add_forms(self, year: int, forms: Iterable[str], name: str) -> None:
+        """Occurrences of `name` in `forms`, the earliest of them in `year`."""
         if name in self.first_year:
             self.first_year[name] = min(year, self.first_year[name])
-            self.forms[name].add(form_id)
+            self.forms[name].update(forms)
         else:
             self.first_year[name] = year
-            self.forms[name] = {form_id}
+            self.forms[name] = set(forms)
 
     def cluster(self, threshold: float) -> dict[str, str]:
         """Map each name to its key name: names in order of first year (then spelling) join
@@ -200,7 +204,8 @@ RefRow = tuple[str, "int | None", str, "str | None", "str | None", str]
 
 
 class IndicatorKeys:
-    """indicator_key of indicator rows: `add_all` every ref of the run, then `keys` of each.
+    """indicator_key of indicator rows: `add_all` every ref of the run (or `add_names` every
+    name of each group, with its forms), then `keys` of each (or `key` of each name).
 
     Holds per (project, level1, level2) group the first year and the forms of each folded
     name, nothing per row, so the rows themselves can be streamed twice."""
@@ -211,27 +216,37 @@ class IndicatorKeys:
         self._keys: dict[tuple[str, str, str], str] = {}  # one string per distinct key
 
     def add_all(self, refs: Iterable[RefRow]) -> None:
-        if self._named is not None:
-            raise RuntimeError("IndicatorKeys.add_all after the first keys")
-        groups, folded = self._groups, indicator_name
+        folded = indicator_name
         for form_id, year, project_key, level1, level2, name in refs:
-            groups[(project_key, level1 or "", level2 or "")].add(year or 0, form_id, folded(name))
+            group = (project_key, level1 or "", level2 or "")
+            self.add_names(group, folded(name), year or 0, (form_id,))
+
+    def add_names(self, group: _Group, name: str, year: int, forms: Iterable[str]) -> None:
+        """Occurrences of the folded `name` in the (project_key, level1, level2) `group`, in
+        `forms`, the earliest of them in `year` (what a table's rows give once grouped)."""
+        if self._named is not None:
+            raise RuntimeError("IndicatorKeys.add_names after the first keys")
+        self._groups[group].add_forms(year, forms, name)
 
     def keys(self, refs: Iterable[RefRow]) -> list[str]:
         """The indicator_key of each ref (the names are clustered at the first call)."""
+        folded = indicator_name
+        return [
+            self.key((project_key, level1 or "", level2 or ""), folded(name))
+            for _, _, project_key, level1, level2, name in refs
+        ]
+
+    def key(self, group: _Group, name: str) -> str:
+        """The indicator_key of the folded `name` in `group`, added before (the names are
+        clustered at the first call)."""
         if self._named is None:
             self._named = {g: n.cluster(INDICATOR_THRESHOLD) for g, n in self._groups.items()}
             self._groups = defaultdict(_Names)
-        named, known, folded = self._named, self._keys, indicator_name
-        found: list[str] = []
-        for _, _, project_key, level1, level2, name in refs:
-            one, two = level1 or "", level2 or ""
-            parts = (one, two, named[(project_key, one, two)][folded(name)])
-            key = known.get(parts)
-            if key is None:
-                key = known[parts] = "/".join(parts)
-            found.append(key)
-        return found
+        parts = (group[1], group[2], self._named[group][name])
+        key = self._keys.get(parts)
+        if key is None:
+            key = self._keys[parts] = "/".join(parts)
+        return key
 
 
 def indicator_keys(refs: Sequence[IndicatorRef]) -> list[str]:

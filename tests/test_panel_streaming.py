@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from jixiao.batch import RunOptions, run
+from jixiao.keys import IndicatorKeys
 from jixiao.normalizers.matching import tokens
 from jixiao.output import dataset, panel
 from jixiao.output.panel import PANEL_FILE, PANEL_SCHEMA, add_panel
@@ -161,3 +162,53 @@ def test_arrow_mask_is_has_actual() -> None:
     ]
     batch = pa.RecordBatch.from_pylist(rows)
     assert panel._actual_mask(batch).to_pylist() == [panel._has_actual(r) for r in rows]
+
+
+def _namer_state(namer: IndicatorKeys) -> dict[Any, Any]:
+    return {g: (n.first_year, n.forms) for g, n in namer._groups.items()}
+
+
+def test_names_grouped_in_arrow_feed_the_keys_the_rows_give(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The namer fed a batch's distinct names (grouped in Arrow) holds what the rows fed one
+    by one give, and names every row alike: nulls in levels and years, names that fold
+    together, a form in several batches, a form without a project."""
+    names = ["1.完成率95%", "完成率", "[001]完成率", "满意度", "群众满意度", "满意度（%）"]
+    rows = [
+        {
+            "form_id": f"f{i % 7}",
+            "year": (None, 2023, 2024, 2025)[(i // 2) % 4],
+            "level1": {0: None, 5: ""}.get(i % 10, "产出指标"),
+            "level2": None if i % 6 == 0 else "数量指标",
+            "name": names[i % 3 + 3 * (i % 11 == 0)],
+        }
+        for i in range(60)
+    ]
+    table = pa.Table.from_pylist(
+        rows, schema=pa.schema([INDICATORS_SCHEMA.field(n) for n in panel.REF_COLUMNS])
+    )
+    path = tmp_path / "indicators.parquet"
+    pq.write_table(table, path, row_group_size=9)
+    monkeypatch.setattr(panel, "BATCH", 9)
+    projects = {f"f{i}": f"部门/项目{i % 2}" for i in range(6)}  # f6 has none
+    refs = [
+        (
+            r["form_id"],
+            r["year"],
+            projects.get(r["form_id"], ""),
+            r["level1"],
+            r["level2"],
+            r["name"],
+        )
+        for r in rows
+    ]
+    by_row = IndicatorKeys()
+    by_row.add_all(refs)
+    grouped = panel._indicator_namer(path, projects)
+    assert _namer_state(grouped) == _namer_state(by_row)
+    assert len(_namer_state(by_row)) > 8
+    batches = pq.ParquetFile(path).iter_batches(batch_size=9)
+    keys = [k for b in batches for k in panel._indicator_keys(b, grouped, projects).to_pylist()]
+    assert keys == by_row.keys(refs)
+    assert len(set(keys)) > 4
