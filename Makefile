@@ -8,6 +8,10 @@ COMPILED_SOURCES := $(shell python3 jixiao/compiled.py)  # what setup.py compile
 COMPILED := $(VENV)/.compiled
 DEMO_OUT ?= out/demo
 BENCH_FILES ?= 20000
+# jixiao's modules byte-compiled ahead, as pip does for an installed package: an editable
+# install compiles them at each start where PYTHONDONTWRITEBYTECODE is set (57 modules, 0.05 to
+# 0.09 s of every `jixiao run`); only what changed is compiled again
+BYTECODE = $(BIN)/python -m compileall -q jixiao
 
 .DEFAULT_GOAL := help
 .PHONY: help setup demo test fuzz lint docs bench clean
@@ -28,6 +32,7 @@ $(COMPILED): $(STAMP) $(COMPILED_SOURCES) jixiao/compiled.py
 	  echo "compiling the text path (mypyc, about a minute): its sources changed"; \
 	  $(BIN)/python setup.py -q build_ext --inplace >$(VENV)/compile.log 2>&1 || { cat $(VENV)/compile.log; exit 1; }; \
 	  touch jixiao/_compiled__mypyc*; }  # a build with nothing new leaves the library as it was
+	$(BYTECODE)
 	touch $(COMPILED)
 
 setup: $(COMPILED) ## create .venv and install jixiao with its dev tools (JIXIAO_PURE=1: no compiling)
@@ -53,6 +58,7 @@ docs: $(STAMP) ## build the documentation site into site/ (MkDocs, offline; API 
 	$(BIN)/mkdocs build --quiet
 
 bench: $(COMPILED) ## benchmarks: text (forms/s, cold start), layout perturbations (scores by kind), real excerpts printed otherwise, PDFs, scans (s/page, RSS), office/HTML, report, hostile input, batch (BENCH_FILES=20000)
+	$(BYTECODE)
 	$(BIN)/python bench/bench_text.py
 	$(BIN)/python bench/bench_perturb.py
 	$(BIN)/python bench/bench_variants.py
