@@ -275,6 +275,14 @@ def _form_keys(path: Path, aliases: tuple[Path, ...]) -> tuple[dict[str, Any], d
     return dept, projects
 
 
+def _pair_codes(first: pa.Array, second: pa.Array, width: int | pa.Scalar) -> pa.Array:
+    """One code per pair of codes: first * width + second (`width`: how many codes `second`
+    can take; a typed scalar, as an untyped one is inferred through pandas)."""
+    if not isinstance(width, pa.Scalar):
+        width = pa.scalar(width, I64)
+    return pc.add(pc.multiply(first, width), second)
+
+
 @dataclass(frozen=True)
 class _Coded:
     """A column as codes: each row's index (int64) into the column's distinct values."""
@@ -299,7 +307,7 @@ class _Coded:
         """The column of this one's value (a tuple) extended by `other`'s, row by row, coded
         by the distinct pairs (in Arrow: Python sees each distinct pair once)."""
         width = len(other.values)
-        pairs = pc.dictionary_encode(pc.add(pc.multiply(self.codes, width), other.codes))
+        pairs = pc.dictionary_encode(_pair_codes(self.codes, other.codes, width))
         values = [
             self.values[pair // width] + (other.values[pair % width],)
             for pair in pairs.dictionary.to_pylist()
@@ -310,7 +318,7 @@ class _Coded:
         """The least of `years` in the rows of each value."""
         least: list[Any] = [None] * len(self.values)
         width = len(years.values)
-        for pair in pc.unique(pc.add(pc.multiply(self.codes, width), years.codes)).to_pylist():
+        for pair in pc.unique(_pair_codes(self.codes, years.codes, width)).to_pylist():
             code, year = divmod(pair, width)
             if least[code] is None or years.values[year] < least[code]:
                 least[code] = years.values[year]
@@ -319,8 +327,8 @@ class _Coded:
     def owners(self, forms: _Coded) -> Iterator[tuple[int, list[Any]]]:
         """(code, the distinct `forms` values in its rows) of each value of this column (in
         Arrow: sorted pairs of codes, cut into runs)."""
-        width = len(forms.values)
-        pairs = pc.unique(pc.add(pc.multiply(self.codes, width), forms.codes)).sort()
+        width = pa.scalar(len(forms.values), I64)
+        pairs = pc.unique(_pair_codes(self.codes, forms.codes, width)).sort()
         codes = pc.divide(pairs, width)
         form_codes = pc.subtract(pairs, pc.multiply(codes, width)).to_pylist()
         start = 0
