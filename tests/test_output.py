@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -10,6 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from jixiao.cli import main
+from jixiao.output.atomic import write_bytes_atomic
 from jixiao.output.json_out import json_path
 from tests.conftest import FORMS, python_stdout, sample_files
 
@@ -70,6 +73,57 @@ def test_parquet_reads_back_with_pandas(run_out: Path) -> None:
 
 def test_no_temporary_files_left(run_out: Path) -> None:
     assert not [p for p in run_out.rglob("*") if p.name.startswith(".") or p.suffix == ".tmp"]
+
+
+def _files(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def test_a_file_made_in_a_scratch_folder_lands_whole_in_a_folder_made_for_it(
+    tmp_path: Path,
+) -> None:
+    """A worker's JSON is made in its own scratch folder and renamed into place: nothing is
+    created beside its target but the file itself, and the scratch folder is left empty."""
+    scratch, target = tmp_path / ".tmp" / "123", tmp_path / "json" / "d000" / "a.txt.json"
+    scratch.mkdir(parents=True)
+    write_bytes_atomic(target, b'{"a": 1}\n', str(scratch))
+    write_bytes_atomic(target, b'{"a": 2}\n', str(scratch))  # a re-run replaces it
+    assert target.read_bytes() == b'{"a": 2}\n'
+    assert _files(tmp_path) == ["json/d000/a.txt.json"]
+
+
+def test_a_scratch_folder_on_another_file_system_writes_beside_the_target(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scratch, target = tmp_path / "scratch", tmp_path / "json" / "a.txt.json"
+    scratch.mkdir()
+    replace = os.replace
+
+    def across_devices(source: str, destination: Path) -> None:
+        if Path(source).parent == scratch:
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        replace(source, destination)
+
+    monkeypatch.setattr(os, "replace", across_devices)
+    write_bytes_atomic(target, b"{}\n", str(scratch))
+    assert target.read_bytes() == b"{}\n"
+    assert _files(tmp_path) == ["json/a.txt.json"]
+
+
+def test_a_write_that_fails_leaves_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scratch, target = tmp_path / "scratch", tmp_path / "json" / "a.txt.json"
+    scratch.mkdir()
+
+    def refused(source: str, destination: Path) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied", str(destination))
+
+    monkeypatch.setattr(os, "replace", refused)
+    for folder in (str(scratch), None):
+        with pytest.raises(PermissionError):
+            write_bytes_atomic(target, b"{}\n", folder)
+    assert _files(tmp_path) == []
 
 
 @pytest.mark.parametrize("rel", ["../x.txt", "/etc/passwd"])

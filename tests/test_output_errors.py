@@ -145,11 +145,11 @@ def test_an_unwritable_json_folder_is_an_output_error_everywhere(
     write = atomic.write_bytes_atomic
     written: list[Path] = []
 
-    def filling(target: Path, data: bytes) -> None:
+    def filling(target: Path, data: bytes, scratch: str | None = None) -> None:
         if target.suffix == ".json" and len(written) >= 3:
             raise OSError(errno.ENOSPC, "No space left on device", str(target))
         written.append(target)
-        write(target, data)
+        write(target, data, scratch)
 
     monkeypatch.setattr(atomic, "write_bytes_atomic", filling)
     monkeypatch.setattr("jixiao.output.json_out.write_bytes_atomic", filling)

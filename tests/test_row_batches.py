@@ -181,6 +181,6 @@ def test_rows_converted_with_pandas_hidden_are_the_rows_converted_with_it() -> N
     loading pandas, into the very bytes a process with pandas makes; pyarrow still gives a
     DataFrame when asked (it imports pandas then)."""
     hidden, loaded = _converted("hidden"), _converted("loaded")
-    assert hidden[0] == loaded[0] and int(hidden[1]) > 1000  # the same rows, and rows at all
+    assert hidden[0] == loaded[0] and int(hidden[1]) > 500  # the same rows, and rows at all
     assert hidden[2] == "False" and loaded[2] == "True"
     assert hidden[3] == loaded[3] != "0"

@@ -87,15 +87,17 @@ def _scratch_folder(out: str, pid: int) -> str:
     return str(scratch_dir(Path(out)) / str(pid))
 
 
-def _use_scratch(out: str) -> None:
+def _use_scratch(out: str) -> str:
     """Send this process's temporary files (and its child processes') to OUT/.tmp/<pid>, so a
-    worker killed mid-file leaves nothing outside OUT and the run can remove them."""
+    worker killed mid-file leaves nothing outside OUT and the run can remove them; the
+    folder (where the worker's JSON files are made, too)."""
     folder = _scratch_folder(out, os.getpid())
     if tempfile.tempdir == folder and os.path.isdir(folder):
-        return  # as set for the source before (a run removes the folder when it ends)
+        return folder  # as set for the source before (a run removes the folder when it ends)
     os.makedirs(folder, exist_ok=True)
     tempfile.tempdir = folder
     os.environ["TMPDIR"] = folder
+    return folder
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,11 +148,12 @@ def run_task(
     memory exhaustion becomes too_large. When OUT cannot be written (full, read-only), the
     Outcome carries `output_error` and no JSON is written: that is no fault of the source."""
     started = time.perf_counter()
+    scratch = None
     try:
         if not fail_fast:  # in a worker process (fail-fast runs in the caller's own process)
-            _use_scratch(out)
+            scratch = _use_scratch(out)
         result, worker_done = _result_of(task, fail_fast, faults, settings)
-        _write_json(out, result)
+        _write_json(out, result, scratch)
     except OSError as exc:
         error = output_error_of(exc)
         if error is None:
@@ -225,7 +228,7 @@ def read_outcome(task: SourceTask, out: str) -> Outcome:
     return outcome_of(result, 0.0)
 
 
-def _write_json(out: str, result: SourceResult) -> None:
+def _write_json(out: str, result: SourceResult, scratch: str | None = None) -> None:
     from jixiao.output.json_out import write_json
 
-    write_json(Path(out), result)
+    write_json(Path(out), result, scratch)

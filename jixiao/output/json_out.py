@@ -45,7 +45,8 @@ def read_json(out: Path, rel_path: str) -> SourceResult:
     return SourceResult.model_validate_json(json_path(out, rel_path).read_bytes())
 
 
-def write_json(out: Path, result: SourceResult) -> Path:
+def write_json(out: Path, result: SourceResult, scratch: str | None = None) -> Path:
+    """Write the result's JSON file (through `scratch`: see write_bytes_atomic)."""
     path = json_path(out, result.source.path)
-    write_bytes_atomic(path, dump_result(result))
+    write_bytes_atomic(path, dump_result(result), scratch)
     return path
