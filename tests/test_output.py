@@ -92,19 +92,26 @@ def test_a_file_made_in_a_scratch_folder_lands_whole_in_a_folder_made_for_it(
     assert _files(tmp_path) == ["json/d000/a.txt.json"]
 
 
+def _renames_failing(
+    monkeypatch: pytest.MonkeyPatch, error: OSError, only_from: Path | None = None
+) -> None:
+    """os.replace raises `error` (for sources in `only_from`, else for all)."""
+    replace = os.replace
+
+    def failing(source: str, destination: Path) -> None:
+        if only_from is None or Path(source).parent == only_from:
+            raise error
+        replace(source, destination)
+
+    monkeypatch.setattr(os, "replace", failing)
+
+
 def test_a_scratch_folder_on_another_file_system_writes_beside_the_target(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     scratch, target = tmp_path / "scratch", tmp_path / "json" / "a.txt.json"
     scratch.mkdir()
-    replace = os.replace
-
-    def across_devices(source: str, destination: Path) -> None:
-        if Path(source).parent == scratch:
-            raise OSError(errno.EXDEV, "Invalid cross-device link")
-        replace(source, destination)
-
-    monkeypatch.setattr(os, "replace", across_devices)
+    _renames_failing(monkeypatch, OSError(errno.EXDEV, "Invalid cross-device link"), scratch)
     write_bytes_atomic(target, b"{}\n", str(scratch))
     assert target.read_bytes() == b"{}\n"
     assert _files(tmp_path) == ["json/a.txt.json"]
@@ -115,11 +122,7 @@ def test_a_write_that_fails_leaves_no_temporary_file(
 ) -> None:
     scratch, target = tmp_path / "scratch", tmp_path / "json" / "a.txt.json"
     scratch.mkdir()
-
-    def refused(source: str, destination: Path) -> None:
-        raise PermissionError(errno.EACCES, "Permission denied", str(destination))
-
-    monkeypatch.setattr(os, "replace", refused)
+    _renames_failing(monkeypatch, PermissionError(errno.EACCES, "Permission denied"))
     for folder in (str(scratch), None):
         with pytest.raises(PermissionError):
             write_bytes_atomic(target, b"{}\n", folder)
