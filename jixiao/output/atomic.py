@@ -42,8 +42,8 @@ def write_bytes_atomic(target: Path, data: bytes, scratch: str | None = None) ->
     objects and checks of `atomic_path` doubled its cost), each in its own scratch folder:
     made beside their targets, two workers' temporary files were created in the same
     folders, and each creation waited for the other worker's (2,000 sources, two workers:
-    0.3 to 0.6 s more per run, and 0.5 s more in the kernel, at times when the host made
-    file creation slow; bench/bench_batch.py)."""
+    0.2 to 0.6 s more per run of 3.3 s, 0.5 to 1 s more in the kernel, at times when the
+    host made file creation slow)."""
     tmp = _temporary_name(target, scratch)
     try:
         fd = os.open(tmp, _NEW_FILE, 0o666)

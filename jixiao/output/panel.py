@@ -275,12 +275,15 @@ def _form_keys(path: Path, aliases: tuple[Path, ...]) -> tuple[dict[str, Any], d
     return dept, projects
 
 
-def _pair_codes(first: pa.Array, second: pa.Array, width: int | pa.Scalar) -> pa.Array:
+def _int(value: int) -> pa.Scalar:
+    """An int64 scalar: an untyped one is inferred through pandas."""
+    return pa.scalar(value, I64)
+
+
+def _pair_codes(first: pa.Array, second: pa.Array, width: int) -> pa.Array:
     """One code per pair of codes: first * width + second (`width`: how many codes `second`
-    can take; a typed scalar, as an untyped one is inferred through pandas)."""
-    if not isinstance(width, pa.Scalar):
-        width = pa.scalar(width, I64)
-    return pc.add(pc.multiply(first, width), second)
+    can take)."""
+    return pc.add(pc.multiply(first, _int(width)), second)
 
 
 @dataclass(frozen=True)
@@ -327,10 +330,10 @@ class _Coded:
     def owners(self, forms: _Coded) -> Iterator[tuple[int, list[Any]]]:
         """(code, the distinct `forms` values in its rows) of each value of this column (in
         Arrow: sorted pairs of codes, cut into runs)."""
-        width = pa.scalar(len(forms.values), I64)
+        width = len(forms.values)
         pairs = pc.unique(_pair_codes(self.codes, forms.codes, width)).sort()
-        codes = pc.divide(pairs, width)
-        form_codes = pc.subtract(pairs, pc.multiply(codes, width)).to_pylist()
+        codes = pc.divide(pairs, _int(width))
+        form_codes = pc.subtract(pairs, pc.multiply(codes, _int(width))).to_pylist()
         start = 0
         for run in pc.value_counts(codes).to_pylist():
             stop = start + run["counts"]
