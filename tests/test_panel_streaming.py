@@ -209,6 +209,10 @@ def test_names_grouped_in_arrow_feed_the_keys_the_rows_give(
     assert _namer_state(grouped) == _namer_state(by_row)
     assert len(_namer_state(by_row)) > 8
     batches = pq.ParquetFile(path).iter_batches(batch_size=9)
-    keys = [k for b in batches for k in panel._indicator_keys(b, grouped, projects).to_pylist()]
+    keys = [
+        k
+        for b in batches
+        for k in panel._indicator_keys(b, panel._form_ids(b), grouped, projects).to_pylist()
+    ]
     assert keys == by_row.keys(refs)
     assert len(set(keys)) > 4

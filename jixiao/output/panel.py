@@ -358,7 +358,7 @@ def _indicator_namer(path: Path, projects: Mapping[str, str]) -> IndicatorKeys:
     shared = {f: f for f in projects}  # one string per form id in IndicatorKeys' sets
     namer = IndicatorKeys()
     for batch in _batches(path, REF_COLUMNS):
-        forms = _Coded.of(batch.column("form_id"), _EMPTY)
+        forms = _form_ids(batch)
         forms = _Coded(forms.codes, [shared.get(f, f) for f in forms.values])
         names = _indicator_names(batch, forms, projects)
         years = names.first(_Coded.of(batch.column("year"), _ZERO))
@@ -368,11 +368,16 @@ def _indicator_namer(path: Path, projects: Mapping[str, str]) -> IndicatorKeys:
     return namer
 
 
+def _form_ids(batch: pa.RecordBatch) -> _Coded:
+    return _Coded.of(batch.column("form_id"), _EMPTY)
+
+
 def _indicator_keys(
-    batch: pa.RecordBatch, namer: IndicatorKeys, projects: Mapping[str, str]
+    batch: pa.RecordBatch, forms: _Coded, namer: IndicatorKeys, projects: Mapping[str, str]
 ) -> pa.Array:
-    """The indicator_key of every row of the batch, looked up once per distinct name."""
-    names = _indicator_names(batch, _Coded.of(batch.column("form_id"), _EMPTY), projects)
+    """The indicator_key of every row of the batch (its form ids: `forms`), looked up once
+    per distinct name."""
+    names = _indicator_names(batch, forms, projects)
     keys = [namer.key((p, one, two), name) for p, one, two, name in names.values]
     return pa.array(keys, STR).take(names.codes)
 
@@ -380,13 +385,12 @@ def _indicator_keys(
 KeysOf = Callable[[pa.RecordBatch], Iterable[pa.Array]]  # a batch's key columns
 
 
-def _per_form(batch: pa.RecordBatch, keys: Sequence[Mapping[str, Any]]) -> Iterator[pa.Array]:
-    """Each of `keys` (form_id -> key) for every row of the batch, looked up once per form
-    (a form's rows follow one another: a few hundred forms in a batch of 8,192 rows)."""
-    encoded = pc.dictionary_encode(batch.column("form_id"))
-    form_ids = encoded.dictionary.to_pylist()
+def _per_form(forms: _Coded, keys: Sequence[Mapping[str, Any]]) -> Iterator[pa.Array]:
+    """Each of `keys` (form_id -> key) for every row of a batch whose form ids are `forms`,
+    looked up once per form (a form's rows follow one another: a few hundred forms in a
+    batch of 8,192 rows)."""
     for by_form in keys:
-        yield pa.array([by_form.get(f) for f in form_ids], type=STR).take(encoded.indices)
+        yield pa.array([by_form.get(f) for f in forms.values], type=STR).take(forms.codes)
 
 
 def _rewrite(path: Path, names: Sequence[str], keys_of: KeysOf) -> None:
@@ -516,11 +520,12 @@ def add_panel(out: Path, aliases: tuple[Path, ...] = ()) -> int:
     namer = _indicator_namer(indicators, projects)
 
     def form_keys(batch: pa.RecordBatch) -> Iterator[pa.Array]:
-        yield from _per_form(batch, (dept, projects))
+        yield from _per_form(_form_ids(batch), (dept, projects))
 
     def indicator_keys(batch: pa.RecordBatch) -> Iterator[pa.Array]:
-        yield from _per_form(batch, (dept, projects))
-        yield _indicator_keys(batch, namer, projects)
+        forms = _form_ids(batch)  # coded once for the three key columns
+        yield from _per_form(forms, (dept, projects))
+        yield _indicator_keys(batch, forms, namer, projects)
 
     # the indicators first: Arrow's own allocator (mimalloc, which the Parquet writer's
     # encoders use whatever pool pyarrow is given) keeps what it is given back, and the
