@@ -111,7 +111,8 @@ Runs = list[dict[str, float]]
 def speed_up_pairs(folder: Path, out: Path, repeat: int) -> tuple[Runs, Runs, list[float]]:
     """`repeat` pairs of first runs, 1 worker and 2 (which goes first alternates, so that a
     drift of the machine's speed favours neither), and the machine's ceiling around them."""
-    ones, twos = [], []
+    ones: Runs = []
+    twos: Runs = []
     ceilings = [spin_ratio()]  # measured around the runs: on a shared host it moves
     for attempt in range(repeat):
         for jobs in (1, 2) if attempt % 2 == 0 else (2, 1):
@@ -147,6 +148,19 @@ def show_speed_up(count: int, ones: Runs, twos: Runs, ceilings: list[float]) -> 
     )
 
 
+def show_peak_memory(small: tuple[int, Runs], big: tuple[int, Runs]) -> None:
+    """The main process's peak at N/10 and at N sources (the highest of the 2-worker runs)."""
+    (small_count, small_twos), (count, twos) = small, big
+    little = max(small_twos, key=lambda run: run["main_kib"])
+    most = max(twos, key=lambda run: run["main_kib"])
+    print(
+        f"peak memory, main process (the highest of the 2-worker runs): "
+        f"{little['main_kib'] / 1024:.0f} MiB at {small_count} sources, "
+        f"{most['main_kib'] / 1024:.0f} MiB at {count} "
+        f"({most['main_kib'] / little['main_kib'] - 1:+.0%}; aim within 20 %)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -154,7 +168,10 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=2, help="pairs of first runs at N sources")
     parser.add_argument(
-        "--small-repeat", type=int, default=5, help="pairs of first runs at N/10 sources"
+        "--small-repeat",
+        type=int,
+        default=5,
+        help="pairs of first runs at N/10 sources (0: none, and no memory comparison)",
     )
     args = parser.parse_args()
     small_count = max(1, args.files // 10)
@@ -162,19 +179,14 @@ def main() -> None:
         big, small, out = Path(tmp) / "big", Path(tmp) / "small", Path(tmp) / "out"
         make_corpus(big, args.files)
         make_corpus(small, small_count)
-        small_runs = speed_up_pairs(small, out, args.small_repeat)
+        small_runs = speed_up_pairs(small, out, args.small_repeat) if args.small_repeat else None
         big_runs = speed_up_pairs(big, out, args.repeat)
         again = jixiao_run(big, out / f"big-j2-{args.repeat - 1}", 2)
-    show_speed_up(small_count, *small_runs)
+    if small_runs is not None:
+        show_speed_up(small_count, *small_runs)
     show_speed_up(args.files, *big_runs)
-    little = max(small_runs[1], key=lambda run: run["main_kib"])
-    most = max(big_runs[1], key=lambda run: run["main_kib"])
-    print(
-        f"peak memory, main process (the highest of the 2-worker runs): "
-        f"{little['main_kib'] / 1024:.0f} MiB at {small_count} sources, "
-        f"{most['main_kib'] / 1024:.0f} MiB at {args.files} "
-        f"({most['main_kib'] / little['main_kib'] - 1:+.0%}; aim within 20 %)"
-    )
+    if small_runs is not None:
+        show_peak_memory((small_count, small_runs[1]), (args.files, big_runs[1]))
     last = big_runs[1][-1]
     best = min(big_runs[1], key=lambda run: run["seconds"])
     print(
