@@ -14,7 +14,8 @@ On N text sources (the seeds copied into N files, 500 per folder) it prints:
     on a shared machine lower the wall-clock speed-up, not the CPU figures;
   - the machine's own ceiling: two CPU-bound Python processes at once against one (the best
     speed-up any 2-worker run can show on this machine), measured before and after each pair
-    of first runs: on a shared host it moves (1.6x to 2.1x within one hour here).
+    of first runs: on a shared host it moves (1.6x to 2.1x within one hour here);
+  - each pair's times and ratio, with the ceiling measured before and after it.
 No assertions: the numbers are for the closing notes and for spotting regressions.
 """
 
@@ -141,6 +142,12 @@ def show_speed_up(count: int, ones: Runs, twos: Runs, ceilings: list[float]) -> 
         "  this machine's ceiling, 2 CPU-bound processes against 1: "
         f"{min(ceilings):.2f}x to {max(ceilings):.2f}x ({len(ceilings)} measurements around the runs)"
     )
+    for number, (o, t) in enumerate(zip(ones, twos)):
+        print(
+            f"    pair {number + 1}: {o['seconds']:.2f} s / {t['seconds']:.2f} s = "
+            f"{o['seconds'] / t['seconds']:.2f}x, ceiling before {ceilings[number]:.2f}x, "
+            f"after {ceilings[number + 1]:.2f}x"
+        )
     print(
         f"  CPU seconds (main + workers): {one['cpu']:.1f} with 1 worker, {two['cpu']:.1f} with 2 "
         f"(parallel overhead {two['cpu'] / one['cpu'] - 1:+.1%}); "
