@@ -173,11 +173,11 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--files", type=int, default=20_000)
-    parser.add_argument("--repeat", type=int, default=2, help="pairs of first runs at N sources")
+    parser.add_argument("--repeat", type=int, default=3, help="pairs of first runs at N sources")
     parser.add_argument(
         "--small-repeat",
         type=int,
-        default=5,
+        default=9,
         help="pairs of first runs at N/10 sources (0: none, and no memory comparison)",
     )
     args = parser.parse_args()
