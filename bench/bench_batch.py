@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -109,23 +110,35 @@ def show(label: str, run: dict[str, float]) -> None:
 Runs = list[dict[str, float]]
 
 
-def speed_up_pairs(folder: Path, out: Path, repeat: int) -> tuple[Runs, Runs, list[float]]:
+@dataclass
+class Pairs:
+    """Pairs of first runs on `count` sources: 1 worker (`ones`) and 2 (`twos`), the machine's
+    ceiling before the first pair and after each, and the OUT of the last 2-worker run."""
+
+    count: int
+    ones: Runs
+    twos: Runs
+    ceilings: list[float]
+    last_out: Path
+
+
+def speed_up_pairs(folder: Path, count: int, out: Path, repeat: int) -> Pairs:
     """`repeat` pairs of first runs, 1 worker and 2 (which goes first alternates, so that a
-    drift of the machine's speed favours neither), and the machine's ceiling around them."""
-    ones: Runs = []
-    twos: Runs = []
-    ceilings = [spin_ratio()]  # measured around the runs: on a shared host it moves
+    drift of the machine's speed favours neither), and the machine's ceiling around them;
+    only the last 2-worker run's OUT is kept."""
+    pairs = Pairs(count, [], [], [spin_ratio()], out / f"{folder.name}-j2-{repeat - 1}")
     for attempt in range(repeat):
         for jobs in (1, 2) if attempt % 2 == 0 else (2, 1):
             target = out / f"{folder.name}-j{jobs}-{attempt}"
-            (ones if jobs == 1 else twos).append(jixiao_run(folder, target, jobs))
-            if attempt < repeat - 1 or jobs == 1:  # the last 2-worker OUT is re-run
+            (pairs.ones if jobs == 1 else pairs.twos).append(jixiao_run(folder, target, jobs))
+            if target != pairs.last_out:
                 shutil.rmtree(target)
-        ceilings.append(spin_ratio())
-    return ones, twos, ceilings
+        pairs.ceilings.append(spin_ratio())  # measured around the runs: on a shared host it moves
+    return pairs
 
 
-def show_speed_up(count: int, ones: Runs, twos: Runs, ceilings: list[float]) -> None:
+def show_speed_up(pairs: Pairs) -> None:
+    count, ones, twos, ceilings = pairs.count, pairs.ones, pairs.twos, pairs.ceilings
     one = min(ones, key=lambda run: run["seconds"])
     two = min(twos, key=lambda run: run["seconds"])
     print(f"batch: {count} text sources, {one['forms']:.0f} forms ({len(ones)} runs of each)")
@@ -155,15 +168,14 @@ def show_speed_up(count: int, ones: Runs, twos: Runs, ceilings: list[float]) -> 
     )
 
 
-def show_peak_memory(small: tuple[int, Runs], big: tuple[int, Runs]) -> None:
+def show_peak_memory(small: Pairs, big: Pairs) -> None:
     """The main process's peak at N/10 and at N sources (the highest of the 2-worker runs)."""
-    (small_count, small_twos), (count, twos) = small, big
-    little = max(small_twos, key=lambda run: run["main_kib"])
-    most = max(twos, key=lambda run: run["main_kib"])
+    little = max(small.twos, key=lambda run: run["main_kib"])
+    most = max(big.twos, key=lambda run: run["main_kib"])
     print(
         f"peak memory, main process (the highest of the 2-worker runs): "
-        f"{little['main_kib'] / 1024:.0f} MiB at {small_count} sources, "
-        f"{most['main_kib'] / 1024:.0f} MiB at {count} "
+        f"{little['main_kib'] / 1024:.0f} MiB at {small.count} sources, "
+        f"{most['main_kib'] / 1024:.0f} MiB at {big.count} "
         f"({most['main_kib'] / little['main_kib'] - 1:+.0%}; aim within 20 %)"
     )
 
@@ -186,16 +198,18 @@ def main() -> None:
         big, small, out = Path(tmp) / "big", Path(tmp) / "small", Path(tmp) / "out"
         make_corpus(big, args.files)
         make_corpus(small, small_count)
-        small_runs = speed_up_pairs(small, out, args.small_repeat) if args.small_repeat else None
-        big_runs = speed_up_pairs(big, out, args.repeat)
-        again = jixiao_run(big, out / f"big-j2-{args.repeat - 1}", 2)
+        small_runs = None
+        if args.small_repeat:
+            small_runs = speed_up_pairs(small, small_count, out, args.small_repeat)
+        big_runs = speed_up_pairs(big, args.files, out, args.repeat)
+        again = jixiao_run(big, big_runs.last_out, 2)
     if small_runs is not None:
-        show_speed_up(small_count, *small_runs)
-    show_speed_up(args.files, *big_runs)
+        show_speed_up(small_runs)
+    show_speed_up(big_runs)
     if small_runs is not None:
-        show_peak_memory((small_count, small_runs[1]), (args.files, big_runs[1]))
-    last = big_runs[1][-1]
-    best = min(big_runs[1], key=lambda run: run["seconds"])
+        show_peak_memory(small_runs, big_runs)
+    last = big_runs.twos[-1]
+    best = min(big_runs.twos, key=lambda run: run["seconds"])
     print(
         f"re-run, nothing changed: {again['seconds']:.2f} s, {again['skipped']:.0f} skipped, "
         f"{again['seconds'] / last['seconds']:.1%} of the first run into the same OUT, "
