@@ -43,11 +43,11 @@ SEEDS = sorted((ROOT / "samples" / "forms").glob("*.txt"))
 RUNNER = """
 import json, resource, sys, time
 from pathlib import Path
+from jixiao.output.arrow import load_for_run
+load_for_run()  # as the CLI does before a run
 from jixiao.batch import RunOptions, run
 import jixiao.batch.runner as runner
 import jixiao.batch.tables as tables
-from jixiao.output.batches import convert_without_pandas
-convert_without_pandas()  # as the CLI does before a run
 marks = {}
 finish, build = tables.TablesInOrder.finish, runner.build_tables
 def timed_finish(self):

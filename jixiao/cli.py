@@ -293,10 +293,12 @@ def _cmd_panel(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from jixiao.output.arrow import load_for_run
+
+    load_for_run()  # this process is jixiao's own: no numpy or pandas objects in it
     from jixiao.batch import RunOptions, run
     from jixiao.batch.lock import OutBusy
     from jixiao.batch.options import usage_problem
-    from jixiao.output.batches import convert_without_pandas
     from jixiao.output.errors import OutputError
 
     options = RunOptions(
@@ -319,7 +321,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if problem := usage_problem(args.inputs, options):
         print(f"jixiao: {problem}", file=sys.stderr)
         return 2
-    convert_without_pandas()  # this process is jixiao's own: no pandas objects in it
     try:
         summary = run(args.inputs, options)
     except OutBusy as busy:

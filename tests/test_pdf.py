@@ -16,7 +16,7 @@ from jixiao.extract.pdf_text import Char, cell_text, join_wrapped
 from jixiao.output.json_out import dump_result
 from jixiao.pipeline import process_bytes
 from jixiao.records import CellGrid, GridCell
-from tests.conftest import FIXTURES, FORMS
+from tests.conftest import FIXTURES, FORMS, python_stdout
 from tests.fixtures.pdf_truth import field_accuracy, indicator_record, load_truth, truth_records
 
 TRUTH = load_truth()
@@ -158,6 +158,31 @@ def test_camelot_reads_a_ruled_fixture() -> None:
     assert flavor == "lattice"
     cell = next(c for c in grid.cells if c.text == "市民满意度")
     assert cell.bbox is not None and 240 < cell.bbox[1] < 260  # top-left origin, like pdfplumber
+
+
+CAMELOT_IN_A_RUN = """
+import sys
+from pathlib import Path
+from jixiao.output.arrow import load_for_run
+load_for_run()  # as the CLI's run does, whose workers call camelot
+from jixiao.extract.pdf_camelot import camelot_grids
+data = Path(sys.argv[1]).read_bytes()
+for flavor in ("lattice", "stream"):
+    print([grid.cells for grid, _ in camelot_grids(data, 1, flavor, 595.28)])
+print(sorted(m for m in ("numpy", "pandas", "pyarrow") if m in sys.modules))
+"""
+
+
+@pytest.mark.skipif(not pdf_camelot.camelot_available(), reason="camelot extra not installed")
+def test_camelot_reads_the_same_grids_where_pyarrow_is_loaded_without_numpy() -> None:
+    """A run loads pyarrow without numpy (jixiao.output.arrow); camelot's pandas frames in
+    its workers must not need numpy from it (a failing second opinion is silently none)."""
+    path = FORMS / "pdf" / "xiangtan_2023_landscape.pdf"
+    *grids, loaded = python_stdout(CAMELOT_IN_A_RUN, str(path)).splitlines()
+    for flavor, printed in zip(("lattice", "stream"), grids, strict=True):
+        expected = pdf_camelot.camelot_grids(path.read_bytes(), 1, flavor, 595.28)
+        assert expected and printed == repr([grid.cells for grid, _ in expected])
+    assert loaded == "['numpy', 'pandas', 'pyarrow']"  # camelot's own numpy, loaded after
 
 
 @pytest.mark.skipif(not pdf_camelot.camelot_available(), reason="camelot extra not installed")

@@ -151,7 +151,7 @@ CONVERT = """
 import hashlib, sys
 from pathlib import Path
 if sys.argv[1] == "hidden":
-    from jixiao.output.batches import convert_without_pandas
+    from jixiao.output.arrow import convert_without_pandas
     convert_without_pandas()
 else:
     import pandas

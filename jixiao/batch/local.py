@@ -188,7 +188,8 @@ def _send_chunk(
 def _row_buffer() -> RowBuffer:
     """The worker's RowBuffer, pyarrow's conversion made ready (without pandas) before the
     first source."""
-    from jixiao.output.batches import RowBuffer, convert_without_pandas
+    from jixiao.output.arrow import convert_without_pandas
+    from jixiao.output.batches import RowBuffer
 
     convert_without_pandas()
     return RowBuffer()

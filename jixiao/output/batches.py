@@ -12,11 +12,8 @@ value, converted to Arrow), and with two workers on two cores that time is taken
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib.machinery import ModuleSpec
-from types import ModuleType
 
 import pyarrow as pa
 
@@ -50,36 +47,6 @@ class RowBatch:
                 rows[name] = (batch, offsets[t], counts[i])
                 offsets[t] += counts[i]
             yield path, rows
-
-
-class _NoPandas:
-    """An import finder that finds no pandas."""
-
-    def find_spec(
-        self, name: str, path: Sequence[str] | None = None, target: ModuleType | None = None
-    ) -> ModuleSpec | None:
-        if name.partition(".")[0] == "pandas":
-            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-        return None
-
-
-def convert_without_pandas() -> None:
-    """Make this process's first conversion of Python values to Arrow with pandas hidden.
-
-    At its first such conversion pyarrow imports pandas (0.2 s, twice pyarrow's own import),
-    only to tell pandas objects from lists; jixiao converts lists. With pandas hidden then,
-    pyarrow goes on as where pandas is not installed (a configuration it supports), and
-    still imports pandas when asked for a DataFrame. For processes that are jixiao's own (a
-    run's workers, the CLI): a library caller's process may convert pandas objects later,
-    which pyarrow would then read as plain sequences. Nothing to do where pandas is loaded."""
-    if "pandas" in sys.modules:
-        return
-    finder = _NoPandas()
-    sys.meta_path.insert(0, finder)
-    try:
-        pa.array([], pa.string())
-    finally:
-        sys.meta_path.remove(finder)
 
 
 class RowBuffer:

@@ -209,7 +209,7 @@ PANEL_COLUMNS = tuple(
 )
 _SELF_EVAL = pa.array(SELF_EVAL, STR)
 # Values given to Arrow carry their type: pyarrow infers an untyped one's through pandas,
-# which a run does not load otherwise (jixiao.output.batches.convert_without_pandas)
+# which a run does not load otherwise (jixiao.output.arrow)
 _EMPTY, _FALSE = pa.scalar("", STR), pa.scalar(False, pa.bool_())
 _ZERO = pa.scalar(0, INDICATORS_SCHEMA.field("year").type)
 
