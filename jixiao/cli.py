@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -321,6 +322,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if problem := usage_problem(args.inputs, options):
         print(f"jixiao: {problem}", file=sys.stderr)
         return 2
+    if options.engine == "dask":  # no INFO lines of its cluster's start and stop, unless set
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
     try:
         summary = run(args.inputs, options)
     except OutBusy as busy:

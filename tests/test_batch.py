@@ -375,6 +375,18 @@ def test_cli_dask_engine_starts_its_own_local_cluster(tmp_path: Path) -> None:
     assert not [p for p in (tmp_path / "dask").rglob("*") if p.name.startswith(".")]
 
 
+def test_cli_dask_run_prints_no_cluster_chatter(tmp_path: Path) -> None:
+    """distributed logs its cluster's start and stop at INFO (30 lines); `jixiao run` shows
+    its warnings only, in a process of its own as a user starts it."""
+    pytest.importorskip("distributed")
+    source, out = FORMS / "001_570424103c010556.txt", tmp_path / "out"
+    argv = ["-m", "jixiao", "run", str(source), "-o", str(out), "--engine", "dask", "-j", "1"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DASK_")}
+    done = subprocess.run([sys.executable, *argv], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "INFO" not in done.stderr and json_files(out)
+
+
 def test_progress_bar_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     import io
 
