@@ -294,12 +294,10 @@ def _cmd_panel(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from jixiao.output.arrow import load_for_run
-
-    load_for_run()  # this process is jixiao's own: no numpy or pandas objects in it
-    from jixiao.batch import RunOptions, run
+    from jixiao.batch import RunOptions, run  # none of these loads pyarrow (see load_for_run)
     from jixiao.batch.lock import OutBusy
     from jixiao.batch.options import usage_problem
+    from jixiao.output.arrow import load_for_run
     from jixiao.output.errors import OutputError
 
     options = RunOptions(
@@ -322,6 +320,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if problem := usage_problem(args.inputs, options):
         print(f"jixiao: {problem}", file=sys.stderr)
         return 2
+    load_for_run()  # this process is jixiao's own: no numpy or pandas objects in it
     if options.engine == "dask":  # no INFO lines of its cluster's start and stop, unless set
         os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
     try:
